@@ -1,0 +1,70 @@
+/* mixscope — the application: window or offscreen target, the UI kit, the
+ * views, shared data, status line, help overlay, screenshots, scenes.
+ *
+ * The same mx_app drives the window (mx_app_main) and headless rendering
+ * (`mixscope shot`, render tests): mx_app_create_headless renders onto an
+ * SDL_Surface through a software renderer, and events pushed through
+ * mx_app_handle_event behave exactly as in the window. */
+#ifndef MIXSCOPE_APP_H
+#define MIXSCOPE_APP_H
+
+#include <SDL.h>
+#include <gsl/gsl_rng.h>
+
+#include "mixscope/dataset.h"
+#include "mixscope/error.h"
+#include "ui.h"
+#include "view.h"
+
+typedef struct mx_app_options {
+  const char *mnist_dir;   /* --mnist DIR or NULL */
+  const char *view;        /* initial view name or NULL */
+  const char *scene;       /* scene file or NULL */
+  int width, height;       /* window / surface size (0: default 1280x800) */
+  int fullscreen;
+} mx_app_options;
+
+/* Entry point of the explorer (argv as given to main). Exit code. */
+int mx_app_main(int argc, char **argv);
+
+/* Headless app drawing onto a w x h surface. NULL with *err on failure. */
+mx_app *mx_app_create_headless(const mx_app_options *opt, mx_error *err);
+void mx_app_destroy(mx_app *app);
+
+/* Feed one event (keys, mouse, resize, quit) exactly as the window loop does. */
+void mx_app_handle_event(mx_app *app, const SDL_Event *ev);
+/* Advance by dt seconds and draw one frame. */
+void mx_app_frame(mx_app *app, double dt);
+/* Save the current frame as PNG atomically. */
+int mx_app_save_png(mx_app *app, const char *path, mx_error *err);
+/* Switch view by name or index; creates its state on first use. */
+int mx_app_set_view(mx_app *app, const char *name, mx_error *err);
+int mx_app_view_index(const mx_app *app);
+/* The current view's state (for tests), and the state of a named view. */
+void *mx_app_view_state(mx_app *app, const char *name);
+/* Pass an option to the current view (shot --set key=value). */
+int mx_app_view_set(mx_app *app, const char *key, const char *value, mx_error *err);
+
+/* Shared MNIST, loaded on first use (lookup order in dataset.h). NULL with *err. */
+const mx_mnist *mx_app_mnist(mx_app *app, mx_error *err);
+/* The app's RNG (views may also own their own seeded RNGs). */
+gsl_rng *mx_app_rng(mx_app *app);
+/* Status line: a transient message; mx_app_error shows it in the error style. */
+void mx_app_status(mx_app *app, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+void mx_app_error(mx_app *app, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+/* Text of the last status / error message ("" if none), for tests. */
+const char *mx_app_status_text(const mx_app *app);
+/* Non-zero in headless mode (shot/tests): views run no wall-clock animation. */
+int mx_app_headless(const mx_app *app);
+/* The directory holding assets/ (fonts, sample, scenes). */
+const char *mx_app_assets_dir(const mx_app *app);
+
+#endif

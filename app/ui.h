@@ -1,0 +1,130 @@
+/* mixscope — immediate-mode UI kit on SDL_Renderer + SDL2_ttf (after microui).
+ *
+ * Each frame: mx_ui_begin(ui) ... widgets and drawing ... mx_ui_end(ui).
+ * Input arrives through mx_ui_input(ui, &event) for every SDL event (the app
+ * does this before handing the event to the view). Widgets take explicit
+ * rectangles (see the mx_rect_cut_* layout helpers), a pointer to the value
+ * they edit, and return non-zero when the value changed / the button fired.
+ * Widget identity is the address of the edited value or a hash of the label
+ * (mx_ui_id), so no state lives in the views but their own values.
+ * Text textures are cached by (string, size, colour); nothing else is cached.
+ * All sizes are in output pixels; ui->scale multiplies fonts and metrics
+ * (HiDPI factor x the user's Ctrl +/- font scale). */
+#ifndef MIXSCOPE_UI_H
+#define MIXSCOPE_UI_H
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdint.h>
+
+typedef struct mx_rect { int x, y, w, h; } mx_rect;
+typedef struct mx_color { uint8_t r, g, b, a; } mx_color;
+
+#define MX_NCOMP_COLORS 8
+typedef struct mx_theme {
+  mx_color bg, panel, panel_hi, border, text, text_dim, accent, good, bad, warn;
+  mx_color comp[MX_NCOMP_COLORS]; /* component colours, colour-blind safe (Okabe–Ito) */
+} mx_theme;
+
+/* Text sizes (points before scaling). */
+enum { MX_FONT_SMALL = 0, MX_FONT_BODY, MX_FONT_LARGE, MX_FONT_TITLE, MX_FONT_COUNT };
+/* Text alignment inside a rect. */
+enum { MX_ALIGN_LEFT = 0, MX_ALIGN_CENTER = 1, MX_ALIGN_RIGHT = 2 };
+/* Colour maps for heatmaps. */
+enum { MX_CMAP_VIRIDIS = 0, MX_CMAP_MAGMA, MX_CMAP_GREY, MX_CMAP_DIVERGING };
+
+typedef struct mx_ui mx_ui;
+
+/* Create the kit on a renderer; font_dir holds DejaVuSans*.ttf. NULL on error
+ * (message in errbuf). */
+mx_ui *mx_ui_create(SDL_Renderer *r, const char *font_dir, char *errbuf, size_t errlen);
+void mx_ui_destroy(mx_ui *ui);
+
+/* Set the output size in pixels and the total scale (rebuilds fonts if changed). */
+void mx_ui_set_size(mx_ui *ui, int w, int h, float scale);
+/* Choose the normal or high-contrast theme. */
+void mx_ui_set_high_contrast(mx_ui *ui, int on);
+
+void mx_ui_input(mx_ui *ui, const SDL_Event *ev);
+void mx_ui_begin(mx_ui *ui);
+void mx_ui_end(mx_ui *ui);
+
+/* Accessors. */
+SDL_Renderer *mx_ui_renderer(mx_ui *ui);
+const mx_theme *mx_ui_theme(const mx_ui *ui);
+float mx_ui_scale(const mx_ui *ui);
+int mx_ui_px(const mx_ui *ui, int base);  /* base pixels x scale, rounded */
+int mx_ui_mouse(const mx_ui *ui, int *x, int *y); /* returns button mask */
+int mx_ui_hover(const mx_ui *ui, mx_rect r);      /* mouse inside r and no widget active */
+int mx_ui_clicked(const mx_ui *ui, mx_rect r, int button); /* released inside r this frame (1 left, 3 right) */
+int mx_ui_wheel(const mx_ui *ui);                 /* wheel steps this frame (+ up) */
+
+/* Layout: cut a strip off a rect and return it (r shrinks). */
+mx_rect mx_rect_cut_left(mx_rect *r, int w);
+mx_rect mx_rect_cut_right(mx_rect *r, int w);
+mx_rect mx_rect_cut_top(mx_rect *r, int h);
+mx_rect mx_rect_cut_bottom(mx_rect *r, int h);
+mx_rect mx_rect_inset(mx_rect r, int d);
+int mx_rect_contains(mx_rect r, int x, int y);
+
+/* Drawing primitives. */
+void mx_draw_rect(mx_ui *ui, mx_rect r, mx_color c);          /* filled, alpha-blended */
+void mx_draw_rect_outline(mx_ui *ui, mx_rect r, mx_color c, int thickness);
+void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width);
+void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width); /* xy: (n, 2) */
+void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c);       /* filled */
+/* Filled ellipse {x : (x-c)^T S^-1 (x-c) <= k^2} for a 2x2 covariance S given in
+ * pixel units (s00, s01, s11), as a triangle fan (SDL_RenderGeometry). */
+void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, double s11,
+                     double k, mx_color fill, mx_color outline);
+
+/* Text. Returns the width drawn. fmt is printf-style. */
+int mx_text(mx_ui *ui, int x, int y, int font, mx_color c, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 6, 7)))
+#endif
+  ;
+/* Text inside r with alignment (vertically centred). */
+void mx_text_in(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *s);
+/* Size of s in a font, and the line height of a font. */
+void mx_text_size(mx_ui *ui, int font, const char *s, int *w, int *h);
+int mx_line_height(mx_ui *ui, int font);
+
+/* A greyscale or RGBA image / heatmap, streamed through a texture slot the
+ * caller owns (*slot starts NULL; free with mx_texture_free). Only re-uploaded
+ * when dirty != 0 or the size changed. */
+void mx_draw_gray(mx_ui *ui, SDL_Texture **slot, int dirty, mx_rect dst, const uint8_t *pix,
+                  int w, int h);
+void mx_draw_rgba(mx_ui *ui, SDL_Texture **slot, int dirty, mx_rect dst, const uint32_t *rgba,
+                  int w, int h); /* pixels as SDL_PIXELFORMAT_ABGR8888 (mx_color bytes in order) */
+/* Map v in [lo, hi] through a colour map (values outside clamp; NaN -> magenta). */
+mx_color mx_cmap(int cmap, double v, double lo, double hi);
+/* Vertical colour bar with tick labels lo / mid / hi. */
+void mx_draw_colorbar(mx_ui *ui, mx_rect r, int cmap, double lo, double hi, const char *fmt);
+void mx_texture_free(SDL_Texture **slot);
+
+/* Widgets. Return non-zero when something changed / fired. */
+int mx_button(mx_ui *ui, mx_rect r, const char *label);
+int mx_toggle(mx_ui *ui, mx_rect r, const char *label, int *value);
+/* Horizontal slider "label: value" with value formatted by fmt; log != 0 for a
+ * logarithmic scale (lo > 0). Arrow keys nudge the slider that is hovered. */
+int mx_slider(mx_ui *ui, mx_rect r, const char *label, double *value, double lo, double hi,
+              const char *fmt, int log);
+int mx_slider_int(mx_ui *ui, mx_rect r, const char *label, int *value, int lo, int hi);
+/* A row of tabs; *sel is the selected index. */
+int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel);
+/* Panel background with an optional title; returns the content rect. */
+mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title);
+/* Tooltip shown near the mouse when r is hovered (drawn at mx_ui_end, on top). */
+void mx_tooltip(mx_ui *ui, mx_rect r, const char *text);
+
+/* Plot helpers: a frame mapping data coords to a rect. */
+typedef struct mx_plot { mx_rect r; double x0, x1, y0, y1; } mx_plot;
+float mx_plot_x(const mx_plot *p, double x);
+float mx_plot_y(const mx_plot *p, double y);
+double mx_plot_inv_x(const mx_plot *p, float px);
+double mx_plot_inv_y(const mx_plot *p, float py);
+/* Axes with ticks and labels; xlabel/ylabel may be NULL. */
+void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);
+
+#endif

@@ -1,0 +1,62 @@
+/* mixscope — the view interface. One file per view (view_<name>.c) defines a
+ * `const mx_view mx_view_<name>`; the table in view.c lists them in tab order.
+ *
+ * A view owns its state (created once, freed once). Every frame the app calls
+ * update (advance animations / EM runs by wall time) then draw. Keyboard
+ * events go to `event` first (return 1 if handled); mouse interaction is done
+ * inside draw through the UI kit. Views never compute statistics themselves:
+ * they call core and draw the plain arrays it fills. Headless rendering
+ * (`mixscope shot`) and the window go through exactly the same calls. */
+#ifndef MIXSCOPE_VIEW_H
+#define MIXSCOPE_VIEW_H
+
+#include <SDL.h>
+#include <cjson/cJSON.h>
+
+#include "mixscope/error.h"
+#include "ui.h"
+
+typedef struct mx_app mx_app;
+
+typedef struct mx_keyhelp {
+  const char *key;   /* "Space", "Ctrl +", "0-9" */
+  const char *what;  /* "one EM step" */
+} mx_keyhelp;
+
+typedef struct mx_view {
+  const char *name;   /* CLI / scene name: "digits", "theta", "gmm", ... */
+  const char *title;  /* tab label: "Digits", "θ maps", ... */
+  /* Allocate the view's state. May use mx_app_mnist(); on failure return NULL
+   * with *err set (the app shows the message on screen). */
+  void *(*create)(mx_app *app, mx_error *err);
+  void (*destroy)(void *state);
+  /* Keyboard (and other non-widget) events; return 1 if handled. */
+  int (*event)(void *state, mx_app *app, const SDL_Event *ev);
+  /* Advance by dt seconds (EM runs, animations). May be NULL. */
+  void (*update)(void *state, mx_app *app, double dt);
+  /* Draw into area (everything except the tab bar and status line). */
+  void (*draw)(void *state, mx_app *app, mx_ui *ui, mx_rect area);
+  /* Set a named option from the CLI (`shot --set key=value`) or a scene.
+   * Unknown key or bad value: return MX_EINVAL with a message naming both. */
+  int (*set)(void *state, mx_app *app, const char *key, const char *value, mx_error *err);
+  /* Scene support: the full state as JSON (new object), and restore from it.
+   * load must leave the state unchanged on error. Either may be NULL. */
+  cJSON *(*save)(void *state, mx_app *app);
+  int (*load)(void *state, mx_app *app, const cJSON *json, mx_error *err);
+  /* Keys for the help overlay and the legend strip, {NULL, NULL}-terminated. */
+  const mx_keyhelp *keys;
+} mx_view;
+
+/* X(name): the views in tab order (number keys 1..9 follow this order). */
+#define MX_VIEWS(X) X(digits) X(theta) X(gmm) X(posterior) X(bmm) X(moe)
+
+#define MX_VIEW_DECL(name) extern const mx_view mx_view_##name;
+MX_VIEWS(MX_VIEW_DECL)
+#undef MX_VIEW_DECL
+
+/* The table, and lookup by name (NULL if unknown). */
+extern const mx_view *const mx_views[];
+extern const int mx_nviews;
+const mx_view *mx_view_find(const char *name, int *index);
+
+#endif

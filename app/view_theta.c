@@ -1,0 +1,4 @@
+/* PLACEHOLDER — being written; replaced by the real view. */
+#include "view.h"
+
+const mx_view mx_view_theta = {"theta", "theta", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
