@@ -1,4 +1,1117 @@
-/* PLACEHOLDER — being written; replaced by the real view. */
-#include "view.h"
+/* mixscope — the θ view, the heart of the lecture: one Bernoulli θ per pixel.
+ *
+ * Panel 1 (θ maps): the raw MLE θ = n₁/n beside the Beta(a, a) estimate, as
+ * heatmaps on one colour bar, pixels with θ exactly 0 or 1 in red (a pixel value
+ * with probability zero), the test NLL of each (raw: inf) and the notes' formula
+ * (raw: nan), and a test digit with its per-pixel log-likelihood under both.
+ * Panel 2 (naive Bayes): the ten per-class θ maps, accuracy, confusion matrix.
+ *
+ * Everything numeric comes from core/bernoulli: counts are taken once (again
+ * only when the threshold changes); moving the prior refits θ from the counts.
+ * Heatmaps are cached textures, rebuilt only when their numbers change. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-const mx_view mx_view_theta = {"theta", "theta", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+#include "app.h"
+#include "mixscope/bernoulli.h"
+#include "view.h"
+#include "view_theta.h"
+
+#define TV_PRIOR_MAX 1e4    /* strongest prior on the slider */
+#define TV_LOG_LO (-3.0)    /* slider: a = 10^(TV_LOG_LO + s (TV_LOG_HI - TV_LOG_LO)), s > 0 */
+#define TV_LOG_HI 4.0
+#define TV_SURPRISE_HI 10.0 /* colour range of per-pixel surprise -log p: [0, 10] nats */
+#define TV_NUDGE 0.05
+#define TV_NMAPS 14         /* raw θ, fit θ, raw contrib, fit contrib, 10 class θ */
+
+enum { TEX_RAW = 0, TEX_FIT, TEX_CRAW, TEX_CFIT, TEX_CLASS };
+
+/* Up / Down step through these priors. */
+static const double tv_ladder[] = {0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 100, 1000, 10000};
+#define TV_NLADDER ((int)(sizeof tv_ladder / sizeof tv_ladder[0]))
+
+typedef struct theta_view {
+  const mx_mnist *m;
+  size_t d, ntest;
+  int rows, cols;
+  /* the state a scene captures */
+  double prior;       /* a = b */
+  int map;            /* 0 posterior mean, 1 posterior mode */
+  double threshold;
+  long digit;         /* selected test digit */
+  int panel;          /* 0 θ maps, 1 naive Bayes */
+  /* models and results (core) */
+  mx_bern_counts cnt;
+  uint8_t *tx;                  /* (N, D) binarized test digits */
+  mx_bern raw, fit, nb;         /* K=1 raw MLE, K=1 with the prior, K=10 with the prior */
+  mx_bern_nll raw_nll, fit_nll;
+  uint32_t *culprit;            /* (D) raw: test digits meeting probability 0 at j */
+  double *per_raw, *per_fit;    /* (N) NLL per test digit */
+  int fit_rc, nb_rc;            /* 0, or MX_EINVAL when the estimate is undefined */
+  mx_bern_nb_eval nbev;
+  int8_t *pred;                 /* (N) naive Bayes prediction, -1 none */
+  double nb_score[MX_BERN_NCLASS];
+  int nb_digit_pred;
+  double *c_raw, *c_fit;        /* (D) per-pixel log-likelihood of the selected digit */
+  double ll_raw, ll_fit;
+  size_t ninf_raw, ninf_fit;    /* pixels of the selected digit with -inf */
+  /* what must be recomputed */
+  int counts_dirty, fit_dirty, nb_dirty, digit_dirty;
+  int tex_dirty[TV_NMAPS];
+  int strip_dirty;
+  long strip_first;             /* first digit index the thumbnails were built for */
+  /* pixels */
+  uint32_t *rgba;               /* (TV_NMAPS, D) ABGR */
+  SDL_Texture *tex[TV_NMAPS];
+  SDL_Texture *tex_digit;
+  SDL_Texture *tex_thumb[MX_THETA_STRIP];
+  double slider_pos;            /* the prior slider's position in [0, 1] */
+  /* layout of the last frame */
+  mx_rect map_rect[2];
+  int nthumb;
+  long thumb_idx[MX_THETA_STRIP];
+  mx_rect thumb[MX_THETA_STRIP];
+} theta_view;
+
+static const mx_keyhelp theta_keys[] = {
+  {"0 / U", "raw MLE (a = b = 0) / Laplace (a = b = 1)"},
+  {"Up / Down", "stronger / weaker prior a = b (0, 0.01 ... 1, 2, 5 ... 10000)"},
+  {"I / Shift+I", "next / previous test digit that raw θ calls impossible"},
+  {"Left / Right", "previous / next test digit (Shift: by 10)"},
+  {"Home / End", "first / last test digit"},
+  {"E", "estimate: posterior mean / posterior mode (MAP)"},
+  {"[  ]", "binarization threshold down / up by 0.05 (recounts)"},
+  {"N", "θ maps / naive Bayes panel"},
+  {"click", "pick a test digit; hover a map for a pixel's counts"},
+  {NULL, NULL}};
+
+/* ------------------------------------------------------------------ helpers */
+
+static void fmt_count(char *buf, size_t n, size_t v) {
+  char tmp[32];
+  int len, i, o = 0;
+  snprintf(tmp, sizeof tmp, "%zu", v);
+  len = (int)strlen(tmp);
+  for (i = 0; i < len && o + 2 < (int)n; i++) {
+    if (i > 0 && (len - i) % 3 == 0) buf[o++] = ',';
+    buf[o++] = tmp[i];
+  }
+  buf[o] = '\0';
+}
+
+/* A number with prec digits ('f' or 'g' style), the special values as numpy
+ * prints them: inf, -inf, nan. */
+static void fmt_num(char *buf, size_t n, char style, int prec, double v) {
+  if (isnan(v)) snprintf(buf, n, "nan");
+  else if (isinf(v)) snprintf(buf, n, v > 0 ? "inf" : "-inf");
+  else snprintf(buf, n, style == 'g' ? "%.*g" : "%.*f", prec, v);
+}
+
+static void fmt_prior(char *buf, size_t n, double a) {
+  if (a == 0) snprintf(buf, n, "0");
+  else if (a >= 100) snprintf(buf, n, "%.0f", a);
+  else snprintf(buf, n, "%.3g", a);
+}
+
+static uint32_t px(mx_color c) {
+  uint32_t v;
+  memcpy(&v, &c, sizeof v); /* bytes r, g, b, a in memory order = ABGR8888 */
+  return v;
+}
+
+static mx_color mix(mx_color a, mx_color b, double f) {
+  mx_color c;
+  if (f < 0) f = 0;
+  if (f > 1) f = 1;
+  c.r = (uint8_t)lround(a.r + (b.r - a.r) * f);
+  c.g = (uint8_t)lround(a.g + (b.g - a.g) * f);
+  c.b = (uint8_t)lround(a.b + (b.b - a.b) * f);
+  c.a = 255;
+  return c;
+}
+
+static double slider_from_prior(double a) {
+  double s;
+  if (!(a > 0)) return 0.0;
+  s = (log10(a) - TV_LOG_LO) / (TV_LOG_HI - TV_LOG_LO);
+  return s < 0 ? 0 : s > 1 ? 1 : s;
+}
+
+/* Slider position to a prior, rounded to two significant digits (0 at the left end). */
+static double prior_from_slider(double s) {
+  double a, e;
+  if (s <= 0) return 0.0;
+  a = pow(10.0, TV_LOG_LO + s * (TV_LOG_HI - TV_LOG_LO));
+  e = pow(10.0, floor(log10(a)) - 1);
+  a = round(a / e) * e;
+  return a > TV_PRIOR_MAX ? TV_PRIOR_MAX : a;
+}
+
+static void tv_dirty_all_tex(theta_view *t) {
+  int i;
+  for (i = 0; i < TV_NMAPS; i++) t->tex_dirty[i] = 1;
+}
+
+static void tv_set_prior(theta_view *t, double a) {
+  if (!(a >= 0)) a = 0;
+  if (a > TV_PRIOR_MAX) a = TV_PRIOR_MAX;
+  if (a != t->prior) {
+    t->prior = a;
+    t->fit_dirty = 1;
+  }
+}
+
+static void tv_set_map(theta_view *t, int on) {
+  on = on != 0;
+  if (on != t->map) {
+    t->map = on;
+    t->fit_dirty = 1;
+  }
+}
+
+static void tv_set_threshold(theta_view *t, double thr) {
+  if (thr < 0) thr = 0;
+  if (thr > 1) thr = 1;
+  thr = round(thr * 1e6) / 1e6; /* keep nudged values like 0.55 exact in scenes */
+  if (thr != t->threshold) {
+    t->threshold = thr;
+    t->counts_dirty = 1;
+  }
+}
+
+static void tv_set_digit(theta_view *t, long i) {
+  if (i < 0) i = 0;
+  if (i > (long)t->ntest - 1) i = (long)t->ntest - 1;
+  if (i != t->digit) {
+    t->digit = i;
+    t->digit_dirty = 1;
+  }
+}
+
+static void tv_set_panel(theta_view *t, int p) { t->panel = p ? 1 : 0; }
+
+/* Next (dir > 0) or previous test digit whose raw NLL is infinite; -1 if none. */
+static long tv_find_impossible(theta_view *t, int dir) {
+  long n = (long)t->ntest, k, i;
+  for (k = 1; k <= n; k++) {
+    i = ((t->digit + dir * k) % n + n) % n;
+    if (isinf(t->per_raw[i])) return i;
+  }
+  return -1;
+}
+
+/* ------------------------------------------------------------------ computing (core) */
+
+static void tv_refresh(theta_view *t) {
+  const mx_mnist *m = t->m;
+  if (t->counts_dirty) {
+    mx_bern_count_images(&t->cnt, &m->train, t->threshold);
+    mx_binarize(m->test.pix, t->ntest * t->d, t->threshold, t->tx);
+    mx_bern_fit(&t->raw, &t->cnt, 0.0, 0.0, 0); /* n > 0 (checked at create): cannot fail */
+    mx_bern_nll_eval(&t->raw, 0, t->tx, t->ntest, &t->raw_nll, t->culprit, t->per_raw);
+    t->counts_dirty = 0;
+    t->fit_dirty = t->nb_dirty = t->digit_dirty = 1;
+    t->tex_dirty[TEX_RAW] = 1;
+  }
+  if (t->fit_dirty) {
+    t->fit_rc = mx_bern_fit(&t->fit, &t->cnt, t->prior, t->prior, t->map);
+    if (t->fit_rc == 0)
+      mx_bern_nll_eval(&t->fit, 0, t->tx, t->ntest, &t->fit_nll, NULL, t->per_fit);
+    t->fit_dirty = 0;
+    t->nb_dirty = t->digit_dirty = 1;
+    t->tex_dirty[TEX_FIT] = 1;
+  }
+  if (t->nb_dirty && t->panel == 1) {
+    t->nb_rc = mx_bern_fit(&t->nb, &t->cnt, t->prior, t->prior, t->map);
+    if (t->nb_rc == 0) mx_bern_nb_evaluate(&t->nb, t->tx, m->test.labels, t->ntest, &t->nbev, t->pred);
+    t->nb_dirty = 0;
+    t->digit_dirty = 1;
+    for (int c = 0; c < MX_BERN_NCLASS; c++) t->tex_dirty[TEX_CLASS + c] = 1;
+  }
+  if (t->digit_dirty) {
+    const uint8_t *x = t->tx + (size_t)t->digit * t->d;
+    size_t j;
+    t->ll_raw = mx_bern_loglik(&t->raw, 0, x, t->c_raw);
+    t->ninf_raw = 0;
+    for (j = 0; j < t->d; j++) t->ninf_raw += isinf(t->c_raw[j]) ? 1 : 0;
+    t->ninf_fit = 0;
+    if (t->fit_rc == 0) {
+      t->ll_fit = mx_bern_loglik(&t->fit, 0, x, t->c_fit);
+      for (j = 0; j < t->d; j++) t->ninf_fit += isinf(t->c_fit[j]) ? 1 : 0;
+    } else {
+      t->ll_fit = NAN;
+    }
+    t->nb_digit_pred = -2;
+    if (t->nb_rc == 0 && t->nb.k == MX_BERN_NCLASS && !t->nb_dirty)
+      t->nb_digit_pred = mx_bern_nb_scores(&t->nb, x, t->nb_score);
+    t->digit_dirty = 0;
+    t->tex_dirty[TEX_CRAW] = t->tex_dirty[TEX_CFIT] = 1;
+  }
+}
+
+/* Fill one RGBA map. kind: 0 θ in [0, 1] (θ = 0 or 1 in red), 1 log-likelihood
+ * contributions shown as surprise -log p in [0, TV_SURPRISE_HI] (-inf in red). */
+static void tv_fill(theta_view *t, uint32_t *out, const double *v, int kind, mx_color red) {
+  size_t j;
+  uint32_t r = px(red);
+  for (j = 0; j < t->d; j++) {
+    double x = v[j];
+    if (kind == 0)
+      out[j] = (x == 0.0 || x == 1.0) ? r : px(mx_cmap(MX_CMAP_VIRIDIS, x, 0.0, 1.0));
+    else
+      out[j] = isinf(x) ? r : px(mx_cmap(MX_CMAP_VIRIDIS, -x, 0.0, TV_SURPRISE_HI));
+  }
+}
+
+/* Draw cached map i into dst, rebuilding its pixels first if dirty. */
+static void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const double *v, int kind) {
+  const mx_theme *th = mx_ui_theme(ui);
+  uint32_t *buf = t->rgba + (size_t)i * t->d;
+  int dirty = t->tex_dirty[i];
+  if (dirty && v) tv_fill(t, buf, v, kind, th->bad);
+  mx_draw_rgba(ui, &t->tex[i], dirty, dst, buf, t->cols, t->rows);
+  mx_draw_rect_outline(ui, mx_rect_inset(dst, -1), th->border, 1);
+  t->tex_dirty[i] = 0;
+}
+
+/* ------------------------------------------------------------------ lifecycle */
+
+static void theta_destroy(void *state) {
+  theta_view *t = state;
+  int i;
+  if (!t) return;
+  for (i = 0; i < TV_NMAPS; i++) mx_texture_free(&t->tex[i]);
+  for (i = 0; i < MX_THETA_STRIP; i++) mx_texture_free(&t->tex_thumb[i]);
+  mx_texture_free(&t->tex_digit);
+  mx_bern_counts_free(&t->cnt);
+  mx_bern_free(&t->raw);
+  mx_bern_free(&t->fit);
+  mx_bern_free(&t->nb);
+  free(t->tx);
+  free(t->culprit);
+  free(t->per_raw);
+  free(t->per_fit);
+  free(t->pred);
+  free(t->c_raw);
+  free(t->c_fit);
+  free(t->rgba);
+  free(t);
+}
+
+static void *theta_create(mx_app *app, mx_error *err) {
+  const mx_mnist *m = mx_app_mnist(app, err);
+  theta_view *t;
+  size_t d, n;
+  if (!m) return NULL;
+  if (m->train.n == 0 || m->test.n == 0 || m->train.d == 0) {
+    mx_error_set(err, MX_EEMPTY, "%s: the dataset has no images", m->dir);
+    return NULL;
+  }
+  t = calloc(1, sizeof *t);
+  if (!t) {
+    mx_error_set(err, MX_ENOMEM, "θ view: out of memory");
+    return NULL;
+  }
+  d = m->train.d;
+  n = m->test.n;
+  t->m = m;
+  t->d = d;
+  t->ntest = n;
+  t->rows = (int)m->train.rows;
+  t->cols = (int)m->train.cols;
+  t->prior = 1.0;
+  t->threshold = 0.5;
+  t->strip_first = -1;
+  if (mx_bern_counts_alloc(&t->cnt, d) || mx_bern_alloc(&t->raw, 1, d) ||
+      mx_bern_alloc(&t->fit, 1, d) || mx_bern_alloc(&t->nb, MX_BERN_NCLASS, d) ||
+      !(t->tx = malloc(n * d)) || !(t->culprit = calloc(d, sizeof *t->culprit)) ||
+      !(t->per_raw = calloc(n, sizeof *t->per_raw)) ||
+      !(t->per_fit = calloc(n, sizeof *t->per_fit)) || !(t->pred = calloc(n, sizeof *t->pred)) ||
+      !(t->c_raw = calloc(d, sizeof *t->c_raw)) || !(t->c_fit = calloc(d, sizeof *t->c_fit)) ||
+      !(t->rgba = calloc((size_t)TV_NMAPS * d, sizeof *t->rgba))) {
+    theta_destroy(t);
+    mx_error_set(err, MX_ENOMEM, "θ view: out of memory");
+    return NULL;
+  }
+  t->counts_dirty = 1;
+  t->nb_rc = -1;
+  t->strip_dirty = 1;
+  tv_dirty_all_tex(t);
+  /* Start on the first digit that raw θ calls impossible: the lecture's point. */
+  tv_refresh(t);
+  {
+    long i = tv_find_impossible(t, 1);
+    tv_set_digit(t, i >= 0 ? i : 0);
+  }
+  return t;
+}
+
+/* ------------------------------------------------------------------ events */
+
+static void tv_step_prior(theta_view *t, int dir) {
+  int i;
+  if (dir > 0) {
+    for (i = 0; i < TV_NLADDER; i++)
+      if (tv_ladder[i] > t->prior * (1 + 1e-9)) {
+        tv_set_prior(t, tv_ladder[i]);
+        return;
+      }
+  } else {
+    for (i = TV_NLADDER - 1; i >= 0; i--)
+      if (tv_ladder[i] < t->prior * (1 - 1e-9)) {
+        tv_set_prior(t, tv_ladder[i]);
+        return;
+      }
+  }
+}
+
+static int theta_event(void *state, mx_app *app, const SDL_Event *ev) {
+  theta_view *t = state;
+  SDL_Keycode k;
+  int shift;
+  if (ev->type != SDL_KEYDOWN) return 0;
+  if (ev->key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return 0;
+  k = ev->key.keysym.sym;
+  shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
+  switch (k) {
+  case SDLK_LEFT: tv_set_digit(t, t->digit - (shift ? 10 : 1)); return 1;
+  case SDLK_RIGHT: tv_set_digit(t, t->digit + (shift ? 10 : 1)); return 1;
+  case SDLK_HOME: tv_set_digit(t, 0); return 1;
+  case SDLK_END: tv_set_digit(t, (long)t->ntest - 1); return 1;
+  case SDLK_UP: tv_step_prior(t, 1); return 1;
+  case SDLK_DOWN: tv_step_prior(t, -1); return 1;
+  case SDLK_0:
+  case SDLK_KP_0: tv_set_prior(t, 0.0); return 1;
+  case SDLK_u: tv_set_prior(t, 1.0); return 1;
+  case SDLK_e:
+    if (!ev->key.repeat) tv_set_map(t, !t->map);
+    return 1;
+  case SDLK_LEFTBRACKET: tv_set_threshold(t, t->threshold - TV_NUDGE); return 1;
+  case SDLK_RIGHTBRACKET: tv_set_threshold(t, t->threshold + TV_NUDGE); return 1;
+  case SDLK_n:
+    if (!ev->key.repeat) tv_set_panel(t, !t->panel);
+    return 1;
+  case SDLK_i: {
+    long i;
+    tv_refresh(t);
+    i = tv_find_impossible(t, shift ? -1 : 1);
+    if (i >= 0) tv_set_digit(t, i);
+    else mx_app_status(app, "No test digit is impossible under raw θ at threshold %.2f",
+                       t->threshold);
+    return 1;
+  }
+  default: return 0;
+  }
+}
+
+/* ------------------------------------------------------------------ drawing: side panel */
+
+static void draw_strip(theta_view *t, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  const mx_images *te = &t->m->test;
+  int gap = mx_ui_px(ui, 8), lhS = mx_line_height(ui, MX_FONT_SMALL), k, per_row = 5, nrows = 2;
+  int cw = (r.w - (per_row - 1) * gap) / per_row, side = cw, page;
+  long first;
+  int rebuild;
+  /* two rows of five if they fit, else one, else none (a tiny window) */
+  if (side > (r.h - 2 * (lhS + gap)) / 2) side = (r.h - 2 * (lhS + gap)) / 2;
+  if (side < t->cols) {
+    nrows = 1;
+    side = cw < r.h - lhS - gap ? cw : r.h - lhS - gap;
+  }
+  t->nthumb = 0;
+  if (side < t->cols / 2) return;
+  page = per_row * nrows;
+  first = t->digit / page * page;
+  rebuild = first != t->strip_first || t->strip_dirty;
+  for (k = 0; k < page && first + k < (long)t->ntest; k++) {
+    long i = first + k;
+    mx_rect c = {r.x + (k % per_row) * (cw + gap) + (cw - side) / 2,
+                 r.y + (k / per_row) * (side + lhS + gap), side, side};
+    mx_rect lab = {c.x, c.y + c.h, c.w, lhS};
+    int impossible = isinf(t->per_raw[i]);
+    char buf[128];
+    mx_draw_gray(ui, &t->tex_thumb[k], rebuild, c, te->pix + (size_t)i * t->d, t->cols, t->rows);
+    if (i == t->digit)
+      mx_draw_rect_outline(ui, mx_rect_inset(c, -mx_ui_px(ui, 3)), th->accent, mx_ui_px(ui, 3));
+    else if (impossible)
+      mx_draw_rect_outline(ui, mx_rect_inset(c, -mx_ui_px(ui, 2)), th->bad, mx_ui_px(ui, 2));
+    else if (mx_ui_hover(ui, c))
+      mx_draw_rect_outline(ui, mx_rect_inset(c, -mx_ui_px(ui, 2)), th->text, mx_ui_px(ui, 2));
+    snprintf(buf, sizeof buf, "%d", te->labels[i]);
+    mx_text_in(ui, lab, MX_FONT_SMALL, MX_ALIGN_CENTER,
+               i == t->digit ? th->accent : impossible ? th->bad : th->text_dim, buf);
+    if (impossible) {
+      snprintf(buf, sizeof buf, "test #%ld (label %d): raw θ gives probability 0", i, te->labels[i]);
+      mx_tooltip(ui, c, buf);
+    }
+    if (mx_ui_clicked(ui, c, 1)) tv_set_digit(t, i);
+    t->thumb[k] = c;
+    t->thumb_idx[k] = i;
+    t->nthumb++;
+  }
+  t->strip_first = rebuild ? first : t->strip_first;
+  t->strip_dirty = 0;
+}
+
+/* The largest font from `font` down to SMALL in which s fits in w pixels. */
+static int fit_font_from(mx_ui *ui, int font, const char *s, int w) {
+  int tw;
+  for (; font > MX_FONT_SMALL; font--) {
+    mx_text_size(ui, font, s, &tw, NULL);
+    if (tw <= w) return font;
+  }
+  return MX_FONT_SMALL;
+}
+
+/* BODY if s fits in w pixels, else SMALL. */
+static int fit_font(mx_ui *ui, const char *s, int w) { return fit_font_from(ui, MX_FONT_BODY, s, w); }
+
+static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int bh = mx_ui_px(ui, 38), gap = mx_ui_px(ui, 8), lh = mx_line_height(ui, MX_FONT_BODY);
+  int lhS = mx_line_height(ui, MX_FONT_SMALL), w3;
+  char buf[160], a[32], b[32];
+  mx_rect c, row;
+  (void)app;
+  /* which panel */
+  row = mx_rect_cut_top(&r, bh);
+  w3 = (row.w - gap) / 2;
+  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "θ maps", t->panel == 0)) tv_set_panel(t, 0);
+  mx_rect_cut_left(&row, gap);
+  if (mx_button_on(ui, row, "Naive Bayes   N", t->panel == 1)) tv_set_panel(t, 1);
+  mx_rect_cut_top(&r, gap + gap / 2);
+  c = mx_panel(ui, r, "Prior  Beta(a, a)");
+  /* prior slider: log scale from 0.001 to 10,000, left end = 0 */
+  t->slider_pos = slider_from_prior(t->prior);
+  fmt_prior(a, sizeof a, t->prior);
+  snprintf(buf, sizeof buf, "a = b = %s", a);
+  if (mx_slider(ui, mx_rect_cut_top(&c, lh * 2 + mx_ui_px(ui, 4)), "Strength",
+                &t->slider_pos, 0.0, 1.0, buf, 0))
+    tv_set_prior(t, prior_from_slider(t->slider_pos));
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, bh);
+  w3 = (row.w - 2 * gap) / 3;
+  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Raw   0", t->prior == 0)) tv_set_prior(t, 0);
+  mx_rect_cut_left(&row, gap);
+  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Laplace  U", t->prior == 1)) tv_set_prior(t, 1);
+  mx_rect_cut_left(&row, gap);
+  if (mx_button_on(ui, row, "a = 100", t->prior == 100)) tv_set_prior(t, 100);
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, bh);
+  w3 = (row.w - gap) / 2;
+  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Mean", !t->map)) tv_set_map(t, 0);
+  mx_rect_cut_left(&row, gap);
+  if (mx_button_on(ui, row, "Mode (MAP)   E", t->map)) tv_set_map(t, 1);
+  mx_rect_cut_top(&c, gap / 2);
+  mx_text_in(ui, mx_rect_cut_top(&c, lhS), MX_FONT_SMALL, MX_ALIGN_LEFT, th->text,
+             t->map ? "θ = (n₁ + a − 1) / (n + 2a − 2)" : "θ = (n₁ + a) / (n + 2a)");
+  mx_text_in(ui, mx_rect_cut_top(&c, lhS), MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim,
+             t->map ? "the posterior's peak, clamped to [0, 1]"
+                    : "as if a lit and a dark digit were added a times");
+  mx_rect_cut_top(&c, gap + gap / 2);
+  {
+    double thr = t->threshold;
+    if (mx_slider(ui, mx_rect_cut_top(&c, lh * 2 + mx_ui_px(ui, 4)), "Binarize  pixel/255 >   [ ]",
+                  &thr, 0.0, 1.0, "%.2f", 0))
+      tv_set_threshold(t, thr);
+  }
+  mx_rect_cut_top(&c, gap / 2);
+  fmt_count(a, sizeof a, t->m->train.n);
+  fmt_count(b, sizeof b, t->ntest);
+  snprintf(buf, sizeof buf, "%s train · %s test · data: %s", a, b, mx_data_source_name(t->m->source));
+  mx_text_in(ui, mx_rect_cut_top(&c, lhS), MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
+  mx_rect_cut_top(&c, gap + gap / 2);
+  mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
+  mx_rect_cut_top(&c, gap + gap / 2);
+  /* test digit picker */
+  {
+    mx_rect head = mx_rect_cut_top(&c, lh);
+    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, "Test digit   Left / Right");
+    fmt_count(a, sizeof a, (size_t)t->digit);
+    snprintf(buf, sizeof buf, "#%s", a);
+    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_RIGHT, th->accent, buf);
+  }
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_bottom(&c, bh);
+  mx_rect_cut_bottom(&c, gap);
+  w3 = (row.w - 2 * gap) / 3;
+  if (mx_button(ui, mx_rect_cut_left(&row, w3), "<  Prev")) tv_set_digit(t, t->digit - 1);
+  mx_rect_cut_left(&row, gap);
+  if (mx_button(ui, mx_rect_cut_left(&row, w3), "Next  >")) tv_set_digit(t, t->digit + 1);
+  mx_rect_cut_left(&row, gap);
+  if (mx_button(ui, row, "Impossible")) {
+    long i = tv_find_impossible(t, 1);
+    if (i >= 0) tv_set_digit(t, i);
+  }
+  mx_tooltip(ui, row, "I: the next test digit with a pixel that raw θ gives probability 0");
+  draw_strip(t, ui, c);
+}
+
+/* ------------------------------------------------------------------ drawing: θ maps */
+
+/* Title over a map, centred: line 1 large, line 2 dim. */
+static void map_title(mx_ui *ui, mx_rect r, const char *l1, const char *l2, mx_color c1) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int lhL = mx_line_height(ui, MX_FONT_LARGE), lh = mx_line_height(ui, MX_FONT_BODY);
+  mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lhL}, fit_font_from(ui, MX_FONT_LARGE, l1, r.w),
+             MX_ALIGN_CENTER, c1, l1);
+  if (l2)
+    mx_text_in(ui, (mx_rect){r.x, r.y + lhL, r.w, lh}, fit_font(ui, l2, r.w), MX_ALIGN_CENTER,
+               th->text_dim, l2);
+}
+
+/* Tooltip with a pixel's counts when the mouse is over a θ map (cls -1: all digits). */
+static void map_hover(theta_view *t, mx_ui *ui, mx_rect dst, const mx_bern *m, int cls) {
+  int mx, my, r, c;
+  size_t j, n, n1;
+  char buf[200], th[32], s1[32], s2[32];
+  if (!mx_ui_hover(ui, dst)) return;
+  mx_ui_mouse(ui, &mx, &my);
+  c = (mx - dst.x) * t->cols / dst.w;
+  r = (my - dst.y) * t->rows / dst.h;
+  if (c < 0 || r < 0 || c >= t->cols || r >= t->rows) return;
+  j = (size_t)r * (size_t)t->cols + (size_t)c;
+  n = cls < 0 ? t->cnt.n : t->cnt.nc[cls];
+  n1 = cls < 0 ? t->cnt.n1[j] : t->cnt.n1c[(size_t)cls * t->d + j];
+  fmt_num(th, sizeof th, 'g', 6, m->theta[(cls < 0 ? 0 : (size_t)cls * t->d) + j]);
+  fmt_count(s1, sizeof s1, n1);
+  fmt_count(s2, sizeof s2, n);
+  if (cls < 0)
+    snprintf(buf, sizeof buf, "pixel (row %d, col %d): lit in %s of %s training digits  →  θ = %s",
+             r, c, s1, s2, th);
+  else
+    snprintf(buf, sizeof buf, "pixel (row %d, col %d): lit in %s of %s training %ds  →  θ = %s", r,
+             c, s1, s2, cls, th);
+  mx_tooltip(ui, (mx_rect){mx, my, 1, 1}, buf);
+}
+
+/* Tooltip for a surprise map of the selected digit. */
+static void surprise_hover(theta_view *t, mx_ui *ui, mx_rect dd, const double *cv, const mx_bern *mm) {
+  int mx, my, rr, cc, xj;
+  size_t j;
+  char buf[200], v1[32], v2[32];
+  if (!mx_ui_hover(ui, dd)) return;
+  mx_ui_mouse(ui, &mx, &my);
+  cc = (mx - dd.x) * t->cols / dd.w;
+  rr = (my - dd.y) * t->rows / dd.h;
+  if (cc < 0 || rr < 0 || cc >= t->cols || rr >= t->rows) return;
+  j = (size_t)rr * (size_t)t->cols + (size_t)cc;
+  xj = t->tx[(size_t)t->digit * t->d + j];
+  fmt_num(v1, sizeof v1, 'f', 4, -cv[j]);
+  fmt_num(v2, sizeof v2, 'g', 4, mm->theta[j]);
+  snprintf(buf, sizeof buf, "pixel (row %d, col %d): x = %d, θ = %s  →  %s = %s", rr, cc, xj, v2,
+           xj ? "−log θ" : "−log(1 − θ)", v1);
+  mx_tooltip(ui, (mx_rect){mx, my, 1, 1}, buf);
+}
+
+static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int gap = mx_ui_px(ui, 16), lhL = mx_line_height(ui, MX_FONT_LARGE);
+  int lh = mx_line_height(ui, MX_FONT_BODY), lhS = mx_line_height(ui, MX_FONT_SMALL);
+  int cbw = mx_ui_px(ui, 60), k, kd, side, cardw, i, title_h, res_h;
+  mx_rect maps, lower, expl, card[2], dst[2];
+  char buf[256], sub[160], v1[32], v2[32], a[32];
+  const mx_bern_nll *res[2] = {&t->raw_nll, &t->fit_nll};
+
+  /* vertical budget: [titles, maps, results] / explanation / the test digit row */
+  kd = (r.h * 21 / 100) / t->rows;
+  if (kd < 1) kd = 1;
+  lower = mx_rect_cut_bottom(&r, kd * t->rows + lhS + mx_ui_px(ui, 4));
+  mx_rect_cut_bottom(&r, gap);
+  expl = mx_rect_cut_bottom(&r, 2 * lh + mx_ui_px(ui, 4));
+  mx_rect_cut_bottom(&r, gap / 2);
+  maps = r;
+  title_h = lhL + lh + mx_ui_px(ui, 8);
+  res_h = lhL + 2 * lh + mx_ui_px(ui, 8);
+  cardw = (maps.w - cbw - gap) / 2;
+  k = cardw / t->cols;
+  i = (maps.h - title_h - res_h) / t->rows;
+  if (i < k) k = i;
+  if (k < 1) k = 1;
+  side = k * t->cols;
+  for (i = 0; i < 2; i++) {
+    card[i] = (mx_rect){maps.x + i * (cardw + gap), maps.y, cardw, maps.h};
+    dst[i] = (mx_rect){card[i].x + (cardw - side) / 2, maps.y + title_h, side, k * t->rows};
+  }
+  t->map_rect[0] = dst[0];
+  t->map_rect[1] = dst[1];
+  /* titles */
+  snprintf(sub, sizeof sub, "θ = n₁ / n   ·   %zu pixels with θ = 0", t->raw_nll.theta0);
+  map_title(ui, card[0], "Raw MLE", sub, th->text);
+  fmt_prior(a, sizeof a, t->prior);
+  if (t->prior == 0 && !t->map) snprintf(buf, sizeof buf, "Beta(0, 0) mean = raw MLE");
+  else if (t->prior == 1 && !t->map) snprintf(buf, sizeof buf, "Laplace  ·  Beta(1, 1)");
+  else snprintf(buf, sizeof buf, "Beta(%s, %s) %s", a, a, t->map ? "mode" : "mean");
+  if (t->fit_rc == 0 && t->fit_nll.theta0 + t->fit_nll.theta1)
+    snprintf(sub, sizeof sub, "%s   ·   %zu red: θ = 0 or 1",
+             t->map ? "θ = (n₁+a−1) / (n+2a−2)" : "θ = (n₁+a) / (n+2a)",
+             t->fit_nll.theta0 + t->fit_nll.theta1);
+  else
+    snprintf(sub, sizeof sub, "%s", t->map ? "θ = (n₁ + a − 1) / (n + 2a − 2)" : "θ = (n₁ + a) / (n + 2a)");
+  map_title(ui, card[1], buf, sub, th->accent);
+  /* maps */
+  tv_draw_map(t, ui, TEX_RAW, dst[0], t->raw.theta, 0);
+  {
+    /* raw pixels where some test digit meets probability 0: amber rings */
+    size_t j;
+    for (j = 0; j < t->d; j++)
+      if (t->culprit[j]) {
+        mx_rect cell = {dst[0].x + (int)(j % (size_t)t->cols) * k,
+                        dst[0].y + (int)(j / (size_t)t->cols) * k, k, k};
+        mx_draw_rect_outline(ui, mx_rect_inset(cell, -mx_ui_px(ui, 2)), th->accent,
+                             mx_ui_px(ui, 3));
+      }
+  }
+  map_hover(t, ui, dst[0], &t->raw, -1);
+  if (t->fit_rc == 0) {
+    tv_draw_map(t, ui, TEX_FIT, dst[1], t->fit.theta, 0);
+    map_hover(t, ui, dst[1], &t->fit, -1);
+  } else {
+    mx_draw_rect(ui, dst[1], th->panel);
+    mx_text_in(ui, dst[1], MX_FONT_BODY, MX_ALIGN_CENTER, th->bad, "θ undefined for this prior");
+  }
+  mx_draw_colorbar(ui, (mx_rect){maps.x + 2 * cardw + gap + gap / 2, dst[0].y, cbw, dst[0].h},
+                   MX_CMAP_VIRIDIS, 0.0, 1.0, "%.1f");
+  mx_text_in(ui, (mx_rect){maps.x + 2 * cardw + gap + gap / 2, dst[0].y - lh - 2, cbw, lh},
+             MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, "θ");
+  /* results under each map */
+  for (i = 0; i < 2; i++) {
+    const mx_bern_nll *q = res[i];
+    int ok = i == 0 || t->fit_rc == 0;
+    mx_rect line = {card[i].x, dst[i].y + dst[i].h + mx_ui_px(ui, 8), card[i].w, lhL};
+    fmt_num(v1, sizeof v1, 'f', 2, ok ? q->mean : NAN);
+    snprintf(buf, sizeof buf, "test NLL   %s   nats / digit", v1);
+    mx_text_in(ui, line, fit_font_from(ui, MX_FONT_LARGE, buf, line.w), MX_ALIGN_CENTER,
+               ok && isfinite(q->mean) ? th->good : th->bad, buf);
+    line.y += lhL;
+    line.h = lh;
+    if (!ok) {
+      mx_text_in(ui, line, MX_FONT_BODY, MX_ALIGN_CENTER, th->text_dim, "no training digits: 0/0");
+      continue;
+    }
+    fmt_count(v1, sizeof v1, q->n_inf);
+    fmt_count(v2, sizeof v2, q->n);
+    if (q->n_inf) snprintf(buf, sizeof buf, "%s of %s test digits are impossible", v1, v2);
+    else snprintf(buf, sizeof buf, "all %s test digits possible  ·  %.2f bits", v2, q->mean / MX_LN2);
+    mx_text_in(ui, line, fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
+               q->n_inf ? th->bad : th->text_dim, buf);
+    line.y += lh;
+    fmt_num(v1, sizeof v1, 'f', 2, q->notes_mean);
+    snprintf(buf, sizeof buf, "the notes' −Σ x·log θ / n:   %s", v1);
+    mx_text_in(ui, line, fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
+               isnan(q->notes_mean) ? th->bad : th->text_dim, buf);
+  }
+  /* the two one-line explanations, with the red / amber keys drawn inline */
+  {
+    int sw = mx_ui_px(ui, 12), x = expl.x, y1 = expl.y, y2 = expl.y + lh, f;
+    const char *s1 = "θ = 0: never lit in training.", *s2 =
+      "lit in a test digit: probability 0, so NLL = inf.";
+    const char *s3 = "nan: the notes' −Σ x·log θ computes 0·log 0 = 0·(−inf) = NaN, and it omits "
+                     "the (1 − x)·log(1 − θ) term.";
+    int w1, w2;
+    mx_text_size(ui, MX_FONT_BODY, s1, &w1, NULL);
+    mx_text_size(ui, MX_FONT_BODY, s2, &w2, NULL);
+    f = w1 + w2 + 3 * sw + mx_ui_px(ui, 40) <= expl.w ? MX_FONT_BODY : MX_FONT_SMALL;
+    mx_draw_rect(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->bad);
+    x += sw + mx_ui_px(ui, 8);
+    x += mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s1);
+    x += mx_ui_px(ui, 22);
+    mx_draw_rect_outline(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->accent, mx_ui_px(ui, 3));
+    x += sw + mx_ui_px(ui, 8);
+    mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s2);
+    mx_text_in(ui, (mx_rect){expl.x, y2, expl.w, lh}, fit_font(ui, s3, expl.w), MX_ALIGN_LEFT,
+               th->text_dim, s3);
+  }
+  /* the selected test digit: image, surprise maps, numbers */
+  {
+    const mx_images *te = &t->m->test;
+    int s2 = kd * t->cols, h2 = kd * t->rows, y = lower.y + lhS + mx_ui_px(ui, 4);
+    int g2 = mx_ui_px(ui, 18), tw, x;
+    mx_rect d0 = {lower.x, y, s2, h2}, d1 = {d0.x + s2 + g2, y, s2, h2};
+    mx_rect d2 = {d1.x + s2 + g2, y, s2, h2}, cb = {d2.x + s2 + mx_ui_px(ui, 10), y, cbw, h2};
+    mx_rect txt;
+    int fresh = t->tex_dirty[TEX_CRAW];
+    mx_text_in(ui, (mx_rect){d0.x, lower.y, s2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim,
+               "test digit");
+    mx_text_in(ui, (mx_rect){d1.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+               th->text_dim, "−log p, raw");
+    mx_text_in(ui, (mx_rect){d2.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+               th->text_dim, "−log p, prior");
+    mx_draw_gray(ui, &t->tex_digit, fresh, d0, te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
+    mx_draw_rect_outline(ui, mx_rect_inset(d0, -1), th->border, 1);
+    tv_draw_map(t, ui, TEX_CRAW, d1, t->c_raw, 1);
+    {
+      /* the pixels that make this digit impossible: amber rings, as on the θ map */
+      size_t j;
+      for (j = 0; j < t->d && t->ninf_raw; j++)
+        if (isinf(t->c_raw[j])) {
+          mx_rect cell = {d1.x + (int)(j % (size_t)t->cols) * kd,
+                          d1.y + (int)(j / (size_t)t->cols) * kd, kd, kd};
+          mx_draw_rect_outline(ui, mx_rect_inset(cell, -mx_ui_px(ui, 2)), th->accent,
+                               mx_ui_px(ui, 2));
+        }
+    }
+    surprise_hover(t, ui, d1, t->c_raw, &t->raw);
+    if (t->fit_rc == 0) {
+      tv_draw_map(t, ui, TEX_CFIT, d2, t->c_fit, 1);
+      surprise_hover(t, ui, d2, t->c_fit, &t->fit);
+    }
+    mx_draw_colorbar(ui, cb, MX_CMAP_VIRIDIS, 0.0, TV_SURPRISE_HI, "%.0f");
+    x = cb.x + cbw + mx_ui_px(ui, 6);
+    txt = (mx_rect){x, lower.y, lower.x + lower.w - x, lower.h};
+    fmt_count(a, sizeof a, (size_t)t->digit);
+    mx_text(ui, txt.x, txt.y, MX_FONT_TITLE, th->accent, "%d", te->labels[t->digit]);
+    mx_text_size(ui, MX_FONT_TITLE, "0", &tw, NULL);
+    mx_text(ui, txt.x + tw + mx_ui_px(ui, 12), txt.y + mx_ui_px(ui, 8), MX_FONT_BODY, th->text_dim,
+            "test #%s", a);
+    y = txt.y + mx_line_height(ui, MX_FONT_TITLE) + mx_ui_px(ui, 2);
+    fmt_num(v1, sizeof v1, 'f', 2, -t->ll_raw);
+    snprintf(buf, sizeof buf, "raw:  NLL = %s", v1);
+    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
+               t->ninf_raw ? th->bad : th->text, buf);
+    y += lh;
+    if (t->ninf_raw)
+      snprintf(buf, sizeof buf, "%zu pixel%s lit where θ = 0", t->ninf_raw, t->ninf_raw == 1 ? "" : "s");
+    else
+      snprintf(buf, sizeof buf, "= %.1f bits", -t->ll_raw / MX_LN2);
+    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT,
+               t->ninf_raw ? th->bad : th->text_dim, buf);
+    y += lhS + mx_ui_px(ui, 4);
+    fmt_num(v1, sizeof v1, 'f', 2, -t->ll_fit);
+    snprintf(buf, sizeof buf, "prior:  NLL = %s", v1);
+    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
+               t->fit_rc || t->ninf_fit ? th->bad : th->good, buf);
+    y += lh;
+    if (t->fit_rc) snprintf(buf, sizeof buf, "θ undefined");
+    else if (t->ninf_fit)
+      snprintf(buf, sizeof buf, "%zu pixel%s with probability 0", t->ninf_fit,
+               t->ninf_fit == 1 ? "" : "s");
+    else snprintf(buf, sizeof buf, "= %.1f bits: the sum of its map", -t->ll_fit / MX_LN2);
+    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
+  }
+}
+
+/* ------------------------------------------------------------------ drawing: naive Bayes */
+
+static void draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  const mx_images *te = &t->m->test;
+  int gap = mx_ui_px(ui, 14), lh = mx_line_height(ui, MX_FONT_BODY);
+  int lhS = mx_line_height(ui, MX_FONT_SMALL), lhL = mx_line_height(ui, MX_FONT_LARGE);
+  int cw, k, c, side, ncol, cell, i, p;
+  mx_rect grid, low, conf, info;
+  char buf[200], a[32], b[32];
+  if (t->nb_rc != 0) {
+    int first = 0;
+    while (first < MX_BERN_NCLASS && t->cnt.nc[first]) first++;
+    snprintf(buf, sizeof buf, "Per-class θ is undefined for a = b = %g: digit %d has no training "
+             "images (0/0).", t->prior, first);
+    mx_text_in(ui, r, MX_FONT_LARGE, MX_ALIGN_CENTER, th->bad, buf);
+    return;
+  }
+  /* the ten class maps, two rows of five */
+  cw = (r.w - 4 * gap) / 5;
+  k = cw / t->cols;
+  i = (r.h * 46 / 100 - 2 * (lhS + gap)) / (2 * t->rows);
+  if (i < k) k = i;
+  if (k < 1) k = 1;
+  side = k * t->cols;
+  grid = mx_rect_cut_top(&r, 2 * (k * t->rows + lhS + gap));
+  for (c = 0; c < MX_BERN_NCLASS; c++) {
+    mx_rect d = {grid.x + (c % 5) * (cw + gap) + (cw - side) / 2,
+                 grid.y + (c / 5) * (k * t->rows + lhS + gap), side, k * t->rows};
+    tv_draw_map(t, ui, TEX_CLASS + c, d, t->nb.theta + (size_t)c * t->d, 0);
+    map_hover(t, ui, d, &t->nb, c);
+    fmt_count(a, sizeof a, t->cnt.nc[c]);
+    snprintf(buf, sizeof buf, "%d   ·   %s train", c, a);
+    mx_text_in(ui, (mx_rect){d.x - gap / 2, d.y + d.h + 2, d.w + gap, lhS}, MX_FONT_SMALL,
+               MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text_dim, buf);
+  }
+  mx_rect_cut_top(&r, gap / 2);
+  low = r;
+  /* confusion matrix: rows true digit, columns predicted (+ "none" when any).
+   * Cells are as wide as the widest count needs, so no number is ever cut. */
+  ncol = MX_BERN_NCLASS + (t->nbev.none ? 1 : 0);
+  {
+    int ch = (low.h - lhS) / (MX_BERN_NCLASS + 1), cwid = low.w * 58 / 100 / (ncol + 1);
+    int font = MX_FONT_BODY, need;
+    mx_text_size(ui, MX_FONT_BODY, "8888", &need, NULL);
+    if (need + mx_ui_px(ui, 6) > cwid) {
+      font = MX_FONT_SMALL;
+      mx_text_size(ui, MX_FONT_SMALL, "8888", &need, NULL);
+    }
+    if (cwid > ch * 2) cwid = ch * 2;
+    if (cwid < need + mx_ui_px(ui, 4)) cwid = need + mx_ui_px(ui, 4);
+    cell = ch;
+    conf = (mx_rect){low.x, low.y + lhS, cwid * (ncol + 1), ch * (MX_BERN_NCLASS + 1)};
+    mx_text_in(ui, (mx_rect){conf.x + cwid, low.y, cwid * ncol, lhS}, MX_FONT_SMALL,
+               MX_ALIGN_CENTER, th->text_dim, "predicted");
+    mx_text_in(ui, (mx_rect){conf.x, conf.y, cwid, ch}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+               th->text_dim, "true");
+    for (p = 0; p < ncol; p++) {
+      snprintf(buf, sizeof buf, p < MX_BERN_NCLASS ? "%d" : "none", p);
+      mx_text_in(ui, (mx_rect){conf.x + (p + 1) * cwid, conf.y, cwid, ch},
+                 p < MX_BERN_NCLASS ? MX_FONT_BODY : MX_FONT_SMALL, MX_ALIGN_CENTER,
+                 p < MX_BERN_NCLASS ? th->text : th->bad, buf);
+    }
+    for (c = 0; c < MX_BERN_NCLASS; c++) {
+      size_t row_total = t->nbev.none_by_class[c];
+      for (p = 0; p < MX_BERN_NCLASS; p++) row_total += t->nbev.confusion[c][p];
+      snprintf(buf, sizeof buf, "%d", c);
+      mx_text_in(ui, (mx_rect){conf.x, conf.y + (c + 1) * ch, cwid, ch}, MX_FONT_BODY,
+                 MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text, buf);
+      for (p = 0; p < ncol; p++) {
+        uint32_t v = p < MX_BERN_NCLASS ? t->nbev.confusion[c][p] : t->nbev.none_by_class[c];
+        double f = row_total ? (double)v / (double)row_total : 0.0;
+        mx_rect cr = {conf.x + (p + 1) * cwid + 1, conf.y + (c + 1) * ch + 1, cwid - 2, ch - 2};
+        mx_color bg = p == c ? mix(th->panel, th->good, 0.25 + 0.75 * f)
+                             : mix(th->panel, th->bad, v ? 0.2 + 4.0 * f : 0.0);
+        mx_draw_rect(ui, cr, bg);
+        if (v) {
+          snprintf(buf, sizeof buf, "%u", (unsigned)v);
+          mx_text_in(ui, cr, font, MX_ALIGN_CENTER, th->text, buf);
+        }
+      }
+    }
+  }
+  (void)cell;
+  /* accuracy and the selected digit */
+  info = (mx_rect){conf.x + conf.w + gap * 2, low.y, low.x + low.w - (conf.x + conf.w + gap * 2),
+                   low.h};
+  {
+    int y = info.y;
+    fmt_count(a, sizeof a, t->nbev.correct);
+    fmt_count(b, sizeof b, t->nbev.n);
+    mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim,
+               "test accuracy");
+    y += lh;
+    mx_text(ui, info.x, y, MX_FONT_TITLE, th->good, "%.2f %%", 100.0 * t->nbev.accuracy);
+    y += mx_line_height(ui, MX_FONT_TITLE);
+    snprintf(buf, sizeof buf, "%s of %s test digits", a, b);
+    mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
+    y += lh;
+    if (t->nbev.none) {
+      snprintf(buf, sizeof buf, "%zu with no class possible (all −inf)", t->nbev.none);
+      mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->bad, buf);
+      y += lh;
+    }
+    mx_text_in(ui, (mx_rect){info.x, y, info.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim,
+               "argmax  log π_c + Σ log p(x_j | θ_cj)");
+    y += lhS + gap;
+    /* selected digit */
+    {
+      int s2 = lhL * 3;
+      mx_rect dd = {info.x, y, s2, s2};
+      int pr = t->nb_digit_pred;
+      mx_draw_gray(ui, &t->tex_digit, t->tex_dirty[TEX_CRAW], dd,
+                   te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
+      mx_draw_rect_outline(ui, mx_rect_inset(dd, -1), th->border, 1);
+      fmt_count(a, sizeof a, (size_t)t->digit);
+      snprintf(buf, sizeof buf, "test #%s, label %d", a, te->labels[t->digit]);
+      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y, info.w - s2 - gap, lh}, MX_FONT_BODY,
+                 MX_ALIGN_LEFT, th->text_dim, buf);
+      if (pr == -1) snprintf(buf, sizeof buf, "no class possible");
+      else if (pr >= 0) snprintf(buf, sizeof buf, "predicted %d", pr);
+      else buf[0] = '\0';
+      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh, info.w - s2 - gap, lhL}, MX_FONT_LARGE,
+                 MX_ALIGN_LEFT, pr == te->labels[t->digit] ? th->good : th->bad, buf);
+      if (pr >= -1) {
+        double best = -INFINITY;
+        int second = -1;
+        for (c = 0; c < MX_BERN_NCLASS; c++)
+          if (c != pr && t->nb_score[c] > best) {
+            best = t->nb_score[c];
+            second = c;
+          }
+        if (pr >= 0 && second >= 0) {
+          fmt_num(a, sizeof a, 'f', 1, t->nb_score[pr] - best);
+          snprintf(buf, sizeof buf, "margin over %d: %s nats", second, a);
+        } else {
+          snprintf(buf, sizeof buf, "every class scores −inf");
+        }
+        mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh + lhL, info.w - s2 - gap, lh},
+                   MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, buf);
+      }
+    }
+  }
+}
+
+static void theta_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
+  theta_view *t = state;
+  int pad = mx_ui_px(ui, 16), sidew = mx_ui_px(ui, 372);
+  mx_rect r = mx_rect_inset(area, pad), side;
+  tv_refresh(t);
+  if (sidew > r.w * 2 / 5) sidew = r.w * 2 / 5;
+  side = mx_rect_cut_right(&r, sidew);
+  mx_rect_cut_right(&r, pad);
+  draw_side(t, app, ui, side);
+  tv_refresh(t); /* a widget may have changed an input this frame */
+  if (t->panel == 0) draw_theta_panel(t, ui, r);
+  else draw_nb_panel(t, ui, r);
+}
+
+/* ------------------------------------------------------------------ set / scenes */
+
+static int parse_double(const char *s, double lo, double hi, double *out) {
+  char *end;
+  double v;
+  if (!s || !*s) return -1;
+  errno = 0;
+  v = strtod(s, &end);
+  if (*end || !isfinite(v) || v < lo || v > hi) return -1;
+  *out = v;
+  return 0;
+}
+
+static int theta_set(void *state, mx_app *app, const char *key, const char *value, mx_error *err) {
+  theta_view *t = state;
+  double v;
+  (void)app;
+  if (!strcmp(key, "prior") || !strcmp(key, "alpha") || !strcmp(key, "a")) {
+    if (!strcmp(value, "raw")) v = 0;
+    else if (!strcmp(value, "laplace")) v = 1;
+    else if (parse_double(value, 0, TV_PRIOR_MAX, &v))
+      return mx_error_set(err, MX_EINVAL, "theta: %s must be a number in [0, %g], 'raw' or "
+                          "'laplace', not '%s'", key, TV_PRIOR_MAX, value);
+    tv_set_prior(t, v);
+    return 0;
+  }
+  if (!strcmp(key, "estimate")) {
+    if (!strcmp(value, "mean")) tv_set_map(t, 0);
+    else if (!strcmp(value, "map") || !strcmp(value, "mode")) tv_set_map(t, 1);
+    else return mx_error_set(err, MX_EINVAL, "theta: estimate must be 'mean' or 'map', not '%s'",
+                             value);
+    return 0;
+  }
+  if (!strcmp(key, "threshold")) {
+    if (parse_double(value, 0, 1, &v))
+      return mx_error_set(err, MX_EINVAL, "theta: threshold must be a number in [0, 1], not '%s'",
+                          value);
+    tv_set_threshold(t, v);
+    return 0;
+  }
+  if (!strcmp(key, "digit")) {
+    if (!strcmp(value, "impossible")) {
+      long i;
+      tv_refresh(t);
+      i = tv_find_impossible(t, 1);
+      if (i < 0) return mx_error_set(err, MX_EINVAL, "theta: no test digit is impossible under raw θ");
+      tv_set_digit(t, i);
+      return 0;
+    }
+    if (parse_double(value, 0, (double)t->ntest - 1, &v) || v != floor(v))
+      return mx_error_set(err, MX_EINVAL, "theta: digit must be a test index 0-%zu or "
+                          "'impossible', not '%s'", t->ntest - 1, value);
+    tv_set_digit(t, (long)v);
+    return 0;
+  }
+  if (!strcmp(key, "panel")) {
+    if (!strcmp(value, "theta") || !strcmp(value, "maps")) tv_set_panel(t, 0);
+    else if (!strcmp(value, "nb") || !strcmp(value, "bayes")) tv_set_panel(t, 1);
+    else return mx_error_set(err, MX_EINVAL, "theta: panel must be 'theta' or 'nb', not '%s'", value);
+    return 0;
+  }
+  return mx_error_set(err, MX_EINVAL, "theta: unknown option '%s' (options: prior, estimate, "
+                      "threshold, digit, panel)", key);
+}
+
+static cJSON *theta_save(void *state, mx_app *app) {
+  theta_view *t = state;
+  cJSON *o = cJSON_CreateObject();
+  (void)app;
+  if (!o) return NULL;
+  cJSON_AddNumberToObject(o, "prior", t->prior);
+  cJSON_AddStringToObject(o, "estimate", t->map ? "map" : "mean");
+  cJSON_AddNumberToObject(o, "threshold", t->threshold);
+  cJSON_AddNumberToObject(o, "digit", (double)t->digit);
+  cJSON_AddStringToObject(o, "panel", t->panel ? "nb" : "theta");
+  return o;
+}
+
+/* Validate every field first; apply only if all are good. */
+static int theta_load(void *state, mx_app *app, const cJSON *json, mx_error *err) {
+  theta_view *t = state;
+  const cJSON *f;
+  double prior = t->prior, thr = t->threshold;
+  int map = t->map, panel = t->panel;
+  long digit = t->digit;
+  (void)app;
+  if (!cJSON_IsObject(json)) return mx_error_set(err, MX_EPARSE, "theta: state must be an object");
+  if ((f = cJSON_GetObjectItemCaseSensitive(json, "prior"))) {
+    if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble) || f->valuedouble < 0 ||
+        f->valuedouble > TV_PRIOR_MAX)
+      return mx_error_set(err, MX_EPARSE, "theta: field \"prior\" must be a number in [0, %g]",
+                          TV_PRIOR_MAX);
+    prior = f->valuedouble;
+  }
+  if ((f = cJSON_GetObjectItemCaseSensitive(json, "estimate"))) {
+    if (cJSON_IsString(f) && !strcmp(f->valuestring, "mean")) map = 0;
+    else if (cJSON_IsString(f) && !strcmp(f->valuestring, "map")) map = 1;
+    else return mx_error_set(err, MX_EPARSE, "theta: field \"estimate\" must be \"mean\" or \"map\"");
+  }
+  if ((f = cJSON_GetObjectItemCaseSensitive(json, "threshold"))) {
+    if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble) || f->valuedouble < 0 || f->valuedouble > 1)
+      return mx_error_set(err, MX_EPARSE, "theta: field \"threshold\" must be a number in [0, 1]");
+    thr = f->valuedouble;
+  }
+  if ((f = cJSON_GetObjectItemCaseSensitive(json, "digit"))) {
+    if (!cJSON_IsNumber(f) || f->valuedouble != floor(f->valuedouble) || f->valuedouble < 0 ||
+        f->valuedouble >= (double)t->ntest)
+      return mx_error_set(err, MX_EPARSE, "theta: field \"digit\" must be a test index 0-%zu",
+                          t->ntest - 1);
+    digit = (long)f->valuedouble;
+  }
+  if ((f = cJSON_GetObjectItemCaseSensitive(json, "panel"))) {
+    if (cJSON_IsString(f) && !strcmp(f->valuestring, "theta")) panel = 0;
+    else if (cJSON_IsString(f) && !strcmp(f->valuestring, "nb")) panel = 1;
+    else return mx_error_set(err, MX_EPARSE, "theta: field \"panel\" must be \"theta\" or \"nb\"");
+  }
+  tv_set_prior(t, prior);
+  tv_set_map(t, map);
+  tv_set_threshold(t, thr);
+  tv_set_digit(t, digit);
+  tv_set_panel(t, panel);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ accessor */
+
+int mx_theta_view_info(void *state, mx_theta_info *out) {
+  theta_view *t = state;
+  int k;
+  if (!t || !out) return -1;
+  tv_refresh(t);
+  memset(out, 0, sizeof *out);
+  out->prior = t->prior;
+  out->map = t->map;
+  out->threshold = t->threshold;
+  out->digit = t->digit;
+  out->panel = t->panel;
+  out->raw_nll = t->raw_nll.mean;
+  out->fit_nll = t->fit_rc == 0 ? t->fit_nll.mean : NAN;
+  out->raw_notes = t->raw_nll.notes_mean;
+  out->fit_notes = t->fit_rc == 0 ? t->fit_nll.notes_mean : NAN;
+  out->raw_theta0 = t->raw_nll.theta0;
+  out->raw_inf = t->raw_nll.n_inf;
+  out->fit_inf = t->fit_rc == 0 ? t->fit_nll.n_inf : 0;
+  out->digit_raw_ll = t->ll_raw;
+  out->digit_fit_ll = t->ll_fit;
+  out->nb_ok = t->nb_rc == 0 && !t->nb_dirty;
+  out->nb_accuracy = out->nb_ok ? t->nbev.accuracy : NAN;
+  out->map_raw = t->map_rect[0];
+  out->map_fit = t->map_rect[1];
+  out->nthumb = t->nthumb;
+  for (k = 0; k < t->nthumb; k++) {
+    out->thumb_idx[k] = t->thumb_idx[k];
+    out->thumb[k] = t->thumb[k];
+  }
+  return 0;
+}
+
+const mx_view mx_view_theta = {
+  "theta", "θ maps", theta_create, theta_destroy, theta_event, NULL, theta_draw,
+  theta_set, theta_save, theta_load, theta_keys};
