@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config
       libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-      libgsl-dev libopenblas-dev zlib1g-dev libcjson-dev
+      libgsl-dev libopenblas-dev zlib1g-dev libcjson-dev libgif-dev
       fonts-dejavu-core ca-certificates)
 if [ "${1:-}" = "--test" ]; then
   # the test suite: independent reference computations, sanitizers, valgrind, a real X server
