@@ -67,4 +67,17 @@ int mx_app_headless(const mx_app *app);
 /* The directory holding assets/ (fonts, sample, scenes). */
 const char *mx_app_assets_dir(const mx_app *app);
 
+/* ---- Added by the app shell (additive to the interface above) ---- */
+/* Parse "WxH" (each 64..16384) into *w, *h; 0 on success, -1 if malformed. */
+int mx_app_parse_size(const char *s, int *w, int *h);
+/* Non-zero while the help overlay is shown. */
+int mx_app_help_visible(const mx_app *app);
+/* The user's Ctrl +/- text scale (1 = default). */
+float mx_app_font_scale(const mx_app *app);
+/* Non-zero once Q / Ctrl Q / window close asked to quit. */
+int mx_app_quit_requested(const mx_app *app);
+/* The current view's create() failure message, or NULL if it is running (or
+ * is a placeholder without create). */
+const char *mx_app_view_error(const mx_app *app);
+
 #endif

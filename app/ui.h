@@ -46,6 +46,9 @@ void mx_ui_set_size(mx_ui *ui, int w, int h, float scale);
 void mx_ui_set_high_contrast(mx_ui *ui, int on);
 
 void mx_ui_input(mx_ui *ui, const SDL_Event *ev);
+/* Non-zero if ev is a key the kit consumes (an arrow key while a slider is
+ * hovered): the app then does not pass it on to the view. */
+int mx_ui_key_captured(const mx_ui *ui, const SDL_Event *ev);
 void mx_ui_begin(mx_ui *ui);
 void mx_ui_end(mx_ui *ui);
 
@@ -73,6 +76,8 @@ void mx_draw_rect_outline(mx_ui *ui, mx_rect r, mx_color c, int thickness);
 void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width);
 void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width); /* xy: (n, 2) */
 void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c);       /* filled */
+/* Filled rectangle with rounded corners (anti-aliased edge). Added by the UI kit. */
+void mx_draw_round_rect(mx_ui *ui, mx_rect r, float radius, mx_color c);
 /* Filled ellipse {x : (x-c)^T S^-1 (x-c) <= k^2} for a 2x2 covariance S given in
  * pixel units (s00, s01, s11), as a triangle fan (SDL_RenderGeometry). */
 void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, double s11,
@@ -105,6 +110,9 @@ void mx_texture_free(SDL_Texture **slot);
 
 /* Widgets. Return non-zero when something changed / fired. */
 int mx_button(mx_ui *ui, mx_rect r, const char *label);
+/* A button drawn as selected (accent) when on != 0: segmented controls,
+ * filters. Returns non-zero when clicked. Added by the UI kit. */
+int mx_button_on(mx_ui *ui, mx_rect r, const char *label, int on);
 int mx_toggle(mx_ui *ui, mx_rect r, const char *label, int *value);
 /* Horizontal slider "label: value" with value formatted by fmt; log != 0 for a
  * logarithmic scale (lo > 0). Arrow keys nudge the slider that is hovered. */

@@ -1,0 +1,1398 @@
+/* mixscope — immediate-mode UI kit on SDL_Renderer + SDL2_ttf (see ui.h).
+ *
+ * Input is accumulated between frames by mx_ui_input and snapshotted by
+ * mx_ui_begin, so a press and release delivered before one frame (headless
+ * tests, `shot --keys`) still count as a click. Shapes are triangle fans with a
+ * one-pixel alpha feather (anti-aliased look, also in the software renderer).
+ * Text textures live in an LRU cache keyed by (string, font, colour). */
+#include "ui.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define UI_TEXT_CAP 768      /* cached text textures */
+#define UI_TEXT_BUCKETS 1024 /* hash buckets (power of two) */
+#define UI_TEXT_MAX 512      /* longest string drawn */
+
+typedef struct ui_text {
+  uint32_t hash;
+  int font;
+  mx_color col;
+  char *s;
+  SDL_Texture *tex;
+  int w, h;
+  struct ui_text *next_bucket;
+  struct ui_text *lru_prev, *lru_next; /* most recent at head */
+} ui_text;
+
+typedef struct ui_input {
+  int pressed;      /* bit b-1 set: button b went down */
+  int released;     /* bit b-1 set: button b went up */
+  int press_x, press_y, release_x, release_y;
+  int wheel;
+  int nudge;        /* arrow-key steps for the hovered slider */
+} ui_input;
+
+struct mx_ui {
+  SDL_Renderer *r;
+  char font_dir[1024];
+  TTF_Font *font[MX_FONT_COUNT];
+  int font_px[MX_FONT_COUNT];
+  int w, h;
+  float scale;
+  int high_contrast;
+  mx_theme theme;
+
+  /* input */
+  int mx, my, buttons;
+  ui_input acc;   /* accumulating since the last mx_ui_begin */
+  ui_input cur;   /* this frame */
+  int down_x, down_y; /* where the left button last went down */
+  uintptr_t active;   /* widget being dragged / pressed */
+  uintptr_t hot_slider, hot_slider_prev; /* slider under the mouse (this / last frame) */
+
+  /* tooltip (drawn at mx_ui_end) */
+  char tip[256];
+  int tip_on;
+
+  /* text cache */
+  ui_text *bucket[UI_TEXT_BUCKETS];
+  ui_text *lru_head, *lru_tail;
+  int ntext;
+
+  /* geometry scratch */
+  SDL_Vertex *vtx;
+  int *idx;
+  int vcap, icap;
+};
+
+/* ---------------------------------------------------------------- themes */
+
+static const mx_theme theme_dark = {
+  {15, 20, 33, 255},    /* bg: deep slate */
+  {28, 36, 54, 255},    /* panel */
+  {45, 57, 82, 255},    /* panel_hi */
+  {72, 86, 112, 255},   /* border */
+  {238, 242, 248, 255}, /* text */
+  {160, 172, 192, 255}, /* text_dim */
+  {255, 183, 3, 255},   /* accent: amber */
+  {72, 199, 142, 255},  /* good */
+  {255, 99, 88, 255},   /* bad */
+  {240, 228, 66, 255},  /* warn */
+  { /* Okabe–Ito, ordered for contrast on dark slate; black replaced by light grey */
+    {86, 180, 233, 255},  /* sky blue */
+    {230, 159, 0, 255},   /* orange */
+    {0, 158, 115, 255},   /* bluish green */
+    {204, 121, 167, 255}, /* reddish purple */
+    {240, 228, 66, 255},  /* yellow */
+    {213, 94, 0, 255},    /* vermillion */
+    {0, 114, 178, 255},   /* blue */
+    {200, 200, 200, 255}, /* grey */
+  }};
+
+static const mx_theme theme_hc = {
+  {0, 0, 0, 255},       /* bg */
+  {0, 0, 0, 255},       /* panel */
+  {40, 40, 40, 255},    /* panel_hi */
+  {255, 255, 255, 255}, /* border */
+  {255, 255, 255, 255}, /* text */
+  {255, 255, 255, 255}, /* text_dim */
+  {255, 255, 0, 255},   /* accent: yellow */
+  {0, 255, 120, 255},   /* good */
+  {255, 80, 80, 255},   /* bad */
+  {255, 255, 0, 255},   /* warn */
+  {
+    {86, 180, 233, 255}, {230, 159, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255},
+    {240, 228, 66, 255}, {213, 94, 0, 255},  {0, 114, 178, 255}, {255, 255, 255, 255},
+  }};
+
+/* Point sizes at scale 1 (pixels on a 96-dpi screen; TTF treats pt = px here). */
+static const int font_base[MX_FONT_COUNT] = {15, 19, 23, 31};
+static const int font_bold[MX_FONT_COUNT] = {0, 0, 1, 1};
+
+/* ---------------------------------------------------------------- helpers */
+
+static mx_color col_alpha(mx_color c, int a) {
+  c.a = (uint8_t)(a < 0 ? 0 : a > 255 ? 255 : a);
+  return c;
+}
+
+static mx_color col_mix(mx_color a, mx_color b, double t) {
+  mx_color c;
+  c.r = (uint8_t)lround(a.r + (b.r - a.r) * t);
+  c.g = (uint8_t)lround(a.g + (b.g - a.g) * t);
+  c.b = (uint8_t)lround(a.b + (b.b - a.b) * t);
+  c.a = (uint8_t)lround(a.a + (b.a - a.a) * t);
+  return c;
+}
+
+static SDL_Color sdl_col(mx_color c) {
+  SDL_Color s;
+  s.r = c.r;
+  s.g = c.g;
+  s.b = c.b;
+  s.a = c.a;
+  return s;
+}
+
+static uint32_t hash_str(const char *s, int font, mx_color c) {
+  uint32_t h = 2166136261u;
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    h ^= *p++;
+    h *= 16777619u;
+  }
+  h ^= (uint32_t)font * 0x9E3779B1u;
+  h ^= ((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a) * 0x85EBCA6Bu;
+  return h;
+}
+
+static uintptr_t label_id(const char *label, mx_rect r) {
+  uint32_t h = hash_str(label ? label : "", r.x * 31 + r.y, (mx_color){0, 0, 0, 0});
+  return (uintptr_t)h | 1u; /* odd: never collides with an aligned pointer */
+}
+
+
+/* printf one double with a caller-given format ("%.3f"); the format is the
+ * caller's contract, so the non-literal-format warning is silenced here only. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+static void fmt_value(char *buf, size_t n, const char *fmt, double v) {
+  snprintf(buf, n, fmt ? fmt : "%.3g", v);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+/* ---------------------------------------------------------------- fonts */
+
+static void fonts_close(mx_ui *ui) {
+  int i;
+  for (i = 0; i < MX_FONT_COUNT; i++) {
+    if (ui->font[i]) TTF_CloseFont(ui->font[i]);
+    ui->font[i] = NULL;
+  }
+}
+
+static void text_cache_clear(mx_ui *ui) {
+  ui_text *t = ui->lru_head, *n;
+  while (t) {
+    n = t->lru_next;
+    if (t->tex) SDL_DestroyTexture(t->tex);
+    free(t->s);
+    free(t);
+    t = n;
+  }
+  memset(ui->bucket, 0, sizeof ui->bucket);
+  ui->lru_head = ui->lru_tail = NULL;
+  ui->ntext = 0;
+}
+
+static int fonts_open(mx_ui *ui, char *errbuf, size_t errlen) {
+  int i;
+  char path[1200];
+  fonts_close(ui);
+  text_cache_clear(ui);
+  for (i = 0; i < MX_FONT_COUNT; i++) {
+    int px = (int)lround(font_base[i] * ui->scale);
+    if (px < 6) px = 6;
+    snprintf(path, sizeof path, "%s/%s", ui->font_dir,
+             font_bold[i] ? "DejaVuSans-Bold.ttf" : "DejaVuSans.ttf");
+    ui->font[i] = TTF_OpenFont(path, px);
+    if (!ui->font[i]) {
+      if (errbuf) snprintf(errbuf, errlen, "%s: cannot open font: %s", path, TTF_GetError());
+      fonts_close(ui);
+      return -1;
+    }
+    TTF_SetFontHinting(ui->font[i], TTF_HINTING_LIGHT);
+    ui->font_px[i] = px;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+mx_ui *mx_ui_create(SDL_Renderer *r, const char *font_dir, char *errbuf, size_t errlen) {
+  mx_ui *ui;
+  if (!TTF_WasInit() && TTF_Init() != 0) {
+    if (errbuf) snprintf(errbuf, errlen, "SDL_ttf: %s", TTF_GetError());
+    return NULL;
+  }
+  ui = calloc(1, sizeof *ui);
+  if (!ui) {
+    if (errbuf) snprintf(errbuf, errlen, "out of memory");
+    return NULL;
+  }
+  ui->r = r;
+  snprintf(ui->font_dir, sizeof ui->font_dir, "%s", font_dir ? font_dir : ".");
+  ui->scale = 1.0f;
+  ui->theme = theme_dark;
+  ui->mx = ui->my = -10000;
+  if (fonts_open(ui, errbuf, errlen) != 0) {
+    free(ui);
+    return NULL;
+  }
+  SDL_GetRendererOutputSize(r, &ui->w, &ui->h);
+  return ui;
+}
+
+void mx_ui_destroy(mx_ui *ui) {
+  if (!ui) return;
+  text_cache_clear(ui);
+  fonts_close(ui);
+  free(ui->vtx);
+  free(ui->idx);
+  free(ui);
+}
+
+void mx_ui_set_size(mx_ui *ui, int w, int h, float scale) {
+  ui->w = w;
+  ui->h = h;
+  if (scale < 0.25f) scale = 0.25f;
+  if (scale > 8.0f) scale = 8.0f;
+  if (fabsf(scale - ui->scale) > 1e-4f) {
+    float old = ui->scale;
+    char err[256];
+    ui->scale = scale;
+    if (fonts_open(ui, err, sizeof err) != 0) { /* keep working at the old size */
+      ui->scale = old;
+      fonts_open(ui, NULL, 0);
+    }
+  }
+}
+
+void mx_ui_set_high_contrast(mx_ui *ui, int on) {
+  ui->high_contrast = on != 0;
+  ui->theme = on ? theme_hc : theme_dark;
+  text_cache_clear(ui);
+}
+
+SDL_Renderer *mx_ui_renderer(mx_ui *ui) { return ui->r; }
+const mx_theme *mx_ui_theme(const mx_ui *ui) { return &ui->theme; }
+float mx_ui_scale(const mx_ui *ui) { return ui->scale; }
+int mx_ui_px(const mx_ui *ui, int base) { return (int)lroundf((float)base * ui->scale); }
+
+/* ---------------------------------------------------------------- input */
+
+void mx_ui_input(mx_ui *ui, const SDL_Event *ev) {
+  switch (ev->type) {
+  case SDL_MOUSEMOTION:
+    ui->mx = ev->motion.x;
+    ui->my = ev->motion.y;
+    break;
+  case SDL_MOUSEBUTTONDOWN:
+    ui->mx = ev->button.x;
+    ui->my = ev->button.y;
+    if (ev->button.button >= 1 && ev->button.button <= 5) {
+      ui->acc.pressed |= 1 << (ev->button.button - 1);
+      ui->buttons |= 1 << (ev->button.button - 1);
+    }
+    ui->acc.press_x = ev->button.x;
+    ui->acc.press_y = ev->button.y;
+    if (ev->button.button == SDL_BUTTON_LEFT) {
+      ui->down_x = ev->button.x;
+      ui->down_y = ev->button.y;
+    }
+    break;
+  case SDL_MOUSEBUTTONUP:
+    ui->mx = ev->button.x;
+    ui->my = ev->button.y;
+    if (ev->button.button >= 1 && ev->button.button <= 5) {
+      ui->acc.released |= 1 << (ev->button.button - 1);
+      ui->buttons &= ~(1 << (ev->button.button - 1));
+    }
+    ui->acc.release_x = ev->button.x;
+    ui->acc.release_y = ev->button.y;
+    break;
+  case SDL_MOUSEWHEEL: {
+    int y = ev->wheel.y;
+    if (ev->wheel.direction == SDL_MOUSEWHEEL_FLIPPED) y = -y;
+    ui->acc.wheel += y;
+    break;
+  }
+  case SDL_KEYDOWN:
+    if (mx_ui_key_captured(ui, ev)) {
+      SDL_Keycode k = ev->key.keysym.sym;
+      ui->acc.nudge += (k == SDLK_RIGHT || k == SDLK_UP) ? 1 : -1;
+    }
+    break;
+  case SDL_WINDOWEVENT:
+    if (ev->window.event == SDL_WINDOWEVENT_LEAVE) ui->mx = ui->my = -10000;
+    break;
+  default:
+    break;
+  }
+}
+
+int mx_ui_key_captured(const mx_ui *ui, const SDL_Event *ev) {
+  SDL_Keycode k;
+  if (ev->type != SDL_KEYDOWN || !ui->hot_slider_prev) return 0;
+  if (ev->key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return 0;
+  k = ev->key.keysym.sym;
+  return k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN;
+}
+
+void mx_ui_begin(mx_ui *ui) {
+  ui->cur = ui->acc;
+  memset(&ui->acc, 0, sizeof ui->acc);
+  ui->hot_slider_prev = ui->hot_slider;
+  ui->hot_slider = 0;
+  ui->tip_on = 0;
+  SDL_RenderSetClipRect(ui->r, NULL);
+  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
+}
+
+static void draw_tooltip(mx_ui *ui);
+
+void mx_ui_end(mx_ui *ui) {
+  if (ui->tip_on) draw_tooltip(ui);
+  /* A widget stays active while its button is held. */
+  if (!(ui->buttons & 1)) ui->active = 0;
+}
+
+int mx_ui_mouse(const mx_ui *ui, int *x, int *y) {
+  if (x) *x = ui->mx;
+  if (y) *y = ui->my;
+  return ui->buttons;
+}
+
+int mx_rect_contains(mx_rect r, int x, int y) {
+  return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+int mx_ui_hover(const mx_ui *ui, mx_rect r) {
+  return ui->active == 0 && mx_rect_contains(r, ui->mx, ui->my);
+}
+
+int mx_ui_clicked(const mx_ui *ui, mx_rect r, int button) {
+  int bit;
+  if (button < 1 || button > 5) return 0;
+  bit = 1 << (button - 1);
+  if (!(ui->cur.released & bit)) return 0;
+  if (ui->active) return 0;
+  if (!mx_rect_contains(r, ui->cur.release_x, ui->cur.release_y)) return 0;
+  if (button == 1) return mx_rect_contains(r, ui->down_x, ui->down_y);
+  return 1;
+}
+
+int mx_ui_wheel(const mx_ui *ui) { return ui->cur.wheel; }
+
+/* ---------------------------------------------------------------- layout */
+
+mx_rect mx_rect_cut_left(mx_rect *r, int w) {
+  mx_rect o = *r;
+  if (w > r->w) w = r->w;
+  if (w < 0) w = 0;
+  o.w = w;
+  r->x += w;
+  r->w -= w;
+  return o;
+}
+
+mx_rect mx_rect_cut_right(mx_rect *r, int w) {
+  mx_rect o = *r;
+  if (w > r->w) w = r->w;
+  if (w < 0) w = 0;
+  o.x = r->x + r->w - w;
+  o.w = w;
+  r->w -= w;
+  return o;
+}
+
+mx_rect mx_rect_cut_top(mx_rect *r, int h) {
+  mx_rect o = *r;
+  if (h > r->h) h = r->h;
+  if (h < 0) h = 0;
+  o.h = h;
+  r->y += h;
+  r->h -= h;
+  return o;
+}
+
+mx_rect mx_rect_cut_bottom(mx_rect *r, int h) {
+  mx_rect o = *r;
+  if (h > r->h) h = r->h;
+  if (h < 0) h = 0;
+  o.y = r->y + r->h - h;
+  o.h = h;
+  r->h -= h;
+  return o;
+}
+
+mx_rect mx_rect_inset(mx_rect r, int d) {
+  r.x += d;
+  r.y += d;
+  r.w -= 2 * d;
+  r.h -= 2 * d;
+  if (r.w < 0) r.w = 0;
+  if (r.h < 0) r.h = 0;
+  return r;
+}
+
+/* ---------------------------------------------------------------- geometry */
+
+static int geo_reserve(mx_ui *ui, int nv, int ni) {
+  if (nv > ui->vcap) {
+    int cap = nv < 256 ? 256 : nv * 2;
+    SDL_Vertex *v = realloc(ui->vtx, (size_t)cap * sizeof *v);
+    if (!v) return -1;
+    ui->vtx = v;
+    ui->vcap = cap;
+  }
+  if (ni > ui->icap) {
+    int cap = ni < 768 ? 768 : ni * 2;
+    int *ix = realloc(ui->idx, (size_t)cap * sizeof *ix);
+    if (!ix) return -1;
+    ui->idx = ix;
+    ui->icap = cap;
+  }
+  return 0;
+}
+
+static void vset(SDL_Vertex *v, float x, float y, mx_color c) {
+  v->position.x = x;
+  v->position.y = y;
+  v->color = sdl_col(c);
+  v->tex_coord.x = 0;
+  v->tex_coord.y = 0;
+}
+
+/* Fill a convex polygon (pts: (n, 2), in order) with a one-pixel feather. */
+static void fill_convex_aa(mx_ui *ui, const float *pts, int n, mx_color c) {
+  int i, nv = 2 * n + 1, ni = 3 * n + 6 * n;
+  float cx = 0, cy = 0;
+  mx_color clear = col_alpha(c, 0);
+  SDL_Vertex *v;
+  int *ix;
+  if (n < 3 || c.a == 0 || geo_reserve(ui, nv, ni) != 0) return;
+  for (i = 0; i < n; i++) {
+    cx += pts[2 * i];
+    cy += pts[2 * i + 1];
+  }
+  cx /= (float)n;
+  cy /= (float)n;
+  v = ui->vtx;
+  ix = ui->idx;
+  vset(&v[0], cx, cy, c);
+  for (i = 0; i < n; i++) {
+    int p = (i + n - 1) % n, q = (i + 1) % n;
+    float x = pts[2 * i], y = pts[2 * i + 1];
+    float tx = pts[2 * q] - pts[2 * p], ty = pts[2 * q + 1] - pts[2 * p + 1];
+    float nx = ty, ny = -tx, len = sqrtf(nx * nx + ny * ny);
+    if (len > 0) {
+      nx /= len;
+      ny /= len;
+    }
+    if (nx * (x - cx) + ny * (y - cy) < 0) {
+      nx = -nx;
+      ny = -ny;
+    }
+    /* inner vertex pulled in half a pixel, outer pushed out half a pixel */
+    vset(&v[1 + i], x - 0.5f * nx, y - 0.5f * ny, c);
+    vset(&v[1 + n + i], x + 0.5f * nx, y + 0.5f * ny, clear);
+  }
+  for (i = 0; i < n; i++) {
+    int j = (i + 1) % n;
+    *ix++ = 0;
+    *ix++ = 1 + i;
+    *ix++ = 1 + j;
+    *ix++ = 1 + i;
+    *ix++ = 1 + n + i;
+    *ix++ = 1 + j;
+    *ix++ = 1 + j;
+    *ix++ = 1 + n + i;
+    *ix++ = 1 + n + j;
+  }
+  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
+  SDL_RenderGeometry(ui->r, NULL, v, nv, ui->idx, ni);
+}
+
+static int circle_segments(float radius) {
+  int n = (int)(radius * 1.2f) + 10;
+  if (n < 12) n = 12;
+  if (n > 160) n = 160;
+  return n;
+}
+
+/* Rounded rectangle, filled (radius clamped to half the short side): three
+ * plain rectangles (fast fills) plus four anti-aliased quarter discs. */
+static void fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c) {
+  int ri, k, i, nv = 0, ni = 0, SEG;
+  mx_color clear = col_alpha(c, 0);
+  SDL_Vertex *v;
+  int *ix;
+  if (r.w <= 0 || r.h <= 0 || c.a == 0) return;
+  if (rad > r.w * 0.5f) rad = r.w * 0.5f;
+  if (rad > r.h * 0.5f) rad = r.h * 0.5f;
+  ri = (int)rad;
+  if (ri < 2) {
+    mx_draw_rect(ui, r, c);
+    return;
+  }
+  SEG = ri / 2 + 1; /* enough segments that the arc looks round */
+  if (SEG < 3) SEG = 3;
+  if (SEG > 10) SEG = 10;
+  mx_draw_rect(ui, (mx_rect){r.x, r.y + ri, r.w, r.h - 2 * ri}, c);
+  mx_draw_rect(ui, (mx_rect){r.x + ri, r.y, r.w - 2 * ri, ri}, c);
+  mx_draw_rect(ui, (mx_rect){r.x + ri, r.y + r.h - ri, r.w - 2 * ri, ri}, c);
+  if (geo_reserve(ui, 4 * (1 + 2 * (SEG + 1)), 4 * 9 * SEG) != 0) return;
+  v = ui->vtx;
+  ix = ui->idx;
+  for (k = 0; k < 4; k++) { /* corners: bottom-right, bottom-left, top-left, top-right */
+    float cx = (float)((k == 0 || k == 3) ? r.x + r.w - ri : r.x + ri);
+    float cy = (float)((k < 2) ? r.y + r.h - ri : r.y + ri);
+    float a0 = (float)k * (float)M_PI * 0.5f;
+    int base = nv;
+    vset(&v[nv++], cx, cy, c);
+    for (i = 0; i <= SEG; i++) {
+      float a = a0 + (float)i / (float)SEG * (float)M_PI * 0.5f, ca = cosf(a), sa = sinf(a);
+      vset(&v[nv++], cx + ((float)ri - 0.5f) * ca, cy + ((float)ri - 0.5f) * sa, c);
+      vset(&v[nv++], cx + ((float)ri + 0.5f) * ca, cy + ((float)ri + 0.5f) * sa, clear);
+    }
+    for (i = 0; i < SEG; i++) {
+      int p = base + 1 + 2 * i, q = p + 2; /* inner vertices; outer = +1 */
+      ix[ni++] = base;
+      ix[ni++] = p;
+      ix[ni++] = q;
+      ix[ni++] = p;
+      ix[ni++] = p + 1;
+      ix[ni++] = q;
+      ix[ni++] = q;
+      ix[ni++] = p + 1;
+      ix[ni++] = q + 1;
+    }
+  }
+  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
+  SDL_RenderGeometry(ui->r, NULL, v, nv, ix, ni);
+}
+
+/* ---------------------------------------------------------------- primitives */
+
+void mx_draw_round_rect(mx_ui *ui, mx_rect r, float radius, mx_color c) {
+  fill_round_rect(ui, r, radius, c);
+}
+
+void mx_draw_rect(mx_ui *ui, mx_rect r, mx_color c) {
+  SDL_Rect s;
+  if (r.w <= 0 || r.h <= 0 || c.a == 0) return;
+  s.x = r.x;
+  s.y = r.y;
+  s.w = r.w;
+  s.h = r.h;
+  /* opaque fills skip per-pixel blending (much faster in the software renderer) */
+  SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+  SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
+  SDL_RenderFillRect(ui->r, &s);
+}
+
+void mx_draw_rect_outline(mx_ui *ui, mx_rect r, mx_color c, int t) {
+  if (t < 1) t = 1;
+  if (r.w <= 0 || r.h <= 0) return;
+  if (2 * t >= r.w || 2 * t >= r.h) {
+    mx_draw_rect(ui, r, c);
+    return;
+  }
+  mx_draw_rect(ui, (mx_rect){r.x, r.y, r.w, t}, c);
+  mx_draw_rect(ui, (mx_rect){r.x, r.y + r.h - t, r.w, t}, c);
+  mx_draw_rect(ui, (mx_rect){r.x, r.y + t, t, r.h - 2 * t}, c);
+  mx_draw_rect(ui, (mx_rect){r.x + r.w - t, r.y + t, t, r.h - 2 * t}, c);
+}
+
+void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width) {
+  float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+  float nx, ny, h, f = 0.5f;
+  mx_color clear = col_alpha(c, 0);
+  SDL_Vertex *v;
+  int *ix, i;
+  static const int quad[6] = {0, 1, 2, 0, 2, 3};
+  if (len < 1e-6f || c.a == 0 || !isfinite(len)) return;
+  if (width < 1.0f) { /* hairline: fade alpha instead of thinning */
+    c.a = (uint8_t)(c.a * (width < 0.2f ? 0.2f : width));
+    width = 1.0f;
+  }
+  if (geo_reserve(ui, 8, 18) != 0) return;
+  nx = -dy / len;
+  ny = dx / len;
+  h = width * 0.5f - f * 0.5f;
+  if (h < 0.25f) h = 0.25f;
+  v = ui->vtx;
+  ix = ui->idx;
+  /* core quad 0..3, feather outer edges 4..7 */
+  vset(&v[0], x0 + nx * h, y0 + ny * h, c);
+  vset(&v[1], x1 + nx * h, y1 + ny * h, c);
+  vset(&v[2], x1 - nx * h, y1 - ny * h, c);
+  vset(&v[3], x0 - nx * h, y0 - ny * h, c);
+  vset(&v[4], x0 + nx * (h + f * 2), y0 + ny * (h + f * 2), clear);
+  vset(&v[5], x1 + nx * (h + f * 2), y1 + ny * (h + f * 2), clear);
+  vset(&v[6], x1 - nx * (h + f * 2), y1 - ny * (h + f * 2), clear);
+  vset(&v[7], x0 - nx * (h + f * 2), y0 - ny * (h + f * 2), clear);
+  for (i = 0; i < 6; i++) *ix++ = quad[i];
+  /* side strips: 4-5-1-0 and 3-2-6-7 */
+  *ix++ = 4; *ix++ = 5; *ix++ = 1;
+  *ix++ = 4; *ix++ = 1; *ix++ = 0;
+  *ix++ = 3; *ix++ = 2; *ix++ = 6;
+  *ix++ = 3; *ix++ = 6; *ix++ = 7;
+  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
+  SDL_RenderGeometry(ui->r, NULL, v, 8, ui->idx, 18);
+}
+
+void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width) {
+  int i;
+  for (i = 0; i + 1 < n; i++) {
+    if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1]) || !isfinite(xy[2 * i + 2]) ||
+        !isfinite(xy[2 * i + 3]))
+      continue;
+    mx_draw_line(ui, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3], c, width);
+    /* round joins for thick, opaque lines */
+    if (width >= 3.0f && i + 2 < n && c.a == 255)
+      mx_draw_circle(ui, xy[2 * i + 2], xy[2 * i + 3], width * 0.5f - 0.25f, c);
+  }
+}
+
+void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c) {
+  float pts[2 * 160];
+  int i, n;
+  if (radius <= 0 || !isfinite(cx) || !isfinite(cy)) return;
+  n = circle_segments(radius);
+  for (i = 0; i < n; i++) {
+    float a = 2.0f * (float)M_PI * (float)i / (float)n;
+    pts[2 * i] = cx + radius * cosf(a);
+    pts[2 * i + 1] = cy + radius * sinf(a);
+  }
+  fill_convex_aa(ui, pts, n, c);
+}
+
+void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, double s11,
+                     double k, mx_color fill, mx_color outline) {
+  /* Cholesky S = L L^T; boundary points c + k L (cos t, sin t). */
+  double a, b, d, rmax;
+  float pts[2 * 161];
+  int i, n;
+  if (!(s00 > 0) || !isfinite(s00) || !isfinite(s01) || !isfinite(s11)) return;
+  a = sqrt(s00);
+  b = s01 / a;
+  d = s11 - b * b;
+  if (!(d > 0)) return;
+  d = sqrt(d);
+  rmax = k * sqrt(s00 > s11 ? s00 : s11);
+  n = circle_segments((float)(rmax > 400 ? 400 : rmax));
+  for (i = 0; i < n; i++) {
+    double t = 2.0 * M_PI * i / n, u = cos(t), w = sin(t);
+    pts[2 * i] = cx + (float)(k * a * u);
+    pts[2 * i + 1] = cy + (float)(k * (b * u + d * w));
+  }
+  if (fill.a) fill_convex_aa(ui, pts, n, fill);
+  if (outline.a) {
+    pts[2 * n] = pts[0];
+    pts[2 * n + 1] = pts[1];
+    mx_draw_polyline(ui, pts, n + 1, outline, 2.0f * ui->scale);
+  }
+}
+
+/* ---------------------------------------------------------------- text */
+
+static void lru_unlink(mx_ui *ui, ui_text *t) {
+  if (t->lru_prev) t->lru_prev->lru_next = t->lru_next;
+  else ui->lru_head = t->lru_next;
+  if (t->lru_next) t->lru_next->lru_prev = t->lru_prev;
+  else ui->lru_tail = t->lru_prev;
+  t->lru_prev = t->lru_next = NULL;
+}
+
+static void lru_push_front(mx_ui *ui, ui_text *t) {
+  t->lru_prev = NULL;
+  t->lru_next = ui->lru_head;
+  if (ui->lru_head) ui->lru_head->lru_prev = t;
+  ui->lru_head = t;
+  if (!ui->lru_tail) ui->lru_tail = t;
+}
+
+static void text_evict_one(mx_ui *ui) {
+  ui_text *t = ui->lru_tail, **pp;
+  if (!t) return;
+  lru_unlink(ui, t);
+  for (pp = &ui->bucket[t->hash & (UI_TEXT_BUCKETS - 1)]; *pp; pp = &(*pp)->next_bucket)
+    if (*pp == t) {
+      *pp = t->next_bucket;
+      break;
+    }
+  if (t->tex) SDL_DestroyTexture(t->tex);
+  free(t->s);
+  free(t);
+  ui->ntext--;
+}
+
+/* The cached texture for s in (font, colour); NULL for an empty string. */
+static ui_text *text_get(mx_ui *ui, int font, mx_color c, const char *s) {
+  uint32_t h;
+  ui_text *t;
+  SDL_Surface *surf;
+  if (font < 0 || font >= MX_FONT_COUNT) font = MX_FONT_BODY;
+  if (!s || !*s || !ui->font[font]) return NULL;
+  h = hash_str(s, font, c);
+  for (t = ui->bucket[h & (UI_TEXT_BUCKETS - 1)]; t; t = t->next_bucket)
+    if (t->hash == h && t->font == font && !memcmp(&t->col, &c, sizeof c) && !strcmp(t->s, s)) {
+      if (ui->lru_head != t) {
+        lru_unlink(ui, t);
+        lru_push_front(ui, t);
+      }
+      return t;
+    }
+  while (ui->ntext >= UI_TEXT_CAP) text_evict_one(ui);
+  t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->s = malloc(strlen(s) + 1);
+  if (!t->s) {
+    free(t);
+    return NULL;
+  }
+  strcpy(t->s, s);
+  t->hash = h;
+  t->font = font;
+  t->col = c;
+  surf = TTF_RenderUTF8_Blended(ui->font[font], s, sdl_col(c));
+  if (surf) {
+    t->tex = SDL_CreateTextureFromSurface(ui->r, surf);
+    t->w = surf->w;
+    t->h = surf->h;
+    SDL_FreeSurface(surf);
+    if (t->tex) SDL_SetTextureBlendMode(t->tex, SDL_BLENDMODE_BLEND);
+  }
+  t->next_bucket = ui->bucket[h & (UI_TEXT_BUCKETS - 1)];
+  ui->bucket[h & (UI_TEXT_BUCKETS - 1)] = t;
+  lru_push_front(ui, t);
+  ui->ntext++;
+  return t;
+}
+
+static int text_draw(mx_ui *ui, int x, int y, int font, mx_color c, const char *s) {
+  ui_text *t = text_get(ui, font, c, s);
+  SDL_Rect d;
+  if (!t || !t->tex) return 0;
+  d.x = x;
+  d.y = y;
+  d.w = t->w;
+  d.h = t->h;
+  SDL_RenderCopy(ui->r, t->tex, NULL, &d);
+  return t->w;
+}
+
+int mx_text(mx_ui *ui, int x, int y, int font, mx_color c, const char *fmt, ...) {
+  char buf[UI_TEXT_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return text_draw(ui, x, y, font, c, buf);
+}
+
+void mx_text_size(mx_ui *ui, int font, const char *s, int *w, int *h) {
+  int tw = 0, th = 0;
+  if (font < 0 || font >= MX_FONT_COUNT) font = MX_FONT_BODY;
+  if (s && *s && ui->font[font]) TTF_SizeUTF8(ui->font[font], s, &tw, &th);
+  else if (ui->font[font]) th = TTF_FontHeight(ui->font[font]);
+  if (w) *w = tw;
+  if (h) *h = th;
+}
+
+int mx_line_height(mx_ui *ui, int font) {
+  if (font < 0 || font >= MX_FONT_COUNT) font = MX_FONT_BODY;
+  return ui->font[font] ? TTF_FontHeight(ui->font[font]) : 16;
+}
+
+void mx_text_in(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *s) {
+  ui_text *t = text_get(ui, font, c, s);
+  SDL_Rect d, clip;
+  int x;
+  if (!t || !t->tex) return;
+  if (align == MX_ALIGN_CENTER) x = r.x + (r.w - t->w) / 2;
+  else if (align == MX_ALIGN_RIGHT) x = r.x + r.w - t->w;
+  else x = r.x;
+  d.x = x;
+  d.y = r.y + (r.h - t->h) / 2;
+  d.w = t->w;
+  d.h = t->h;
+  if (t->w > r.w) { /* clip text that does not fit */
+    SDL_Rect old;
+    int had = SDL_RenderIsClipEnabled(ui->r);
+    SDL_RenderGetClipRect(ui->r, &old);
+    clip.x = r.x;
+    clip.y = d.y;
+    clip.w = r.w;
+    clip.h = d.h;
+    if (had) SDL_IntersectRect(&clip, &old, &clip);
+    d.x = align == MX_ALIGN_RIGHT ? r.x + r.w - t->w : r.x;
+    SDL_RenderSetClipRect(ui->r, &clip);
+    SDL_RenderCopy(ui->r, t->tex, NULL, &d);
+    SDL_RenderSetClipRect(ui->r, had ? &old : NULL);
+    return;
+  }
+  SDL_RenderCopy(ui->r, t->tex, NULL, &d);
+}
+
+/* Text rotated -90 degrees (reading upwards), centred at (cx, cy). */
+static void text_vertical(mx_ui *ui, float cx, float cy, int font, mx_color c, const char *s) {
+  ui_text *t = text_get(ui, font, c, s);
+  SDL_Rect d;
+  if (!t || !t->tex) return;
+  d.w = t->w;
+  d.h = t->h;
+  d.x = (int)lroundf(cx - (float)t->w * 0.5f);
+  d.y = (int)lroundf(cy - (float)t->h * 0.5f);
+  SDL_RenderCopyEx(ui->r, t->tex, NULL, &d, -90.0, NULL, SDL_FLIP_NONE);
+}
+
+/* ---------------------------------------------------------------- images */
+
+/* (Re)create *slot as a w x h streaming texture of the given format; 1 if new. */
+static int slot_ensure(mx_ui *ui, SDL_Texture **slot, int w, int h, Uint32 fmt, SDL_BlendMode bm) {
+  int tw, th;
+  Uint32 f;
+  if (*slot && SDL_QueryTexture(*slot, &f, NULL, &tw, &th) == 0 && tw == w && th == h && f == fmt)
+    return 0;
+  if (*slot) SDL_DestroyTexture(*slot);
+  *slot = SDL_CreateTexture(ui->r, fmt, SDL_TEXTUREACCESS_STREAMING, w, h);
+  if (!*slot) return -1;
+  SDL_SetTextureBlendMode(*slot, bm);
+  SDL_SetTextureScaleMode(*slot, SDL_ScaleModeNearest);
+  return 1;
+}
+
+static void slot_blit(mx_ui *ui, SDL_Texture *t, mx_rect dst) {
+  SDL_Rect d;
+  d.x = dst.x;
+  d.y = dst.y;
+  d.w = dst.w;
+  d.h = dst.h;
+  SDL_RenderCopy(ui->r, t, NULL, &d);
+}
+
+void mx_draw_gray(mx_ui *ui, SDL_Texture **slot, int dirty, mx_rect dst, const uint8_t *pix,
+                  int w, int h) {
+  int fresh, x, y, pitch;
+  void *mem;
+  if (!slot || w <= 0 || h <= 0) return;
+  /* grey is opaque and has equal R, G, B: ARGB8888 (the software target's own
+   * format) holds the same bits as ABGR8888 and needs no blending */
+  fresh = slot_ensure(ui, slot, w, h, SDL_PIXELFORMAT_ARGB8888, SDL_BLENDMODE_NONE);
+  if (fresh < 0) return;
+  if ((fresh || dirty) && pix && SDL_LockTexture(*slot, NULL, &mem, &pitch) == 0) {
+    for (y = 0; y < h; y++) {
+      uint32_t *row = (uint32_t *)((uint8_t *)mem + (size_t)y * (size_t)pitch);
+      const uint8_t *src = pix + (size_t)y * (size_t)w;
+      for (x = 0; x < w; x++) {
+        uint8_t *p = (uint8_t *)&row[x];
+        p[0] = p[1] = p[2] = src[x];
+        p[3] = 255;
+      }
+    }
+    SDL_UnlockTexture(*slot);
+  }
+  slot_blit(ui, *slot, dst);
+}
+
+void mx_draw_rgba(mx_ui *ui, SDL_Texture **slot, int dirty, mx_rect dst, const uint32_t *rgba,
+                  int w, int h) {
+  int fresh, y, pitch;
+  void *mem;
+  if (!slot || w <= 0 || h <= 0) return;
+  fresh = slot_ensure(ui, slot, w, h, SDL_PIXELFORMAT_ABGR8888, SDL_BLENDMODE_BLEND);
+  if (fresh < 0) return;
+  if ((fresh || dirty) && rgba && SDL_LockTexture(*slot, NULL, &mem, &pitch) == 0) {
+    for (y = 0; y < h; y++)
+      memcpy((uint8_t *)mem + (size_t)y * (size_t)pitch, rgba + (size_t)y * (size_t)w,
+             (size_t)w * 4);
+    SDL_UnlockTexture(*slot);
+  }
+  slot_blit(ui, *slot, dst);
+}
+
+void mx_texture_free(SDL_Texture **slot) {
+  if (slot && *slot) {
+    SDL_DestroyTexture(*slot);
+    *slot = NULL;
+  }
+}
+
+/* ---------------------------------------------------------------- colour maps */
+
+/* matplotlib's viridis, magma and RdBu_r sampled at 33 evenly spaced points
+ * (matplotlib.colormaps[name](np.linspace(0, 1, 33)) * 255, rounded). */
+static const uint8_t cmap_viridis[33][3] = {
+  {68, 1, 84},    {71, 13, 96},   {72, 24, 106},  {72, 35, 116},  {71, 45, 123},
+  {69, 55, 129},  {66, 64, 134},  {62, 73, 137},  {59, 82, 139},  {55, 91, 141},
+  {51, 99, 141},  {47, 107, 142}, {44, 114, 142}, {41, 122, 142}, {38, 130, 142},
+  {35, 137, 142}, {33, 145, 140}, {31, 152, 139}, {31, 160, 136}, {34, 167, 133},
+  {40, 174, 128}, {50, 182, 122}, {63, 188, 115}, {78, 195, 107}, {94, 201, 98},
+  {112, 207, 87}, {132, 212, 75}, {152, 216, 62}, {173, 220, 48}, {194, 223, 35},
+  {216, 226, 25}, {236, 229, 27}, {253, 231, 37}};
+static const uint8_t cmap_magma[33][3] = {
+  {0, 0, 4},       {3, 3, 18},      {10, 8, 34},     {19, 13, 52},    {29, 17, 71},
+  {41, 17, 90},    {54, 16, 107},   {68, 15, 118},   {81, 18, 124},   {93, 23, 127},
+  {106, 28, 129},  {118, 33, 129},  {131, 38, 129},  {144, 42, 129},  {156, 46, 127},
+  {170, 51, 125},  {183, 55, 121},  {196, 60, 117},  {208, 65, 111},  {220, 72, 105},
+  {231, 82, 99},   {239, 93, 94},   {245, 107, 92},  {249, 121, 93},  {252, 137, 97},
+  {253, 152, 105}, {254, 167, 114}, {254, 182, 124}, {254, 196, 136}, {254, 211, 149},
+  {253, 226, 163}, {252, 240, 178}, {252, 253, 191}};
+static const uint8_t cmap_rdbu[33][3] = {
+  {5, 48, 97},     {14, 65, 121},   {23, 82, 144},   {31, 99, 168},   {42, 113, 178},
+  {52, 128, 185},  {63, 142, 192},  {82, 157, 200},  {107, 172, 209}, {132, 188, 217},
+  {155, 201, 224}, {174, 211, 230}, {194, 221, 236}, {212, 230, 241}, {224, 236, 243},
+  {236, 242, 245}, {247, 246, 246}, {249, 238, 231}, {251, 229, 216}, {253, 220, 201},
+  {251, 204, 180}, {248, 187, 158}, {245, 170, 137}, {238, 150, 119}, {228, 128, 102},
+  {219, 107, 85},  {208, 85, 72},   {197, 62, 61},   {186, 40, 50},   {171, 22, 42},
+  {147, 14, 38},   {124, 7, 34},    {103, 0, 31}};
+
+mx_color mx_cmap(int cmap, double v, double lo, double hi) {
+  mx_color c = {255, 0, 255, 255};
+  double t, f;
+  int i;
+  const uint8_t(*tab)[3];
+  if (isnan(v) || isnan(lo) || isnan(hi)) return c;
+  if (hi > lo) t = (v - lo) / (hi - lo);
+  else t = v > lo ? 1.0 : v < lo ? 0.0 : 0.5;
+  if (!(t > 0)) t = 0;
+  if (t > 1) t = 1;
+  if (cmap == MX_CMAP_GREY) {
+    c.r = c.g = c.b = (uint8_t)lround(t * 255.0);
+    return c;
+  }
+  tab = cmap == MX_CMAP_MAGMA ? cmap_magma : cmap == MX_CMAP_DIVERGING ? cmap_rdbu : cmap_viridis;
+  f = t * 32.0;
+  i = (int)f;
+  if (i >= 32) i = 31;
+  f -= i;
+  c.r = (uint8_t)lround(tab[i][0] + (tab[i + 1][0] - tab[i][0]) * f);
+  c.g = (uint8_t)lround(tab[i][1] + (tab[i + 1][1] - tab[i][1]) * f);
+  c.b = (uint8_t)lround(tab[i][2] + (tab[i + 1][2] - tab[i][2]) * f);
+  return c;
+}
+
+void mx_draw_colorbar(mx_ui *ui, mx_rect r, int cmap, double lo, double hi, const char *fmt) {
+  int y, bw, lh = mx_line_height(ui, MX_FONT_SMALL);
+  mx_rect bar;
+  char buf[64];
+  const mx_theme *th = &ui->theme;
+  double vals[3];
+  int k;
+  if (r.w <= 0 || r.h <= 2 * lh / 2) return;
+  if (!fmt) fmt = "%.3g";
+  bw = mx_ui_px(ui, 18);
+  if (bw > r.w) bw = r.w;
+  bar.x = r.x;
+  bar.y = r.y + lh / 2;
+  bar.w = bw;
+  bar.h = r.h - lh;
+  for (y = 0; y < bar.h; y++) {
+    double t = 1.0 - (y + 0.5) / bar.h;
+    mx_draw_rect(ui, (mx_rect){bar.x, bar.y + y, bar.w, 1}, mx_cmap(cmap, t, 0.0, 1.0));
+  }
+  mx_draw_rect_outline(ui, bar, th->border, 1);
+  vals[0] = hi;
+  vals[1] = 0.5 * (lo + hi);
+  vals[2] = lo;
+  for (k = 0; k < 3; k++) {
+    int ty = bar.y + (int)lround(bar.h * k / 2.0);
+    fmt_value(buf, sizeof buf, fmt, vals[k]);
+    mx_draw_rect(ui, (mx_rect){bar.x + bar.w, ty, mx_ui_px(ui, 5), 1}, th->text_dim);
+    mx_text(ui, bar.x + bar.w + mx_ui_px(ui, 8), ty - lh / 2, MX_FONT_SMALL, th->text_dim, "%s",
+            buf);
+  }
+}
+
+/* ---------------------------------------------------------------- widgets */
+
+int mx_button_on(mx_ui *ui, mx_rect r, const char *label, int on) {
+  const mx_theme *th = &ui->theme;
+  uintptr_t id = label_id(label, r);
+  int hover = mx_rect_contains(r, ui->mx, ui->my) && (ui->active == 0 || ui->active == id);
+  int fired = 0;
+  mx_color bg, fg = th->text;
+  float rad = (float)mx_ui_px(ui, 6);
+  if ((ui->cur.pressed & 1) && mx_rect_contains(r, ui->cur.press_x, ui->cur.press_y) &&
+      ui->active == 0)
+    ui->active = id;
+  if ((ui->cur.released & 1) && ui->active == id &&
+      mx_rect_contains(r, ui->cur.release_x, ui->cur.release_y))
+    fired = 1;
+  bg = th->panel_hi;
+  if (on) {
+    bg = th->accent;
+    fg = th->bg;
+    if (hover) bg = col_mix(th->accent, th->text, 0.2);
+  } else if (ui->active == id && (ui->buttons & 1)) {
+    bg = col_mix(th->panel_hi, th->accent, 0.45);
+  } else if (hover) {
+    bg = col_mix(th->panel_hi, th->text, 0.14);
+  }
+  if (ui->high_contrast && !on) {
+    fill_round_rect(ui, r, rad, th->border);
+    fill_round_rect(ui, mx_rect_inset(r, 2), rad - 2, hover ? th->panel_hi : th->bg);
+  } else {
+    fill_round_rect(ui, r, rad, bg);
+  }
+  mx_text_in(ui, mx_rect_inset(r, mx_ui_px(ui, 4)), MX_FONT_BODY, MX_ALIGN_CENTER, fg, label);
+  return fired;
+}
+
+int mx_button(mx_ui *ui, mx_rect r, const char *label) { return mx_button_on(ui, r, label, 0); }
+
+int mx_toggle(mx_ui *ui, mx_rect r, const char *label, int *value) {
+  const mx_theme *th = &ui->theme;
+  uintptr_t id = (uintptr_t)value;
+  int hover = mx_rect_contains(r, ui->mx, ui->my) && ui->active == 0;
+  int changed = 0, sw = mx_ui_px(ui, 40), sh = mx_ui_px(ui, 22);
+  mx_rect pill, text;
+  float knob;
+  if (!value) return 0;
+  if ((ui->cur.pressed & 1) && mx_rect_contains(r, ui->cur.press_x, ui->cur.press_y) &&
+      ui->active == 0)
+    ui->active = id;
+  if ((ui->cur.released & 1) && ui->active == id &&
+      mx_rect_contains(r, ui->cur.release_x, ui->cur.release_y)) {
+    *value = !*value;
+    changed = 1;
+  }
+  if (sh > r.h) sh = r.h;
+  pill.x = r.x;
+  pill.y = r.y + (r.h - sh) / 2;
+  pill.w = sw;
+  pill.h = sh;
+  if (hover) fill_round_rect(ui, mx_rect_inset(r, -mx_ui_px(ui, 2)), (float)mx_ui_px(ui, 6),
+                             col_alpha(th->panel_hi, 160));
+  if (ui->high_contrast && !*value) { /* white ring, black inside, white knob */
+    fill_round_rect(ui, pill, sh * 0.5f, th->border);
+    fill_round_rect(ui, mx_rect_inset(pill, 2), sh * 0.5f - 2.0f, th->bg);
+  } else {
+    fill_round_rect(ui, pill, sh * 0.5f, *value ? th->accent : th->border);
+  }
+  knob = *value ? (float)(pill.x + pill.w) - sh * 0.5f : (float)pill.x + sh * 0.5f;
+  mx_draw_circle(ui, knob, pill.y + sh * 0.5f, sh * 0.5f - (float)mx_ui_px(ui, 3),
+                 *value ? th->bg : th->text);
+  text = r;
+  mx_rect_cut_left(&text, sw + mx_ui_px(ui, 10));
+  mx_text_in(ui, text, MX_FONT_BODY, MX_ALIGN_LEFT, *value ? th->text : th->text_dim, label);
+  return changed;
+}
+
+static double slider_to_t(double v, double lo, double hi, int lg) {
+  double t;
+  if (lg && lo > 0 && hi > lo && v > 0) t = (log(v) - log(lo)) / (log(hi) - log(lo));
+  else t = hi > lo ? (v - lo) / (hi - lo) : 0;
+  return t < 0 ? 0 : t > 1 ? 1 : t;
+}
+
+static double slider_from_t(double t, double lo, double hi, int lg) {
+  if (t < 0) t = 0;
+  if (t > 1) t = 1;
+  if (lg && lo > 0 && hi > lo) return exp(log(lo) + t * (log(hi) - log(lo)));
+  return lo + t * (hi - lo);
+}
+
+/* The shared slider body: returns the new t in [0,1] (or -1 if untouched) and
+ * the number of wheel/arrow steps requested (*steps). */
+static int slider_core(mx_ui *ui, uintptr_t id, mx_rect r, const char *label,
+                       const char *valtxt, double t, double *tnew, int *steps) {
+  const mx_theme *th = &ui->theme;
+  int lh = mx_line_height(ui, MX_FONT_BODY), stacked = r.h >= lh * 2 - mx_ui_px(ui, 6);
+  int hover, touched = 0, kr = mx_ui_px(ui, 9), th2 = mx_ui_px(ui, 6);
+  mx_rect head = r, track;
+  double tx0, tx1;
+  float ty, kx;
+  mx_color fill;
+  if (stacked) {
+    head = mx_rect_cut_top(&r, lh);
+    track = r;
+  } else {
+    mx_rect rr = r;
+    head = mx_rect_cut_left(&rr, r.w * 45 / 100);
+    track = rr;
+  }
+  tx0 = (double)track.x + kr;
+  tx1 = (double)(track.x + track.w) - kr;
+  ty = (float)track.y + track.h * 0.5f;
+  hover = (mx_rect_contains(r, ui->mx, ui->my) || mx_rect_contains(head, ui->mx, ui->my)) &&
+          (ui->active == 0 || ui->active == id);
+  if (hover || ui->active == id) ui->hot_slider = id;
+  *steps = 0;
+  *tnew = t;
+  if ((ui->cur.pressed & 1) && ui->active == 0 &&
+      mx_rect_contains(track, ui->cur.press_x, ui->cur.press_y))
+    ui->active = id;
+  if (ui->active == id && ((ui->buttons & 1) || (ui->cur.released & 1))) {
+    double mx = (ui->buttons & 1) ? (double)ui->mx : (double)ui->cur.release_x;
+    *tnew = tx1 > tx0 ? (mx - tx0) / (tx1 - tx0) : 0;
+    if (*tnew < 0) *tnew = 0;
+    if (*tnew > 1) *tnew = 1;
+    touched = 1;
+  }
+  if (hover && ui->active == 0) {
+    *steps += ui->cur.wheel;
+    if (ui->hot_slider_prev == id) *steps += ui->cur.nudge;
+  }
+  if (*steps) {
+    ui->cur.wheel = 0; /* the slider used the wheel */
+    ui->cur.nudge = 0;
+  }
+  /* draw */
+  if (stacked) {
+    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, label);
+    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_RIGHT, th->text, valtxt);
+  } else {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s: %s", label, valtxt);
+    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
+  }
+  fill = (hover || ui->active == id) ? th->accent : col_mix(th->accent, th->text_dim, 0.25);
+  fill_round_rect(ui, (mx_rect){(int)tx0, (int)(ty - th2 * 0.5f), (int)(tx1 - tx0), th2},
+                  th2 * 0.5f, th->border);
+  kx = (float)(tx0 + (touched ? *tnew : t) * (tx1 - tx0));
+  fill_round_rect(ui, (mx_rect){(int)tx0, (int)(ty - th2 * 0.5f), (int)(kx - (float)tx0), th2},
+                  th2 * 0.5f, fill);
+  mx_draw_circle(ui, kx, ty, (float)kr + (ui->active == id ? 2.0f : 0.0f), fill);
+  mx_draw_circle(ui, kx, ty, (float)kr * 0.45f, th->bg);
+  return touched;
+}
+
+int mx_slider(mx_ui *ui, mx_rect r, const char *label, double *value, double lo, double hi,
+              const char *fmt, int log_scale) {
+  char buf[64];
+  double t, tnew, old;
+  int steps, touched;
+  if (!value) return 0;
+  old = *value;
+  fmt_value(buf, sizeof buf, fmt, *value);
+  t = slider_to_t(*value, lo, hi, log_scale);
+  touched = slider_core(ui, (uintptr_t)value, r, label ? label : "", buf, t, &tnew, &steps);
+  if (touched) *value = slider_from_t(tnew, lo, hi, log_scale);
+  if (steps) {
+    double tt = slider_to_t(*value, lo, hi, log_scale) + steps * 0.01;
+    *value = slider_from_t(tt, lo, hi, log_scale);
+  }
+  if (*value < lo) *value = lo;
+  if (*value > hi) *value = hi;
+  return *value != old;
+}
+
+int mx_slider_int(mx_ui *ui, mx_rect r, const char *label, int *value, int lo, int hi) {
+  char buf[32];
+  double t, tnew;
+  int steps, touched, old;
+  if (!value) return 0;
+  old = *value;
+  snprintf(buf, sizeof buf, "%d", *value);
+  t = hi > lo ? (double)(*value - lo) / (hi - lo) : 0;
+  touched = slider_core(ui, (uintptr_t)value, r, label ? label : "", buf, t, &tnew, &steps);
+  if (touched) *value = lo + (int)lround(tnew * (hi - lo));
+  *value += steps;
+  if (*value < lo) *value = lo;
+  if (*value > hi) *value = hi;
+  return *value != old;
+}
+
+int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel) {
+  const mx_theme *th = &ui->theme;
+  int i, x = r.x, pad = mx_ui_px(ui, 18), changed = 0, bar = mx_ui_px(ui, 4), sep = mx_ui_px(ui, 2);
+  int font = MX_FONT_BODY, total = 0, tw;
+  /* fit the row: shrink the padding, then fall back to the small font */
+  for (i = 0; i < n; i++) {
+    mx_text_size(ui, font, labels[i], &tw, NULL);
+    total += tw;
+  }
+  if (n > 0 && total + n * (2 * pad + sep) > r.w) {
+    pad = (r.w - total - n * sep) / (2 * n);
+    if (pad < mx_ui_px(ui, 6)) {
+      font = MX_FONT_SMALL;
+      for (total = 0, i = 0; i < n; i++) {
+        mx_text_size(ui, font, labels[i], &tw, NULL);
+        total += tw;
+      }
+      pad = (r.w - total - n * sep) / (2 * n);
+      if (pad > mx_ui_px(ui, 12)) pad = mx_ui_px(ui, 12);
+      if (pad < 2) pad = 2;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    mx_rect t;
+    int on = sel && *sel == i, hover;
+    mx_text_size(ui, font, labels[i], &tw, NULL);
+    t.x = x;
+    t.y = r.y;
+    t.w = tw + 2 * pad;
+    t.h = r.h;
+    if (t.x + t.w > r.x + r.w) t.w = r.x + r.w - t.x;
+    if (t.w <= 0) break;
+    hover = mx_rect_contains(t, ui->mx, ui->my) && ui->active == 0;
+    if (on) mx_draw_rect(ui, t, th->panel);
+    else if (hover) mx_draw_rect(ui, t, th->panel_hi);
+    if (on) mx_draw_rect(ui, (mx_rect){t.x, t.y + t.h - bar, t.w, bar}, th->accent);
+    mx_text_in(ui, t, font, MX_ALIGN_CENTER, on ? th->text : th->text_dim, labels[i]);
+    if (sel && mx_ui_clicked(ui, t, 1) && *sel != i) {
+      *sel = i;
+      changed = 1;
+    }
+    x += t.w + sep;
+  }
+  return changed;
+}
+
+mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
+  const mx_theme *th = &ui->theme;
+  int pad = mx_ui_px(ui, 12);
+  float rad = (float)mx_ui_px(ui, 8);
+  mx_rect c;
+  if (ui->high_contrast) {
+    fill_round_rect(ui, r, rad, th->border);
+    fill_round_rect(ui, mx_rect_inset(r, 2), rad - 2, th->panel);
+  } else {
+    fill_round_rect(ui, r, rad, th->panel);
+  }
+  c = mx_rect_inset(r, pad);
+  if (title && *title) {
+    int lh = mx_line_height(ui, MX_FONT_LARGE);
+    mx_rect head = mx_rect_cut_top(&c, lh);
+    mx_draw_rect(ui, (mx_rect){r.x, head.y + mx_ui_px(ui, 3), mx_ui_px(ui, 4), lh - mx_ui_px(ui, 6)},
+                 th->accent);
+    mx_text_in(ui, head, MX_FONT_LARGE, MX_ALIGN_LEFT, th->text, title);
+    mx_rect_cut_top(&c, mx_ui_px(ui, 8));
+  }
+  return c;
+}
+
+void mx_tooltip(mx_ui *ui, mx_rect r, const char *text) {
+  if (!text || !mx_rect_contains(r, ui->mx, ui->my) || ui->active) return;
+  snprintf(ui->tip, sizeof ui->tip, "%s", text);
+  ui->tip_on = 1;
+}
+
+static void draw_tooltip(mx_ui *ui) {
+  const mx_theme *th = &ui->theme;
+  int tw, tht, pad = mx_ui_px(ui, 8);
+  mx_rect b;
+  mx_text_size(ui, MX_FONT_BODY, ui->tip, &tw, &tht);
+  b.w = tw + 2 * pad;
+  b.h = tht + 2 * pad;
+  b.x = ui->mx + mx_ui_px(ui, 16);
+  b.y = ui->my + mx_ui_px(ui, 20);
+  if (b.x + b.w > ui->w) b.x = ui->w - b.w - 2;
+  if (b.y + b.h > ui->h) b.y = ui->my - b.h - mx_ui_px(ui, 8);
+  if (b.x < 0) b.x = 0;
+  if (b.y < 0) b.y = 0;
+  fill_round_rect(ui, mx_rect_inset(b, -1), (float)pad * 0.75f, th->border);
+  fill_round_rect(ui, b, (float)pad * 0.75f, th->panel_hi);
+  mx_text(ui, b.x + pad, b.y + pad, MX_FONT_BODY, th->text, "%s", ui->tip);
+}
+
+/* ---------------------------------------------------------------- plots */
+
+float mx_plot_x(const mx_plot *p, double x) {
+  if (p->x1 == p->x0) return (float)p->r.x + p->r.w * 0.5f;
+  return (float)(p->r.x + (x - p->x0) / (p->x1 - p->x0) * p->r.w);
+}
+
+float mx_plot_y(const mx_plot *p, double y) {
+  if (p->y1 == p->y0) return (float)p->r.y + p->r.h * 0.5f;
+  return (float)(p->r.y + p->r.h - (y - p->y0) / (p->y1 - p->y0) * p->r.h);
+}
+
+double mx_plot_inv_x(const mx_plot *p, float px) {
+  if (p->r.w == 0) return p->x0;
+  return p->x0 + (px - p->r.x) / (double)p->r.w * (p->x1 - p->x0);
+}
+
+double mx_plot_inv_y(const mx_plot *p, float py) {
+  if (p->r.h == 0) return p->y0;
+  return p->y0 + (p->r.y + p->r.h - py) / (double)p->r.h * (p->y1 - p->y0);
+}
+
+/* A "nice" step (1, 2, 2.5 or 5 x 10^k) giving about `target` ticks over span. */
+static double nice_step(double span, int target) {
+  double raw, mag, f;
+  if (!(span > 0) || !isfinite(span)) return 1.0;
+  raw = span / (target > 0 ? target : 5);
+  mag = pow(10.0, floor(log10(raw)));
+  f = raw / mag;
+  if (f < 1.5) f = 1;
+  else if (f < 2.25) f = 2;
+  else if (f < 3.5) f = 2.5;
+  else if (f < 7.5) f = 5;
+  else f = 10;
+  return f * mag;
+}
+
+static void tick_label(char *buf, size_t n, double v, double step) {
+  int dec = 0;
+  double s = step;
+  if (fabs(v) < step * 1e-9) v = 0.0;
+  while (dec < 8 && fabs(s - round(s)) > 1e-9 * fmax(1.0, fabs(s))) {
+    s *= 10;
+    dec++;
+  }
+  if (fabs(v) >= 1e6 || (fabs(v) > 0 && fabs(v) < 1e-4)) snprintf(buf, n, "%.3g", v);
+  else snprintf(buf, n, "%.*f", dec, v);
+}
+
+void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel) {
+  const mx_theme *th = &ui->theme;
+  mx_color grid = col_alpha(th->border, ui->high_contrast ? 110 : 90);
+  int lh = mx_line_height(ui, MX_FONT_SMALL), tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4);
+  double lo, hi, step, v;
+  char buf[64];
+  int nx = p->r.w / mx_ui_px(ui, 90), ny = p->r.h / mx_ui_px(ui, 60);
+  if (nx < 2) nx = 2;
+  if (ny < 2) ny = 2;
+  /* x ticks */
+  lo = p->x0 < p->x1 ? p->x0 : p->x1;
+  hi = p->x0 < p->x1 ? p->x1 : p->x0;
+  step = nice_step(hi - lo, nx);
+  for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    float x = mx_plot_x(p, v);
+    int tw;
+    mx_draw_rect(ui, (mx_rect){(int)lroundf(x), p->r.y, 1, p->r.h}, grid);
+    mx_draw_rect(ui, (mx_rect){(int)lroundf(x), p->r.y + p->r.h, 1, tk}, th->text_dim);
+    tick_label(buf, sizeof buf, v, step);
+    mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
+    mx_text(ui, (int)lroundf(x) - tw / 2, p->r.y + p->r.h + tk + gap / 2, MX_FONT_SMALL,
+            th->text_dim, "%s", buf);
+  }
+  /* y ticks */
+  lo = p->y0 < p->y1 ? p->y0 : p->y1;
+  hi = p->y0 < p->y1 ? p->y1 : p->y0;
+  step = nice_step(hi - lo, ny);
+  for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    float y = mx_plot_y(p, v);
+    int tw;
+    mx_draw_rect(ui, (mx_rect){p->r.x, (int)lroundf(y), p->r.w, 1}, grid);
+    mx_draw_rect(ui, (mx_rect){p->r.x - tk, (int)lroundf(y), tk, 1}, th->text_dim);
+    tick_label(buf, sizeof buf, v, step);
+    mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
+    mx_text(ui, p->r.x - tk - gap - tw, (int)lroundf(y) - lh / 2, MX_FONT_SMALL, th->text_dim,
+            "%s", buf);
+  }
+  /* frame: left and bottom axis lines */
+  mx_draw_rect(ui, (mx_rect){p->r.x, p->r.y, mx_ui_px(ui, 2) > 0 ? mx_ui_px(ui, 2) : 1, p->r.h},
+               th->text_dim);
+  mx_draw_rect(ui, (mx_rect){p->r.x, p->r.y + p->r.h - 1, p->r.w, mx_ui_px(ui, 2) > 0 ? mx_ui_px(ui, 2) : 1},
+               th->text_dim);
+  if (xlabel && *xlabel) {
+    int tw;
+    mx_text_size(ui, MX_FONT_BODY, xlabel, &tw, NULL);
+    mx_text(ui, p->r.x + (p->r.w - tw) / 2, p->r.y + p->r.h + tk + gap + lh, MX_FONT_BODY,
+            th->text, "%s", xlabel);
+  }
+  if (ylabel && *ylabel) {
+    int tw;
+    mx_text_size(ui, MX_FONT_SMALL, "-0.000", &tw, NULL);
+    text_vertical(ui, (float)(p->r.x - tk - gap * 2 - tw - mx_line_height(ui, MX_FONT_BODY) / 2),
+                  (float)p->r.y + p->r.h * 0.5f, MX_FONT_BODY, th->text, ylabel);
+  }
+}
