@@ -3,6 +3,7 @@
  *   mixscope shot --view NAME --out FILE.png [--size WxH] [--mnist DIR]
  *                 [--scene FILE] [--set key=value]... [--keys "Space,Space,Right"]
  *                 [--click X,Y]... [--mouse X,Y] [--frames N]
+ *                 [--save-scene FILE [--title T] [--note N]]
  *
  * Order: create the app on the view, apply --scene, then each --set, draw a
  * frame, feed each key (down, frame, up), each click (frame after), move the
@@ -15,6 +16,7 @@
 
 #include "app.h"
 #include "cli.h"
+#include "scene.h"
 
 #define SHOT_MAX_SETS 64
 #define SHOT_MAX_CLICKS 64
@@ -38,6 +40,8 @@ static void shot_usage(FILE *fp) {
           "  --click X,Y        left click at pixel X,Y after the keys (repeatable)\n"
           "  --mouse X,Y        leave the mouse at X,Y (hover, tooltips)\n"
           "  --frames N         frames of 1/60 s to draw before saving (default 1)\n"
+          "  --save-scene FILE  also save the resulting state as a scene (JSON, atomically)\n"
+          "  --title T, --note N  the scene's title (shown on load) and lecture note\n"
           "Exit codes: 0 written, 1 error (data, view, file), 2 bad arguments.\n");
 }
 
@@ -140,8 +144,10 @@ int mx_cmd_shot(int argc, char **argv) {
     {"scene", required_argument, NULL, 's'}, {"set", required_argument, NULL, 'S'},
     {"keys", required_argument, NULL, 'k'},  {"click", required_argument, NULL, 'c'},
     {"mouse", required_argument, NULL, 'M'}, {"frames", required_argument, NULL, 'n'},
-    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-  const char *view = NULL, *out = NULL, *keys = NULL;
+    {"save-scene", required_argument, NULL, 'W'}, {"title", required_argument, NULL, 'T'},
+    {"note", required_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+  const char *view = NULL, *out = NULL, *keys = NULL, *scene_out = NULL, *title = NULL, *note = NULL;
   const char *sets[SHOT_MAX_SETS];
   int nsets = 0, nclicks = 0, clicks[SHOT_MAX_CLICKS][2], mouse_x = 0, mouse_y = 0, has_mouse = 0;
   long frames = 1;
@@ -171,6 +177,9 @@ int mx_cmd_shot(int argc, char **argv) {
       sets[nsets++] = optarg;
       break;
     case 'k': keys = optarg; break;
+    case 'W': scene_out = optarg; break;
+    case 'T': title = optarg; break;
+    case 'N': note = optarg; break;
     case 'c':
       if (nclicks >= SHOT_MAX_CLICKS) return mx_cli_usage_error("shot", "too many --click options");
       if (parse_xy(optarg, &clicks[nclicks][0], &clicks[nclicks][1]) != 0)
@@ -252,6 +261,17 @@ int mx_cmd_shot(int argc, char **argv) {
   if (frames == 0 && has_mouse) mx_app_frame(app, 0.0);
   mx_error_clear(&err);
   rc = mx_app_save_png(app, out, &err);
+  if (rc == 0 && scene_out) {
+    cJSON *sc = mx_scene_capture(app, &err);
+    if (!sc) {
+      rc = err.code ? err.code : MX_EINVAL;
+    } else {
+      if (title) cJSON_AddStringToObject(sc, "title", title);
+      if (note) cJSON_AddStringToObject(sc, "note", note);
+      rc = mx_json_write_file(scene_out, sc, &err);
+      cJSON_Delete(sc);
+    }
+  }
   mx_app_destroy(app);
   if (rc) return mx_cli_fail("shot", &err);
   return 0;
