@@ -67,6 +67,7 @@ int mx_cmd_export(int argc, char **argv) {
   char dir[MX_TMP_LEN], frame[MX_TMP_LEN + 32];
 
   memset(&ao, 0, sizeof ao);
+  dir[0] = '\0';
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -94,22 +95,6 @@ int mx_cmd_export(int argc, char **argv) {
   if (key == SDLK_UNKNOWN) return mx_cli_usage_error("export", "--key: unknown key name '%s'", keyname);
   gif = ends_with(out, ".gif") || ends_with(out, ".GIF");
 
-  /* frames go to DIR, or for a GIF to a private temp dir beside it */
-  if (gif) {
-    snprintf(dir, sizeof dir, "%s.frames.XXXXXX", out);
-    if (!mkdtemp(dir)) {
-      fprintf(stderr, "mixscope export: %s: cannot create a temporary directory: %s\n", out,
-              strerror(errno));
-      return 1;
-    }
-  } else {
-    snprintf(dir, sizeof dir, "%s", out);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-      fprintf(stderr, "mixscope export: %s: cannot create directory: %s\n", dir, strerror(errno));
-      return 1;
-    }
-  }
-
   ao.width = w;
   ao.height = h;
   mx_error_clear(&err);
@@ -121,6 +106,25 @@ int mx_cmd_export(int argc, char **argv) {
   if (mx_scene_load(app, scene, &err) != MX_OK) {
     rc = mx_cli_fail("export", &err);
     goto done;
+  }
+  /* frames go to DIR, or for a GIF to a private temp dir beside it; created
+   * only once the scene has loaded, so a bad scene leaves nothing behind */
+  if (gif) {
+    snprintf(dir, sizeof dir, "%s.frames.XXXXXX", out);
+    if (!mkdtemp(dir)) {
+      fprintf(stderr, "mixscope export: %s: cannot create a temporary directory: %s\n", out,
+              strerror(errno));
+      dir[0] = '\0';
+      rc = 1;
+      goto done;
+    }
+  } else {
+    snprintf(dir, sizeof dir, "%s", out);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+      fprintf(stderr, "mixscope export: %s: cannot create directory: %s\n", dir, strerror(errno));
+      rc = 1;
+      goto done;
+    }
   }
   if (gif && !(g = mx_gif_open(out, w, h, &err))) {
     rc = mx_cli_fail("export", &err);
@@ -163,7 +167,7 @@ int mx_cmd_export(int argc, char **argv) {
   }
 done:
   if (g) mx_gif_close(g, 0, NULL);
-  if (gif) rmdir(dir);
+  if (gif && dir[0]) rmdir(dir);
   mx_app_destroy(app);
   return rc;
 }

@@ -97,6 +97,10 @@ int mx_scene_load(mx_app *app, const char *path, mx_error *err) {
   cJSON *root;
   int rc = mx_file_read_all(path, &text, &len, err);
   if (rc) return rc;
+  if (len == 0) {
+    free(text);
+    return mx_error_set(err, MX_EEMPTY, "%s: empty file (expected a scene: a JSON object)", path);
+  }
   root = cJSON_ParseWithLength(text, len);
   if (!root) {
     const char *at = cJSON_GetErrorPtr();
