@@ -200,9 +200,9 @@ int mx_cmd_shot(int argc, char **argv) {
     }
   }
   if (optind < argc) return mx_cli_usage_error("shot", "unexpected argument '%s'", argv[optind]);
-  if (!view) return mx_cli_usage_error("shot", "--view NAME is required");
+  if (!view && !opt.scene) return mx_cli_usage_error("shot", "--view NAME (or --scene FILE) is required");
   if (!out) return mx_cli_usage_error("shot", "--out FILE.png is required");
-  if (!mx_view_find(view, NULL)) {
+  if (view && !mx_view_find(view, NULL)) {
     char names[256] = "";
     for (i = 0; i < mx_nviews; i++) {
       strncat(names, mx_views[i]->name, sizeof names - strlen(names) - 1);
@@ -225,7 +225,8 @@ int mx_cmd_shot(int argc, char **argv) {
   app = mx_app_create_headless(&opt, &err);
   if (!app) return mx_cli_fail("shot", &err);
   if (mx_app_view_error(app)) {
-    fprintf(stderr, "mixscope shot: view '%s' could not start: %s\n", view, mx_app_view_error(app));
+    fprintf(stderr, "mixscope shot: view '%s' could not start: %s\n", view ? view : "(from scene)",
+            mx_app_view_error(app));
     mx_app_destroy(app);
     return 1;
   }

@@ -1096,7 +1096,10 @@ static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     mx_rect_cut_top(&c, ln);
     mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text, "log posterior J  %.1f", s->c_lp[t]);
     mx_rect_cut_top(&c, ln);
-    if (t > 0)
+    if (t > 0 && mx_app_headless(app))
+      /* no wall-clock figure headless: shots, scenes and exports stay reproducible */
+      mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g", dJ);
+    else if (t > 0)
       mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g   ·   %.1f ms / iteration", dJ,
               s->c_ms[t]);
     else
