@@ -1565,8 +1565,12 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
   }
   if (!strcmp(key, "init")) {
     int m = mx_gmm_init_find(value);
-    if (m != MX_GMM_INIT_RANDOM && m != MX_GMM_INIT_KMEANSPP)
-      return mx_error_set(err, MX_EINVAL, "gmm: init=%s: expected kmeans++ or random", value);
+    if (m != MX_GMM_INIT_RANDOM && m != MX_GMM_INIT_KMEANSPP && m != MX_GMM_INIT_LABELS)
+      return mx_error_set(err, MX_EINVAL, "gmm: init=%s: expected kmeans++, random or labels",
+                          value);
+    if (m == MX_GMM_INIT_LABELS && !v->semi)
+      return mx_error_set(err, MX_EINVAL,
+                          "gmm: init=labels: needs semi-supervised mode (set semi=1 first)");
     v->init = m;
     return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
   }
@@ -1738,7 +1742,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   gmm_view *v = st;
   const cJSON *it, *pts;
   long n = (long)v->npts, dseed = (long)v->data_seed, k = v->K, seed = (long)v->seed;
-  long labelled = v->labelled, lseed = (long)v->label_seed, iter = 0;
+  long labelled = v->labelled, lseed = (long)v->label_seed, iter = 0, stored = -1;
   int ds = v->dataset, init = v->init, semi = v->semi, dens = v->show_density;
   int ell = v->show_ellipses, bnd = v->show_boundary, digits[10], nd = v->ndigits, i;
   double reg = v->reg;
@@ -1772,9 +1776,11 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
     }
   }
   if ((it = cJSON_GetObjectItem(j, "init"))) {
+    /* every init the view uses: "labels" is the semi-supervised start */
     init = cJSON_IsString(it) ? mx_gmm_init_find(it->valuestring) : -1;
-    if (init != MX_GMM_INIT_RANDOM && init != MX_GMM_INIT_KMEANSPP)
-      return mx_error_set(err, MX_EINVAL, "gmm scene: \"init\" must be \"kmeans++\" or \"random\"");
+    if (init != MX_GMM_INIT_RANDOM && init != MX_GMM_INIT_KMEANSPP && init != MX_GMM_INIT_LABELS)
+      return mx_error_set(err, MX_EINVAL,
+                          "gmm scene: \"init\" must be \"kmeans++\", \"random\" or \"labels\"");
   }
   if ((it = cJSON_GetObjectItem(j, "reg"))) {
     if (!cJSON_IsNumber(it) || !(it->valuedouble >= 0) || it->valuedouble > 1e3)
@@ -1785,10 +1791,21 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
       gv_json_long(j, "k", 1, GV_MAXK, &k, err) || gv_json_long(j, "seed", 0, 2147483647L, &seed, err) ||
       gv_json_long(j, "labelled", 0, GV_MAXN, &labelled, err) ||
       gv_json_long(j, "label_seed", 0, 2147483647L, &lseed, err) ||
-      gv_json_long(j, "iteration", 0, GV_HIST - 1, &iter, err) || gv_json_bool(j, "semi", &semi, err) ||
+      gv_json_long(j, "iteration", 0, GV_HIST - 1, &iter, err) ||
+      gv_json_long(j, "iterations_stored", 0, GV_HIST - 1, &stored, err) ||
+      gv_json_bool(j, "semi", &semi, err) ||
       gv_json_bool(j, "density", &dens, err) || gv_json_bool(j, "ellipses", &ell, err) ||
       gv_json_bool(j, "boundary", &bnd, err))
     return MX_EINVAL;
+  if (stored < 0) stored = iter;
+  if (stored < iter)
+    return mx_error_set(err, MX_EINVAL,
+                        "gmm scene: \"iterations_stored\" = %ld is less than \"iteration\" = %ld",
+                        stored, iter);
+  if (init == MX_GMM_INIT_LABELS && !semi)
+    return mx_error_set(err, MX_EINVAL,
+                        "gmm scene: \"init\": \"labels\" needs \"semi\": true (the class means "
+                        "of the labelled points)");
   if ((pts = cJSON_GetObjectItem(j, "points"))) {
     const cJSON *p;
     if (!cJSON_IsArray(pts) || cJSON_GetArraySize(pts) < 1 || cJSON_GetArraySize(pts) > GV_MAXN)
@@ -1890,7 +1907,11 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   }
   mx_gmm_free(start);
   mx_gmm_free(start_plain);
-  for (i = 0; i < iter; i++) gv_step(v, NULL);
+  /* Replay the stored history from the start (EM is deterministic and the
+   * start is exact, so every snapshot is bit-identical to the saved run's),
+   * then step back to the iteration shown. */
+  for (i = 0; i < stored; i++) gv_step(v, NULL);
+  for (i = 0; i < stored - iter; i++) gv_back(v);
   return MX_OK;
 }
 

@@ -269,13 +269,19 @@ static void init_finish(mx_gmm *g, const double *var, unsigned long seed, int me
     g->weights[k] = 1.0 / (double)K;
     memset(g->covs + k * dd, 0, dd * sizeof *g->covs);
     memset(g->chol + k * dd, 0, dd * sizeof *g->chol);
-    g->logdet[k] = 0.0;
-    for (i = 0; i < D; i++) {
-      g->covs[k * dd + i * D + i] = var[i];
-      g->chol[k * dd + i * D + i] = sqrt(var[i]);
-      g->logdet[k] += log(g->chol[k * dd + i * D + i]);
+    for (i = 0; i < D; i++) g->covs[k * dd + i * D + i] = var[i];
+    /* Factor with the same routine as mx_gmm_factor / mx_gmm_set_params /
+     * the M-step, not as sqrt(var): GSL's diagonal is var * (1 / sqrt(var)),
+     * which can differ from sqrt(var) in the last bit, and then a model
+     * rebuilt from the saved covariances would not replay EM bit for bit.
+     * var > 0 and finite (init_variance); should GSL still refuse (a
+     * subnormal variance), fall back to the plain square root. */
+    if (chol_factor(g->covs + k * dd, g->D, g->scratch, g->chol + k * dd, &g->logdet[k]) !=
+        MX_OK) {
+      for (i = 0; i < D; i++) g->chol[k * dd + i * D + i] = sqrt(var[i]);
+      g->logdet[k] = 0.0;
+      for (i = 0; i < D; i++) g->logdet[k] += log(var[i]);
     }
-    g->logdet[k] *= 2.0; /* as chol_factor computes it, so a refactorisation agrees */
     g->collapsed[k] = MX_GMM_OK;
     g->nk[k] = 0.0;
   }
