@@ -346,7 +346,21 @@ static void gv_labels_update(gmm_view *v) {
     v->known[i - 1] = v->known[k];
     v->known[k] = t;
   }
-  for (j = 0; j < m; j++) v->rank[v->known[j]] = (int)j;
+  /* stratify: reveal labels round-robin over the classes (the j-th labelled
+   * point of every class before the (j+1)-th of any), in shuffled order within
+   * a class, so "6 labelled" on 3 classes means 2 of each, never 0 of one */
+  if (v->pts.max_label >= 0 && v->pts.max_label < 64) {
+    size_t cur[64] = {0}, out = 0;
+    int c, C = v->pts.max_label + 1;
+    while (out < m) {
+      for (c = 0; c < C && out < m; c++) {
+        while (cur[c] < m && v->pts.label[v->known[cur[c]]] != c) cur[c]++;
+        if (cur[c] < m) v->rank[v->known[cur[c]++]] = (int)out++;
+      }
+    }
+  } else {
+    for (j = 0; j < m; j++) v->rank[v->known[j]] = (int)j;
+  }
   if (v->labelled > (int)m) v->labelled = (int)m;
   for (i = 0; i < n; i++)
     v->known[i] = v->rank[i] >= 0 && v->rank[i] < v->labelled ? v->pts.label[i] : -1;
