@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "mixscope/error.h"
+#include "mixscope/json.h"
 
 /* X(name, summary): the command table. */
 #define MX_COMMANDS(X)                                                            \
@@ -47,10 +48,8 @@ int mx_cli_double(const char *cmd, const char *opt, const char *s, double lo, do
                   double *out);
 int mx_cli_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 
-/* A JSON number, or the strings "inf", "-inf", "nan" for non-finite values. */
-cJSON *mx_json_number(double v);
-/* An array of n such numbers. */
-cJSON *mx_json_numbers(const double *v, int n);
+/* mx_json_number (a JSON number that reads back exactly; the strings "inf",
+ * "-inf", "nan" for non-finite values) and mx_json_numbers: mixscope/json.h. */
 
 /* Print root to stdout (formatted) and free it; returns 0, or 1 on failure. */
 int mx_cli_print_json(cJSON *root);

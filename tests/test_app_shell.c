@@ -4,8 +4,6 @@
  * app.c's header comment and the help card; numbers are hand calculations
  * written beside each check; colour-map references are matplotlib 3.6.3's own
  * tables (matplotlib.colormaps[name](t), x255, rounded), pasted below. */
-#include <SDL.h>
-#include <SDL_image.h>
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,51 +12,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app.h"
-#include "test.h"
+#include "app_test.h"
 #include "ui.h"
-#include "view.h"
 
-static void key(mx_app *app, SDL_Keycode k, Uint16 mod) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_KEYDOWN;
-  e.key.state = SDL_PRESSED;
-  e.key.keysym.sym = k;
-  e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
-  e.key.keysym.mod = mod;
-  mx_app_handle_event(app, &e);
-  e.type = SDL_KEYUP;
-  e.key.state = SDL_RELEASED;
-  mx_app_handle_event(app, &e);
-  mx_app_frame(app, 1.0 / 60.0);
-}
-
-static void mouse_ev(Uint32 type, int x, int y, SDL_Event *e) {
-  memset(e, 0, sizeof *e);
-  e->type = type;
-  if (type == SDL_MOUSEMOTION) {
-    e->motion.x = x;
-    e->motion.y = y;
-  } else {
-    e->button.button = SDL_BUTTON_LEFT;
-    e->button.x = x;
-    e->button.y = y;
-  }
-}
-
-/* Pixel (x, y) of a PNG file as r, g, b. */
+/* Pixel (x, y) of an RGBA32 surface as r, g, b. */
 static void png_pixel(SDL_Surface *s, int x, int y, int *r, int *g, int *b) {
-  Uint32 p;
-  Uint8 rr, gg, bb;
-  const Uint8 *row = (const Uint8 *)s->pixels + y * s->pitch;
-  int bpp = s->format->BytesPerPixel;
-  memcpy(&p, row + x * bpp, (size_t)bpp < sizeof p ? (size_t)bpp : sizeof p);
-  if (bpp == 3) p &= 0xFFFFFFu;
-  SDL_GetRGB(p, s->format, &rr, &gg, &bb);
-  *r = rr;
-  *g = gg;
-  *b = bb;
+  mx_color c = mx_test_pixel(s, x, y);
+  *r = c.r;
+  *g = c.g;
+  *b = c.b;
 }
 
 static int count_tmp_files(const char *dir, const char *prefix) {
@@ -147,8 +109,33 @@ static void test_cmaps(void) {
 
 static void ui_mouse(mx_ui *ui, Uint32 type, int x, int y) {
   SDL_Event e;
-  mouse_ev(type, x, y, &e);
+  mx_test_mouse_event(&e, type, x, y, SDL_BUTTON_LEFT);
   mx_ui_input(ui, &e);
+}
+
+/* Move to (x, y), press and release the left button there (no frame). */
+static void ui_click(mx_ui *ui, int x, int y) {
+  ui_mouse(ui, SDL_MOUSEMOTION, x, y);
+  ui_mouse(ui, SDL_MOUSEBUTTONDOWN, x, y);
+  ui_mouse(ui, SDL_MOUSEBUTTONUP, x, y);
+}
+
+/* One UI frame holding only the slider "v" (0..10, linear) in r: its return (changed). */
+static int slider_frame(mx_ui *ui, mx_rect r, double *v) {
+  int changed;
+  mx_ui_begin(ui);
+  changed = mx_slider(ui, r, "v", v, 0.0, 10.0, "%.2f", 0);
+  mx_ui_end(ui);
+  return changed;
+}
+
+/* One UI frame holding only the button "Go" in r: 1 if it fired. */
+static int button_frame(mx_ui *ui, mx_rect r) {
+  int fired;
+  mx_ui_begin(ui);
+  fired = mx_button(ui, r, "Go");
+  mx_ui_end(ui);
+  return fired;
 }
 
 static void test_widgets(void) {
@@ -169,39 +156,25 @@ static void test_widgets(void) {
   mx_ui_set_size(ui, 640, 400, 1.0f);
   /* Slider track runs from x0 = 0 + knob radius 9 to x1 = 400 - 9 = 391 (scale 1).
    * A click at x = 200 is t = (200 - 9) / 382 = 0.5 -> 0 + 0.5 * (10 - 0) = 5. */
-  ui_mouse(ui, SDL_MOUSEMOTION, 200, 45);
-  ui_mouse(ui, SDL_MOUSEBUTTONDOWN, 200, 45);
-  ui_mouse(ui, SDL_MOUSEBUTTONUP, 200, 45);
-  mx_ui_begin(ui);
-  ASSERT_TRUE(mx_slider(ui, sr, "v", &v, 0.0, 10.0, "%.2f", 0));
-  mx_ui_end(ui);
+  ui_click(ui, 200, 45);
+  ASSERT_TRUE(slider_frame(ui, sr, &v));
   ASSERT_NEAR(v, 5.0, 1e-12);
   /* Drag: press at 200, move to 295.5 (t = 0.75), release: 7.5; at x = -50 clamps to 0. */
   ui_mouse(ui, SDL_MOUSEBUTTONDOWN, 200, 45);
-  mx_ui_begin(ui);
-  mx_slider(ui, sr, "v", &v, 0.0, 10.0, "%.2f", 0);
-  mx_ui_end(ui);
+  slider_frame(ui, sr, &v);
   ui_mouse(ui, SDL_MOUSEMOTION, -50, 45);
-  mx_ui_begin(ui);
-  mx_slider(ui, sr, "v", &v, 0.0, 10.0, "%.2f", 0);
-  mx_ui_end(ui);
+  slider_frame(ui, sr, &v);
   ASSERT_NEAR(v, 0.0, 1e-12);
   ui_mouse(ui, SDL_MOUSEMOTION, 296, 45); /* (296 - 9) / 382 = 0.7513 -> 7.513 */
-  mx_ui_begin(ui);
-  mx_slider(ui, sr, "v", &v, 0.0, 10.0, "%.2f", 0);
-  mx_ui_end(ui);
+  slider_frame(ui, sr, &v);
   ui_mouse(ui, SDL_MOUSEBUTTONUP, 296, 45);
-  mx_ui_begin(ui);
-  mx_slider(ui, sr, "v", &v, 0.0, 10.0, "%.2f", 0);
-  mx_ui_end(ui);
+  slider_frame(ui, sr, &v);
   ASSERT_NEAR(v, 287.0 / 382.0 * 10.0, 1e-12);
   /* Wheel over the hovered slider: +2 steps of 1% of the range: +0.2 */
   {
     SDL_Event e;
     double before = v;
-    memset(&e, 0, sizeof e);
-    e.type = SDL_MOUSEWHEEL;
-    e.wheel.y = 2;
+    mx_test_wheel_event(&e, 2);
     mx_ui_input(ui, &e);
     mx_ui_begin(ui);
     mx_slider(ui, sr, "v", &v, 0.0, 10.0, "%.2f", 0);
@@ -220,38 +193,26 @@ static void test_widgets(void) {
     ASSERT_NEAR(v, before + 0.1, 1e-9);
   }
   /* Log slider from 0.01 to 100: the middle (t = 0.5) is 10^0 = 1. */
-  ui_mouse(ui, SDL_MOUSEMOTION, 200, 265);
-  ui_mouse(ui, SDL_MOUSEBUTTONDOWN, 200, 265);
-  ui_mouse(ui, SDL_MOUSEBUTTONUP, 200, 265);
+  ui_click(ui, 200, 265);
   mx_ui_begin(ui);
   mx_slider(ui, lr, "lg", &lg, 0.01, 100.0, "%.3g", 1);
   mx_ui_end(ui);
   ASSERT_NEAR(lg, 1.0, 1e-9);
   /* Integer slider 0..10 at t = 0.5 -> 5; a key not over a slider is not captured. */
-  ui_mouse(ui, SDL_MOUSEMOTION, 200, 345);
-  ui_mouse(ui, SDL_MOUSEBUTTONDOWN, 200, 345);
-  ui_mouse(ui, SDL_MOUSEBUTTONUP, 200, 345);
+  ui_click(ui, 200, 345);
   mx_ui_begin(ui);
   mx_slider_int(ui, ir, "k", &iv, 0, 10);
   mx_ui_end(ui);
   ASSERT_INT_EQ(iv, 5);
   /* Button: press + release inside fires exactly once; release outside does not. */
-  ui_mouse(ui, SDL_MOUSEMOTION, 60, 120);
-  ui_mouse(ui, SDL_MOUSEBUTTONDOWN, 60, 120);
-  ui_mouse(ui, SDL_MOUSEBUTTONUP, 60, 120);
-  mx_ui_begin(ui);
-  fired = mx_button(ui, br, "Go");
-  mx_ui_end(ui);
+  ui_click(ui, 60, 120);
+  fired = button_frame(ui, br);
   ASSERT_INT_EQ(fired, 1);
-  mx_ui_begin(ui);
-  fired = mx_button(ui, br, "Go");
-  mx_ui_end(ui);
+  fired = button_frame(ui, br);
   ASSERT_INT_EQ(fired, 0);
   ui_mouse(ui, SDL_MOUSEBUTTONDOWN, 60, 120);
   ui_mouse(ui, SDL_MOUSEBUTTONUP, 500, 300);
-  mx_ui_begin(ui);
-  fired = mx_button(ui, br, "Go");
-  mx_ui_end(ui);
+  fired = button_frame(ui, br);
   ASSERT_INT_EQ(fired, 0);
   /* Toggle flips on click. */
   ui_mouse(ui, SDL_MOUSEBUTTONDOWN, 20, 175);
@@ -290,7 +251,6 @@ static void test_widgets(void) {
 /* ---------------------------------------------------------------- app shell */
 
 static void test_app(void) {
-  mx_app_options opt;
   mx_app *app;
   mx_error err;
   char path[1200], shots[1200];
@@ -299,24 +259,16 @@ static void test_app(void) {
   unsigned char sig[8];
   SDL_Surface *img;
 
-  memset(&opt, 0, sizeof opt);
-  opt.width = 960;
-  opt.height = 600;
-  opt.view = "theta";
-  mx_error_clear(&err);
-  app = mx_app_create_headless(&opt, &err);
+  app = mx_test_app("theta", NULL, 960, 600, &err);
   ASSERT_TRUE(app != NULL);
-  if (!app) {
-    fprintf(stderr, "create: %s\n", err.msg);
-    return;
-  }
+  if (!app) return;
   ASSERT_INT_EQ(mx_app_view_index(app), 1); /* theta is the 2nd view in MX_VIEWS */
   ASSERT_TRUE(mx_app_headless(app));
   mx_app_frame(app, 1.0 / 60.0);
 
   /* Ctrl 1..n always switch views (the view never sees them). */
   for (i = 0; i < mx_nviews && i < 9; i++) {
-    key(app, SDLK_1 + i, KMOD_LCTRL);
+    mx_test_key(app, SDLK_1 + i, KMOD_LCTRL);
     ASSERT_INT_EQ(mx_app_view_index(app), i);
   }
   /* Plain number keys switch views when the current view does not use them
@@ -325,7 +277,7 @@ static void test_app(void) {
     int j = (i + 1) % mx_nviews;
     mx_app_set_view(app, mx_views[i]->name, NULL);
     if (mx_views[i]->event) continue;
-    key(app, SDLK_1 + j, 0);
+    mx_test_key(app, SDLK_1 + j, 0);
     ASSERT_INT_EQ(mx_app_view_index(app), j);
   }
   /* The digits view takes 0-9 as its label filter, so '3' there filters and
@@ -333,13 +285,13 @@ static void test_app(void) {
   if (mx_app_set_view(app, "digits", NULL) == 0 && mx_app_view_state(app, "digits")) {
     cJSON *js;
     const cJSON *lab;
-    key(app, SDLK_3, 0);
+    mx_test_key(app, SDLK_3, 0);
     ASSERT_INT_EQ(mx_app_view_index(app), 0);
     js = mx_view_digits.save(mx_app_view_state(app, "digits"), app);
     lab = cJSON_GetObjectItemCaseSensitive(js, "label");
     ASSERT_TRUE(cJSON_IsNumber(lab) && lab->valuedouble == 3);
     cJSON_Delete(js);
-    key(app, SDLK_3, KMOD_LCTRL);
+    mx_test_key(app, SDLK_3, KMOD_LCTRL);
     ASSERT_INT_EQ(mx_app_view_index(app), 2);
   }
   /* Unknown view: error naming it and listing the views. */
@@ -351,27 +303,23 @@ static void test_app(void) {
   /* Help overlay: H toggles, Esc closes, ? (Shift /) opens, a click closes. */
   mx_app_set_view(app, "theta", NULL);
   ASSERT_INT_EQ(mx_app_help_visible(app), 0);
-  key(app, SDLK_h, 0);
+  mx_test_key(app, SDLK_h, 0);
   ASSERT_INT_EQ(mx_app_help_visible(app), 1);
-  key(app, SDLK_ESCAPE, 0);
+  mx_test_key(app, SDLK_ESCAPE, 0);
   ASSERT_INT_EQ(mx_app_help_visible(app), 0);
-  key(app, SDLK_SLASH, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_SLASH, KMOD_LSHIFT);
   ASSERT_INT_EQ(mx_app_help_visible(app), 1);
-  {
-    SDL_Event e;
-    mouse_ev(SDL_MOUSEBUTTONDOWN, 10, 300, &e);
-    mx_app_handle_event(app, &e);
-    ASSERT_INT_EQ(mx_app_help_visible(app), 0);
-  }
+  mx_test_mouse(app, SDL_MOUSEBUTTONDOWN, 10, 300);
+  ASSERT_INT_EQ(mx_app_help_visible(app), 0);
 
   /* Ctrl + / Ctrl - / Ctrl 0: scale x 1.125, / 1.125, reset to 1. */
-  key(app, SDLK_EQUALS, KMOD_LCTRL);
+  mx_test_key(app, SDLK_EQUALS, KMOD_LCTRL);
   ASSERT_NEAR(mx_app_font_scale(app), 1.125, 1e-6);
-  key(app, SDLK_KP_PLUS, KMOD_LCTRL);
+  mx_test_key(app, SDLK_KP_PLUS, KMOD_LCTRL);
   ASSERT_NEAR(mx_app_font_scale(app), 1.265625, 1e-6); /* 1.125^2 */
-  key(app, SDLK_MINUS, KMOD_LCTRL);
+  mx_test_key(app, SDLK_MINUS, KMOD_LCTRL);
   ASSERT_NEAR(mx_app_font_scale(app), 1.125, 1e-6);
-  key(app, SDLK_0, KMOD_LCTRL);
+  mx_test_key(app, SDLK_0, KMOD_LCTRL);
   ASSERT_NEAR(mx_app_font_scale(app), 1.0, 1e-6);
   ASSERT_STR_CONTAINS(mx_app_status_text(app), "100%");
 
@@ -380,16 +328,9 @@ static void test_app(void) {
   for (i = 0; i < mx_nviews; i++) {
     static const SDL_Keycode ks[] = {SDLK_SPACE, SDLK_RIGHT, SDLK_LEFT, SDLK_r, SDLK_b, SDLK_t};
     size_t k;
-    SDL_Event e;
     mx_app_set_view(app, mx_views[i]->name, NULL);
-    for (k = 0; k < sizeof ks / sizeof ks[0]; k++) key(app, ks[k], 0);
-    mouse_ev(SDL_MOUSEMOTION, 480, 300, &e);
-    mx_app_handle_event(app, &e);
-    mouse_ev(SDL_MOUSEBUTTONDOWN, 480, 300, &e);
-    mx_app_handle_event(app, &e);
-    mouse_ev(SDL_MOUSEBUTTONUP, 480, 300, &e);
-    mx_app_handle_event(app, &e);
-    mx_app_frame(app, 1.0 / 60.0);
+    for (k = 0; k < sizeof ks / sizeof ks[0]; k++) mx_test_key(app, ks[k], 0);
+    mx_test_click(app, 480, 300, SDL_BUTTON_LEFT);
     mx_app_frame(app, 0.5);
     ASSERT_INT_EQ(mx_app_view_index(app), i);
     if (!mx_views[i]->create) ASSERT_TRUE(mx_app_view_error(app) == NULL);
@@ -410,7 +351,7 @@ static void test_app(void) {
     ASSERT_TRUE(!memcmp(sig, "\x89PNG\r\n\x1a\n", 8));
   }
   ASSERT_INT_EQ(count_tmp_files(mx_test_scratch(), "shell.png"), 0);
-  img = IMG_Load(path);
+  img = mx_test_load_png(path);
   ASSERT_TRUE(img != NULL);
   if (img) {
     int x, y, r0, g0, b0, r, g, b, differ = 0;
@@ -432,10 +373,10 @@ static void test_app(void) {
     SDL_FreeSurface(img);
   }
   /* High contrast (C): the same pixel becomes pure black. */
-  key(app, SDLK_c, 0);
+  mx_test_key(app, SDLK_c, 0);
   mx_app_frame(app, 1.0 / 60.0);
   ASSERT_INT_EQ(mx_app_save_png(app, path, &err), 0);
-  img = IMG_Load(path);
+  img = mx_test_load_png(path);
   ASSERT_TRUE(img != NULL);
   if (img) {
     int r, g, b;
@@ -443,7 +384,7 @@ static void test_app(void) {
     ASSERT_INT_EQ(r + g + b, 0);
     SDL_FreeSurface(img);
   }
-  key(app, SDLK_c, 0);
+  mx_test_key(app, SDLK_c, 0);
   /* A PNG into a missing directory fails with a message naming the path. */
   snprintf(path, sizeof path, "%s/no/such/dir/x.png", mx_test_scratch());
   mx_error_clear(&err);
@@ -454,14 +395,14 @@ static void test_app(void) {
   snprintf(shots, sizeof shots, "%s/shots", mx_test_scratch());
   mkdir(shots, 0755);
   setenv("MIXSCOPE_SHOTS", shots, 1);
-  key(app, SDLK_p, 0);
+  mx_test_key(app, SDLK_p, 0);
   ASSERT_STR_CONTAINS(mx_app_status_text(app), "Screenshot saved");
   ASSERT_STR_CONTAINS(mx_app_status_text(app), "mixscope-theta-");
   {
     const char *p = strstr(mx_app_status_text(app), shots);
     ASSERT_TRUE(p != NULL);
     if (p) {
-      img = IMG_Load(p);
+      img = mx_test_load_png(p);
       ASSERT_TRUE(img != NULL);
       if (img) {
         ASSERT_INT_EQ(img->w, 960);
@@ -478,7 +419,7 @@ static void test_app(void) {
   ASSERT_STR_EQ(mx_app_status_text(app), "bad thing");
   /* Q asks to quit. */
   ASSERT_INT_EQ(mx_app_quit_requested(app), 0);
-  key(app, SDLK_q, 0);
+  mx_test_key(app, SDLK_q, 0);
   ASSERT_INT_EQ(mx_app_quit_requested(app), 1);
   mx_app_destroy(app);
   mx_app_destroy(NULL);

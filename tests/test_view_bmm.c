@@ -4,44 +4,24 @@
  * of core/bmm made here from the same start (init, t EM iterations, E-step:
  * the path the NumPy reference of tests/ref/bmm_ref.py checks for the CLI);
  * set/save/load reject bad values and round-trip; the frame is not blank. */
-#include <SDL.h>
-#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "app_test.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
-#include "test.h"
-#include "view.h"
 
 static mx_app *app;
 static void *st;
 
-static void key(SDL_Keycode k) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_KEYDOWN;
-  e.key.state = SDL_PRESSED;
-  e.key.keysym.sym = k;
-  mx_app_handle_event(app, &e);
-  e.type = SDL_KEYUP;
-  mx_app_handle_event(app, &e);
-  mx_app_frame(app, 1.0 / 60.0);
-}
+static void key(SDL_Keycode k) { mx_test_key(app, k, KMOD_NONE); }
+
+/* The init string as a number: "random" 1, anything else 0. */
+static double init_code(const char *v) { return !strcmp(v, "random"); }
 
 /* A number from the view's saved state (booleans as 0/1, init as 0/1). */
-static double field(const char *name) {
-  cJSON *js = mx_view_bmm.save(st, app);
-  const cJSON *f = cJSON_GetObjectItemCaseSensitive(js, name);
-  double v = NAN;
-  if (cJSON_IsNumber(f)) v = f->valuedouble;
-  else if (cJSON_IsBool(f)) v = cJSON_IsTrue(f) ? 1 : 0;
-  else if (cJSON_IsString(f)) v = !strcmp(f->valuestring, "random");
-  cJSON_Delete(js);
-  return v;
-}
+static double field(const char *name) { return mx_test_view_field(app, "bmm", name, init_code); }
 
 /* loglik per digit, test loglik per digit and J after t EM iterations from
  * the k-means++ start with this seed, on the first n binarized sample digits. */
@@ -74,48 +54,28 @@ static void core_run(const mx_mnist *mn, size_t n, int k, unsigned long seed, in
   free(bin);
 }
 
-/* Distinct colours in a region of the saved frame. */
+/* Distinct colours in a region of the saved frame, sampled every 2nd pixel. */
 static int distinct_colours(const char *path, int x0, int y0, int w, int h) {
-  SDL_Surface *s0 = IMG_Load(path), *s;
-  int x, y, n = 0;
-  static Uint32 seen[4096];
-  if (!s0) return -1;
-  s = SDL_ConvertSurfaceFormat(s0, SDL_PIXELFORMAT_RGBA32, 0);
-  SDL_FreeSurface(s0);
-  for (y = y0; y < y0 + h; y += 2)
-    for (x = x0; x < x0 + w; x += 2) {
-      Uint32 px = *(const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch + x * 4);
-      int i, found = 0;
-      for (i = 0; i < n && !found; i++) found = seen[i] == px;
-      if (!found && n < 4096) seen[n++] = px;
-    }
-  SDL_FreeSurface(s);
+  mx_rect r = {x0, y0, w, h};
+  int n;
+  if (mx_test_png_stats(path, &r, 2, NULL, &n) != 0) return -1;
   return n;
 }
 
 int main(void) {
-  mx_app_options opt;
   mx_error err;
   mx_mnist mn;
-  char dir[MX_PATH_LEN], png[MX_PATH_LEN + 64];
+  const char *dir = mx_test_sample_dir();
+  char png[MX_PATH_LEN + 64];
   double ll, tll, lp;
   cJSON *saved;
 
-  snprintf(dir, sizeof dir, "%s/assets/mnist-sample", mx_test_srcdir());
   if (mx_mnist_load(&mn, dir, &err)) {
     fprintf(stderr, "cannot load %s: %s\n", dir, err.msg);
     return 1;
   }
-  memset(&opt, 0, sizeof opt);
-  opt.mnist_dir = dir;
-  opt.width = 1280;
-  opt.height = 800;
-  opt.view = "bmm";
-  app = mx_app_create_headless(&opt, &err);
-  if (!app) {
-    fprintf(stderr, "headless app: %s\n", err.msg);
-    return 1;
-  }
+  app = mx_test_app("bmm", dir, 1280, 800, &err);
+  if (!app) return 1;
   st = mx_app_view_state(app, "bmm");
   ASSERT_TRUE(st != NULL);
   if (!st) return 1;

@@ -3,15 +3,11 @@
  * key list; the digits shown are checked against the dataset loaded here
  * independently with mx_mnist_load (the filtered index lists and the
  * binarization x/255 > t are recomputed in this file, not taken from the view). */
-#include <SDL.h>
-#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "test.h"
-#include "view.h"
+#include "app_test.h"
 #include "view_digits.h"
 
 #define MAXS 1024
@@ -20,45 +16,16 @@ static mx_app *app;
 static void *st;
 static mx_mnist data;
 
-static void key(SDL_Keycode k) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_KEYDOWN;
-  e.key.state = SDL_PRESSED;
-  e.key.keysym.sym = k;
-  mx_app_handle_event(app, &e);
-  e.type = SDL_KEYUP;
-  mx_app_handle_event(app, &e);
-  mx_app_frame(app, 1.0 / 60.0);
-}
+static void key(SDL_Keycode k) { mx_test_key(app, k, KMOD_NONE); }
 
-static void mouse(Uint32 type, int x, int y, int wheel) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = type;
-  if (type == SDL_MOUSEMOTION) {
-    e.motion.x = x;
-    e.motion.y = y;
-  } else if (type == SDL_MOUSEWHEEL) {
-    e.wheel.y = wheel;
-  } else {
-    e.button.button = SDL_BUTTON_LEFT;
-    e.button.x = x;
-    e.button.y = y;
-  }
-  mx_app_handle_event(app, &e);
+/* The split / label strings as numbers: "all" -1, "test" 1, anything else 0. */
+static double split_code(const char *v) {
+  return !strcmp(v, "all") ? -1 : !strcmp(v, "test") ? 1 : 0;
 }
 
 /* A field of the view's saved state (the view's public scene JSON). */
 static double field_num(const char *name) {
-  cJSON *js = mx_view_digits.save(st, app);
-  const cJSON *f = cJSON_GetObjectItemCaseSensitive(js, name);
-  double v = NAN;
-  if (cJSON_IsNumber(f)) v = f->valuedouble;
-  else if (cJSON_IsBool(f)) v = cJSON_IsTrue(f) ? 1 : 0;
-  else if (cJSON_IsString(f)) v = !strcmp(f->valuestring, "all") ? -1 : !strcmp(f->valuestring, "test") ? 1 : 0;
-  cJSON_Delete(js);
-  return v;
+  return mx_test_view_field(app, "digits", name, split_code);
 }
 
 /* Indices of `set` with the label (or all for -1), computed here. */
@@ -86,22 +53,9 @@ static void check_page(const mx_images *im, int label, int page, const char *wha
   free(want);
 }
 
-static SDL_Surface *snapshot(void) {
-  char path[1200];
-  mx_error err;
-  snprintf(path, sizeof path, "%s/digits.png", mx_test_scratch());
-  mx_error_clear(&err);
-  if (mx_app_save_png(app, path, &err) != 0) return NULL;
-  return IMG_Load(path);
-}
-
 static int grey_at(SDL_Surface *s, int x, int y) {
-  Uint32 p = 0;
-  Uint8 r, g, b;
-  memcpy(&p, (const Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel,
-         s->format->BytesPerPixel);
-  SDL_GetRGB(p, s->format, &r, &g, &b);
-  return (r == g && g == b) ? r : -1;
+  mx_color c = mx_test_pixel(s, x, y);
+  return (c.r == c.g && c.g == c.b) ? c.r : -1;
 }
 
 /* Each pixel of cell k on screen equals the digit's grey level (raw) or
@@ -117,7 +71,7 @@ static void check_cell_pixels(const mx_images *im, int k, int binarized, double 
   }
   zoom = r.w / (int)im->cols;
   ASSERT_TRUE(zoom >= 1);
-  s = snapshot();
+  s = mx_test_shot(app, "digits.png");
   ASSERT_TRUE(s != NULL);
   if (!s) return;
   for (y = 0; y < (int)im->rows; y++)
@@ -133,7 +87,6 @@ static void check_cell_pixels(const mx_images *im, int k, int binarized, double 
 }
 
 int main(void) {
-  mx_app_options opt;
   mx_error err;
   size_t shown[MAXS];
   int per, ns, npages;
@@ -145,16 +98,9 @@ int main(void) {
     fprintf(stderr, "no MNIST: %s\n", err.msg);
     return 77;
   }
-  memset(&opt, 0, sizeof opt);
-  opt.width = 1280;
-  opt.height = 800;
-  opt.view = "digits";
-  app = mx_app_create_headless(&opt, &err);
+  app = mx_test_app("digits", NULL, 1280, 800, &err);
   ASSERT_TRUE(app != NULL);
-  if (!app) {
-    fprintf(stderr, "%s\n", err.msg);
-    TEST_MAIN_END();
-  }
+  if (!app) TEST_MAIN_END();
   st = mx_app_view_state(app, "digits");
   ASSERT_TRUE(st != NULL);
   if (!st) TEST_MAIN_END();
@@ -199,17 +145,17 @@ int main(void) {
 
   /* Mouse wheel over the grid: down (-1) = next page, up (+1) = previous. */
   ASSERT_INT_EQ(mx_digits_cell(st, 0, &cr), 0);
-  mouse(SDL_MOUSEMOTION, cr.x + cr.w / 2, cr.y + cr.h / 2, 0);
+  mx_test_mouse(app, SDL_MOUSEMOTION, cr.x + cr.w / 2, cr.y + cr.h / 2);
   mx_app_frame(app, 1.0 / 60.0);
-  mouse(SDL_MOUSEWHEEL, 0, 0, -1);
+  mx_test_wheel(app, -1);
   mx_app_frame(app, 1.0 / 60.0);
   ASSERT_NEAR(field_num("page"), 1, 0);
-  mouse(SDL_MOUSEWHEEL, 0, 0, -2);
+  mx_test_wheel(app, -2);
   mx_app_frame(app, 1.0 / 60.0);
   ASSERT_NEAR(field_num("page"), 3, 0);
   mx_app_frame(app, 1.0 / 60.0);
   check_page(&data.train, -1, 3, "wheel");
-  mouse(SDL_MOUSEWHEEL, 0, 0, 3);
+  mx_test_wheel(app, 3);
   mx_app_frame(app, 1.0 / 60.0);
   ASSERT_NEAR(field_num("page"), 0, 0);
 
@@ -255,22 +201,23 @@ int main(void) {
   ns = mx_digits_shown(st, shown, MAXS);
   ASSERT_TRUE(ns > 5);
   ASSERT_INT_EQ(mx_digits_cell(st, 5, &cr), 0);
-  mouse(SDL_MOUSEMOTION, cr.x + cr.w / 2, cr.y + cr.h / 2, 0);
+  mx_test_mouse(app, SDL_MOUSEMOTION, cr.x + cr.w / 2, cr.y + cr.h / 2);
   mx_app_frame(app, 1.0 / 60.0);
-  mouse(SDL_MOUSEBUTTONDOWN, cr.x + cr.w / 2, cr.y + cr.h / 2, 0);
-  mouse(SDL_MOUSEBUTTONUP, cr.x + cr.w / 2, cr.y + cr.h / 2, 0);
+  mx_test_mouse(app, SDL_MOUSEBUTTONDOWN, cr.x + cr.w / 2, cr.y + cr.h / 2);
+  mx_test_mouse(app, SDL_MOUSEBUTTONUP, cr.x + cr.w / 2, cr.y + cr.h / 2);
   mx_app_frame(app, 1.0 / 60.0);
   ASSERT_NEAR(field_num("selected"), (double)shown[5], 0);
   /* A click outside the grid (on the right panel's empty area) does not change it. */
-  mouse(SDL_MOUSEBUTTONDOWN, 1270, 790, 0);
-  mouse(SDL_MOUSEBUTTONUP, 1270, 790, 0);
+  mx_test_mouse(app, SDL_MOUSEBUTTONDOWN, 1270, 790);
+  mx_test_mouse(app, SDL_MOUSEBUTTONUP, 1270, 790);
   mx_app_frame(app, 1.0 / 60.0);
   ASSERT_NEAR(field_num("selected"), (double)shown[5], 0);
   key(SDLK_ESCAPE);
   ASSERT_NEAR(field_num("selected"), -1, 0);
 
   /* Binarize (B) and the threshold: ] is +0.05, [ is -0.05 (0.5 -> 0.55 -> 0.45). */
-  mouse(SDL_MOUSEMOTION, 5, 5, 0); /* keep the mouse off the slider (it would take arrows) */
+  /* keep the mouse off the slider (it would take arrows) */
+  mx_test_mouse(app, SDL_MOUSEMOTION, 5, 5);
   key(SDLK_b);
   ASSERT_NEAR(field_num("binarize"), 1, 0);
   check_cell_pixels(&data.test, 0, 1, 0.5);

@@ -11,38 +11,22 @@
  * saved numbers: the property tested is that load (which replays the steps
  * from the saved start) reproduces the interactive run, not any particular
  * value. */
-#include <SDL.h>
-#include <SDL_image.h>
 #include <gsl/gsl_rng.h>
 
-#include "app.h"
+#include "app_test.h"
 #include "mixscope/fileio.h"
 #include "mixscope/gmm.h"
 #include "mixscope/points.h"
 #include "scene.h"
-#include "test.h"
-#include "view.h"
 
 static const mx_view *gmmv(void) { return mx_view_find("gmm", NULL); }
 
 /* The view's save() JSON, printed and parsed back (exact numbers are raw items). */
 static cJSON *snapshot(mx_app *app) {
-  cJSON *o = gmmv()->save(mx_app_view_state(app, "gmm"), app), *p;
-  char *s = cJSON_PrintUnformatted(o);
-  cJSON_Delete(o);
-  p = cJSON_Parse(s);
-  cJSON_free(s);
-  return p;
-}
-static double jnum(const cJSON *o, const char *k) {
-  const cJSON *it = cJSON_GetObjectItem(o, k);
-  return cJSON_IsNumber(it) ? it->valuedouble : NAN;
+  return mx_test_view_json(app, "gmm", MX_TEST_REPRINTED);
 }
 static double snap_num(mx_app *app, const char *k) {
-  cJSON *o = snapshot(app);
-  double v = jnum(o, k);
-  cJSON_Delete(o);
-  return v;
+  return mx_test_view_num(app, "gmm", MX_TEST_REPRINTED, k);
 }
 /* means[k][i] of the shown parameters */
 static double snap_mean(mx_app *app, int k, int i) {
@@ -53,74 +37,6 @@ static double snap_mean(mx_app *app, int k, int i) {
                  ->valuedouble;
   cJSON_Delete(o);
   return v;
-}
-
-static void key(mx_app *app, SDL_Keycode k, Uint16 mod) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_KEYDOWN;
-  ev.key.state = SDL_PRESSED;
-  ev.key.keysym.sym = k;
-  ev.key.keysym.mod = mod;
-  mx_app_handle_event(app, &ev);
-  ev.type = SDL_KEYUP;
-  ev.key.state = SDL_RELEASED;
-  mx_app_handle_event(app, &ev);
-  mx_app_frame(app, 1.0 / 60.0);
-}
-
-static void click(mx_app *app, int x, int y, int button) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_MOUSEMOTION;
-  ev.motion.x = x;
-  ev.motion.y = y;
-  mx_app_handle_event(app, &ev);
-  mx_app_frame(app, 1.0 / 60.0);
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_MOUSEBUTTONDOWN;
-  ev.button.button = (Uint8)button;
-  ev.button.state = SDL_PRESSED;
-  ev.button.clicks = 1;
-  ev.button.x = x;
-  ev.button.y = y;
-  mx_app_handle_event(app, &ev);
-  mx_app_frame(app, 1.0 / 60.0);
-  ev.type = SDL_MOUSEBUTTONUP;
-  ev.button.state = SDL_RELEASED;
-  mx_app_handle_event(app, &ev);
-  mx_app_frame(app, 1.0 / 60.0);
-}
-
-/* Fraction of sampled pixels differing from the background, and distinct colours. */
-static void png_stats(const char *path, double *frac_nonbg, int *ncolors) {
-  SDL_Surface *s0 = IMG_Load(path), *s;
-  uint32_t seen[4096];
-  int nseen = 0, x, y, diff = 0, total = 0;
-  *frac_nonbg = 0;
-  *ncolors = 0;
-  if (!s0) return;
-  s = SDL_ConvertSurfaceFormat(s0, SDL_PIXELFORMAT_ARGB8888, 0);
-  SDL_FreeSurface(s0);
-  if (!s) return;
-  {
-    const uint32_t *px = s->pixels;
-    int pitch = s->pitch / 4;
-    uint32_t bg = px[(s->h / 2) * pitch];
-    for (y = 0; y < s->h; y += 3)
-      for (x = 0; x < s->w; x += 3) {
-        uint32_t c = px[y * pitch + x];
-        int i;
-        total++;
-        if (c != bg) diff++;
-        for (i = 0; i < nseen; i++)
-          if (seen[i] == c) break;
-        if (i == nseen && nseen < 4096) seen[nseen++] = c;
-      }
-  }
-  SDL_FreeSurface(s);
-  *frac_nonbg = total ? (double)diff / total : 0;
-  *ncolors = nseen;
 }
 
 /* Core EM by hand on the view's default data: overlap preset, 600 points,
@@ -201,19 +117,7 @@ static cJSON *read_json(const char *path) {
 }
 
 static mx_app *fresh_app(const char *view) {
-  mx_app_options opt;
-  mx_error e;
-  static char mnist[1100];
-  mx_app *a;
-  memset(&opt, 0, sizeof opt);
-  snprintf(mnist, sizeof mnist, "%s/assets/mnist-sample", mx_test_srcdir());
-  opt.mnist_dir = mnist;
-  opt.view = view;
-  opt.width = 640;
-  opt.height = 400;
-  a = mx_app_create_headless(&opt, &e);
-  if (!a) fprintf(stderr, "headless app: %s\n", e.msg);
-  return a;
+  return mx_test_app(view, mx_test_sample_dir(), 640, 400, NULL);
 }
 
 /* A fresh app on the gmm view: dataset, semi-supervised or not, `steps` EM
@@ -237,13 +141,13 @@ static int roundtrip(const char *dataset, int semi, int steps, int back) {
   if (semi) ASSERT_INT_EQ(mx_app_view_set(a, "semi", "1", &e), MX_OK);
   mx_app_frame(a, 1.0 / 60.0);
   for (i = 0; i < steps; i++) {
-    key(a, i % 2 ? SDLK_SPACE : SDLK_RIGHT, KMOD_NONE);
+    mx_test_key(a, i % 2 ? SDLK_SPACE : SDLK_RIGHT, KMOD_NONE);
     if (i == steps / 2) {
-      key(a, SDLK_LEFT, KMOD_NONE); /* back and forward through the history */
-      key(a, SDLK_RIGHT, KMOD_NONE);
+      mx_test_key(a, SDLK_LEFT, KMOD_NONE); /* back and forward through the history */
+      mx_test_key(a, SDLK_RIGHT, KMOD_NONE);
     }
   }
-  for (i = 0; i < back; i++) key(a, SDLK_LEFT, KMOD_NONE);
+  for (i = 0; i < back; i++) mx_test_key(a, SDLK_LEFT, KMOD_NONE);
   ASSERT_INT_EQ(mx_scene_save(a, p0, &e), MX_OK);
   mx_app_destroy(a);
 
@@ -270,8 +174,8 @@ static int roundtrip(const char *dataset, int semi, int steps, int back) {
   if (!same) fprintf(stderr, "gmm round trip %s semi=%d: first difference at %s\n", dataset, semi, where);
   ASSERT_TRUE(same);
   /* the scene is what was asked for, and EM really moved away from the start */
-  ASSERT_NEAR(jnum(st0, "iteration"), steps - back, 0);
-  ASSERT_NEAR(jnum(st0, "iterations_stored"), steps, 0);
+  ASSERT_NEAR(mx_test_json_num(st0, "iteration"), steps - back, 0);
+  ASSERT_NEAR(mx_test_json_num(st0, "iterations_stored"), steps, 0);
   ASSERT_STR_EQ(cJSON_GetObjectItem(st0, "dataset")->valuestring, dataset);
   ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(st0, "semi")) == (semi != 0));
   if (semi) ASSERT_STR_EQ(cJSON_GetObjectItem(st0, "init")->valuestring, "labels");
@@ -355,7 +259,7 @@ static void semi_scene_loads(void) {
   o = snapshot(a);
   ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(o, "semi")));
   ASSERT_STR_EQ(cJSON_GetObjectItem(o, "init")->valuestring, "labels");
-  ASSERT_NEAR(jnum(o, "labelled"), 6, 0);
+  ASSERT_NEAR(mx_test_json_num(o, "labelled"), 12, 0); /* assets/scenes/07-gmm-semi.json: 4 per class x 3 */
   cJSON_Delete(o);
   /* through set as well: init=labels in semi-supervised mode only */
   ASSERT_INT_EQ(mx_app_view_set(a, "init", "random", &e), MX_OK);
@@ -382,7 +286,6 @@ static void semi_scene_loads(void) {
 }
 
 int main(void) {
-  mx_app_options opt;
   mx_error err;
   mx_app *app;
   double m0, m1, m2, ref[6], ll, frac;
@@ -390,16 +293,9 @@ int main(void) {
   char png[1200];
   cJSON *saved, *o;
 
-  memset(&opt, 0, sizeof opt);
-  opt.view = "gmm";
-  opt.width = 1280;
-  opt.height = 800;
-  app = mx_app_create_headless(&opt, &err);
+  app = mx_test_app("gmm", NULL, 1280, 800, &err);
   ASSERT_TRUE(app != NULL);
-  if (!app) {
-    fprintf(stderr, "headless app: %s\n", err.msg);
-    TEST_MAIN_END();
-  }
+  if (!app) TEST_MAIN_END();
   ASSERT_TRUE(mx_app_view_state(app, "gmm") != NULL);
   mx_app_frame(app, 1.0 / 60.0);
 
@@ -413,7 +309,7 @@ int main(void) {
   ASSERT_NEAR(snap_num(app, "loglik"), ll, 0);
 
   /* Space and Right: one EM step each; the parameters are core's, bit for bit. */
-  key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "iteration"), 1, 0);
   m1 = snap_mean(app, 0, 0);
   ASSERT_TRUE(m1 != m0);
@@ -421,7 +317,7 @@ int main(void) {
   ASSERT_NEAR(m1, ref[0], 0);
   ASSERT_NEAR(snap_mean(app, 2, 1), ref[5], 0);
   ASSERT_NEAR(snap_num(app, "loglik"), ll, 0);
-  key(app, SDLK_RIGHT, KMOD_NONE);
+  mx_test_key(app, SDLK_RIGHT, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "iteration"), 2, 0);
   m2 = snap_mean(app, 0, 0);
   core_reference(2, ref, &ll);
@@ -430,16 +326,16 @@ int main(void) {
   ASSERT_NEAR(snap_num(app, "iterations_stored"), 2, 0);
 
   /* Left: back through the history (stored, not recomputed); Right replays. */
-  key(app, SDLK_LEFT, KMOD_NONE);
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "iteration"), 1, 0);
   ASSERT_NEAR(snap_mean(app, 0, 0), m1, 0);
   ASSERT_NEAR(snap_num(app, "iterations_stored"), 2, 0);
-  key(app, SDLK_LEFT, KMOD_NONE);
-  key(app, SDLK_LEFT, KMOD_NONE); /* at 0 already: stays */
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE); /* at 0 already: stays */
   ASSERT_NEAR(snap_num(app, "iteration"), 0, 0);
   ASSERT_NEAR(snap_mean(app, 0, 0), m0, 0);
-  key(app, SDLK_RIGHT, KMOD_NONE);
-  key(app, SDLK_RIGHT, KMOD_NONE);
+  mx_test_key(app, SDLK_RIGHT, KMOD_NONE);
+  mx_test_key(app, SDLK_RIGHT, KMOD_NONE);
   ASSERT_NEAR(snap_mean(app, 0, 0), m2, 0);
 
   /* Twenty steps: the log-likelihood never decreased along the way. */
@@ -448,7 +344,7 @@ int main(void) {
     int bad = 0;
     for (i = 0; i < 20; i++) {
       double l;
-      key(app, SDLK_SPACE, KMOD_NONE);
+      mx_test_key(app, SDLK_SPACE, KMOD_NONE);
       l = snap_num(app, "loglik");
       if (l < prev - 1e-9 * fabs(prev)) bad++;
       prev = l;
@@ -458,30 +354,30 @@ int main(void) {
   }
 
   /* R: back to iteration 0 with the same start. */
-  key(app, SDLK_r, KMOD_NONE);
+  mx_test_key(app, SDLK_r, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "iteration"), 0, 0);
   ASSERT_NEAR(snap_mean(app, 0, 0), m0, 0);
 
   /* K up / down (+ and -), S new seed changes the start, Shift S goes back. */
-  key(app, SDLK_EQUALS, KMOD_NONE);
+  mx_test_key(app, SDLK_EQUALS, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "k"), 4, 0);
-  key(app, SDLK_MINUS, KMOD_NONE);
+  mx_test_key(app, SDLK_MINUS, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "k"), 3, 0);
-  key(app, SDLK_k, KMOD_NONE);
+  mx_test_key(app, SDLK_k, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "k"), 4, 0);
-  key(app, SDLK_k, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_k, KMOD_LSHIFT);
   ASSERT_NEAR(snap_num(app, "k"), 3, 0);
-  key(app, SDLK_s, KMOD_NONE);
+  mx_test_key(app, SDLK_s, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "seed"), 2, 0);
   ASSERT_TRUE(snap_mean(app, 0, 0) != m0);
-  key(app, SDLK_s, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_s, KMOD_LSHIFT);
   ASSERT_NEAR(snap_mean(app, 0, 0), m0, 0);
   /* I: random init */
-  key(app, SDLK_i, KMOD_NONE);
+  mx_test_key(app, SDLK_i, KMOD_NONE);
   o = snapshot(app);
   ASSERT_STR_EQ(cJSON_GetObjectItem(o, "init")->valuestring, "random");
   cJSON_Delete(o);
-  key(app, SDLK_i, KMOD_NONE);
+  mx_test_key(app, SDLK_i, KMOD_NONE);
   o = snapshot(app);
   ASSERT_STR_EQ(cJSON_GetObjectItem(o, "init")->valuestring, "kmeans++");
   cJSON_Delete(o);
@@ -493,27 +389,26 @@ int main(void) {
   mx_app_frame(app, 1.0 / 60.0);
   o = snapshot(app);
   ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(o, "semi")));
-  ASSERT_NEAR(jnum(o, "labelled"), 30, 0);
+  ASSERT_NEAR(mx_test_json_num(o, "labelled"), 30, 0);
   ASSERT_STR_EQ(cJSON_GetObjectItem(o, "init")->valuestring, "labels");
-  ASSERT_TRUE(jnum(o, "accuracy") > 0.5 && jnum(o, "accuracy") <= 1.0);
-  ASSERT_TRUE(jnum(o, "accuracy_plain") > 0.3 && jnum(o, "accuracy_plain") <= 1.0);
-  ASSERT_TRUE(jnum(o, "accuracy_supervised") > 0.3 && jnum(o, "accuracy_supervised") <= 1.0);
-  ASSERT_NEAR(jnum(o, "iteration"), 25, 0);
+  ASSERT_TRUE(mx_test_json_num(o, "accuracy") > 0.5 && mx_test_json_num(o, "accuracy") <= 1.0);
+  ASSERT_TRUE(mx_test_json_num(o, "accuracy_plain") > 0.3 &&
+              mx_test_json_num(o, "accuracy_plain") <= 1.0);
+  ASSERT_TRUE(mx_test_json_num(o, "accuracy_supervised") > 0.3 &&
+              mx_test_json_num(o, "accuracy_supervised") <= 1.0);
+  ASSERT_NEAR(mx_test_json_num(o, "iteration"), 25, 0);
   cJSON_Delete(o);
-  key(app, SDLK_RIGHTBRACKET, KMOD_NONE);
+  mx_test_key(app, SDLK_RIGHTBRACKET, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "labelled"), 31, 0);
-  key(app, SDLK_LEFTBRACKET, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_LEFTBRACKET, KMOD_LSHIFT);
   ASSERT_NEAR(snap_num(app, "labelled"), 21, 0);
   /* K cannot go below the 3 classes in semi-supervised mode */
   ASSERT_INT_EQ(mx_app_view_set(app, "k", "2", &err), MX_EINVAL);
   ASSERT_STR_CONTAINS(err.msg, "needs k >= 3 classes");
-  snprintf(png, sizeof png, "%s/gmm_semi.png", mx_test_scratch());
-  mx_app_frame(app, 1.0 / 60.0);
-  ASSERT_INT_EQ(mx_app_save_png(app, png, &err), MX_OK);
-  png_stats(png, &frac, &ncol);
+  ASSERT_INT_EQ(mx_test_frame_stats(app, "gmm_semi.png", &frac, &ncol), MX_OK);
   ASSERT_TRUE(frac > 0.3);
   ASSERT_TRUE(ncol > 200);
-  key(app, SDLK_u, KMOD_NONE); /* off again */
+  mx_test_key(app, SDLK_u, KMOD_NONE); /* off again */
   ASSERT_TRUE(!cJSON_IsTrue(cJSON_GetObjectItem(o = snapshot(app), "semi")));
   cJSON_Delete(o);
 
@@ -543,18 +438,18 @@ int main(void) {
 
   /* Clicks: a left click in the plot adds a point, a right click on it removes it. */
   ASSERT_INT_EQ(mx_app_view_set(app, "dataset", "overlap", &err), MX_OK);
-  key(app, SDLK_SPACE, KMOD_NONE);
-  click(app, 300, 420, 1);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_click_framed(app, 300, 420, 1);
   ASSERT_NEAR(snap_num(app, "points_n"), 601, 0);
   ASSERT_NEAR(snap_num(app, "iteration"), 0, 0); /* history restarts from the current fit */
-  click(app, 300, 420, 3);
+  mx_test_click_framed(app, 300, 420, 3);
   ASSERT_NEAR(snap_num(app, "points_n"), 600, 0);
 
   /* Scene round trip, including edited points. */
-  click(app, 250, 300, 1);
+  mx_test_click_framed(app, 250, 300, 1);
   ASSERT_INT_EQ(mx_app_view_set(app, "iters", "4", &err), MX_OK);
   saved = snapshot(app);
-  ASSERT_NEAR(jnum(saved, "points_n"), 601, 0);
+  ASSERT_NEAR(mx_test_json_num(saved, "points_n"), 601, 0);
   ASSERT_INT_EQ(mx_app_view_set(app, "dataset", "blobs", &err), MX_OK);
   /* (load the parsed snapshot itself: printing it again with cJSON's own
    * printer would round numbers to 15 digits, within DBL_EPSILON only) */
@@ -570,7 +465,7 @@ int main(void) {
     cJSON_Delete(now);
   }
   ASSERT_NEAR(snap_num(app, "iteration"), 4, 0);
-  ASSERT_NEAR(snap_num(app, "loglik"), jnum(saved, "loglik"), 0);
+  ASSERT_NEAR(snap_num(app, "loglik"), mx_test_json_num(saved, "loglik"), 0);
   /* a bad scene changes nothing */
   {
     cJSON *bad = cJSON_Parse("{\"k\": 0}");
@@ -582,15 +477,12 @@ int main(void) {
     ASSERT_STR_CONTAINS(err.msg, "points[1]");
     cJSON_Delete(bad);
     ASSERT_NEAR(snap_num(app, "points_n"), 601, 0);
-    ASSERT_NEAR(snap_num(app, "loglik"), jnum(saved, "loglik"), 0);
+    ASSERT_NEAR(snap_num(app, "loglik"), mx_test_json_num(saved, "loglik"), 0);
   }
   cJSON_Delete(saved);
 
   /* A frame renders: much of it differs from the background, with many colours. */
-  snprintf(png, sizeof png, "%s/gmm.png", mx_test_scratch());
-  mx_app_frame(app, 1.0 / 60.0);
-  ASSERT_INT_EQ(mx_app_save_png(app, png, &err), MX_OK);
-  png_stats(png, &frac, &ncol);
+  ASSERT_INT_EQ(mx_test_frame_stats(app, "gmm.png", &frac, &ncol), MX_OK);
   ASSERT_TRUE(frac > 0.3);
   ASSERT_TRUE(ncol > 200);
 

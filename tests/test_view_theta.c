@@ -4,16 +4,12 @@
  * Expected numbers come from tests/ref/theta_view_ref.py (numpy, output in
  * theta_view_ref.out) and, for the heatmap colours, from counts made in this
  * file straight from the pixels — never from the view or core/bernoulli. */
-#include <SDL.h>
-#include <SDL_image.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "test.h"
-#include "view.h"
+#include "app_test.h"
 #include "view_theta.h"
 
 static mx_app *app;
@@ -30,47 +26,12 @@ static const long ref_impossible[REF_RAW_INF] = {97, 149, 483};
 #define REF_NB_ACC 0.807
 #define REF_LAPLACE_NLL_055 195.83614089590208
 
-static void key_mod(SDL_Keycode k, Uint16 mod) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_KEYDOWN;
-  e.key.state = SDL_PRESSED;
-  e.key.keysym.sym = k;
-  e.key.keysym.mod = mod;
-  mx_app_handle_event(app, &e);
-  e.type = SDL_KEYUP;
-  e.key.state = SDL_RELEASED;
-  mx_app_handle_event(app, &e);
-  mx_app_frame(app, 1.0 / 60.0);
-}
+static void key(SDL_Keycode k) { mx_test_key(app, k, KMOD_NONE); }
 
-static void key(SDL_Keycode k) { key_mod(k, KMOD_NONE); }
-
-static void mouse(Uint32 type, int x, int y) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = type;
-  if (type == SDL_MOUSEMOTION) {
-    e.motion.x = x;
-    e.motion.y = y;
-  } else {
-    e.button.button = SDL_BUTTON_LEFT;
-    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-    e.button.clicks = 1;
-    e.button.x = x;
-    e.button.y = y;
-  }
-  mx_app_handle_event(app, &e);
-}
-
+/* A framed left click at (x, y), then the mouse away (so no hover effects linger). */
 static void click(int x, int y) {
-  mouse(SDL_MOUSEMOTION, x, y);
-  mx_app_frame(app, 1.0 / 60.0);
-  mouse(SDL_MOUSEBUTTONDOWN, x, y);
-  mx_app_frame(app, 1.0 / 60.0);
-  mouse(SDL_MOUSEBUTTONUP, x, y);
-  mx_app_frame(app, 1.0 / 60.0);
-  mouse(SDL_MOUSEMOTION, 2, 2); /* away, so no hover effects linger */
+  mx_test_click_framed(app, x, y, SDL_BUTTON_LEFT);
+  mx_test_mouse(app, SDL_MOUSEMOTION, 2, 2);
   mx_app_frame(app, 1.0 / 60.0);
 }
 
@@ -79,29 +40,6 @@ static mx_theta_info info(void) {
   memset(&in, 0, sizeof in);
   ASSERT_INT_EQ(mx_theta_view_info(st, &in), 0);
   return in;
-}
-
-static SDL_Surface *snapshot(const char *name) {
-  char path[1200];
-  mx_error err;
-  SDL_Surface *s, *c;
-  snprintf(path, sizeof path, "%s/%s", mx_test_scratch(), name);
-  mx_error_clear(&err);
-  if (mx_app_save_png(app, path, &err) != 0) {
-    fprintf(stderr, "save_png: %s\n", err.msg);
-    return NULL;
-  }
-  s = IMG_Load(path);
-  if (!s) return NULL;
-  c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_RGBA32, 0);
-  SDL_FreeSurface(s);
-  return c;
-}
-
-static mx_color pixel_at(SDL_Surface *s, int x, int y) {
-  const Uint8 *p = (const Uint8 *)s->pixels + y * s->pitch + x * 4;
-  mx_color c = {p[0], p[1], p[2], p[3]};
-  return c;
 }
 
 static int same_rgb(mx_color a, mx_color b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
@@ -120,26 +58,15 @@ static void cell_centre(mx_rect r, int row, int col, int *x, int *y) {
 }
 
 int main(void) {
-  mx_app_options opt;
   mx_error err;
   mx_theta_info in;
-  char dir[1100];
   const mx_mnist *m;
   const mx_view *v;
   int vi = -1, k;
 
-  snprintf(dir, sizeof dir, "%s/assets/mnist-sample", mx_test_srcdir());
-  memset(&opt, 0, sizeof opt);
-  opt.mnist_dir = dir;
-  opt.width = 1280;
-  opt.height = 800;
-  mx_error_clear(&err);
-  app = mx_app_create_headless(&opt, &err);
+  app = mx_test_app(NULL, mx_test_sample_dir(), 1280, 800, &err);
   ASSERT_TRUE(app != NULL);
-  if (!app) {
-    fprintf(stderr, "%s\n", err.msg);
-    TEST_MAIN_END();
-  }
+  if (!app) TEST_MAIN_END();
   ASSERT_INT_EQ(mx_app_set_view(app, "theta", &err), 0);
   v = mx_view_find("theta", &vi);
   ASSERT_TRUE(v != NULL && vi == mx_app_view_index(app));
@@ -180,7 +107,7 @@ int main(void) {
   ASSERT_NEAR(in.digit_fit_ll, REF_DIGIT0_LAP_LL, 1e-9);
   key(SDLK_RIGHT);
   ASSERT_INT_EQ(info().digit, 1);
-  key_mod(SDLK_RIGHT, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_RIGHT, KMOD_LSHIFT);
   ASSERT_INT_EQ(info().digit, 11);
   key(SDLK_LEFT);
   ASSERT_INT_EQ(info().digit, 10);
@@ -194,7 +121,7 @@ int main(void) {
   ASSERT_INT_EQ(info().digit, ref_impossible[1]);
   key(SDLK_i);
   ASSERT_INT_EQ(info().digit, ref_impossible[2]);
-  key_mod(SDLK_i, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_i, KMOD_LSHIFT);
   ASSERT_INT_EQ(info().digit, ref_impossible[1]);
 
   /* Prior: 0 (raw on both sides), U (Laplace), Up / Down along the ladder. */
@@ -243,7 +170,7 @@ int main(void) {
   ASSERT_INT_EQ(in.nb_ok, 1);
   ASSERT_NEAR(in.nb_accuracy, REF_NB_ACC, 1e-12);
   {
-    SDL_Surface *s = snapshot("theta-nb.png");
+    SDL_Surface *s = mx_test_shot(app, "theta-nb.png");
     ASSERT_TRUE(s != NULL);
     SDL_FreeSurface(s);
   }
@@ -267,26 +194,26 @@ int main(void) {
   key(SDLK_u);
   in = info();
   {
-    SDL_Surface *s = snapshot("theta.png");
+    SDL_Surface *s = mx_test_shot(app, "theta.png");
     ASSERT_TRUE(s != NULL);
     if (s) {
       int x, y, distinct = 0;
-      mx_color first = pixel_at(s, 0, 0), c;
+      mx_color first = mx_test_pixel(s, 0, 0), c;
       const mx_color red = {255, 99, 88, 255}; /* theme_dark.bad in app/ui.c */
       size_t n1;
       for (y = 0; y < s->h; y += 7)
         for (x = 0; x < s->w; x += 7)
-          if (!same_rgb(pixel_at(s, x, y), first)) distinct++;
+          if (!same_rgb(mx_test_pixel(s, x, y), first)) distinct++;
       ASSERT_TRUE(distinct > 1000);
       ASSERT_TRUE(in.map_raw.w >= 28 * 4 && in.map_fit.w == in.map_raw.w);
       ASSERT_INT_EQ(lit_count(&m->train, 0, 0.5), 0);
       cell_centre(in.map_raw, 0, 0, &x, &y);
-      c = pixel_at(s, x, y);
+      c = mx_test_pixel(s, x, y);
       ASSERT_TRUE(same_rgb(c, red));
       n1 = lit_count(&m->train, 14 * 28 + 14, 0.5);
       ASSERT_TRUE(n1 > 0 && n1 < 5000);
       cell_centre(in.map_fit, 14, 14, &x, &y);
-      c = pixel_at(s, x, y);
+      c = mx_test_pixel(s, x, y);
       {
         mx_color want = mx_cmap(MX_CMAP_VIRIDIS, ((double)n1 + 1.0) / (5000.0 + 2.0), 0.0, 1.0);
         ASSERT_TRUE(same_rgb(c, want));
@@ -296,7 +223,7 @@ int main(void) {
       }
       /* raw map's centre pixel: viridis of n1 / n (not red: θ > 0) */
       cell_centre(in.map_raw, 14, 14, &x, &y);
-      c = pixel_at(s, x, y);
+      c = mx_test_pixel(s, x, y);
       ASSERT_TRUE(same_rgb(c, mx_cmap(MX_CMAP_VIRIDIS, (double)n1 / 5000.0, 0.0, 1.0)));
       SDL_FreeSurface(s);
     }

@@ -8,6 +8,7 @@
 
 #include "mixscope/fileio.h"
 #include "mixscope/gmm.h"
+#include "mixscope/json.h"
 
 /* Read a JSON array of exactly n numbers into out; name/i1/i2 build the field
  * path for messages ("means[1]", "covariances[0][1]"). */
@@ -163,19 +164,7 @@ int mx_gmm_json_read(const char *path, mx_gmm **out, mx_error *err) {
   return rc;
 }
 
-cJSON *mx_gmm_json_number(double v) {
-  char buf[40];
-  int prec;
-  if (isnan(v)) return cJSON_CreateString("nan");
-  if (isinf(v)) return cJSON_CreateString(v > 0 ? "inf" : "-inf");
-  /* Shortest of %.15g..%.17g that reads back as exactly v (cJSON's own
-   * printer accepts a 15-digit form that is only within DBL_EPSILON). */
-  for (prec = 15; prec <= 17; prec++) {
-    snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) break;
-  }
-  return cJSON_CreateRaw(buf);
-}
+cJSON *mx_gmm_json_number(double v) { return mx_json_number(v); }
 
 cJSON *mx_gmm_json_params(const mx_gmm *g) {
   cJSON *root = cJSON_CreateObject(), *jw, *jm, *jc;
@@ -187,12 +176,12 @@ cJSON *mx_gmm_json_params(const mx_gmm *g) {
   if (!jw || !jm || !jc) goto fail;
   for (k = 0; k < K; k++) {
     cJSON *row = cJSON_CreateArray(), *mat = cJSON_CreateArray();
-    if (!row || !mat || !cJSON_AddItemToArray(jw, mx_gmm_json_number(g->weights[k]))) {
+    if (!row || !mat || !cJSON_AddItemToArray(jw, mx_json_number(g->weights[k]))) {
       cJSON_Delete(row);
       cJSON_Delete(mat);
       goto fail;
     }
-    for (i = 0; i < D; i++) cJSON_AddItemToArray(row, mx_gmm_json_number(g->means[k * D + i]));
+    for (i = 0; i < D; i++) cJSON_AddItemToArray(row, mx_json_number(g->means[k * D + i]));
     cJSON_AddItemToArray(jm, row);
     for (i = 0; i < D; i++) {
       cJSON *r = cJSON_CreateArray();
@@ -201,7 +190,7 @@ cJSON *mx_gmm_json_params(const mx_gmm *g) {
         goto fail;
       }
       for (j = 0; j < D; j++)
-        cJSON_AddItemToArray(r, mx_gmm_json_number(g->covs[(k * D + i) * D + j]));
+        cJSON_AddItemToArray(r, mx_json_number(g->covs[(k * D + i) * D + j]));
       cJSON_AddItemToArray(mat, r);
     }
     cJSON_AddItemToArray(jc, mat);
