@@ -679,7 +679,7 @@ static void draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main) {
 
 static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
-  const int K = s->k, N = s->n_data;
+  int K, N; /* read after the widgets: a slider or button may rebuild the model */
   mx_rect c = mx_panel(ui, r, s->mode ? "Density network · Adam" : "Mixture of experts · EM");
   int lh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 3), gap = mx_ui_px(ui, 6);
   int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
@@ -749,6 +749,8 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
         mx_app_error(app, "%s", err.msg);
     }
   }
+  K = s->k;
+  N = s->n_data;
   hist = model_hist(s, &hn);
   mx_rect_cut_top(&c, gap * 2);
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
