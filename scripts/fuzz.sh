@@ -39,13 +39,14 @@ for h in "${harnesses[@]}"; do
   dict=()
   [ -f "$here/tests/fuzz/corpus/$h.dict" ] && dict=(-dict="$here/tests/fuzz/corpus/$h.dict")
   # the scene harness draws frames on a headless app: slower, allow more per input
-  tmo=10; [ "$h" = fuzz_scene ] && tmo=60
+  tmo=10; extra=()
+  [ "$h" = fuzz_scene ] && tmo=60 && extra=("$here/assets/scenes")  # the lecture scenes seed it too
   echo "== $h for ${secs}s (work dir $work)"
   rc=0
   # shellcheck disable=SC2086
   "$bdir/tests/fuzz/$h" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout="$tmo" \
      -rss_limit_mb=3072 "${dict[@]}" ${MX_FUZZ_ARGS:-} -artifact_prefix="$work/" \
-     "$work" "$corpus" >"$work/log.txt" 2>&1 || rc=$?
+     "$work" "$corpus" "${extra[@]}" >"$work/log.txt" 2>&1 || rc=$?
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added|ERROR|SUMMARY|Done [0-9]+ runs" \
     "$work/log.txt" || true
   if ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* >/dev/null 2>&1; then
