@@ -1329,6 +1329,9 @@ static int bmm_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
       return mx_error_set(err, MX_EINVAL, "bmm scene: \"init\" must be \"kmeans++\" or \"random\"");
     c.init_random = !strcmp(it->valuestring, "random");
   }
+  /* absent "semi" means unsupervised, so a partial scene loads the same way
+   * whatever was on screen before */
+  c.semi = 0;
   if ((it = cJSON_GetObjectItem(j, "semi"))) {
     if (!cJSON_IsBool(it)) return mx_error_set(err, MX_EINVAL, "bmm scene: \"semi\" must be true or false");
     c.semi = cJSON_IsTrue(it);

@@ -720,8 +720,10 @@ static int json_num(const cJSON *j, const char *key, double lo, double hi, doubl
   if (!it) return 0; /* absent: keep */
   if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < lo || it->valuedouble > hi ||
       (positive && !(it->valuedouble > 0)))
-    return mx_error_set(err, MX_EINVAL, "posterior scene: \"%s\" must be a number in %s[%g, %g]", key,
-                        positive ? "(0, ...] " : "", lo, hi);
+    return positive ? mx_error_set(err, MX_EINVAL, "posterior scene: \"%s\" must be a number in (0, %g]",
+                                   key, hi)
+                    : mx_error_set(err, MX_EINVAL, "posterior scene: \"%s\" must be a number in [%g, %g]",
+                                   key, lo, hi);
   *out = it->valuedouble;
   return 0;
 }
