@@ -527,6 +527,20 @@ static void global_keys_after(mx_app *app, const SDL_Keysym *ks, int repeat) {
   }
 }
 
+void mx_app_key(mx_app *app, SDL_Keycode key, Uint16 mod) {
+  SDL_Event e;
+  memset(&e, 0, sizeof e);
+  e.type = SDL_KEYDOWN;
+  e.key.state = SDL_PRESSED;
+  e.key.keysym.sym = key;
+  e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+  e.key.keysym.mod = mod;
+  mx_app_handle_event(app, &e);
+  e.type = SDL_KEYUP;
+  e.key.state = SDL_RELEASED;
+  mx_app_handle_event(app, &e);
+}
+
 void mx_app_handle_event(mx_app *app, const SDL_Event *ev_in) {
   SDL_Event ev = *ev_in;
   const mx_view *v = mx_views[app->view];

@@ -33,6 +33,9 @@ void mx_app_destroy(mx_app *app);
 
 /* Feed one event (keys, mouse, resize, quit) exactly as the window loop does. */
 void mx_app_handle_event(mx_app *app, const SDL_Event *ev);
+/* Press and release a key (with modifiers, e.g. KMOD_LCTRL) through
+ * mx_app_handle_event, as the window would deliver it (scripts, export, tests). */
+void mx_app_key(mx_app *app, SDL_Keycode key, Uint16 mod);
 /* Advance by dt seconds and draw one frame. */
 void mx_app_frame(mx_app *app, double dt);
 /* Save the current frame as PNG atomically. */

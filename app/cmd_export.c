@@ -35,19 +35,6 @@ static int ends_with(const char *s, const char *suffix) {
   return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static void press(mx_app *app, SDL_Keycode key) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_KEYDOWN;
-  ev.key.state = SDL_PRESSED;
-  ev.key.keysym.sym = key;
-  ev.key.keysym.scancode = SDL_GetScancodeFromKey(key);
-  mx_app_handle_event(app, &ev);
-  ev.type = SDL_KEYUP;
-  ev.key.state = SDL_RELEASED;
-  mx_app_handle_event(app, &ev);
-}
-
 int mx_cmd_export(int argc, char **argv) {
   static const struct option opts[] = {
     {"scene", required_argument, 0, 's'}, {"iters", required_argument, 0, 'n'},
@@ -131,7 +118,7 @@ int mx_cmd_export(int argc, char **argv) {
     goto done;
   }
   for (i = 0; i <= iters; i++) {
-    if (i > 0) press(app, key);
+    if (i > 0) mx_app_key(app, key, KMOD_NONE);
     mx_app_frame(app, 0.0);
     snprintf(frame, sizeof frame, "%s/frame_%04ld.png", dir, i);
     if (mx_app_save_png(app, frame, &err) != MX_OK) {

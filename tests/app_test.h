@@ -28,17 +28,7 @@
 /* Press and release key k with modifiers mod (KMOD_NONE, KMOD_LSHIFT, ...),
  * then draw one frame. */
 static inline void mx_test_key(mx_app *app, SDL_Keycode k, Uint16 mod) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_KEYDOWN;
-  e.key.state = SDL_PRESSED;
-  e.key.keysym.sym = k;
-  e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
-  e.key.keysym.mod = mod;
-  mx_app_handle_event(app, &e);
-  e.type = SDL_KEYUP;
-  e.key.state = SDL_RELEASED;
-  mx_app_handle_event(app, &e);
+  mx_app_key(app, k, mod);
   mx_app_frame(app, 1.0 / 60.0);
 }
 
