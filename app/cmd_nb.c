@@ -1,13 +1,13 @@
 /* mixscope nb — naive Bayes on binarized MNIST: one Bernoulli θ per class and
  * pixel under a Beta(a, b) prior, log class frequencies as class priors; test
  * accuracy and the 10x10 confusion matrix. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_bern.h"
 #include "mixscope/bernoulli.h"
 #include "mixscope/dataset.h"
 
@@ -30,14 +30,9 @@ static void nb_usage(FILE *fp) {
 }
 
 int mx_cmd_nb(int argc, char **argv) {
-  static const struct option opts[] = {
-    {"mnist", required_argument, 0, 'm'}, {"alpha", required_argument, 0, 'a'},
-    {"beta", required_argument, 0, 'b'},  {"threshold", required_argument, 0, 't'},
-    {"map", no_argument, 0, 'M'},         {"json", no_argument, 0, 'j'},
-    {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
   const char *mnist_dir = NULL;
   double a = 1.0, b = -1.0, thr = 0.5;
-  int map = 0, json = 0, c, rc = 1, t, p;
+  int map = 0, json = 0, rc = 1, t, p;
   mx_mnist mn;
   mx_error err;
   mx_bern_counts cnt = {0};
@@ -45,33 +40,19 @@ int mx_cmd_nb(int argc, char **argv) {
   mx_bern_nb_eval ev;
   uint8_t *tx = NULL;
 
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'm': mnist_dir = optarg; break;
-    case 'a':
-      if (mx_cli_double("nb", "--alpha", optarg, 0.0, 1e12, &a)) return 2;
-      break;
-    case 'b':
-      if (mx_cli_double("nb", "--beta", optarg, 0.0, 1e12, &b)) return 2;
-      break;
-    case 't':
-      if (mx_cli_double("nb", "--threshold", optarg, 0.0, 1.0, &thr)) return 2;
-      break;
-    case 'M': map = 1; break;
-    case 'j': json = 1; break;
-    case 'h': nb_usage(stdout); return 0;
-    case ':': return mx_cli_usage_error("nb", "%s needs a value", argv[optind - 1]);
-    default: return mx_cli_usage_error("nb", "unknown option '%s'", argv[optind - 1]);
-    }
+  {
+    mx_bern_cli o = {NULL, 1.0, -1.0, 0.5, 0, 0};
+    int prc = mx_bern_cli_parse("nb", argc, argv, nb_usage, &o);
+    if (prc >= 0) return prc;
+    mnist_dir = o.mnist_dir;
+    a = o.a;
+    b = o.b;
+    thr = o.threshold;
+    map = o.map;
+    json = o.json;
   }
-  if (optind < argc) return mx_cli_usage_error("nb", "unexpected argument '%s'", argv[optind]);
-  if (b < 0) b = a;
 
-  if (mx_mnist_load(&mn, mnist_dir, &err)) return mx_cli_fail("nb", &err);
-  fprintf(stderr, "mixscope nb: data from %s (%s): %zu train, %zu test images\n", mn.dir,
-          mx_data_source_name(mn.source), mn.train.n, mn.test.n);
+  if (mx_bern_cli_load("nb", mnist_dir, &mn)) return 1;
 
   if (mx_bern_counts_alloc(&cnt, mn.train.d) || mx_bern_alloc(&m, MX_BERN_NCLASS, mn.train.d) ||
       !(tx = malloc(mn.test.n * mn.test.d))) {
