@@ -221,13 +221,39 @@ int mx_idx_read(const char *path, mx_idx *out, mx_error *err) {
       goto fail;
     }
   }
-  data = malloc(size);
-  if (!data) {
-    rc = mx_error_set(err, MX_ENOMEM, "%s: out of memory for %zu bytes", path, size);
-    goto fail;
+  if (!is_gz) {
+    data = malloc(size);
+    if (!data) {
+      rc = mx_error_set(err, MX_ENOMEM, "%s: out of memory for %zu bytes", path, size);
+      goto fail;
+    }
+    rc = src_read(&s, data, size, &got, err);
+    if (rc) goto fail;
+  } else {
+    /* A .gz header's claim is not checked against anything until the stream
+     * ends, so grow the buffer as data arrives (doubling from 1 MiB): a tiny
+     * file that claims 1 GiB reserves 1 MiB, not 1 GiB. */
+    size_t cap = 0, chunk;
+    got = 0;
+    for (;;) {
+      size_t want = cap == 0 ? (size_t)1 << 20 : 2 * cap;
+      unsigned char *grown;
+      if (want > size || cap > size / 2) want = size;
+      if (want > cap) {
+        grown = realloc(data, want);
+        if (!grown) {
+          rc = mx_error_set(err, MX_ENOMEM, "%s: out of memory for %zu bytes", path, want);
+          goto fail;
+        }
+        data = grown;
+        cap = want;
+      }
+      rc = src_read(&s, data + got, cap - got, &chunk, err);
+      if (rc) goto fail;
+      got += chunk;
+      if (got < cap || cap == size) break; /* stream ended, or all promised bytes read */
+    }
   }
-  rc = src_read(&s, data, size, &got, err);
-  if (rc) goto fail;
   if (got < size) {
     rc = mx_error_set(err, MX_ETRUNC,
                       "%s: truncated: header says %s = %zu data bytes but the %s has %zu", path,
