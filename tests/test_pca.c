@@ -169,6 +169,17 @@ static void test_errors(void) {
     ASSERT_TRUE(isfinite(p->components[0]) && isfinite(p->components[2]));
   }
   mx_pca_free(p);
+  /* 1x1 "images" cannot give two components: say so, not "out of memory". */
+  {
+    uint8_t pix[3] = {0, 128, 255}, lab[3] = {0, 1, 0};
+    mx_images im = {3, 1, 1, 1, pix, lab};
+    mx_points pts;
+    int dg[2] = {0, 1};
+    memset(&pts, 0, sizeof pts);
+    ASSERT_INT_EQ(mx_pca_digits(&im, dg, 2, 0, &pts, NULL, &e), MX_EINVAL);
+    ASSERT_STR_EQ(e.msg, "a 2-D projection needs images of 2 to 4096 pixels; these have 1");
+    mx_points_free(&pts);
+  }
 }
 
 static void test_rank_deficient_lanczos(void) {

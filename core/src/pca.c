@@ -837,6 +837,10 @@ int mx_pca_digits(const mx_images *im, const int *digits, int nd, size_t nmax, m
   if (m < 2)
     return mx_error_set(err, MX_EEMPTY, "only %zu image%s of the chosen digits (need 2)", m,
                         m == 1 ? "" : "s");
+  if (D < 2 || D > MX_PCA_MAXD)
+    return mx_error_set(err, MX_EINVAL,
+                        "a 2-D projection needs images of 2 to %d pixels; these have %zu",
+                        MX_PCA_MAXD, D);
   sel = malloc(m * D);
   lab = malloc(m * sizeof *lab);
   Y = malloc(m * 2 * sizeof *Y);
