@@ -1087,19 +1087,6 @@ static const scenario SCEN[] = {
   {"moe.em_step", "moe", {NULL}, 0, {SDLK_SPACE, 0}, "running", "Space every frame: one EM step"},
 };
 
-static void push_key(mx_app *app, SDL_Keycode k) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_KEYDOWN;
-  e.key.state = SDL_PRESSED;
-  e.key.keysym.sym = k;
-  e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
-  mx_app_handle_event(app, &e);
-  e.type = SDL_KEYUP;
-  e.key.state = SDL_RELEASED;
-  mx_app_handle_event(app, &e);
-}
-
 static int bench_frames(void) {
   mx_app_options opt;
   mx_app *app;
@@ -1145,14 +1132,14 @@ static int bench_frames(void) {
         break;
       }
     }
-    if (sc->key_once) push_key(app, sc->key_once);
+    if (sc->key_once) mx_app_key(app, sc->key_once, 0);
     for (f = 0; f < 5; f++) mx_app_frame(app, 1.0 / 60.0); /* warm: textures, caches */
     {
       double start = now_s();
       for (f = 0; f < F; f++) {
         SDL_Keycode key = sc->keys[f % 2] ? sc->keys[f % 2] : sc->keys[0];
         double t0 = now_s();
-        if (key) push_key(app, key);
+        if (key) mx_app_key(app, key, 0);
         mx_app_frame(app, 1.0 / 60.0);
         t[f] = now_s() - t0;
         /* slow scenarios: stop after the time budget, but keep >= 30 frames */
@@ -1162,7 +1149,7 @@ static int bench_frames(void) {
         }
       }
     }
-    if (sc->key_once) push_key(app, sc->key_once); /* stop what it started */
+    if (sc->key_once) mx_app_key(app, sc->key_once, 0); /* stop what it started */
     snprintf(name, sizeof name, "frame.%s", sc->label);
     st = record(name, t, f, sc->note);
     {
