@@ -2,8 +2,10 @@
  *
  * Input is accumulated between frames by mx_ui_input and snapshotted by
  * mx_ui_begin, so a press and release delivered before one frame (headless
- * tests, `shot --keys`) still count as a click. Shapes are triangle fans with a
- * one-pixel alpha feather (anti-aliased look, also in the software renderer).
+ * tests, `shot --keys`) still count as a click. Shapes have a one-pixel alpha
+ * feather (anti-aliased look, also in the software renderer): discs are cached
+ * sprites, lines and ellipses are rasterised here one band at a time, and
+ * triangle fans remain as the fallback (large discs, thin ellipses).
  * Text textures live in an LRU cache keyed by (string, font, colour). */
 #include "ui.h"
 
@@ -31,6 +33,24 @@ typedef struct ui_text {
   struct ui_text *next_bucket;
   struct ui_text *lru_prev, *lru_next; /* most recent at head */
 } ui_text;
+
+/* A cached anti-aliased disc: radius rq / 16 px in one colour, drawn at ph x ph
+ * sub-pixel phases (cells of side 2R+1 laid out ph x ph in one texture). */
+#define UI_SPR_CAP 96          /* cached sprites */
+#define UI_SPR_HASH 256        /* lookup slots (power of two) */
+#define UI_SPR_BUDGET (2u << 20) /* texture bytes kept before evicting */
+#define UI_SPR_RMAX 32.0f      /* larger discs are triangle fans */
+#define UI_BAND_H 32           /* rows of one band of the band raster */
+#define UI_TILE 32             /* columns of one tile of a band */
+
+typedef struct ui_sprite {
+  int rq;           /* radius in 1/16 px (0: free) */
+  int ph;           /* phases per axis: 1 (pixel corners), 2 or 4 */
+  int R;            /* cell side 2R + 1, disc centre R + phase/ph from the cell corner */
+  mx_color col;
+  SDL_Texture *tex; /* (ph * (2R+1))^2 texels, colour (col.r, col.g, col.b), alpha coverage x col.a */
+  uint32_t used;    /* LRU stamp */
+} ui_sprite;
 
 typedef struct ui_input {
   int pressed;      /* bit b-1 set: button b went down */
@@ -71,6 +91,20 @@ struct mx_ui {
   SDL_Vertex *vtx;
   int *idx;
   int vcap, icap;
+  float geo_off;  /* added to vertex positions: 0.5 on the software renderer,
+                     which truncates them to whole pixels */
+
+  /* anti-aliased disc sprites (see "sprites") */
+  ui_sprite spr[UI_SPR_CAP];
+  int nspr;
+  short spr_hash[UI_SPR_HASH]; /* 1 + index into spr, 0: empty */
+  uint32_t spr_clock;          /* LRU stamps */
+  size_t spr_bytes;            /* texture bytes held */
+
+  /* one band of analytic shapes (see "band raster") */
+  SDL_Texture *band;           /* streaming ARGB8888, band_w x UI_BAND_H */
+  int band_w;
+  uint8_t *band_cov;           /* (UI_BAND_H, band_w) coverage of the shape being drawn */
 };
 
 /* ---------------------------------------------------------------- themes */
@@ -242,13 +276,23 @@ mx_ui *mx_ui_create(SDL_Renderer *r, const char *font_dir, char *errbuf, size_t 
     return NULL;
   }
   SDL_GetRendererOutputSize(r, &ui->w, &ui->h);
+  {
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE))
+      ui->geo_off = 0.5f;
+  }
   return ui;
 }
+
+static void sprites_clear(mx_ui *ui);
+static void band_free(mx_ui *ui);
 
 void mx_ui_destroy(mx_ui *ui) {
   if (!ui) return;
   text_cache_clear(ui);
   fonts_close(ui);
+  sprites_clear(ui);
+  band_free(ui);
   free(ui->vtx);
   free(ui->idx);
   free(ui);
@@ -458,6 +502,20 @@ static int geo_reserve(mx_ui *ui, int nv, int ni) {
   return 0;
 }
 
+/* Draw nv vertices / ni indices of the scratch as blended triangles. The
+ * software renderer truncates vertex positions to whole pixels; geo_off makes
+ * that rounding to the nearest, so fans sit where the analytic shapes do. */
+static void geo_draw(mx_ui *ui, int nv, int ni) {
+  int i;
+  if (ui->geo_off != 0.0f)
+    for (i = 0; i < nv; i++) {
+      ui->vtx[i].position.x += ui->geo_off;
+      ui->vtx[i].position.y += ui->geo_off;
+    }
+  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
+  SDL_RenderGeometry(ui->r, NULL, ui->vtx, nv, ui->idx, ni);
+}
+
 static void vset(SDL_Vertex *v, float x, float y, mx_color c) {
   v->position.x = x;
   v->position.y = y;
@@ -512,8 +570,7 @@ static void fill_convex_aa(mx_ui *ui, const float *pts, int n, mx_color c) {
     *ix++ = 1 + n + i;
     *ix++ = 1 + n + j;
   }
-  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
-  SDL_RenderGeometry(ui->r, NULL, v, nv, ui->idx, ni);
+  geo_draw(ui, nv, ni);
 }
 
 static int circle_segments(float radius) {
@@ -522,6 +579,8 @@ static int circle_segments(float radius) {
   if (n > 160) n = 160;
   return n;
 }
+
+static ui_sprite *sprite_get(mx_ui *ui, int rq, int ph, mx_color c);
 
 /* Rounded rectangle, filled (radius clamped to half the short side): three
  * plain rectangles (fast fills) plus four anti-aliased quarter discs. */
@@ -544,6 +603,23 @@ static void fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c) {
   mx_draw_rect(ui, (mx_rect){r.x, r.y + ri, r.w, r.h - 2 * ri}, c);
   mx_draw_rect(ui, (mx_rect){r.x + ri, r.y, r.w - 2 * ri, ri}, c);
   mx_draw_rect(ui, (mx_rect){r.x + ri, r.y + r.h - ri, r.w - 2 * ri, ri}, c);
+  if ((float)ri <= UI_SPR_RMAX) { /* corners: quadrants of a disc sprite centred on a pixel corner */
+    ui_sprite *s = sprite_get(ui, 16 * ri, 1, c);
+    if (s) {
+      for (k = 0; k < 4; k++) {
+        int right = k == 0 || k == 3, bottom = k < 2;
+        SDL_Rect src, dst;
+        src.x = right ? ri : 0;
+        src.y = bottom ? ri : 0;
+        src.w = src.h = ri;
+        dst.x = right ? r.x + r.w - ri : r.x;
+        dst.y = bottom ? r.y + r.h - ri : r.y;
+        dst.w = dst.h = ri;
+        SDL_RenderCopy(ui->r, s->tex, &src, &dst);
+      }
+      return;
+    }
+  }
   if (geo_reserve(ui, 4 * (1 + 2 * (SEG + 1)), 4 * 9 * SEG) != 0) return;
   v = ui->vtx;
   ix = ui->idx;
@@ -571,8 +647,511 @@ static void fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c) {
       ix[ni++] = q + 1;
     }
   }
-  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
-  SDL_RenderGeometry(ui->r, NULL, v, nv, ix, ni);
+  geo_draw(ui, nv, ni);
+}
+
+/* ---------------------------------------------------------------- sprites */
+
+/* A filled disc is one texture copy instead of a triangle fan: SDL 2's
+ * software renderer blends every triangle through a temporary surface of its
+ * bounding box, so a 36-triangle fan costs ~30 us and a copy ~1 us. Sprites
+ * are pre-coloured (colour and alpha baked in, no colour/alpha modulation), so
+ * an interior texel is exactly (c.r, c.g, c.b, c.a) and blends through the same
+ * SDL blitter as an interior triangle did: solid interiors keep their exact
+ * colour. Coverage is the fan's: clamp(r + 1/2 - distance to the centre, 0, 1)
+ * at each pixel centre. */
+
+static void sprite_release(mx_ui *ui, ui_sprite *s) {
+  int S = 2 * s->R + 1;
+  if (s->tex) SDL_DestroyTexture(s->tex);
+  ui->spr_bytes -= (size_t)(s->ph * S) * (size_t)(s->ph * S) * 4u;
+  memset(s, 0, sizeof *s);
+}
+
+static void sprites_clear(mx_ui *ui) {
+  int i;
+  for (i = 0; i < ui->nspr; i++)
+    if (ui->spr[i].rq) sprite_release(ui, &ui->spr[i]);
+  ui->nspr = 0;
+  ui->spr_bytes = 0;
+  memset(ui->spr_hash, 0, sizeof ui->spr_hash);
+}
+
+static uint32_t sprite_key(int rq, int ph, mx_color c) {
+  uint32_t h = ((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a) * 0x9E3779B1u;
+  h ^= ((uint32_t)rq * 4u + (uint32_t)ph) * 0x85EBCA6Bu;
+  return (h ^ (h >> 15)) & (UI_SPR_HASH - 1);
+}
+
+/* Fill a new sprite's texture; 0 or -1. */
+static int sprite_build(mx_ui *ui, ui_sprite *s) {
+  int S = 2 * s->R + 1, W = s->ph * S, px, py, i, j;
+  float r = (float)s->rq / 16.0f;
+  uint32_t *pix = malloc((size_t)W * (size_t)W * sizeof *pix), rgb;
+  if (!pix) return -1;
+  rgb = (uint32_t)s->col.r << 16 | (uint32_t)s->col.g << 8 | s->col.b;
+  for (py = 0; py < s->ph; py++)
+    for (px = 0; px < s->ph; px++) {
+      float ccx = (float)s->R + (float)px / (float)s->ph, ccy = (float)s->R + (float)py / (float)s->ph;
+      for (j = 0; j < S; j++) {
+        uint32_t *row = pix + (size_t)(py * S + j) * (size_t)W + (size_t)(px * S);
+        float dy = (float)j + 0.5f - ccy;
+        for (i = 0; i < S; i++) {
+          float dx = (float)i + 0.5f - ccx, cov = r + 0.5f - sqrtf(dx * dx + dy * dy);
+          uint32_t a;
+          if (cov <= 0.0f) a = 0;
+          else if (cov >= 1.0f) a = s->col.a;
+          else a = (uint32_t)(cov * (float)s->col.a + 0.5f);
+          row[i] = a << 24 | rgb;
+        }
+      }
+    }
+  s->tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, W, W);
+  if (s->tex) {
+    SDL_SetTextureBlendMode(s->tex, SDL_BLENDMODE_BLEND);
+    if (SDL_UpdateTexture(s->tex, NULL, pix, W * 4) != 0) {
+      SDL_DestroyTexture(s->tex);
+      s->tex = NULL;
+    }
+  }
+  free(pix);
+  if (!s->tex) return -1;
+  ui->spr_bytes += (size_t)W * (size_t)W * 4u;
+  return 0;
+}
+
+/* The sprite for (rq, ph, colour), made on first use; NULL on failure. */
+static ui_sprite *sprite_get(mx_ui *ui, int rq, int ph, mx_color c) {
+  uint32_t h = sprite_key(rq, ph, c);
+  int k = ui->spr_hash[h] - 1, i;
+  ui_sprite *s = NULL;
+  if (k >= 0) {
+    s = &ui->spr[k];
+    if (!(s->rq == rq && s->ph == ph && !memcmp(&s->col, &c, sizeof c))) s = NULL;
+  }
+  if (!s) /* slot taken by another key: look through all */
+    for (i = 0; i < ui->nspr; i++) {
+      ui_sprite *t = &ui->spr[i];
+      if (t->rq == rq && t->ph == ph && !memcmp(&t->col, &c, sizeof c)) {
+        s = t;
+        break;
+      }
+    }
+  if (!s) {
+    int R = (rq + 15) / 16, S = 2 * R + 1;
+    size_t bytes = (size_t)(ph * S) * (size_t)(ph * S) * 4u;
+    /* evict the least recently used while full or over the byte budget */
+    for (;;) {
+      int free_slot = -1, lru = -1;
+      for (i = 0; i < ui->nspr; i++) {
+        if (!ui->spr[i].rq) {
+          if (free_slot < 0) free_slot = i;
+        } else if (lru < 0 || ui->spr[i].used < ui->spr[lru].used) {
+          lru = i;
+        }
+      }
+      if (free_slot < 0 && ui->nspr < UI_SPR_CAP) free_slot = ui->nspr++;
+      if (free_slot >= 0 && (ui->spr_bytes + bytes <= UI_SPR_BUDGET || lru < 0)) {
+        s = &ui->spr[free_slot];
+        break;
+      }
+      if (lru < 0) return NULL;
+      sprite_release(ui, &ui->spr[lru]);
+    }
+    s->rq = rq;
+    s->ph = ph;
+    s->R = R;
+    s->col = c;
+    if (sprite_build(ui, s) != 0) {
+      memset(s, 0, sizeof *s);
+      return NULL;
+    }
+  }
+  ui->spr_hash[h] = (short)(s - ui->spr + 1);
+  s->used = ++ui->spr_clock;
+  return s;
+}
+
+/* Sub-pixel phases for a disc of radius r: a quarter pixel up to r = 16,
+ * half a pixel for bigger ones (their texture grows as ph^2). */
+static int sprite_phases(float r) { return r <= 16.0f ? 4 : 2; }
+
+/* Copy the disc (cx, cy, radius) from sprite s. */
+static void sprite_blit(mx_ui *ui, const ui_sprite *s, float cx, float cy) {
+  int S = 2 * s->R + 1;
+  long qx = lroundf(cx * (float)s->ph), qy = lroundf(cy * (float)s->ph);
+  long ix = qx >= 0 ? qx / s->ph : -((-qx + s->ph - 1) / s->ph);
+  long iy = qy >= 0 ? qy / s->ph : -((-qy + s->ph - 1) / s->ph);
+  SDL_Rect src, dst;
+  src.x = (int)(qx - ix * s->ph) * S;
+  src.y = (int)(qy - iy * s->ph) * S;
+  src.w = src.h = S;
+  dst.x = (int)ix - s->R;
+  dst.y = (int)iy - s->R;
+  dst.w = dst.h = S;
+  SDL_RenderCopy(ui->r, s->tex, &src, &dst);
+}
+
+/* A disc through the sprite cache; -1 when it must be drawn as a fan. */
+static int sprite_disc(mx_ui *ui, float cx, float cy, float radius, mx_color c) {
+  int rq;
+  ui_sprite *s;
+  if (!(radius <= UI_SPR_RMAX) || fabsf(cx) > 1e6f || fabsf(cy) > 1e6f) return -1;
+  rq = (int)lroundf(radius * 16.0f);
+  if (rq < 1) rq = 1;
+  s = sprite_get(ui, rq, sprite_phases(radius), c);
+  if (!s) return -1;
+  sprite_blit(ui, s, cx, cy);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- band raster */
+
+/* Ellipses and lines are rasterised here, analytically, one band of
+ * UI_BAND_H rows at a time into a streaming texture, and only the tiles a
+ * shape touches are copied (SDL_RenderCopy, blended). Texels are
+ * non-premultiplied ARGB with the shape's colour and alpha coverage x c.a, so
+ * fully covered pixels blend exactly like an interior triangle did. */
+
+static void band_free(mx_ui *ui) {
+  if (ui->band) SDL_DestroyTexture(ui->band);
+  ui->band = NULL;
+  ui->band_w = 0;
+  free(ui->band_cov);
+  ui->band_cov = NULL;
+}
+
+/* Make the band at least w pixels wide; 0 or -1. */
+static int band_reserve(mx_ui *ui, int w) {
+  int bw;
+  uint8_t *cov;
+  if (w <= ui->band_w && ui->band) return 0;
+  bw = (w + 255) & ~255;
+  if (bw < ui->band_w) bw = ui->band_w;
+  band_free(ui);
+  cov = malloc((size_t)bw * UI_BAND_H);
+  if (!cov) return -1;
+  ui->band = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, bw,
+                               UI_BAND_H);
+  if (!ui->band) {
+    free(cov);
+    return -1;
+  }
+  SDL_SetTextureBlendMode(ui->band, SDL_BLENDMODE_BLEND);
+  ui->band_cov = cov;
+  ui->band_w = bw;
+  return 0;
+}
+
+/* The pixel rect a shape may touch, cut to the clip rect and the output;
+ * 0 if empty. */
+static int band_clip(mx_ui *ui, double x0, double y0, double x1, double y1, SDL_Rect *out) {
+  SDL_Rect lim, clip;
+  int ow, oh;
+  double fx0, fy0, fx1, fy1;
+  if (SDL_GetRendererOutputSize(ui->r, &ow, &oh) != 0) {
+    ow = ui->w;
+    oh = ui->h;
+  }
+  lim.x = 0;
+  lim.y = 0;
+  lim.w = ow;
+  lim.h = oh;
+  if (SDL_RenderIsClipEnabled(ui->r)) {
+    SDL_RenderGetClipRect(ui->r, &clip);
+    if (!SDL_IntersectRect(&lim, &clip, &lim)) return 0;
+  }
+  if (!(x0 <= x1) || !(y0 <= y1)) return 0;
+  fx0 = floor(x0) > lim.x ? floor(x0) : lim.x;
+  fy0 = floor(y0) > lim.y ? floor(y0) : lim.y;
+  fx1 = ceil(x1) < lim.x + lim.w ? ceil(x1) : lim.x + lim.w;
+  fy1 = ceil(y1) < lim.y + lim.h ? ceil(y1) : lim.y + lim.h;
+  if (fx1 <= fx0 || fy1 <= fy0) return 0;
+  out->x = (int)fx0;
+  out->y = (int)fy0;
+  out->w = (int)(fx1 - fx0);
+  out->h = (int)(fy1 - fy0);
+  return 1;
+}
+
+/* Copy the touched tiles of the band (runs of set flags) at (x, y). */
+static void band_copy(mx_ui *ui, int x, int y, int w, int h, const uint8_t *touched, int ntiles) {
+  int t = 0;
+  while (t < ntiles) {
+    int u;
+    SDL_Rect src, dst;
+    if (!touched[t]) {
+      t++;
+      continue;
+    }
+    for (u = t; u < ntiles && touched[u]; u++) {}
+    src.x = t * UI_TILE;
+    src.y = 0;
+    src.w = (u * UI_TILE < w ? u * UI_TILE : w) - src.x;
+    src.h = h;
+    dst.x = x + src.x;
+    dst.y = y;
+    dst.w = src.w;
+    dst.h = h;
+    SDL_RenderCopy(ui->r, ui->band, &src, &dst);
+    t = u;
+  }
+}
+
+static float clamp01(float v) { return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v; }
+
+/* v cut to [lo, hi] as an int (NaN -> lo): pixel indices from far-off or
+ * huge coordinates without an out-of-range conversion. */
+static int clampi(double v, int lo, int hi) {
+  if (!(v >= lo)) return lo;
+  if (v > hi) return hi;
+  return (int)v;
+}
+
+static uint32_t argb(mx_color c, uint32_t a) {
+  return a << 24 | (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+/* Filled ellipse {d : d^T S^-1 d <= k^2} around (cx, cy) with an outline of
+ * width lw (line profile as mx_draw_line); 0, or -1 to use the triangle fan
+ * (ellipses too thin for the distance estimate below). The distance of a pixel
+ * centre to the boundary is estimated to first order, (q - k) q / |S^-1 d|
+ * with q = sqrt(d^T S^-1 d); fill coverage clamp(1/2 - dist), outline
+ * coverage clamp(h + 1 - |dist|), the outline composited over the fill. */
+static int ellipse_raster(mx_ui *ui, float cx, float cy, double s00, double s01, double s11,
+                          double k, mx_color fill, mx_color outline, float lw) {
+  double det = s00 * s11 - s01 * s01, i00, i01, i11, lmin, smin, m, kout, kin, ry, rx;
+  float h = 0.0f;
+  SDL_Rect box;
+  int by, ntiles;
+  uint8_t touched[8192 / UI_TILE];
+  uint32_t fill_px = argb(fill, fill.a);
+  if (!(det > 0) || !(k > 0)) return -1;
+  lmin = 0.5 * (s00 + s11) - sqrt(0.25 * (s00 - s11) * (s00 - s11) + s01 * s01);
+  if (!(lmin > 0)) return -1;
+  smin = sqrt(lmin);
+  if (k * smin < 3.0 || !(k * sqrt(s00 > s11 ? s00 : s11) < 1e6)) return -1;
+  if (outline.a) {
+    if (lw < 1.0f) {
+      outline.a = (uint8_t)(outline.a * (lw < 0.2f ? 0.2f : lw));
+      lw = 1.0f;
+    }
+    h = lw * 0.5f - 0.25f;
+    if (h < 0.25f) h = 0.25f;
+  }
+  m = (outline.a ? (double)h + 1.0 : 0.5) + 0.75; /* px from the boundary that can be touched */
+  kout = k + m / smin;
+  kin = k - m / smin;
+  ry = kout * sqrt(s11);
+  rx = kout * sqrt(s00);
+  if (!band_clip(ui, cx - rx, cy - ry, cx + rx, cy + ry, &box)) return 0;
+  if (box.w > 8192) return -1;
+  if (band_reserve(ui, box.w) != 0) return -1;
+  i00 = s11 / det;
+  i01 = -s01 / det;
+  i11 = s00 / det;
+  ntiles = (box.w + UI_TILE - 1) / UI_TILE;
+  for (by = box.y; by < box.y + box.h; by += UI_BAND_H) {
+    int bh = box.y + box.h - by < UI_BAND_H ? box.y + box.h - by : UI_BAND_H, y, t, lo = box.w, hi = -1;
+    int a0[UI_BAND_H], a1[UI_BAND_H], b0[UI_BAND_H], b1[UI_BAND_H];
+    void *mem;
+    int pitch;
+    SDL_Rect lr;
+    /* row intervals: outer (may be touched) and inner (surely interior) */
+    for (y = 0; y < bh; y++) {
+      double dy = (double)(by + y) + 0.5 - cy, disc, xm = cx + s01 / s11 * dy, hw;
+      a0[y] = 0;
+      a1[y] = -1;
+      b0[y] = 0;
+      b1[y] = -1;
+      disc = kout * kout * s11 - dy * dy;
+      if (disc <= 0) continue;
+      hw = sqrt(det * disc) / s11;
+      a0[y] = clampi(floor(xm - hw - 0.5) - box.x, 0, box.w);
+      a1[y] = clampi(ceil(xm + hw - 0.5) - box.x, -1, box.w - 1);
+      if (a1[y] < a0[y]) continue;
+      if (a0[y] < lo) lo = a0[y];
+      if (a1[y] > hi) hi = a1[y];
+      if (kin > 0) {
+        disc = kin * kin * s11 - dy * dy;
+        if (disc > 0) {
+          hw = sqrt(det * disc) / s11;
+          b0[y] = clampi(ceil(xm - hw - 0.5) - box.x, 0, box.w);
+          b1[y] = clampi(floor(xm + hw - 0.5) - box.x, -1, box.w - 1);
+        }
+      }
+    }
+    if (hi < lo) continue;
+    memset(touched, 0, (size_t)ntiles);
+    for (t = lo / UI_TILE; t <= hi / UI_TILE; t++) touched[t] = 1;
+    lo = lo / UI_TILE * UI_TILE;
+    hi = (hi / UI_TILE + 1) * UI_TILE;
+    if (hi > box.w) hi = box.w;
+    lr.x = 0;
+    lr.y = 0;
+    lr.w = box.w;
+    lr.h = bh;
+    if (SDL_LockTexture(ui->band, &lr, &mem, &pitch) != 0) return -1;
+    for (y = 0; y < bh; y++) {
+      uint32_t *row = (uint32_t *)((uint8_t *)mem + (size_t)y * (size_t)pitch);
+      double dy = (double)(by + y) + 0.5 - cy;
+      int x;
+      for (x = lo; x < hi; x++) {
+        uint32_t v = 0;
+        if (x >= b0[y] && x <= b1[y]) {
+          v = fill.a ? fill_px : 0;
+        } else if (x >= a0[y] && x <= a1[y]) {
+          double dx = (double)(box.x + x) + 0.5 - cx;
+          double gx = i00 * dx + i01 * dy, gy = i01 * dx + i11 * dy;
+          double q2 = dx * gx + dy * gy, gl = sqrt(gx * gx + gy * gy), q = sqrt(q2);
+          float dist = gl > 1e-12 ? (float)((q - k) * q / gl) : -1e6f;
+          float af = fill.a ? clamp01(0.5f - dist) * (float)fill.a / 255.0f : 0.0f;
+          float ao = outline.a ? clamp01(h + 1.0f - fabsf(dist)) * (float)outline.a / 255.0f : 0.0f;
+          if (ao <= 0.0f) {
+            if (af >= (float)fill.a / 255.0f) v = fill_px;
+            else if (af > 0.0f) v = argb(fill, (uint32_t)(af * 255.0f + 0.5f));
+          } else if (af <= 0.0f || ao >= 1.0f) {
+            v = argb(outline, (uint32_t)(ao * 255.0f + 0.5f));
+          } else { /* outline over fill */
+            float A = ao + af * (1.0f - ao), wo = ao / A, wf = 1.0f - wo;
+            mx_color mix;
+            mix.r = (uint8_t)(outline.r * wo + fill.r * wf + 0.5f);
+            mix.g = (uint8_t)(outline.g * wo + fill.g * wf + 0.5f);
+            mix.b = (uint8_t)(outline.b * wo + fill.b * wf + 0.5f);
+            v = argb(mix, (uint32_t)(A * 255.0f + 0.5f));
+          }
+        }
+        row[x] = v;
+      }
+    }
+    SDL_UnlockTexture(ui->band);
+    band_copy(ui, box.x, by, box.w, bh, touched, ntiles);
+  }
+  return 0;
+}
+
+/* Polyline of width w (xy: (n, 2); non-finite points break it) in one pass:
+ * per pixel the largest coverage of any segment, clamp(h + 1 - dist, 0, 1)
+ * with h = w/2 - 1/4 (mx_draw_line's profile), round joins, flat ends with a
+ * half-pixel ramp. 0, or -1 when the band is unavailable. */
+static int polyline_raster(mx_ui *ui, const float *xy, int n, mx_color c, float w) {
+  float h, D;
+  double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+  SDL_Rect box;
+  int i, by, ntiles;
+  uint8_t touched[8192 / UI_TILE];
+  if (w < 1.0f) { /* hairline: fade alpha instead of thinning */
+    c.a = (uint8_t)(c.a * (w < 0.2f ? 0.2f : w));
+    w = 1.0f;
+  }
+  if (c.a == 0) return 0;
+  h = w * 0.5f - 0.25f;
+  if (h < 0.25f) h = 0.25f;
+  D = h + 1.0f;
+  for (i = 0; i < n; i++) {
+    float x = xy[2 * i], y = xy[2 * i + 1];
+    if (!isfinite(x) || !isfinite(y)) continue;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  if (!band_clip(ui, x0 - D - 1, y0 - D - 1, x1 + D + 1, y1 + D + 1, &box)) return 0;
+  if (box.w > 8192) return -1;
+  if (band_reserve(ui, box.w) != 0) return -1;
+  ntiles = (box.w + UI_TILE - 1) / UI_TILE;
+  for (by = box.y; by < box.y + box.h; by += UI_BAND_H) {
+    int bh = box.y + box.h - by < UI_BAND_H ? box.y + box.h - by : UI_BAND_H, y, t, any = 0;
+    uint8_t *cov = ui->band_cov;
+    int cw = ui->band_w;
+    void *mem;
+    int pitch;
+    SDL_Rect lr;
+    memset(touched, 0, (size_t)ntiles);
+    for (i = 0; i + 1 < n; i++) {
+      float ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], bya = xy[2 * i + 3];
+      float dx, dy, len, tx, ty, sx0, sx1, sy0, sy1;
+      int cap0, cap1, ylo, yhi;
+      if (!isfinite(ax) || !isfinite(ay) || !isfinite(bx) || !isfinite(bya)) continue;
+      dx = bx - ax;
+      dy = bya - ay;
+      len = sqrtf(dx * dx + dy * dy);
+      if (!(len >= 1e-6f) || !isfinite(len)) continue;
+      tx = dx / len;
+      ty = dy / len;
+      /* flat ends where the polyline starts, stops or breaks */
+      cap0 = i == 0 || !isfinite(xy[2 * i - 2]) || !isfinite(xy[2 * i - 1]);
+      cap1 = i + 2 >= n || !isfinite(xy[2 * i + 4]) || !isfinite(xy[2 * i + 5]);
+      sy0 = fminf(ay, bya) - D;
+      sy1 = fmaxf(ay, bya) + D;
+      sx0 = fminf(ax, bx) - D;
+      sx1 = fmaxf(ax, bx) + D;
+      ylo = clampi(floor(sy0 - 0.5) - by, 0, bh);
+      yhi = clampi(ceil(sy1 - 0.5) - by, -1, bh - 1);
+      for (y = ylo; y <= yhi; y++) {
+        float py = (float)(by + y) + 0.5f, ex0 = sx0, ex1 = sx1;
+        int xa, xb, x;
+        uint8_t *crow;
+        if (fabsf(dy) > 1e-6f) { /* the strip |cross| <= D at this row */
+          float xl = ax + (py - ay) * dx / dy, half = D * len / fabsf(dy);
+          if (xl - half > ex0) ex0 = xl - half;
+          if (xl + half < ex1) ex1 = xl + half;
+        }
+        xa = clampi(floor(ex0 - 0.5) - box.x, 0, box.w);
+        xb = clampi(ceil(ex1 - 0.5) - box.x, -1, box.w - 1);
+        if (xb < xa) continue;
+        /* clear tiles on first touch */
+        for (t = xa / UI_TILE; t <= xb / UI_TILE; t++)
+          if (!touched[t]) {
+            int r2, tw = (t + 1) * UI_TILE > box.w ? box.w - t * UI_TILE : UI_TILE;
+            for (r2 = 0; r2 < bh; r2++) memset(cov + (size_t)r2 * (size_t)cw + (size_t)(t * UI_TILE), 0, (size_t)tw);
+            touched[t] = 1;
+          }
+        any = 1;
+        crow = cov + (size_t)y * (size_t)cw;
+        for (x = xa; x <= xb; x++) {
+          float px = (float)(box.x + x) + 0.5f, rx = px - ax, ry = py - ay;
+          float u = rx * tx + ry * ty, d = fabsf(rx * ty - ry * tx), f = 1.0f, cv;
+          uint8_t b;
+          if (u < 0.0f) {
+            if (cap0) f = clamp01(0.5f + u);
+            else d = sqrtf(rx * rx + ry * ry);
+          } else if (u > len) {
+            if (cap1) f = clamp01(0.5f + len - u);
+            else {
+              float qx = px - bx, qy = py - bya;
+              d = sqrtf(qx * qx + qy * qy);
+            }
+          }
+          cv = clamp01(D - d) * f;
+          b = (uint8_t)(cv * 255.0f + 0.5f);
+          if (b > crow[x]) crow[x] = b;
+        }
+      }
+    }
+    if (!any) continue;
+    lr.x = 0;
+    lr.y = 0;
+    lr.w = box.w;
+    lr.h = bh;
+    if (SDL_LockTexture(ui->band, &lr, &mem, &pitch) != 0) return -1;
+    for (t = 0; t < ntiles; t++) {
+      int tx0 = t * UI_TILE, tx1 = tx0 + UI_TILE > box.w ? box.w : tx0 + UI_TILE;
+      if (!touched[t]) continue;
+      for (y = 0; y < bh; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)mem + (size_t)y * (size_t)pitch);
+        const uint8_t *crow = cov + (size_t)y * (size_t)cw;
+        int x;
+        for (x = tx0; x < tx1; x++) {
+          uint32_t b = crow[x];
+          row[x] = b ? argb(c, (b * c.a + 127u) / 255u) : 0u;
+        }
+      }
+    }
+    SDL_UnlockTexture(ui->band);
+    band_copy(ui, box.x, by, box.w, bh, touched, ntiles);
+  }
+  return 0;
 }
 
 /* ---------------------------------------------------------------- primitives */
@@ -607,7 +1186,8 @@ void mx_draw_rect_outline(mx_ui *ui, mx_rect r, mx_color c, int t) {
   mx_draw_rect(ui, (mx_rect){r.x + r.w - t, r.y + t, t, r.h - 2 * t}, c);
 }
 
-void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width) {
+/* The line as a feathered quad (triangles): the fallback of mx_draw_line. */
+static void line_geo(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width) {
   float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
   float nx, ny, h, f = 0.5f;
   mx_color clear = col_alpha(c, 0);
@@ -641,27 +1221,41 @@ void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c,
   *ix++ = 4; *ix++ = 1; *ix++ = 0;
   *ix++ = 3; *ix++ = 2; *ix++ = 6;
   *ix++ = 3; *ix++ = 6; *ix++ = 7;
-  SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
-  SDL_RenderGeometry(ui->r, NULL, v, 8, ui->idx, 18);
+  geo_draw(ui, 8, 18);
 }
+
+void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width) {
+  float xy[4];
+  float dx = x1 - x0, dy = y1 - y0;
+  if (c.a == 0 || !isfinite(dx) || !isfinite(dy) || dx * dx + dy * dy < 1e-12f) return;
+  xy[0] = x0;
+  xy[1] = y0;
+  xy[2] = x1;
+  xy[3] = y1;
+  if (polyline_raster(ui, xy, 2, c, width) != 0) line_geo(ui, x0, y0, x1, y1, c, width);
+}
+
+static void circle_geo(mx_ui *ui, float cx, float cy, float radius, mx_color c);
 
 void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width) {
   int i;
+  if (!xy || n < 2 || c.a == 0) return;
+  if (polyline_raster(ui, xy, n, c, width) == 0) return;
   for (i = 0; i + 1 < n; i++) {
     if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1]) || !isfinite(xy[2 * i + 2]) ||
         !isfinite(xy[2 * i + 3]))
       continue;
-    mx_draw_line(ui, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3], c, width);
+    line_geo(ui, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3], c, width);
     /* round joins for thick, opaque lines */
     if (width >= 3.0f && i + 2 < n && c.a == 255)
       mx_draw_circle(ui, xy[2 * i + 2], xy[2 * i + 3], width * 0.5f - 0.25f, c);
   }
 }
 
-void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c) {
+/* The disc as a feathered triangle fan: the fallback of mx_draw_circle. */
+static void circle_geo(mx_ui *ui, float cx, float cy, float radius, mx_color c) {
   float pts[2 * 160];
   int i, n;
-  if (radius <= 0 || !isfinite(cx) || !isfinite(cy)) return;
   n = circle_segments(radius);
   for (i = 0; i < n; i++) {
     float a = 2.0f * (float)M_PI * (float)i / (float)n;
@@ -669,6 +1263,37 @@ void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c) {
     pts[2 * i + 1] = cy + radius * sinf(a);
   }
   fill_convex_aa(ui, pts, n, c);
+}
+
+void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c) {
+  if (!(radius > 0) || !isfinite(cx) || !isfinite(cy) || c.a == 0) return;
+  if (sprite_disc(ui, cx, cy, radius, c) != 0) circle_geo(ui, cx, cy, radius, c);
+}
+
+void mx_draw_circles(mx_ui *ui, const float *xy, int n, float radius, const mx_color *cols,
+                     mx_color c) {
+  int i, rq, ph;
+  ui_sprite *s = NULL;
+  mx_color last = {0, 0, 0, 0};
+  if (!xy || n <= 0 || !(radius > 0)) return;
+  if (!(radius <= UI_SPR_RMAX)) {
+    for (i = 0; i < n; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], radius, cols ? cols[i] : c);
+    return;
+  }
+  rq = (int)lroundf(radius * 16.0f);
+  if (rq < 1) rq = 1;
+  ph = sprite_phases(radius);
+  for (i = 0; i < n; i++) {
+    mx_color ci = cols ? cols[i] : c;
+    float x = xy[2 * i], y = xy[2 * i + 1];
+    if (ci.a == 0 || !isfinite(x) || !isfinite(y)) continue;
+    if (!s || memcmp(&ci, &last, sizeof ci) != 0) {
+      s = sprite_get(ui, rq, ph, ci);
+      last = ci;
+    }
+    if (s && fabsf(x) <= 1e6f && fabsf(y) <= 1e6f) sprite_blit(ui, s, x, y);
+    else mx_draw_circle(ui, x, y, radius, ci);
+  }
 }
 
 void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, double s11,
@@ -683,6 +1308,9 @@ void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, doub
   d = s11 - b * b;
   if (!(d > 0)) return;
   d = sqrt(d);
+  if ((fill.a || outline.a) &&
+      ellipse_raster(ui, cx, cy, s00, s01, s11, k, fill, outline, 2.0f * ui->scale) == 0)
+    return;
   rmax = k * sqrt(s00 > s11 ? s00 : s11);
   n = circle_segments((float)(rmax > 400 ? 400 : rmax));
   for (i = 0; i < n; i++) {
@@ -952,6 +1580,13 @@ static const uint8_t cmap_rdbu[33][3] = {
   {219, 107, 85},  {208, 85, 72},   {197, 62, 61},   {186, 40, 50},   {171, 22, 42},
   {147, 14, 38},   {124, 7, 34},    {103, 0, 31}};
 
+/* lround for 0 <= x < 2^31, without the libm call (heatmaps map every cell):
+ * the fraction x - (int)x is exact, halves round up as lround does. */
+static uint8_t round_u8(double x) {
+  int i = (int)x;
+  return (uint8_t)(x - (double)i >= 0.5 ? i + 1 : i);
+}
+
 mx_color mx_cmap(int cmap, double v, double lo, double hi) {
   mx_color c = {255, 0, 255, 255};
   double t, f;
@@ -963,7 +1598,7 @@ mx_color mx_cmap(int cmap, double v, double lo, double hi) {
   if (!(t > 0)) t = 0;
   if (t > 1) t = 1;
   if (cmap == MX_CMAP_GREY) {
-    c.r = c.g = c.b = (uint8_t)lround(t * 255.0);
+    c.r = c.g = c.b = round_u8(t * 255.0);
     return c;
   }
   tab = cmap == MX_CMAP_MAGMA ? cmap_magma : cmap == MX_CMAP_DIVERGING ? cmap_rdbu : cmap_viridis;
@@ -971,9 +1606,9 @@ mx_color mx_cmap(int cmap, double v, double lo, double hi) {
   i = (int)f;
   if (i >= 32) i = 31;
   f -= i;
-  c.r = (uint8_t)lround(tab[i][0] + (tab[i + 1][0] - tab[i][0]) * f);
-  c.g = (uint8_t)lround(tab[i][1] + (tab[i + 1][1] - tab[i][1]) * f);
-  c.b = (uint8_t)lround(tab[i][2] + (tab[i + 1][2] - tab[i][2]) * f);
+  c.r = round_u8(tab[i][0] + (tab[i + 1][0] - tab[i][0]) * f);
+  c.g = round_u8(tab[i][1] + (tab[i + 1][1] - tab[i][1]) * f);
+  c.b = round_u8(tab[i][2] + (tab[i + 1][2] - tab[i][2]) * f);
   return c;
 }
 

@@ -7,7 +7,8 @@
  * they edit, and return non-zero when the value changed / the button fired.
  * Widget identity is the address of the edited value or a hash of the label
  * (mx_ui_id), so no state lives in the views but their own values.
- * Text textures are cached by (string, size, colour); nothing else is cached.
+ * Text textures are cached by (string, size, colour), anti-aliased disc
+ * sprites by (radius, colour); nothing else is cached.
  * All sizes are in output pixels; ui->scale multiplies fonts and metrics
  * (HiDPI factor x the user's Ctrl +/- font scale). */
 #ifndef MIXSCOPE_UI_H
@@ -70,16 +71,29 @@ mx_rect mx_rect_cut_bottom(mx_rect *r, int h);
 mx_rect mx_rect_inset(mx_rect r, int d);
 int mx_rect_contains(mx_rect r, int x, int y);
 
-/* Drawing primitives. */
+/* Drawing primitives. Anti-aliased shapes have a one-pixel feather: coverage
+ * ramps from 1 to 0 across [edge - 1/2, edge + 1/2] (lines: [h, h + 1] from
+ * the centre line, h = width/2 - 1/4), and fully covered pixels get exactly
+ * the colour a solid SDL fill of c would give. Discs up to r = 32 are cached
+ * sprites, lines and ellipses are rasterised in software (fast on SDL's
+ * software renderer, where each blended triangle costs a temporary surface). */
 void mx_draw_rect(mx_ui *ui, mx_rect r, mx_color c);          /* filled, alpha-blended */
 void mx_draw_rect_outline(mx_ui *ui, mx_rect r, mx_color c, int thickness);
 void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width);
-void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width); /* xy: (n, 2) */
+/* xy: (n, 2); round joins, flat ends; a non-finite point breaks the line. A
+ * pixel covered by two segments is blended once (translucent joins stay even). */
+void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width);
 void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c);       /* filled */
+/* n filled discs of one radius, centres xy (n, 2), colour cols[i] (cols: (n))
+ * or c for all (cols NULL). Looks exactly like n mx_draw_circle calls in order,
+ * and is the way to draw scatter plots: one sprite lookup per colour change. */
+void mx_draw_circles(mx_ui *ui, const float *xy, int n, float radius, const mx_color *cols,
+                     mx_color c);
 /* Filled rectangle with rounded corners (anti-aliased edge). Added by the UI kit. */
 void mx_draw_round_rect(mx_ui *ui, mx_rect r, float radius, mx_color c);
 /* Filled ellipse {x : (x-c)^T S^-1 (x-c) <= k^2} for a 2x2 covariance S given in
- * pixel units (s00, s01, s11), as a triangle fan (SDL_RenderGeometry). */
+ * pixel units (s00, s01, s11), with an outline of width 2 x scale over it
+ * (fill or outline may have alpha 0 to leave it out). */
 void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, double s11,
                      double k, mx_color fill, mx_color outline);
 
