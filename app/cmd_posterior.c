@@ -101,7 +101,7 @@ static void print_text(const mx_posterior *p) {
   printf("1/b^2 = 1/gamma^2 + n/sigma^2 = %.10g + %d/%.10g = %.12g  ->  b^2 = %.12g\n",
          1.0 / p->gamma2, p->n, p->sigma2, 1.0 / b2, b2);
   printf("a = b^2 (alpha/gamma^2 + sum x/sigma^2) = %.12g * (%.10g + %.10g) = %.12g\n", b2,
-         p->alpha / p->gamma2, p->sum / p->sigma2, a);
+         p->alpha / p->gamma2, mx_posterior_sum_over(p, p->sigma2), a);
   if (mx_posterior_likelihood(p, &m, &v) == MX_OK)
     printf("likelihood in mu: N(xbar=%.12g, sigma^2/n=%.12g); prior weight w = %.12g\n", m, v,
            mx_posterior_prior_weight(p));

@@ -25,6 +25,7 @@
 #define MOE_HEAT_H 200
 #define MOE_CURVE_PTS 240
 #define MOE_STEPS_PER_SECOND 15.0
+#define MOE_STEP_BUDGET 0.008 /* seconds of a frame that running MDN training may take */
 #define MOE_MAX_N 20000
 #define MOE_HIST 100000
 #define MOE_PATH_LEN 1024
@@ -55,13 +56,33 @@ typedef struct moe_view {
   double acc;
 
   /* heatmap of p(t | x) */
-  uint32_t *heat;     /* (MOE_HEAT_H, MOE_HEAT_W) RGBA */
-  double *heat_p;     /* (MOE_HEAT_H, MOE_HEAT_W) densities */
+  uint32_t *heat;     /* (MOE_HEAT_H, MOE_HEAT_W) ARGB8888 (0xAARRGGBB); while it is being
+                         computed, the densities as float bits (coloured in place) */
   double heat_max;
   unsigned version;      /* bumped whenever the shown model changes */
   unsigned heat_version; /* version the heatmap shows */
+  int heat_ok;           /* 0 until the heatmap was computed once */
   SDL_Texture *heat_tex;
+  SDL_Texture *bar_tex;  /* the heatmap's colour bar, one column stretched sideways */
+  int bar_h;             /* height the colour bar texture was made for */
   float curve[2 * MOE_CURVE_PTS];
+
+  /* What a frame draws from the model, computed once per model version (and
+   * plot width) instead of once per frame: the model is only evaluated when
+   * it changes, a static frame just draws. */
+  unsigned cache_version; /* version the caches below show */
+  int cache_ok;           /* 0: never filled */
+  unsigned char *best;    /* (best_cap) likeliest component of each point */
+  int best_cap;
+  double share[MX_MOE_MAX_K];                    /* Σ_i r_ik */
+  double cmu[MX_MOE_MAX_K * MOE_CURVE_PTS];      /* (K, MOE_CURVE_PTS) μ_k at the curve samples */
+  double cpi[MX_MOE_MAX_K * MOE_CURVE_PTS];      /* (K, MOE_CURVE_PTS) π_k there */
+  mx_plot col_pl;         /* x mapping the column cache was made for */
+  unsigned col_version;
+  int col_cap;            /* columns allocated */
+  double *col;            /* (col_cap, 3K) μ_k, σ_k, π_k at each pixel column's centre */
+  SDL_Rect *rects;        /* (MX_MOE_MAX_K, col_cap) scratch: a rectangle per component and column */
+  unsigned char *ralpha;  /* (col_cap) scratch: alpha of each rectangle */
 } moe_view;
 
 /* ---------------------------------------------------------------- model */
@@ -179,9 +200,6 @@ static void model_eval(const moe_view *s, double x, double *mu, double *sd, doub
   if (sd)
     for (c = 0; c < s->m->k; c++) sd[c] = sqrt(s->m->var[c]);
 }
-static double model_logpdf(const moe_view *s, double x, double t) {
-  return s->mode ? mx_mdn_cond_logpdf(s->mdn, x, t) : mx_moe_cond_logpdf(s->m, x, t);
-}
 /* Responsibilities of point i (K). */
 static void model_resp(const moe_view *s, int i, double *g) {
   if (s->mode) mx_mdn_resp(s->mdn, s->x[i], s->t[i], g);
@@ -225,6 +243,7 @@ static int moe_step(moe_view *s, mx_app *app) {
   int rc = mx_moe_step(s->m, &err);
   if (rc != MX_OK) {
     s->running = 0;
+    s->version++; /* the step restored the old parameters; redraw from them regardless */
     if (app) mx_app_error(app, "EM step %d: %s", s->m->iter + 1, err.msg);
     return rc;
   }
@@ -322,8 +341,7 @@ static void *moe_create(mx_app *app, mx_error *err) {
   s->rdata = gsl_rng_alloc(gsl_rng_mt19937);
   s->rinit = gsl_rng_alloc(gsl_rng_mt19937);
   s->heat = malloc(sizeof *s->heat * MOE_HEAT_W * MOE_HEAT_H);
-  s->heat_p = malloc(sizeof *s->heat_p * MOE_HEAT_W * MOE_HEAT_H);
-  if (!s->rdata || !s->rinit || !s->heat || !s->heat_p) {
+  if (!s->rdata || !s->rinit || !s->heat) {
     mx_error_set(err, MX_ENOMEM, "out of memory");
     goto fail;
   }
@@ -333,7 +351,6 @@ fail:
   if (s->rdata) gsl_rng_free(s->rdata);
   if (s->rinit) gsl_rng_free(s->rinit);
   free(s->heat);
-  free(s->heat_p);
   free(s->x);
   free(s->t);
   mx_moe_free(s->m);
@@ -352,8 +369,12 @@ static void moe_destroy(void *st) {
   free(s->x);
   free(s->t);
   free(s->heat);
-  free(s->heat_p);
+  free(s->best);
+  free(s->col);
+  free(s->rects);
+  free(s->ralpha);
   mx_texture_free(&s->heat_tex);
+  mx_texture_free(&s->bar_tex);
   free(s);
 }
 
@@ -443,9 +464,19 @@ static void moe_update(void *st, mx_app *app, double dt) {
   moe_view *s = st;
   int steps = 0;
   if (!s->running || mx_app_headless(app)) return;
-  if (s->mode) { /* Adam steps are cheap and small: ~1500 per second, at most 40 a frame */
-    int n = (int)(dt * 1500.0);
-    mdn_steps(s, app, n < 1 ? 1 : n > 40 ? 40 : n);
+  if (s->mode) {
+    /* Adam steps: ~1500 per second, at most 40 a frame, and no more than fit
+     * in MOE_STEP_BUDGET seconds of the frame (a full-batch step costs ~0.7 ms
+     * at N = 1000, H = 20: the rest of the frame still has to be drawn). The
+     * steps are the same sequence however they are spread over frames. */
+    int n = (int)(dt * 1500.0), i;
+    Uint64 t0 = SDL_GetPerformanceCounter();
+    double budget = MOE_STEP_BUDGET * (double)SDL_GetPerformanceFrequency();
+    n = n < 1 ? 1 : n > 40 ? 40 : n;
+    for (i = 0; i < n && s->running; i++) {
+      if (mdn_steps(s, app, 1) != MX_OK) break;
+      if ((double)(SDL_GetPerformanceCounter() - t0) > budget) break;
+    }
     return;
   }
   s->acc += dt * MOE_STEPS_PER_SECOND;
@@ -464,23 +495,128 @@ static mx_color with_alpha(mx_color c, int a) {
   return c;
 }
 
-/* p(t | x) on the grid, coloured with magma on a square-root scale. */
-static void moe_heat_update(moe_view *s) {
-  int i, j;
-  double mx = 0.0;
-  for (j = 0; j < MOE_HEAT_H; j++) {
-    double t = s->thi - (s->thi - s->tlo) * (j + 0.5) / MOE_HEAT_H;
-    for (i = 0; i < MOE_HEAT_W; i++) {
-      double x = s->xlo + (s->xhi - s->xlo) * (i + 0.5) / MOE_HEAT_W;
-      double p = exp(model_logpdf(s, x, t));
-      s->heat_p[j * MOE_HEAT_W + i] = p;
-      if (p > mx) mx = p;
+/* Per-version caches: the likeliest component of every point, the components'
+ * shares Σ_i r_ik, and μ_k, π_k at the MOE_CURVE_PTS samples of the mean curves
+ * (over the data's x range). */
+static void moe_cache_update(moe_view *s) {
+  const int K = s->k, N = s->n_data;
+  double g[MX_MOE_MAX_K], mu[MX_MOE_MAX_K], pi[MX_MOE_MAX_K];
+  int i, c;
+  if (s->cache_ok && s->cache_version == s->version) return;
+  if (s->best_cap < N) { /* if this fails, best_cap stays short and the points are drawn in one colour */
+    unsigned char *b = realloc(s->best, (size_t)N);
+    if (b) {
+      s->best = b;
+      s->best_cap = N;
     }
   }
+  for (c = 0; c < K; c++) s->share[c] = 0.0;
+  for (i = 0; i < N; i++) {
+    int bi = 0;
+    model_resp(s, i, g);
+    for (c = 0; c < K; c++) s->share[c] += g[c];
+    for (c = 1; c < K; c++)
+      if (g[c] > g[bi]) bi = c;
+    if (s->best_cap >= N) s->best[i] = (unsigned char)bi;
+  }
+  for (i = 0; i < MOE_CURVE_PTS; i++) {
+    double x = s->xlo + (s->xhi - s->xlo) * i / (MOE_CURVE_PTS - 1);
+    model_eval(s, x, mu, NULL, pi);
+    for (c = 0; c < K; c++) {
+      s->cmu[c * MOE_CURVE_PTS + i] = mu[c];
+      s->cpi[c * MOE_CURVE_PTS + i] = pi[c];
+    }
+  }
+  s->cache_version = s->version;
+  s->cache_ok = 1;
+}
+
+/* μ_k, σ_k, π_k at the centre of every pixel column of the plot (bands, gate
+ * strip); recomputed when the model or the plot's x mapping changes. Returns
+ * the column array (pl->r.w, 3K) or NULL (out of memory: nothing is drawn). */
+static const double *moe_columns(moe_view *s, const mx_plot *pl) {
+  const int K = s->k, W = pl->r.w;
+  int px;
+  if (W <= 0) return NULL;
+  if (s->col_cap < W) {
+    double *col = realloc(s->col, (size_t)W * 3 * MX_MOE_MAX_K * sizeof *col);
+    SDL_Rect *rects;
+    unsigned char *ra;
+    if (!col) return NULL;
+    s->col = col;
+    rects = realloc(s->rects, (size_t)W * MX_MOE_MAX_K * sizeof *rects);
+    if (!rects) return NULL;
+    s->rects = rects;
+    ra = realloc(s->ralpha, (size_t)W);
+    if (!ra) return NULL;
+    s->ralpha = ra;
+    s->col_cap = W;
+    s->col_version = s->version - 1; /* force a refill */
+  }
+  if (s->col_version != s->version || s->col_pl.r.x != pl->r.x || s->col_pl.r.w != W ||
+      s->col_pl.x0 != pl->x0 || s->col_pl.x1 != pl->x1) {
+    for (px = 0; px < W; px++) {
+      double *q = s->col + (size_t)px * 3 * K;
+      model_eval(s, mx_plot_inv_x(pl, (float)(pl->r.x + px) + 0.5f), q, q + K, q + 2 * K);
+    }
+    s->col_pl = *pl;
+    s->col_version = s->version;
+  }
+  return s->col;
+}
+
+/* p(t | x) on the grid, coloured with magma on a square-root scale. The
+ * mixture's parameters depend on x only: core evaluates them once per grid
+ * column and then each cell costs K exponentials. */
+static void moe_heat_update(moe_view *s) {
+  double t[MOE_HEAT_H], col[MOE_HEAT_H], cmax[MOE_HEAT_W];
+  int i, j, c;
+  double mx = 0.0;
+  for (j = 0; j < MOE_HEAT_H; j++) t[j] = s->thi - (s->thi - s->tlo) * (j + 0.5) / MOE_HEAT_H;
+  /* pass 1: the densities, kept (to 7 digits: the colour is 8 bits of
+   * sqrt(p / pmax)) as floats relative to their column's maximum, in the
+   * pixel buffer itself */
+  for (i = 0; i < MOE_HEAT_W; i++) {
+    double x = s->xlo + (s->xhi - s->xlo) * (i + 0.5) / MOE_HEAT_W, cm = 0.0;
+    if (s->mode) mx_mdn_cond_pdf_many(s->mdn, x, t, MOE_HEAT_H, col);
+    else mx_moe_cond_pdf_many(s->m, x, t, MOE_HEAT_H, col);
+    for (j = 0; j < MOE_HEAT_H; j++)
+      if (col[j] > cm) cm = col[j];
+    for (j = 0; j < MOE_HEAT_H; j++) {
+      float rel = cm > 0.0 ? (float)(col[j] / cm) : 0.0f;
+      memcpy(&s->heat[j * MOE_HEAT_W + i], &rel, sizeof rel);
+    }
+    cmax[i] = cm;
+    if (cm > mx) mx = cm;
+  }
   s->heat_max = mx > 0 ? mx : 1.0;
-  for (j = 0; j < MOE_HEAT_W * MOE_HEAT_H; j++) {
-    mx_color c = mx_cmap(MX_CMAP_MAGMA, sqrt(s->heat_p[j] / s->heat_max), 0.0, 1.0);
-    s->heat[j] = (uint32_t)c.r | (uint32_t)c.g << 8 | (uint32_t)c.b << 16 | (uint32_t)255 << 24;
+  /* pass 2, in place: mx_cmap(MX_CMAP_MAGMA, sqrt(p / pmax), 0, 1) inlined,
+   * the same linear interpolation between its 33 anchor colours (read back
+   * from mx_cmap at the anchors), without a call and NaN checks per cell */
+  {
+    int anchor[33][3];
+    for (i = 0; i <= 32; i++) {
+      mx_color a = mx_cmap(MX_CMAP_MAGMA, i / 32.0, 0.0, 1.0);
+      anchor[i][0] = a.r, anchor[i][1] = a.g, anchor[i][2] = a.b;
+    }
+    for (j = 0; j < MOE_HEAT_H; j++)
+      for (i = 0; i < MOE_HEAT_W; i++) {
+        uint32_t *px = &s->heat[j * MOE_HEAT_W + i], rgb[3];
+        double v, f;
+        float rel;
+        int q;
+        memcpy(&rel, px, sizeof rel);
+        v = sqrt(rel * (cmax[i] / s->heat_max));
+        if (!(v > 0)) v = 0;
+        if (v > 1) v = 1;
+        f = v * 32.0;
+        q = (int)f;
+        if (q >= 32) q = 31;
+        f -= q;
+        for (c = 0; c < 3; c++)
+          rgb[c] = (uint32_t)(uint8_t)lround(anchor[q][c] + (anchor[q + 1][c] - anchor[q][c]) * f);
+        *px = (uint32_t)255 << 24 | rgb[0] << 16 | rgb[1] << 8 | rgb[2]; /* ARGB8888 */
+      }
   }
 }
 
@@ -490,9 +626,21 @@ static void draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
   mx_rect bar = {r.x, r.y + lh / 2, mx_ui_px(ui, 14), r.h - lh};
   double ticks[3] = {0.0, 0.25, 1.0};
   int k;
-  for (y = 0; y < bar.h; y++)
-    mx_draw_rect(ui, (mx_rect){bar.x, bar.y + y, bar.w, 1},
-                 mx_cmap(MX_CMAP_MAGMA, 1.0 - (y + 0.5) / bar.h, 0.0, 1.0));
+  /* the colour ramp: a one-pixel-wide texture made once per bar height, stretched sideways */
+  if (bar.h > 0) {
+    uint32_t *ramp = s->bar_h != bar.h || !s->bar_tex ? malloc((size_t)bar.h * sizeof *ramp) : NULL;
+    if (ramp) {
+      for (y = 0; y < bar.h; y++) {
+        mx_color c = mx_cmap(MX_CMAP_MAGMA, 1.0 - (y + 0.5) / bar.h, 0.0, 1.0);
+        ramp[y] = (uint32_t)c.r | (uint32_t)c.g << 8 | (uint32_t)c.b << 16 | (uint32_t)c.a << 24;
+      }
+      mx_draw_rgba(ui, &s->bar_tex, 1, bar, ramp, 1, bar.h);
+      s->bar_h = bar.h;
+      free(ramp);
+    } else if (s->bar_tex && s->bar_h == bar.h) {
+      mx_draw_rgba(ui, &s->bar_tex, 0, bar, NULL, 1, bar.h);
+    }
+  }
   mx_draw_rect_outline(ui, bar, th->border, 1);
   for (k = 0; k < 3; k++) {
     /* bar position is sqrt(p / pmax) */
@@ -503,6 +651,79 @@ static void draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
   }
 }
 
+/* Drop the points of xy (n, 2) that lie within tol pixels of the straight
+ * line through their kept neighbours (flat stretches of a curve become one
+ * segment; what is drawn moves by at most tol). Returns the new count. */
+static int simplify_curve(float *xy, int n, float tol) {
+  int a = 0, m = 1, e;
+  if (n <= 2) return n;
+  for (e = 2; e < n; e++) {
+    /* can the chord from the last kept point a to e replace the points between? */
+    float ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * e] - ax, dy = xy[2 * e + 1] - ay;
+    float len = sqrtf(dx * dx + dy * dy);
+    int q, fits = len > 0.0f;
+    for (q = a + 1; q < e && fits; q++) {
+      float d = fabsf((xy[2 * q] - ax) * dy - (xy[2 * q + 1] - ay) * dx);
+      fits = d <= tol * len;
+    }
+    if (!fits) { /* keep e - 1 (slot m <= e - 1: the points still to read are not overwritten) */
+      xy[2 * m] = xy[2 * (e - 1)];
+      xy[2 * m + 1] = xy[2 * (e - 1) + 1];
+      m++;
+      a = e - 1;
+    }
+  }
+  xy[2 * m] = xy[2 * (n - 1)];
+  xy[2 * m + 1] = xy[2 * (n - 1) + 1];
+  return m + 1;
+}
+
+/* One expert's mean curve xy (n, 2) in screen coordinates, segment i-1 -> i
+ * drawn with alpha 70 + 185 π_i and width lw (0.55 + 0.45 π_i). Runs of
+ * segments that are straight (every point within 0.25 px of the chord) and
+ * whose alpha and width hardly change (alpha within 2 of 255, width within
+ * 0.1 px) are drawn as one segment: the flat, saturated stretches of a curve
+ * cost one line instead of dozens, and a translucent line no longer shows a
+ * darker dot at every joint. Segments far outside the plot (or wholly above /
+ * below it, where the clip rectangle drops them) are skipped. */
+static void draw_gated_curve(mx_ui *ui, const mx_plot *pl, const float *xy, const double *pi, int n,
+                             mx_color col, float lw) {
+  const float far_top = (float)pl->r.y - 400, far_bot = (float)(pl->r.y + pl->r.h) + 400;
+  const float top = (float)pl->r.y - lw, bot = (float)(pl->r.y + pl->r.h) + lw;
+  int a = -1, i, amin = 0, amax = 0;
+  float wmin = 0, wmax = 0;
+  for (i = 1; i <= n; i++) {
+    int ok = 0, al = 0;
+    float w = 0;
+    if (i < n) {
+      float y0 = xy[2 * i - 1], y1 = xy[2 * i + 1];
+      al = (int)(70 + 185 * pi[i]);
+      w = lw * (float)(0.55 + 0.45 * pi[i]);
+      ok = y1 >= far_top && y1 <= far_bot && y0 >= far_top && y0 <= far_bot && !(y0 < top && y1 < top) &&
+           !(y0 > bot && y1 > bot);
+    }
+    if (a >= 0 && ok) { /* can segment i join the run a .. i-1? */
+      int nmin = al < amin ? al : amin, nmax = al > amax ? al : amax, q, fits;
+      float nwmin = fminf(w, wmin), nwmax = fmaxf(w, wmax);
+      float ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * i] - ax, dy = xy[2 * i + 1] - ay;
+      float len = sqrtf(dx * dx + dy * dy);
+      fits = nmax - nmin <= 2 && nwmax - nwmin <= 0.1f && len > 0.0f;
+      for (q = a + 1; q < i && fits; q++)
+        fits = fabsf((xy[2 * q] - ax) * dy - (xy[2 * q + 1] - ay) * dx) <= 0.25f * len;
+      if (fits) {
+        amin = nmin, amax = nmax, wmin = nwmin, wmax = nwmax;
+        continue;
+      }
+    }
+    if (a >= 0) /* draw the run a .. i-1 with its middle values */
+      mx_draw_line(ui, xy[2 * a], xy[2 * a + 1], xy[2 * (i - 1)], xy[2 * (i - 1) + 1],
+                   with_alpha(col, (amin + amax + 1) / 2), 0.5f * (wmin + wmax));
+    a = ok ? i - 1 : -1;
+    amin = amax = al;
+    wmin = wmax = w;
+  }
+}
+
 static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
   const mx_theme *th = mx_ui_theme(ui);
   const int K = s->k;
@@ -510,7 +731,7 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
   int axis_l = mx_ui_px(ui, 56), axis_b = mx_ui_px(ui, 50), i, c, npts = MOE_CURVE_PTS;
   mx_rect inner = mx_panel(ui, r, s->mode ? "p(t | x) = Σₖ πₖ(x) N(t | μₖ(x), σₖ(x)²)   (network outputs)"
                                           : "p(t | x) = Σₖ πₖ(x) N(t | μₖ(x), σₖ²)");
-  double mu[MX_MOE_MAX_K], pi[MX_MOE_MAX_K], sdv[MX_MOE_MAX_K];
+  const double *col;
   float lw = 3.5f * mx_ui_scale(ui);
   SDL_Rect old_clip;
   SDL_bool had_clip;
@@ -568,14 +789,32 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
   pl.y0 = s->tlo;
   pl.y1 = s->thi;
   *out_plot = pl;
+  moe_cache_update(s);
 
   if (s->show_heat) {
-    if (s->heat_version != s->version) {
+    /* an opaque texture in the renderer's own pixel format, copied without
+     * blending: the software renderer stretches it without converting pixels */
+    SDL_Renderer *ren = mx_ui_renderer(ui);
+    int fresh = 0;
+    if (!s->heat_tex) {
+      s->heat_tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, MOE_HEAT_W,
+                                      MOE_HEAT_H);
+      if (s->heat_tex) {
+        SDL_SetTextureBlendMode(s->heat_tex, SDL_BLENDMODE_NONE);
+        SDL_SetTextureScaleMode(s->heat_tex, SDL_ScaleModeNearest);
+        fresh = 1;
+      }
+    }
+    if (s->heat_version != s->version || !s->heat_ok) {
       moe_heat_update(s);
-      mx_draw_rgba(ui, &s->heat_tex, 1, pl.r, s->heat, MOE_HEAT_W, MOE_HEAT_H);
       s->heat_version = s->version;
-    } else {
-      mx_draw_rgba(ui, &s->heat_tex, 0, pl.r, s->heat, MOE_HEAT_W, MOE_HEAT_H);
+      s->heat_ok = 1;
+      fresh = 1;
+    }
+    if (s->heat_tex) {
+      SDL_Rect d = {pl.r.x, pl.r.y, pl.r.w, pl.r.h};
+      if (fresh) SDL_UpdateTexture(s->heat_tex, NULL, s->heat, MOE_HEAT_W * (int)sizeof *s->heat);
+      SDL_RenderCopy(ren, s->heat_tex, NULL, &d);
     }
     draw_heat_bar(s, ui, (mx_rect){pl.r.x + pl.r.w + mx_ui_px(ui, 10), pl.r.y, mx_ui_px(ui, 54), pl.r.h});
   }
@@ -589,17 +828,44 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
     SDL_RenderSetClipRect(mx_ui_renderer(ui), &pc);
   }
 
-  /* ±σ_k bands, opacity following the gate: one pixel column at a time (no overlaps) */
-  if (s->show_bands) {
-    int px;
-    for (px = pl.r.x; px < pl.r.x + pl.r.w; px++) {
-      double x = mx_plot_inv_x(&pl, (float)px + 0.5f);
-      model_eval(s, x, mu, sdv, pi);
-      for (c = 0; c < K; c++) {
-        double sd = sdv[c];
-        int y0 = (int)lroundf(fmaxf((float)pl.r.y, mx_plot_y(&pl, mu[c] + sd)));
-        int y1 = (int)lroundf(fminf((float)(pl.r.y + pl.r.h), mx_plot_y(&pl, mu[c] - sd)));
-        if (y1 > y0) mx_draw_rect(ui, (mx_rect){px, y0, 1, y1 - y0}, with_alpha(th->comp[c], (int)(14 + 60 * pi[c])));
+  /* ±σ_k bands, opacity following the gate: one pixel column at a time (no
+   * overlaps within a component). The rectangles of one component and one
+   * alpha go to the renderer in one call; components stay in order, so every
+   * pixel blends exactly as it would rectangle by rectangle. */
+  if (s->show_bands && (col = moe_columns(s, &pl))) {
+    int px, W = pl.r.w;
+    for (c = 0; c < K; c++) {
+      int count[256] = {0}, start[256], a, nr = 0;
+      SDL_Rect *sorted = s->rects;
+      for (px = 0; px < W; px++) {
+        const double *q = col + (size_t)px * 3 * K;
+        int y0 = (int)lroundf(fmaxf((float)pl.r.y, mx_plot_y(&pl, q[c] + q[K + c])));
+        int y1 = (int)lroundf(fminf((float)(pl.r.y + pl.r.h), mx_plot_y(&pl, q[c] - q[K + c])));
+        int al = 14 + (int)(60 * q[2 * K + c]);
+        al = al < 0 ? 0 : al > 255 ? 255 : al;
+        s->ralpha[px] = (unsigned char)al;
+        if (y1 > y0 && al > 0) count[al]++;
+        else s->ralpha[px] = 0;
+      }
+      for (a = 0; a < 256; a++) {
+        start[a] = nr;
+        nr += count[a];
+      }
+      /* counting sort by alpha into s->rects (re-deriving each column's rectangle) */
+      for (px = 0; px < W; px++) {
+        const double *q = col + (size_t)px * 3 * K;
+        int al = s->ralpha[px], y0, y1;
+        if (!al) continue;
+        y0 = (int)lroundf(fmaxf((float)pl.r.y, mx_plot_y(&pl, q[c] + q[K + c])));
+        y1 = (int)lroundf(fminf((float)(pl.r.y + pl.r.h), mx_plot_y(&pl, q[c] - q[K + c])));
+        sorted[start[al]++] = (SDL_Rect){pl.r.x + px, y0, 1, y1 - y0};
+      }
+      SDL_SetRenderDrawBlendMode(mx_ui_renderer(ui), SDL_BLENDMODE_BLEND);
+      for (a = 0, nr = 0; a < 256; a++) {
+        if (!count[a]) continue;
+        SDL_SetRenderDrawColor(mx_ui_renderer(ui), th->comp[c].r, th->comp[c].g, th->comp[c].b, (Uint8)a);
+        SDL_RenderFillRects(mx_ui_renderer(ui), sorted + nr, count[a]);
+        nr += count[a];
       }
     }
   }
@@ -607,15 +873,11 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
   /* the data, coloured by the expert with the largest responsibility */
   {
     float rad = (s->n_data > 2000 ? 1.8f : 2.6f) * mx_ui_scale(ui);
-    for (i = 0; i < s->n_data; i++) {
-      double rr[MX_MOE_MAX_K];
-      int best = 0;
-      model_resp(s, i, rr);
-      for (c = 1; c < K; c++)
-        if (rr[c] > rr[best]) best = c;
-      mx_draw_circle(ui, mx_plot_x(&pl, s->x[i]), mx_plot_y(&pl, s->t[i]), rad,
-                     K == 1 ? with_alpha(th->text, 170) : with_alpha(th->comp[best], 200));
-    }
+    mx_color one = with_alpha(th->text, 170), cc[MX_MOE_MAX_K];
+    for (c = 0; c < K; c++) cc[c] = with_alpha(th->comp[c], 200);
+    int coloured = K > 1 && s->best && s->best_cap >= s->n_data; /* the cache could not grow: one colour */
+    for (i = 0; i < s->n_data; i++)
+      mx_draw_circle(ui, mx_plot_x(&pl, s->x[i]), mx_plot_y(&pl, s->t[i]), rad, coloured ? cc[s->best[i]] : one);
   }
 
   /* the single least-squares line */
@@ -631,19 +893,13 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
 
   /* expert means, strong where the gate picks them */
   for (c = 0; c < K; c++) {
-    float px0 = 0, py0 = 0;
+    float xy[2 * MOE_CURVE_PTS];
+    const double *cm = s->cmu + c * MOE_CURVE_PTS, *cp = s->cpi + c * MOE_CURVE_PTS;
     for (i = 0; i < npts; i++) {
-      double x = pl.x0 + (pl.x1 - pl.x0) * i / (npts - 1);
-      float px, py;
-      model_eval(s, x, mu, NULL, pi);
-      px = mx_plot_x(&pl, x);
-      py = mx_plot_y(&pl, mu[c]);
-      if (i > 0 && py >= pl.r.y - 400 && py <= pl.r.y + pl.r.h + 400 && py0 >= pl.r.y - 400 &&
-          py0 <= pl.r.y + pl.r.h + 400)
-        mx_draw_line(ui, px0, py0, px, py, with_alpha(th->comp[c], (int)(70 + 185 * pi[c])),
-                     lw * (float)(0.55 + 0.45 * pi[c]));
-      px0 = px, py0 = py;
+      xy[2 * i] = mx_plot_x(&pl, pl.x0 + (pl.x1 - pl.x0) * i / (npts - 1));
+      xy[2 * i + 1] = mx_plot_y(&pl, cm[i]);
     }
+    draw_gated_curve(ui, &pl, xy, cp, npts, th->comp[c], lw);
   }
   SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
 }
@@ -653,7 +909,7 @@ static void draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main) {
   const int K = s->k;
   mx_rect inner = mx_panel(ui, r, NULL);
   mx_plot pl;
-  double pi[MX_MOE_MAX_K];
+  const double *col;
   int px, c;
   pl.r = (mx_rect){main->r.x, inner.y, main->r.w, inner.h};
   pl.x0 = main->x0;
@@ -662,16 +918,27 @@ static void draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main) {
   pl.y1 = 1;
   mx_text_in(ui, (mx_rect){inner.x, inner.y, main->r.x - inner.x - mx_ui_px(ui, 6), inner.h}, MX_FONT_BODY,
              MX_ALIGN_RIGHT, th->text, "πₖ(x)");
-  for (px = pl.r.x; px < pl.r.x + pl.r.w; px++) {
-    double acc = 0.0;
-    int prev = pl.r.y + pl.r.h;
-    model_eval(s, mx_plot_inv_x(&pl, (float)px + 0.5f), NULL, NULL, pi);
+  /* stacked π_k, one pixel column at a time from the column cache; the
+   * rectangles of one component go to the renderer in one call (opaque and
+   * disjoint, so the order does not matter) */
+  if ((col = moe_columns(s, &pl))) {
+    const int W = pl.r.w;
+    int nr[MX_MOE_MAX_K] = {0};
+    for (px = 0; px < W; px++) {
+      double acc = 0.0;
+      int prev = pl.r.y + pl.r.h;
+      for (c = 0; c < K; c++) {
+        int y;
+        acc += col[(size_t)px * 3 * K + 2 * K + c];
+        y = c == K - 1 ? pl.r.y : (int)lroundf(mx_plot_y(&pl, acc));
+        if (prev > y) s->rects[(size_t)c * W + nr[c]++] = (SDL_Rect){pl.r.x + px, y, 1, prev - y};
+        prev = y;
+      }
+    }
+    SDL_SetRenderDrawBlendMode(mx_ui_renderer(ui), SDL_BLENDMODE_NONE);
     for (c = 0; c < K; c++) {
-      int y;
-      acc += pi[c];
-      y = c == K - 1 ? pl.r.y : (int)lroundf(mx_plot_y(&pl, acc));
-      if (prev > y) mx_draw_rect(ui, (mx_rect){px, y, 1, prev - y}, th->comp[c]);
-      prev = y;
+      SDL_SetRenderDrawColor(mx_ui_renderer(ui), th->comp[c].r, th->comp[c].g, th->comp[c].b, th->comp[c].a);
+      if (nr[c]) SDL_RenderFillRects(mx_ui_renderer(ui), s->rects + (size_t)c * W, nr[c]);
     }
   }
   mx_draw_rect_outline(ui, pl.r, th->border, 1);
@@ -811,6 +1078,7 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
       xy[2 * q + 1] = mx_plot_y(&pl, hist[hn - 1]);
       q++;
     }
+    q = simplify_curve(xy, q, 0.25f);
     SDL_RenderGetClipRect(mx_ui_renderer(ui), &old_clip);
     had_clip = SDL_RenderIsClipEnabled(mx_ui_renderer(ui));
     pc = (SDL_Rect){pl.r.x, pl.r.y, pl.r.w + 2, pl.r.h};
@@ -830,12 +1098,9 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   /* experts / components (smaller rows when there are many) */
   {
     int font = K > 5 ? MX_FONT_SMALL : MX_FONT_BODY;
-    double share[MX_MOE_MAX_K] = {0}, g[MX_MOE_MAX_K];
+    const double *share = s->share;
     lh = mx_line_height(ui, font) + mx_ui_px(ui, K > 5 ? 2 : 3);
-    for (i = 0; i < N; i++) {
-      model_resp(s, i, g);
-      for (k = 0; k < K; k++) share[k] += g[k];
-    }
+    moe_cache_update(s); /* a widget above may have changed the model */
     for (k = 0; k < K && c.h >= lh; k++) {
       char buf[160];
       int len;

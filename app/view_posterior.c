@@ -39,6 +39,8 @@ typedef struct post_view {
   int show_pred;       /* also draw the predictive N(a, b² + σ²) */
   int show_derivation; /* the completing-the-square card */
   float curve[2 * POST_CURVE_PTS];
+  SDL_Rect *cols;      /* (cols_cap) scratch: one rectangle per pixel column of a fill */
+  int cols_cap;
 } post_view;
 
 /* ---------------------------------------------------------------- state */
@@ -107,6 +109,7 @@ static void post_destroy(void *st) {
   if (!s) return;
   mx_posterior_free(s->post);
   gsl_rng_free(s->rng);
+  free(s->cols);
   free(s);
 }
 
@@ -181,24 +184,78 @@ static void dashed_vline(mx_ui *ui, float x, float y0, float y1, mx_color c, flo
   for (y = y0; y < y1; y += 2 * dash) mx_draw_line(ui, x, y, x, fminf(y + dash, y1), c, w);
 }
 
-/* Fill between the curve xy (n points, screen coords) and the baseline y = base. */
-static void fill_under(mx_ui *ui, const float *xy, int n, float base, mx_color c) {
-  SDL_Vertex v[4];
-  static const int idx[6] = {0, 1, 2, 0, 2, 3};
-  int i, j;
-  SDL_Color sc = {c.r, c.g, c.b, c.a};
-  SDL_SetRenderDrawBlendMode(mx_ui_renderer(ui), SDL_BLENDMODE_BLEND);
-  for (i = 0; i + 1 < n; i++) {
-    float px[4] = {xy[2 * i], xy[2 * i + 2], xy[2 * i + 2], xy[2 * i]};
-    float py[4] = {xy[2 * i + 1], xy[2 * i + 3], base, base};
-    for (j = 0; j < 4; j++) {
-      v[j].position.x = px[j];
-      v[j].position.y = py[j];
-      v[j].color = sc;
-      v[j].tex_coord.x = v[j].tex_coord.y = 0;
-    }
-    SDL_RenderGeometry(mx_ui_renderer(ui), NULL, v, 4, idx, 6);
+/* Room for w column rectangles in s->cols; 0 if there is none. */
+static int cols_reserve(post_view *s, int w) {
+  if (w > s->cols_cap) {
+    SDL_Rect *c = realloc(s->cols, (size_t)w * sizeof *c);
+    if (!c) return 0;
+    s->cols = c;
+    s->cols_cap = w;
   }
+  return 1;
+}
+
+/* Fill the region between two polylines sharing x (top and bottom, n points
+ * each, x increasing, screen coordinates; bot NULL: the line y = base) as one
+ * rectangle per pixel column: the pixels whose centres lie between the two
+ * lines, as a triangle fill of the same region covers, sent in one
+ * SDL_RenderFillRects call instead of two triangles per segment. */
+static void fill_between(post_view *s, mx_ui *ui, const float *top, const float *bot, int n, float base,
+                         mx_color c) {
+  int px, px0, px1, i = 0, m = 0;
+  if (n < 2 || c.a == 0) return;
+  px0 = (int)ceilf(top[0] - 0.5f);
+  px1 = (int)ceilf(top[2 * (n - 1)] - 0.5f); /* columns px0 .. px1-1 have centres inside */
+  if (px1 <= px0 || !cols_reserve(s, px1 - px0)) return;
+  for (px = px0; px < px1; px++) {
+    float xc = (float)px + 0.5f, t, yt, yb;
+    int y0, y1;
+    while (i + 2 < n && top[2 * (i + 1)] < xc) i++;
+    t = top[2 * i + 2] > top[2 * i] ? (xc - top[2 * i]) / (top[2 * i + 2] - top[2 * i]) : 0.0f;
+    t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
+    yt = top[2 * i + 1] + t * (top[2 * i + 3] - top[2 * i + 1]);
+    yb = bot ? bot[2 * i + 1] + t * (bot[2 * i + 3] - bot[2 * i + 1]) : base;
+    if (yb < yt) {
+      float q = yb;
+      yb = yt;
+      yt = q;
+    }
+    y0 = (int)ceilf(yt - 0.5f);
+    y1 = (int)ceilf(yb - 0.5f);
+    if (y1 > y0) s->cols[m++] = (SDL_Rect){px, y0, 1, y1 - y0};
+  }
+  SDL_SetRenderDrawBlendMode(mx_ui_renderer(ui), c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+  SDL_SetRenderDrawColor(mx_ui_renderer(ui), c.r, c.g, c.b, c.a);
+  if (m) SDL_RenderFillRects(mx_ui_renderer(ui), s->cols, m);
+}
+
+/* Drop the points of xy (n, 2) that lie within tol pixels of the straight
+ * line through their kept neighbours (a curve's flat tails become one
+ * segment; what is drawn moves by at most tol). Returns the new count. */
+static int simplify_curve(float *xy, int n, float tol) {
+  int a = 0, m = 1, e;
+  if (n <= 2) return n;
+  for (e = 2; e < n; e++) {
+    float ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * e] - ax, dy = xy[2 * e + 1] - ay;
+    float len = sqrtf(dx * dx + dy * dy);
+    int q, fits = len > 0.0f;
+    for (q = a + 1; q < e && fits; q++)
+      fits = fabsf((xy[2 * q] - ax) * dy - (xy[2 * q + 1] - ay) * dx) <= tol * len;
+    if (!fits) { /* keep e - 1 (slot m <= e - 1: the points still to read are not overwritten) */
+      xy[2 * m] = xy[2 * (e - 1)];
+      xy[2 * m + 1] = xy[2 * (e - 1) + 1];
+      m++;
+      a = e - 1;
+    }
+  }
+  xy[2 * m] = xy[2 * (n - 1)];
+  xy[2 * m + 1] = xy[2 * (n - 1) + 1];
+  return m + 1;
+}
+
+/* A curve as one thick line, with its straight stretches merged first. */
+static void draw_curve(mx_ui *ui, float *xy, int n, mx_color c, float width) {
+  mx_draw_polyline(ui, xy, simplify_curve(xy, n, 0.25f), c, width);
 }
 
 /* Density curve of N(mean, var) over the plot's x range into s->curve. */
@@ -318,13 +375,13 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
 
   /* fills first (prior, posterior), then the lines on top */
   n = density_curve(s, &pl, s->alpha, s->gamma2);
-  fill_under(ui, s->curve, n, base, with_alpha(c_prior, 40));
+  fill_between(s, ui, s->curve, NULL, n, base, with_alpha(c_prior, 40));
   n = density_curve(s, &pl, a, b2);
-  fill_under(ui, s->curve, n, base, with_alpha(c_post, 70));
+  fill_between(s, ui, s->curve, NULL, n, base, with_alpha(c_post, 70));
   /* likelihood, normalised in μ */
   if (have_lik) {
     n = density_curve(s, &pl, lm, lv);
-    mx_draw_polyline(ui, s->curve, n, c_lik, 3.0f * mx_ui_scale(ui));
+    draw_curve(ui, s->curve, n, c_lik, 3.0f * mx_ui_scale(ui));
   }
   /* predictive (optional), dotted */
   if (s->show_pred) {
@@ -335,10 +392,10 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   }
   /* posterior */
   n = density_curve(s, &pl, a, b2);
-  mx_draw_polyline(ui, s->curve, n, c_post, 4.5f * mx_ui_scale(ui));
+  draw_curve(ui, s->curve, n, c_post, 4.5f * mx_ui_scale(ui));
   /* the prior line last, so it stays visible where the posterior equals it (n = 0) */
   n = density_curve(s, &pl, s->alpha, s->gamma2);
-  mx_draw_polyline(ui, s->curve, n, c_prior, 2.5f * mx_ui_scale(ui));
+  draw_curve(ui, s->curve, n, c_prior, 2.5f * mx_ui_scale(ui));
 
   /* true μ and the posterior mean */
   dashed_vline(ui, mx_plot_x(&pl, s->true_mu), (float)pl.r.y, base, c_true, 2.0f * mx_ui_scale(ui),
@@ -407,28 +464,22 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
   pl.y0 = lo;
   pl.y1 = hi;
   mx_draw_axes(ui, &pl, "n  (points seen)", "μ");
-  /* ±2b band as a filled strip (upper edge then baseline per segment) */
-  {
-    SDL_Vertex v[4];
-    static const int idx[6] = {0, 1, 2, 0, 2, 3};
-    SDL_Color sc = {th->comp[2].r, th->comp[2].g, th->comp[2].b, 60};
-    int j;
-    SDL_SetRenderDrawBlendMode(mx_ui_renderer(ui), SDL_BLENDMODE_BLEND);
-    for (i = 0; i + stride <= p->n || (i < p->n && i + 1 <= p->n); i += stride) {
-      int i1 = i + stride > p->n ? p->n : i + stride;
-      double s0 = 2.0 * sqrt(p->b2[i]), s1 = 2.0 * sqrt(p->b2[i1]);
-      float px[4] = {mx_plot_x(&pl, i), mx_plot_x(&pl, i1), mx_plot_x(&pl, i1), mx_plot_x(&pl, i)};
-      float py[4] = {mx_plot_y(&pl, p->a[i] + s0), mx_plot_y(&pl, p->a[i1] + s1),
-                     mx_plot_y(&pl, p->a[i1] - s1), mx_plot_y(&pl, p->a[i] - s0)};
-      for (j = 0; j < 4; j++) {
-        v[j].position.x = px[j];
-        v[j].position.y = fmaxf((float)pl.r.y, fminf(py[j], (float)(pl.r.y + pl.r.h)));
-        v[j].color = sc;
-        v[j].tex_coord.x = v[j].tex_coord.y = 0;
-      }
-      SDL_RenderGeometry(mx_ui_renderer(ui), NULL, v, 4, idx, 6);
-      if (i1 == p->n) break;
+  /* ±2b band as a filled strip between its upper and lower edges, sampled at
+   * every stride-th n and at the last (clamped to the plot frame) */
+  if (p->n > 0) {
+    float up[2 * (POST_CURVE_PTS / 2 + 2)], dn[2 * (POST_CURVE_PTS / 2 + 2)];
+    float ylo = (float)pl.r.y, yhi = (float)(pl.r.y + pl.r.h);
+    int q = 0;
+    for (i = 0;; i += stride) {
+      int ii = i > p->n ? p->n : i;
+      double sd = 2.0 * sqrt(p->b2[ii]);
+      up[2 * q] = dn[2 * q] = mx_plot_x(&pl, ii);
+      up[2 * q + 1] = fmaxf(ylo, fminf(mx_plot_y(&pl, p->a[ii] + sd), yhi));
+      dn[2 * q + 1] = fmaxf(ylo, fminf(mx_plot_y(&pl, p->a[ii] - sd), yhi));
+      q++;
+      if (ii == p->n) break;
     }
+    fill_between(s, ui, up, dn, q, 0.0f, (mx_color){th->comp[2].r, th->comp[2].g, th->comp[2].b, 60});
   }
   /* true μ and prior mean α as reference lines */
   {
@@ -454,7 +505,7 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
       m++;
     }
   }
-  mx_draw_polyline(ui, band, m, th->comp[1], 2.5f * mx_ui_scale(ui));
+  draw_curve(ui, band, m, th->comp[1], 2.5f * mx_ui_scale(ui));
   /* posterior mean */
   m = 0;
   for (i = 0; i <= p->n; i += stride) {
@@ -467,7 +518,7 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
     band[2 * m + 1] = mx_plot_y(&pl, p->a[p->n]);
     m++;
   }
-  mx_draw_polyline(ui, band, m, th->comp[2], 3.5f * mx_ui_scale(ui));
+  draw_curve(ui, band, m, th->comp[2], 3.5f * mx_ui_scale(ui));
   /* the current posterior as a whisker a ± 2b at n */
   {
     float x = mx_plot_x(&pl, p->n), cap = (float)mx_ui_px(ui, 7), wd = 3.0f * mx_ui_scale(ui);
@@ -546,7 +597,8 @@ static void draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
       !text_row(ui, &c, lh, th->text, "   = 1/%.3g + %d/%.3g = %.4g", s->gamma2, p->n, s->sigma2, 1.0 / b2) ||
       !text_row(ui, &c, lh + gap, th->comp[2], "b² = %.4g     (b = %.4g)", b2, sqrt(b2)) ||
       !text_row(ui, &c, lh, th->text_dim, "a = b² (α/γ² + Σx/σ²)") ||
-      !text_row(ui, &c, lh, th->text, "   = %.4g × (%.3g + %.4g)", b2, s->alpha / s->gamma2, p->sum / s->sigma2) ||
+      !text_row(ui, &c, lh, th->text, "   = %.4g × (%.3g + %.4g)", b2, s->alpha / s->gamma2,
+                    mx_posterior_sum_over(p, s->sigma2)) ||
       !text_row(ui, &c, lh + gap, th->comp[2], "a = %.5g", a) ||
       !text_row(ui, &c, lh, th->text_dim, "a = w·α + (1−w)·x̄,  w = σ²/(σ²+nγ²)") ||
       !text_row(ui, &c, lh, th->text, "   w = %.3f  (weight on the prior)", w))

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 
@@ -190,14 +191,18 @@ mx_moe *mx_moe_alloc(int n, int k, int degree, int hist_cap, mx_error *err) {
       !m->logpi || !m->logp || !m->hess || !m->grad || !m->dir || !m->vtry || !m->w_old ||
       !m->var_old || !m->v_old)
     goto nomem;
-  gsl_set_error_handler_off();
-  m->phi = gsl_matrix_alloc((size_t)n, (size_t)d);
-  m->wts = gsl_vector_alloc((size_t)n);
-  m->ty = gsl_vector_alloc((size_t)n);
-  m->coef = gsl_vector_alloc((size_t)d);
-  m->cov = gsl_matrix_alloc((size_t)d, (size_t)d);
-  m->ls = gsl_multifit_linear_alloc((size_t)n, (size_t)d);
-  m->gpi = gsl_matrix_alloc((size_t)n, kd);
+  { /* GSL's allocators report failure through its error handler (abort by
+     * default) before returning NULL: off for these calls, so NULL is checked. */
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    m->phi = gsl_matrix_alloc((size_t)n, (size_t)d);
+    m->wts = gsl_vector_alloc((size_t)n);
+    m->ty = gsl_vector_alloc((size_t)n);
+    m->coef = gsl_vector_alloc((size_t)d);
+    m->cov = gsl_matrix_alloc((size_t)d, (size_t)d);
+    m->ls = gsl_multifit_linear_alloc((size_t)n, (size_t)d);
+    m->gpi = gsl_matrix_alloc((size_t)n, kd);
+    gsl_set_error_handler(old);
+  }
   if (!m->phi || !m->wts || !m->ty || !m->coef || !m->cov || !m->ls || !m->gpi) goto nomem;
   return m;
 nomem:
@@ -314,6 +319,34 @@ double mx_moe_cond_logpdf(const mx_moe *m, double x, double t) {
   return mx + log(s);
 }
 
+/* p(t_j | x) = Σ_k exp(a_k − h_k (t_j − μ_k)²) for nt targets at one input,
+ * with a_k = log π_k − ½ log(2π σ_k²) and h_k = 1/(2σ_k²) evaluated once. */
+static void mixture_pdf(int k, const double *a, const double *h, const double *mu, const double *t,
+                        int nt, double *p) {
+  int j, c;
+  for (j = 0; j < nt; j++) {
+    double s = 0.0;
+    for (c = 0; c < k; c++) {
+      double e = t[j] - mu[c];
+      s += exp(a[c] - h[c] * e * e);
+    }
+    p[j] = s;
+  }
+}
+
+void mx_moe_cond_pdf_many(const mx_moe *m, double x, const double *t, int nt, double *p) {
+  double f[MX_MOE_MAX_D], lp[MX_MOE_MAX_K], a[MX_MOE_MAX_K], h[MX_MOE_MAX_K], mu[MX_MOE_MAX_K];
+  int c;
+  features(m->d, x, f);
+  log_gate(m->v, m->k, m->d, f, lp);
+  for (c = 0; c < m->k; c++) {
+    mu[c] = dot(m->w + (size_t)c * m->d, f, m->d);
+    a[c] = lp[c] - 0.5 * (MX_LOG_2PI + log(m->var[c]));
+    h[c] = 0.5 / m->var[c];
+  }
+  mixture_pdf(m->k, a, h, mu, t, nt, p);
+}
+
 /* ---- EM -------------------------------------------------------------------- */
 
 int mx_moe_e_step(mx_moe *m, mx_error *err) {
@@ -345,7 +378,8 @@ int mx_moe_e_step(mx_moe *m, mx_error *err) {
 /* Experts: weighted least squares and weighted residual variance per expert. */
 static int m_step_experts(mx_moe *m, mx_error *err) {
   const int n = m->n, k = m->k, d = m->d;
-  int i, c, j;
+  gsl_error_handler_t *old;
+  int i, c, j, rc;
   for (c = 0; c < k; c++) {
     double nk = 0.0, chisq, rss = 0.0;
     for (i = 0; i < n; i++) {
@@ -356,7 +390,10 @@ static int m_step_experts(mx_moe *m, mx_error *err) {
     /* An expert with (numerically) no responsibility keeps its parameters: it
      * contributes nothing to Q, so any value maximises its part. */
     if (nk < 1e-10) continue;
-    if (gsl_multifit_wlinear(m->phi, m->wts, m->ty, m->coef, m->cov, &chisq, m->ls) != 0)
+    old = gsl_set_error_handler_off(); /* a failure is a status, not an abort */
+    rc = gsl_multifit_wlinear(m->phi, m->wts, m->ty, m->coef, m->cov, &chisq, m->ls);
+    gsl_set_error_handler(old);
+    if (rc != GSL_SUCCESS)
       return mx_error_set(err, MX_ENONFINITE, "mixture of experts: weighted least squares failed for expert %d",
                           c + 1);
     for (j = 0; j < d; j++) m->w[(size_t)c * d + j] = gsl_vector_get(m->coef, (size_t)j);
@@ -381,6 +418,21 @@ double mx_moe_gate_objective(mx_moe *m, const double *v) {
       if (r[c] > 0.0) g += r[c] * lp[c];
   }
   return g;
+}
+
+/* Solve B x = g for a symmetric positive definite B (n, n) with GSL's
+ * Cholesky, B overwritten by its factor. Returns -1 when B is not positive
+ * definite: the damping loop below expects that on its first tries, so GSL's
+ * error handler (abort by default) is off for this call only, as in gmm.c. */
+static int chol_solve(double *B, int n, double *g, double *x) {
+  gsl_matrix_view Bv = gsl_matrix_view_array(B, (size_t)n, (size_t)n);
+  gsl_vector_view gv = gsl_vector_view_array(g, (size_t)n);
+  gsl_vector_view xv = gsl_vector_view_array(x, (size_t)n);
+  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  int rc = gsl_linalg_cholesky_decomp1(&Bv.matrix);
+  if (rc == GSL_SUCCESS) rc = gsl_linalg_cholesky_solve(&Bv.matrix, &gv.vector, &xv.vector);
+  gsl_set_error_handler(old);
+  return rc == GSL_SUCCESS ? 0 : -1;
 }
 
 /* Gate: damped Newton with backtracking on G(V); never decreases G. */
@@ -429,13 +481,9 @@ static void m_step_gate(mx_moe *m) {
      * add λI, growing λ until the Cholesky factorisation succeeds. */
     lambda = 1e-9 * (diag / kd) + 1e-300;
     for (tries = 0; tries < 30; tries++) {
-      gsl_matrix_view Bv = gsl_matrix_view_array(B, (size_t)kd, (size_t)kd);
-      gsl_vector_view gv = gsl_vector_view_array(m->grad, (size_t)kd);
-      gsl_vector_view dv = gsl_vector_view_array(m->dir, (size_t)kd);
       memcpy(B, A, (size_t)kd * kd * sizeof *B);
       for (a = 0; a < kd; a++) B[(size_t)a * kd + a] += lambda;
-      if (gsl_linalg_cholesky_decomp1(&Bv.matrix) == 0 &&
-          gsl_linalg_cholesky_solve(&Bv.matrix, &gv.vector, &dv.vector) == 0) {
+      if (chol_solve(B, kd, m->grad, m->dir) == 0) {
         ok = 1;
         break;
       }
@@ -573,12 +621,13 @@ int mx_moe_linreg(const double *x, const double *t, int n, int degree, double *c
   gsl_vector *y, *c;
   gsl_matrix *cov;
   gsl_multifit_linear_workspace *ws;
+  gsl_error_handler_t *old;
   double chisq, rss = 0.0;
   int rc = MX_OK;
   if (degree < 0 || degree > MX_MOE_MAX_DEGREE || n < d)
     return mx_error_set(err, MX_EINVAL, "linear regression: need degree in 0..%d and n >= %d (n = %d)",
                         MX_MOE_MAX_DEGREE, d, n);
-  gsl_set_error_handler_off();
+  old = gsl_set_error_handler_off(); /* GSL failures are statuses here, not aborts */
   X = gsl_matrix_alloc((size_t)n, (size_t)d);
   y = gsl_vector_alloc((size_t)n);
   c = gsl_vector_alloc((size_t)d);
@@ -619,6 +668,7 @@ int mx_moe_linreg(const double *x, const double *t, int n, int degree, double *c
     *loglik = INFINITY; /* a perfect fit: the ML variance is 0 and the density is unbounded */
   }
 out:
+  gsl_set_error_handler(old);
   if (X) gsl_matrix_free(X);
   if (y) gsl_vector_free(y);
   if (c) gsl_vector_free(c);
@@ -853,6 +903,23 @@ void mx_mdn_eval(const mx_mdn *d, double x, double *pi, double *mu, double *sigm
     if (mu) mu[c] = z[K + c];
     if (sigma) sigma[c] = exp(z[2 * K + c]);
   }
+}
+
+void mx_mdn_cond_pdf_many(const mx_mdn *d, double x, const double *t, int nt, double *p) {
+  double hb[MX_MDN_MAX_HIDDEN], z[3 * MX_MOE_MAX_K], a[MX_MOE_MAX_K], h[MX_MOE_MAX_K], mx = -INFINITY, s = 0.0,
+      lse;
+  const int K = d->k;
+  int c;
+  mdn_forward(d, d->theta, x, hb, z);
+  for (c = 0; c < K; c++)
+    if (z[c] > mx) mx = z[c];
+  for (c = 0; c < K; c++) s += exp(z[c] - mx);
+  lse = mx + log(s);
+  for (c = 0; c < K; c++) { /* as mdn_logp: log π_k − ½ log 2π − log σ_k, and 1/(2σ_k²) */
+    a[c] = (z[c] - lse) - 0.5 * MX_LOG_2PI - z[2 * K + c];
+    h[c] = 0.5 * exp(-2.0 * z[2 * K + c]);
+  }
+  mixture_pdf(K, a, h, z + K, t, nt, p);
 }
 
 double mx_mdn_cond_logpdf(const mx_mdn *d, double x, double t) {

@@ -24,8 +24,26 @@ int mx_posterior_update(double a, double b2, double sigma2, double x, double *a_
   prec = 1.0 / b2 + 1.0 / sigma2;          /* precisions add */
   nb2 = 1.0 / prec;
   *a_out = nb2 * (a / b2 + x / sigma2);    /* precision-weighted mean */
+  if (!isfinite(*a_out)) {
+    /* a/b2 + x/sigma2 overflowed (|a|, |x| near DBL_MAX): the same mean as a
+     * convex combination, w a + (1 - w) x with w = nb2/b2, cannot overflow */
+    double w = nb2 / b2;
+    *a_out = w * a + (nb2 / sigma2) * x;
+  }
   *b2_out = nb2;
   return MX_OK;
+}
+
+/* Σ x_i / d (d > 0) for x (n). The plain sum when it is finite; when it
+ * overflows (values near DBL_MAX), the sum of x_i / 2^k (exact: a power of
+ * two) divided by d and scaled back, which is finite whenever the quotient
+ * is representable. */
+static double sum_over(const double *x, int n, double sum, double d) {
+  double s = 0.0;
+  int i;
+  if (isfinite(sum)) return sum / d;
+  for (i = 0; i < n; i++) s += ldexp(x[i], -64);
+  return ldexp(s / d, 64);
 }
 
 int mx_posterior_batch(double alpha, double gamma2, double sigma2, const double *x, int n,
@@ -41,7 +59,9 @@ int mx_posterior_batch(double alpha, double gamma2, double sigma2, const double 
   }
   prec = 1.0 / gamma2 + (double)n / sigma2;
   *b2 = 1.0 / prec;
-  *a = *b2 * (alpha / gamma2 + sum / sigma2);
+  *a = *b2 * (alpha / gamma2 + sum_over(x, n, sum, sigma2));
+  if (!isfinite(*a) && n > 0) /* α/γ² + Σx/σ² overflowed: a = w α + (1 − w) x̄, w = b²/γ² */
+    *a = (*b2 / gamma2) * alpha + (*b2 * (double)n / sigma2) * sum_over(x, n, sum, (double)n);
   return MX_OK;
 }
 
@@ -143,10 +163,12 @@ void mx_posterior_current(const mx_posterior *p, double *a, double *b2) {
 
 int mx_posterior_likelihood(const mx_posterior *p, double *mean, double *var) {
   if (p->n == 0) return MX_EEMPTY;
-  *mean = p->sum / p->n;
+  *mean = sum_over(p->x, p->n, p->sum, (double)p->n); /* x̄ = Σx / n, finite even when Σx overflows */
   *var = p->sigma2 / p->n;
   return MX_OK;
 }
+
+double mx_posterior_sum_over(const mx_posterior *p, double d) { return sum_over(p->x, p->n, p->sum, d); }
 
 void mx_posterior_predictive(const mx_posterior *p, double *mean, double *var) {
   *mean = p->a[p->n];

@@ -127,6 +127,12 @@ void mx_moe_eval(const mx_moe *m, double x, double *mu, double *pi);
 /* log p(t | x) under the current parameters. */
 double mx_moe_cond_logpdf(const mx_moe *m, double x, double t);
 
+/* p(t_j | x) (not the log) for the nt targets t at one input x, into p (nt):
+ * the gate and the experts are evaluated once for x, then each target costs K
+ * exponentials (a heatmap column). Equal to exp(mx_moe_cond_logpdf) up to
+ * rounding; underflows to 0 where that is below ~1e-308. */
+void mx_moe_cond_pdf_many(const mx_moe *m, double x, const double *t, int nt, double *p);
+
 /* Ordinary least squares of t on (1, x, ..., x^degree): coef (degree+1),
  * *var = RSS/n (maximum likelihood), *loglik = Σ log N(t_i | fit, var).
  * The K = 1 baseline ("a single regression line" for degree 1). */
@@ -195,6 +201,10 @@ void mx_mdn_eval(const mx_mdn *d, double x, double *pi, double *mu, double *sigm
 
 /* log p(t | x) under the network. */
 double mx_mdn_cond_logpdf(const mx_mdn *d, double x, double t);
+
+/* p(t_j | x) for the nt targets t at one input x, into p (nt): one forward
+ * pass for x (as mx_moe_cond_pdf_many). */
+void mx_mdn_cond_pdf_many(const mx_mdn *d, double x, const double *t, int nt, double *p);
 
 /* Component posteriors γ_k (K) of one observation (x, t). */
 void mx_mdn_resp(const mx_mdn *d, double x, double t, double *gamma);

@@ -41,7 +41,7 @@ typedef struct mx_posterior {
   double *x;      /* (cap) the data in arrival order */
   double *a;      /* (cap+1) a[i]: posterior mean after i points, a[0] = α */
   double *b2;     /* (cap+1) b2[i]: posterior variance after i points, b2[0] = γ² */
-  double sum;     /* Σ_{i<n} x_i */
+  double sum;     /* Σ_{i<n} x_i (+-inf if it overflows: use mx_posterior_sum_over / _likelihood) */
   double log_marginal; /* log p(x_1..x_n) (0 when n = 0) */
 } mx_posterior;
 
@@ -73,8 +73,13 @@ void mx_posterior_reset(mx_posterior *p);
 
 /* Current posterior N(*a, *b2). */
 void mx_posterior_current(const mx_posterior *p, double *a, double *b2);
-/* The likelihood of the data normalised in μ: N(μ | x̄, σ²/n). MX_EEMPTY if n = 0. */
+/* The likelihood of the data normalised in μ: N(μ | x̄, σ²/n). MX_EEMPTY if n = 0.
+ * x̄ is Σx/n, computed so that it stays finite when Σx overflows. */
 int mx_posterior_likelihood(const mx_posterior *p, double *mean, double *var);
+/* Σx / d for d > 0 (e.g. Σx/σ² of the formula a = b²(α/γ² + Σx/σ²)): equal to
+ * p->sum / d when the sum is finite, and still finite when the sum overflows
+ * but the quotient does not (data near ±DBL_MAX). */
+double mx_posterior_sum_over(const mx_posterior *p, double d);
 /* Posterior predictive of the next point: N(*mean, *var) = N(a, b² + σ²). */
 void mx_posterior_predictive(const mx_posterior *p, double *mean, double *var);
 /* Shrinkage weight on the prior mean, w = b²/γ² = σ²/(σ² + nγ²), so a = wα + (1−w)x̄. */
