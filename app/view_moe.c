@@ -53,6 +53,7 @@ typedef struct moe_view {
 
   /* running */
   int running, converged;
+  int pending;      /* MDN Adam steps asked for (Space, +50) not yet run: a window spreads them over frames */
   double acc;
 
   /* heatmap of p(t | x) */
@@ -156,7 +157,7 @@ static int mdn_rebuild(moe_view *s, mx_error *err) {
   mx_mdn_free(s->mdn);
   s->mdn = d;
   s->mdn_stale = 0;
-  s->running = 0;
+  s->running = s->pending = 0;
   s->version++;
   return MX_OK;
 }
@@ -167,11 +168,11 @@ static int mdn_steps(moe_view *s, mx_app *app, int count) {
   int i;
   for (i = 0; i < count; i++) {
     if (s->mdn->hist_n >= s->mdn->hist_cap) {
-      s->running = 0;
+      s->running = s->pending = 0;
       break;
     }
     if (mx_mdn_step(s->mdn, &err) != MX_OK) {
-      s->running = 0;
+      s->running = s->pending = 0;
       if (app) mx_app_error(app, "%s", err.msg);
       s->version++;
       return err.code;
@@ -179,6 +180,13 @@ static int mdn_steps(moe_view *s, mx_app *app, int count) {
   }
   s->version++;
   return MX_OK;
+}
+
+/* Space / "+50": headless (shots, scenes, tests) the steps run at once; in a
+ * window they are queued and moe_update runs them within the frame budget. */
+static void mdn_queue(moe_view *s, mx_app *app, int count) {
+  if (mx_app_headless(app)) mdn_steps(s, app, count);
+  else s->pending += count;
 }
 
 /* ---- the model shown: the same questions asked of either fit ---- */
@@ -228,7 +236,7 @@ static int moe_rebuild(moe_view *s, mx_error *err) {
   }
   mx_moe_free(s->m);
   s->m = m;
-  s->running = 0;
+  s->running = s->pending = 0;
   s->converged = 0;
   s->acc = 0.0;
   s->version++;
@@ -242,7 +250,7 @@ static int moe_step(moe_view *s, mx_app *app) {
   double before = s->m->loglik;
   int rc = mx_moe_step(s->m, &err);
   if (rc != MX_OK) {
-    s->running = 0;
+    s->running = s->pending = 0;
     s->version++; /* the step restored the old parameters; redraw from them regardless */
     if (app) mx_app_error(app, "EM step %d: %s", s->m->iter + 1, err.msg);
     return rc;
@@ -253,7 +261,7 @@ static int moe_step(moe_view *s, mx_app *app) {
       mx_app_status(app, "EM converged after %d iterations: log-likelihood %.4f", s->m->iter,
                     s->m->loglik);
     s->converged = 1;
-    s->running = 0;
+    s->running = s->pending = 0;
   } else {
     s->converged = 0;
   }
@@ -309,7 +317,7 @@ static int moe_set_mode(moe_view *s, int mode, mx_error *err) {
   int rc;
   if (mode == s->mode) return MX_OK;
   s->mode = mode;
-  s->running = 0;
+  s->running = s->pending = 0;
   s->converged = 0;
   s->version++;
   if (mode == 1 && (s->mdn_stale || !s->mdn)) {
@@ -389,8 +397,8 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
   shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
   switch (key) {
   case SDLK_SPACE:
-    s->running = 0;
-    if (s->mode) mdn_steps(s, app, 50);
+    s->running = 0; /* queued steps (pending) add up */
+    if (s->mode) mdn_queue(s, app, 50);
     else moe_step(s, app);
     return 1;
   case SDLK_x:
@@ -463,7 +471,7 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
 static void moe_update(void *st, mx_app *app, double dt) {
   moe_view *s = st;
   int steps = 0;
-  if (!s->running || mx_app_headless(app)) return;
+  if (!(s->running || (s->mode && s->pending > 0)) || mx_app_headless(app)) return;
   if (s->mode) {
     /* Adam steps: ~1500 per second, at most 40 a frame, and no more than fit
      * in MOE_STEP_BUDGET seconds of the frame (a full-batch step costs ~0.7 ms
@@ -473,7 +481,9 @@ static void moe_update(void *st, mx_app *app, double dt) {
     Uint64 t0 = SDL_GetPerformanceCounter();
     double budget = MOE_STEP_BUDGET * (double)SDL_GetPerformanceFrequency();
     n = n < 1 ? 1 : n > 40 ? 40 : n;
-    for (i = 0; i < n && s->running; i++) {
+    if (s->pending > 0) n = s->pending; /* asked-for steps: as many as the budget allows */
+    for (i = 0; i < n && (s->running || s->pending > 0); i++) {
+      if (s->pending > 0) s->pending--;
       if (mdn_steps(s, app, 1) != MX_OK) break;
       if ((double)(SDL_GetPerformanceCounter() - t0) > budget) break;
     }
@@ -998,7 +1008,7 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     int bw = (row.w - 3 * gap) / 4;
     if (mx_button(ui, mx_rect_cut_left(&row, bw), s->mode ? "+50" : "Step")) {
       s->running = 0;
-      if (s->mode) mdn_steps(s, app, 50);
+      if (s->mode) mdn_queue(s, app, 50);
       else moe_step(s, app);
     }
     mx_rect_cut_left(&row, gap);
