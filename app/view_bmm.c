@@ -135,26 +135,18 @@ static void bmm_set_msg(bmm_view *s, int is_err, const char *text) {
   SDL_UnlockMutex(s->mu);
 }
 
-/* (Re)build the binarized training and test sets at threshold t. */
+/* (Re)build the on-pixel lists of the training and test digits at threshold t. */
 static int bmm_build_data(bmm_view *s, double t, mx_error *err) {
   const mx_mnist *mn = s->mn;
-  size_t nmax = mn->train.n > mn->test.n ? mn->train.n : mn->test.n;
-  uint8_t *bin;
   int rc;
   if (s->train_all && s->built_threshold == t) return MX_OK;
   mx_bmm_data_free(s->train_all);
   mx_bmm_data_free(s->test);
   s->train_all = s->test = NULL;
   s->built_threshold = NAN;
-  bin = malloc(nmax * mn->train.d);
-  if (!bin) return mx_error_set(err, MX_ENOMEM, "out of memory binarizing MNIST");
-  mx_binarize(mn->train.pix, mn->train.n * mn->train.d, t, bin);
-  rc = mx_bmm_data_alloc(&s->train_all, bin, mn->train.n, mn->train.d, err);
-  if (!rc) {
-    mx_binarize(mn->test.pix, mn->test.n * mn->test.d, t, bin);
-    rc = mx_bmm_data_alloc(&s->test, bin, mn->test.n, mn->test.d, err);
-  }
-  free(bin);
+  /* on-pixel lists straight from the grey pixels: no binarized copy (47 MB) */
+  rc = mx_bmm_data_alloc_grey(&s->train_all, mn->train.pix, mn->train.n, mn->train.d, t, err);
+  if (!rc) rc = mx_bmm_data_alloc_grey(&s->test, mn->test.pix, mn->test.n, mn->test.d, t, err);
   if (!rc) s->built_threshold = t;
   return rc;
 }

@@ -24,9 +24,10 @@ typedef struct { double e[4]; } bmm_v4;
 #define V4_STORE(p, v) memcpy((p), &(v), sizeof(bmm_v4))
 static const double bmm_zero4[4] = {0.0, 0.0, 0.0, 0.0};
 
-/* On x86-64 Linux with GCC the two kernels are also compiled for AVX2 and
- * picked at load time (a block is then one register). The arithmetic is the
- * same, element by element, so results are identical. */
+/* On x86-64 Linux with GCC the kernels are also compiled for AVX2 and picked
+ * at load time (a block is then one register). The arithmetic is the same,
+ * element by element, and none of it is fused into FMAs (AVX2 alone has none,
+ * and ISO C mode does not contract), so results are identical. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define MX_BMM_KERNEL __attribute__((target_clones("avx2", "default")))
 #else
@@ -35,10 +36,69 @@ static const double bmm_zero4[4] = {0.0, 0.0, 0.0, 0.0};
 
 /* ---- data ------------------------------------------------------------------ */
 
+/* The pixel-major copy of the lists, tile by tile (a counting sort by pixel
+ * of the tile's on-pixels; images stay in order within a pixel). */
+static int bmm_data_tiles(mx_bmm_data *data) {
+  const size_t C = MX_BMM_CHUNK, D = data->d, nt = data->n / C;
+  size_t t, i, j, d;
+  _Static_assert(MX_BMM_CHUNK <= 256, "tile offsets are bytes");
+  data->tn = nt * C;
+  data->tstart = malloc((nt * (D + 1) + 1) * sizeof *data->tstart);
+  data->tix = malloc((data->start[data->tn] + 1) * sizeof *data->tix);
+  if (!data->tstart || !data->tix) return MX_ENOMEM;
+  for (t = 0; t < nt; t++) {
+    uint32_t *ts = data->tstart + t * (D + 1);
+    uint8_t *tix = data->tix + data->start[t * C];
+    memset(ts, 0, (D + 1) * sizeof *ts);
+    for (j = data->start[t * C]; j < data->start[t * C + C]; j++) ts[data->idx[j] + 1]++;
+    for (d = 0; d < D; d++) ts[d + 1] += ts[d];
+    for (i = 0; i < C; i++) /* ts[d] runs ahead as pixel d's slots fill, ... */
+      for (j = data->start[t * C + i]; j < data->start[t * C + i + 1]; j++)
+        tix[ts[data->idx[j]]++] = (uint8_t)i;
+    for (d = D; d > 0; d--) ts[d] = ts[d - 1]; /* ... so shift it back */
+    ts[0] = 0;
+  }
+  return MX_OK;
+}
+
+/* The lists for n images x (n, d) whose pixel is on iff its value > cut
+ * (cut = −1: every pixel), nnz of them in all. The fill stores every pixel
+ * index and advances only past the on ones (no branch to mispredict), so idx
+ * has one spare entry. */
+static int bmm_data_build(mx_bmm_data **out, const uint8_t *x, size_t n, size_t d, int cut,
+                          size_t nnz, mx_error *err) {
+  mx_bmm_data *data = calloc(1, sizeof *data);
+  size_t i, j, pos = 0;
+  if (!data) return mx_error_set(err, MX_ENOMEM, "bmm data: out of memory");
+  data->n = n;
+  data->d = d;
+  data->nnz = nnz;
+  data->start = malloc((n + 1) * sizeof *data->start);
+  data->idx = malloc((nnz + 1) * sizeof *data->idx);
+  if (!data->start || !data->idx) {
+    mx_bmm_data_free(data);
+    return mx_error_set(err, MX_ENOMEM, "bmm data: out of memory for %zu on-pixels", nnz);
+  }
+  for (i = 0; i < n; i++) {
+    const uint8_t *row = x + i * d;
+    data->start[i] = pos;
+    for (j = 0; j < d; j++) {
+      data->idx[pos] = (uint16_t)j;
+      pos += (int)row[j] > cut;
+    }
+  }
+  data->start[n] = pos;
+  if (bmm_data_tiles(data)) {
+    mx_bmm_data_free(data);
+    return mx_error_set(err, MX_ENOMEM, "bmm data: out of memory for %zu on-pixels", nnz);
+  }
+  *out = data;
+  return MX_OK;
+}
+
 int mx_bmm_data_alloc(mx_bmm_data **out, const uint8_t *x, size_t n, size_t d,
                       mx_error *err) {
-  mx_bmm_data *data;
-  size_t i, j, nnz = 0, pos = 0;
+  size_t i, j, nnz = 0;
   *out = NULL;
   if (d == 0 || d > 65536)
     return mx_error_set(err, MX_EINVAL, "bmm data: %zu pixels per image (need 1..65536)", d);
@@ -51,31 +111,30 @@ int mx_bmm_data_alloc(mx_bmm_data **out, const uint8_t *x, size_t n, size_t d,
                             i, j, (unsigned)v);
       nnz += v;
     }
-  data = calloc(1, sizeof *data);
-  if (!data) return mx_error_set(err, MX_ENOMEM, "bmm data: out of memory");
-  data->n = n;
-  data->d = d;
-  data->nnz = nnz;
-  data->start = malloc((n + 1) * sizeof *data->start);
-  data->idx = malloc((nnz ? nnz : 1) * sizeof *data->idx);
-  if (!data->start || !data->idx) {
-    mx_bmm_data_free(data);
-    return mx_error_set(err, MX_ENOMEM, "bmm data: out of memory for %zu on-pixels", nnz);
-  }
-  for (i = 0; i < n; i++) {
-    data->start[i] = pos;
-    for (j = 0; j < d; j++)
-      if (x[i * d + j]) data->idx[pos++] = (uint16_t)j;
-  }
-  data->start[n] = pos;
-  *out = data;
-  return MX_OK;
+  return bmm_data_build(out, x, n, d, 0, nnz, err);
+}
+
+int mx_bmm_data_alloc_grey(mx_bmm_data **out, const uint8_t *pix, size_t n, size_t d,
+                           double threshold, mx_error *err) {
+  size_t i, nnz = 0;
+  int v, cut = -1;
+  *out = NULL;
+  if (d == 0 || d > 65536)
+    return mx_error_set(err, MX_EINVAL, "bmm data: %zu pixels per image (need 1..65536)", d);
+  /* on iff v/255 > threshold (mx_binarize's test), which is monotone in the
+   * grey level v: on iff v > cut, cut = the largest v that is not on */
+  for (v = 0; v < 256; v++)
+    if (!((double)v / 255.0 > threshold)) cut = v;
+  for (i = 0; i < n * d; i++) nnz += (int)pix[i] > cut;
+  return bmm_data_build(out, pix, n, d, cut, nnz, err);
 }
 
 void mx_bmm_data_free(mx_bmm_data *data) {
   if (!data) return;
   free(data->start);
   free(data->idx);
+  free(data->tstart);
+  free(data->tix);
   free(data);
 }
 
@@ -86,6 +145,18 @@ mx_bmm_prior mx_bmm_prior_laplace(double alpha, double gamma) {
   p.a = 1.0 + alpha;
   p.b = 1.0 + alpha;
   p.gamma = gamma;
+  return p;
+}
+
+/* One thread's chunk buffer: scores / responsibilities, then exp scratch. */
+#define BMM_CHUNK_SLAB(kp) (2 * MX_BMM_CHUNK * (kp) + 8)
+
+/* n doubles, zeroed, on a 64-byte boundary: the (D, KP) tables' 4-double
+ * blocks then never straddle a cache line. */
+static double *bmm_alloc_aligned(size_t n) {
+  size_t bytes = (n * sizeof(double) + 63) / 64 * 64;
+  double *p = aligned_alloc(64, bytes ? bytes : 64);
+  if (p) memset(p, 0, bytes);
   return p;
 }
 
@@ -123,13 +194,14 @@ int mx_bmm_alloc(mx_bmm **out, size_t k, size_t d, size_t n, mx_bmm_prior prior,
   m->resp = calloc(n * k, sizeof *m->resp);
   m->fixed = malloc(n * sizeof *m->fixed);
   m->nk = calloc(k, sizeof *m->nk);
-  m->w = calloc(d * m->kp, sizeof *m->w); /* padding columns stay 0 */
+  m->w = bmm_alloc_aligned(d * m->kp); /* padding columns stay 0 */
   m->c = calloc(m->kp, sizeof *m->c);
-  m->acc = calloc(nthreads * d * m->kp, sizeof *m->acc);
+  m->acc = bmm_alloc_aligned(nthreads * d * m->kp);
+  m->chunk = bmm_alloc_aligned(nthreads * BMM_CHUNK_SLAB(m->kp));
   m->nkpart = calloc(nthreads * m->kp, sizeof *m->nkpart);
   m->dist = malloc(n * sizeof *m->dist);
   m->center = malloc(d);
-  if (!m->theta || !m->pi || !m->resp || !m->fixed || !m->nk || !m->w || !m->c || !m->acc || !m->nkpart ||
+  if (!m->theta || !m->pi || !m->resp || !m->fixed || !m->nk || !m->w || !m->c || !m->acc || !m->chunk || !m->nkpart ||
       !m->dist || !m->center) {
     mx_bmm_free(m);
     return mx_error_set(err, MX_ENOMEM, "bmm: out of memory for K=%zu D=%zu N=%zu", k, d, n);
@@ -152,6 +224,7 @@ void mx_bmm_free(mx_bmm *m) {
   free(m->w);
   free(m->c);
   free(m->acc);
+  free(m->chunk);
   free(m->nkpart);
   free(m->dist);
   free(m->center);
@@ -208,137 +281,315 @@ static int bmm_check(const mx_bmm *m, const mx_bmm_data *data) {
   return (data->n == m->n && data->d == m->d) ? MX_OK : MX_ESIZE;
 }
 
-/* w = log θ − log(1 − θ) transposed to (D, KP); c_k = log π_k + Σ_d log(1 − θ_kd). */
-static void bmm_prepare(mx_bmm *m) {
+/* w = log θ − log(1 − θ) transposed to (D, KP); c_k = log π_k + Σ_d log(1 − θ_kd).
+ * Returns the log prior, from the same logs, summed as mx_bmm_log_prior does. */
+static double bmm_prepare(mx_bmm *m) {
   size_t k, d, K = m->k, KP = m->kp, D = m->d;
+  double a1 = m->prior.a - 1.0, b1 = m->prior.b - 1.0, lp = 0.0;
   for (k = 0; k < K; k++) {
     const double *th = m->theta + k * D;
     double s = 0.0;
     for (d = 0; d < D; d++) {
-      double l1 = log1p(-th[d]);
-      m->w[d * KP + k] = log(th[d]) - l1;
+      double l1 = log1p(-th[d]), lt = log(th[d]);
+      m->w[d * KP + k] = lt - l1;
       s += l1;
+      lp += a1 * lt + b1 * l1;
     }
     m->c[k] = log(m->pi[k]) + s;
   }
+  if (m->prior.gamma != 1.0)
+    for (k = 0; k < K; k++) lp += (m->prior.gamma - 1.0) * log(m->pi[k]);
+  return lp;
 }
 
-/* s_k = log π_k + log p(x_i | θ_k) for image i, by the sparse identity:
- * c_k plus w_dk summed over the image's on-pixels d. Two pixels per step into
- * two sets of sums (a, b), so the additions do not wait on each other. */
+/* ---- E-step kernels ------------------------------------------------------- */
+
+/* Scores of images [i0, i1) into s, one row of KP per image:
+ * s_k = log π_k + log p(x_i | θ_k) = c_k + Σ w_dk over the image's on-pixels d
+ * (lanes k >= K get 0). Two pixels per step into two sets of sums (a, b), so
+ * the additions do not wait on each other: a starts at c_k and takes the
+ * even-numbered pixels, b the odd ones, s_k = a + b. */
 MX_BMM_KERNEL
-static void bmm_scores(const mx_bmm *m, const mx_bmm_data *data, size_t i, double *s) {
-  const uint16_t *p, *first = data->idx + data->start[i], *end = data->idx + data->start[i + 1];
-  size_t k0 = 0, k, K = m->k, KP = m->kp;
-  double out[3 * MX_BMM_B];
-  for (; k0 + 3 * MX_BMM_B <= KP; k0 += 3 * MX_BMM_B) { /* three blocks per walk */
-    const double *w = m->w + k0;
-    bmm_v4 a0, a1, a2, b0, b1, b2, x;
-    V4_LOAD(a0, m->c + k0);
-    V4_LOAD(a1, m->c + k0 + 4);
-    V4_LOAD(a2, m->c + k0 + 8);
-    V4_LOAD(b0, bmm_zero4);
-    b1 = b2 = b0;
-    for (p = first; p + 1 < end; p += 2) {
-      const double *wa = w + (size_t)p[0] * KP, *wb = w + (size_t)p[1] * KP;
-      V4_LOAD(x, wa), V4_ADD(a0, x);
-      V4_LOAD(x, wa + 4), V4_ADD(a1, x);
-      V4_LOAD(x, wa + 8), V4_ADD(a2, x);
-      V4_LOAD(x, wb), V4_ADD(b0, x);
-      V4_LOAD(x, wb + 4), V4_ADD(b1, x);
-      V4_LOAD(x, wb + 8), V4_ADD(b2, x);
+static void bmm_scores(const mx_bmm *m, const mx_bmm_data *data, size_t i0, size_t i1,
+                       double *s) {
+  const uint16_t *p, *end;
+  size_t i, k0 = 0, KP = m->kp;
+  for (; k0 + 3 * MX_BMM_B <= KP; k0 += 3 * MX_BMM_B) /* three blocks per walk */
+    for (i = i0; i < i1; i++) {
+      const double *w = m->w + k0;
+      double *out = s + (i - i0) * KP + k0;
+      bmm_v4 a0, a1, a2, b0, b1, b2, x;
+      p = data->idx + data->start[i];
+      end = data->idx + data->start[i + 1];
+      V4_LOAD(a0, m->c + k0);
+      V4_LOAD(a1, m->c + k0 + 4);
+      V4_LOAD(a2, m->c + k0 + 8);
+      V4_LOAD(b0, bmm_zero4);
+      b1 = b2 = b0;
+      for (; p + 1 < end; p += 2) {
+        const double *wa = w + (size_t)p[0] * KP, *wb = w + (size_t)p[1] * KP;
+        V4_LOAD(x, wa), V4_ADD(a0, x);
+        V4_LOAD(x, wa + 4), V4_ADD(a1, x);
+        V4_LOAD(x, wa + 8), V4_ADD(a2, x);
+        V4_LOAD(x, wb), V4_ADD(b0, x);
+        V4_LOAD(x, wb + 4), V4_ADD(b1, x);
+        V4_LOAD(x, wb + 8), V4_ADD(b2, x);
+      }
+      if (p < end) {
+        const double *wa = w + (size_t)p[0] * KP;
+        V4_LOAD(x, wa), V4_ADD(a0, x);
+        V4_LOAD(x, wa + 4), V4_ADD(a1, x);
+        V4_LOAD(x, wa + 8), V4_ADD(a2, x);
+      }
+      V4_ADD(a0, b0), V4_ADD(a1, b1), V4_ADD(a2, b2);
+      V4_STORE(out, a0), V4_STORE(out + 4, a1), V4_STORE(out + 8, a2);
     }
-    if (p < end) {
-      const double *wa = w + (size_t)p[0] * KP;
-      V4_LOAD(x, wa), V4_ADD(a0, x);
-      V4_LOAD(x, wa + 4), V4_ADD(a1, x);
-      V4_LOAD(x, wa + 8), V4_ADD(a2, x);
+  for (; k0 < KP; k0 += MX_BMM_B) /* the remaining blocks, one per walk */
+    for (i = i0; i < i1; i++) {
+      const double *w = m->w + k0;
+      bmm_v4 a0, b0, x;
+      p = data->idx + data->start[i];
+      end = data->idx + data->start[i + 1];
+      V4_LOAD(a0, m->c + k0);
+      V4_LOAD(b0, bmm_zero4);
+      for (; p + 1 < end; p += 2) {
+        V4_LOAD(x, w + (size_t)p[0] * KP), V4_ADD(a0, x);
+        V4_LOAD(x, w + (size_t)p[1] * KP), V4_ADD(b0, x);
+      }
+      if (p < end) {
+        V4_LOAD(x, w + (size_t)p[0] * KP);
+        V4_ADD(a0, x);
+      }
+      V4_ADD(a0, b0);
+      V4_STORE(s + (i - i0) * KP + k0, a0);
     }
-    V4_ADD(a0, b0), V4_ADD(a1, b1), V4_ADD(a2, b2);
-    V4_STORE(out, a0), V4_STORE(out + 4, a1), V4_STORE(out + 8, a2);
-    for (k = k0; k < K && k < k0 + 3 * MX_BMM_B; k++) s[k] = out[k - k0];
-  }
-  for (; k0 < KP; k0 += MX_BMM_B) { /* the remaining blocks, one per walk */
-    const double *w = m->w + k0;
-    bmm_v4 a0, b0, x;
-    V4_LOAD(a0, m->c + k0);
-    V4_LOAD(b0, bmm_zero4);
-    for (p = first; p + 1 < end; p += 2) {
-      V4_LOAD(x, w + (size_t)p[0] * KP), V4_ADD(a0, x);
-      V4_LOAD(x, w + (size_t)p[1] * KP), V4_ADD(b0, x);
-    }
-    if (p < end) {
-      V4_LOAD(x, w + (size_t)p[0] * KP);
-      V4_ADD(a0, x);
-    }
-    V4_ADD(a0, b0);
-    V4_STORE(out, a0);
-    for (k = k0; k < K && k < k0 + MX_BMM_B; k++) s[k] = out[k - k0];
-  }
 }
 
-/* Turn scores s (K) into responsibilities in place; returns log Σ_k exp(s_k). */
-static double bmm_normalise(double *s, size_t K) {
-  double mx = -INFINITY, sum = 0.0, lse;
-  size_t k;
-  for (k = 0; k < K; k++)
-    if (s[k] > mx) mx = s[k];
-  if (mx == -INFINITY) {   /* every component impossible: leave r = 0 */
-    for (k = 0; k < K; k++) s[k] = 0.0;
-    return -INFINITY;
-  }
-  for (k = 0; k < K; k++) {
-    s[k] = exp(s[k] - mx);
-    sum += s[k];
-  }
-  lse = mx + log(sum);
-  for (k = 0; k < K; k++) s[k] /= sum;
-  return lse;
+/* e = exp(x) for 8 lanes with BMM_EXP_MIN <= x <= 0 (what the E-step needs:
+ * scores minus their maximum). x = k ln 2 + r with k = round(x / ln 2) and
+ * |r| <= ln 2 / 2 (Cody and Waite: ln 2 in two parts, k ln2_hi exact), then
+ * exp(r) − 1 by its Taylor series to r^13 (truncation < 0.05 ulp), Estrin's
+ * scheme, the 1 added last, then times 2^k made from k's bits (k >= −1022,
+ * so 2^k is a normal number). Within 1 ulp of glibc's exp on [−708, 0] (8e7
+ * inputs checked; 7 % differ, by 1 ulp). Eight lanes are two AVX2 registers
+ * whose operations interleave; no step is an FMA candidate under ISO C
+ * (contraction off), so every build does the same arithmetic. */
+#define BMM_EXP_MIN (-708.0)
+#if defined(__GNUC__)
+#define BMM_HAVE_EXP8 1
+typedef double bmm_v8 __attribute__((vector_size(8 * sizeof(double))));
+typedef uint64_t bmm_u8 __attribute__((vector_size(8 * sizeof(uint64_t))));
+typedef uint64_t bmm_u4 __attribute__((vector_size(4 * sizeof(uint64_t))));
+static inline void bmm_exp8(bmm_v8 *e) { /* in place */
+  bmm_v8 x = *e, n, k, r, r2, r4, p, two_k;
+  bmm_u8 bits;
+  n = x * 1.4426950408889634 + 0x1.8p52; /* k = round(x / ln 2) in n's low mantissa bits */
+  k = n - 0x1.8p52;
+  r = (x - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
+  r2 = r * r;
+  r4 = r2 * r2;
+  /* exp(r) − 1 − r = r² Σ_{i=0..11} r^i / (i + 2)! */
+  p = ((r * (1.0 / 6227020800.0) + 1.0 / 479001600.0) * r2 +
+       (r * (1.0 / 39916800.0) + 1.0 / 3628800.0)) * (r4 * r4) +
+      ((r * (1.0 / 362880.0) + 1.0 / 40320.0) * r2 + (r * (1.0 / 5040.0) + 1.0 / 720.0)) * r4 +
+      ((r * (1.0 / 120.0) + 1.0 / 24.0) * r2 + (r * (1.0 / 6.0) + 0.5));
+  p = p * r2 + r; /* exp(r) − 1 */
+  bits = ((bmm_u8)n - (0x4338000000000000ULL - 1023)) << 52; /* 2^k: n's bits less 1.5·2^52's, + 1023 */
+  two_k = (bmm_v8)bits;
+  *e = (p + 1.0) * two_k;
 }
+#endif
 
-/* E-step for image i: its resp row and ℓ_i. */
-static double bmm_e_image(mx_bmm *m, const mx_bmm_data *data, size_t i) {
-  size_t k, K = m->k;
-  double *r = m->resp + i * K, ll;
-  int c = m->fixed[i];
-  bmm_scores(m, data, i, r);
-  if (c < 0) return bmm_normalise(r, K);
-  ll = r[c]; /* labelled: ℓ_i = log π_c p(x_i | θ_c), r one-hot */
-  for (k = 0; k < K; k++) r[k] = (k == (size_t)c) ? 1.0 : 0.0;
-  return ll;
-}
-
-/* M-step sums for image i: nk += r_i, and S_dk += r_ik for its on-pixels d,
- * three blocks of components per walk, then one. acc is (D, KP), nk (KP). */
+/* Rows s (n <= MX_BMM_CHUNK rows of KP) of scores into responsibilities, in
+ * place, and ell[j] = ℓ of row j. Unlabelled (fixed == NULL or fixed[j] < 0):
+ * with M = max_k s_k and e_k = exp(s_k − M), r_k = e_k · (1 / Σ_k e_k) (one
+ * division per row; within 1 ulp of e_k / Σ) and ℓ = M + log Σ, the sum in k
+ * order; labelled with class c: ℓ = s_c and r one-hot. Lanes k >= K come out
+ * 0. exp is bmm_exp8 where s_k − M >= BMM_EXP_MIN, else (tiny or 0) libm's. e (n * KP + 8, 64-byte aligned) is scratch. In phases over
+ * all the rows, so that many rows' short dependency chains are in flight. */
 MX_BMM_KERNEL
-static void bmm_m_image(const mx_bmm *m, const mx_bmm_data *data, size_t i, double *acc,
-                        double *nk) {
-  const uint16_t *p, *first = data->idx + data->start[i], *end = data->idx + data->start[i + 1];
-  const double *r = m->resp + i * m->k;
-  size_t k, k0 = 0, K = m->k, KP = m->kp;
-  double rk[3 * MX_BMM_B];
-  for (k = 0; k < K; k++) nk[k] += r[k];
-  for (; k0 + 3 * MX_BMM_B <= KP; k0 += 3 * MX_BMM_B) {
-    bmm_v4 r0, r1, r2, x;
-    for (k = 0; k < 3 * MX_BMM_B; k++) rk[k] = k0 + k < K ? r[k0 + k] : 0.0;
-    V4_LOAD(r0, rk), V4_LOAD(r1, rk + 4), V4_LOAD(r2, rk + 8);
-    for (p = first; p < end; p++) {
-      double *a = acc + (size_t)*p * KP + k0;
-      V4_LOAD(x, a), V4_ADD(x, r0), V4_STORE(a, x);
-      V4_LOAD(x, a + 4), V4_ADD(x, r1), V4_STORE(a + 4, x);
-      V4_LOAD(x, a + 8), V4_ADD(x, r2), V4_STORE(a + 8, x);
+static void bmm_posteriors(double *s, size_t n, const int *fixed, size_t K, size_t KP,
+                           double *ell, double *e) {
+  double mx[MX_BMM_CHUNK];
+  unsigned char far[MX_BMM_CHUNK]; /* row has an s_k − M below BMM_EXP_MIN (or a NaN), k < K */
+  size_t j, k, q;
+  for (j = 0; j < n; j++) { /* labelled rows; M; e_k = max(s_k − M, BMM_EXP_MIN) */
+    double *r = s + j * KP, m = -INFINITY;
+    int c = fixed ? fixed[j] : -1;
+    far[j] = 0;
+    if (c >= 0) {
+      ell[j] = r[c];
+      for (k = 0; k < KP; k++) r[k] = (k == (size_t)c) ? 1.0 : 0.0;
+      mx[j] = NAN; /* skipped below */
+      continue;
     }
+    for (k = 0; k < K; k++)
+      if (r[k] > m) m = r[k];
+    mx[j] = m;
+#if defined(__GNUC__)
+    {
+      static const bmm_v4 lov = {BMM_EXP_MIN, BMM_EXP_MIN, BMM_EXP_MIN, BMM_EXP_MIN},
+                          lane = {0.0, 1.0, 2.0, 3.0};
+      const bmm_v4 mv = {m, m, m, m};
+      bmm_u4 low = {0, 0, 0, 0};
+      for (k = 0; k < KP; k += MX_BMM_B) { /* lanes k >= K: anything */
+        const double left = (double)K - (double)k; /* lanes < left are k < K */
+        const bmm_v4 lv = {left, left, left, left};
+        bmm_v4 x;
+        bmm_u4 ok;
+        V4_LOAD(x, r + k);
+        x -= mv;
+        ok = (bmm_u4)(x >= lov);
+        low |= ~ok & (bmm_u4)(lane < lv);
+        x = (bmm_v4)(((bmm_u4)x & ok) | ((bmm_u4)lov & ~ok));
+        V4_STORE(e + j * KP + k, x);
+      }
+      far[j] = (low[0] | low[1] | low[2] | low[3]) != 0;
+    }
+#else
+    for (k = 0; k < KP; k++) {
+      double x = r[k] - m;
+      e[j * KP + k] = x >= BMM_EXP_MIN ? x : BMM_EXP_MIN;
+      if (k < K && !(x >= BMM_EXP_MIN)) far[j] = 1;
+    }
+#endif
   }
-  for (; k0 < KP; k0 += MX_BMM_B) {
-    bmm_v4 r0, x;
-    for (k = 0; k < MX_BMM_B; k++) rk[k] = k0 + k < K ? r[k0 + k] : 0.0;
-    V4_LOAD(r0, rk);
-    for (p = first; p < end; p++) {
-      double *a = acc + (size_t)*p * KP + k0;
-      V4_LOAD(x, a), V4_ADD(x, r0), V4_STORE(a, x);
+#ifdef BMM_HAVE_EXP8
+  for (q = 0; q < n * KP; q += 8) bmm_exp8((bmm_v8 *)(e + q)); /* e is 64-byte aligned */
+#else
+  for (q = 0; q < n * KP; q++) e[q] = exp(e[q]);
+#endif
+  for (j = 0; j < n; j++) { /* r = e / Σ_k e_k (sum in k order), ℓ */
+    double *r = s + j * KP, *ej = e + j * KP, sum = 0.0, inv;
+    if (!(mx[j] > -INFINITY)) { /* labelled (done), or every s_k = −∞: r = 0 */
+      if (mx[j] == -INFINITY) {
+        for (k = 0; k < KP; k++) r[k] = 0.0;
+        ell[j] = -INFINITY;
+      }
+      continue;
     }
+    if (far[j]) /* tiny or 0 (or NaN): libm */
+      for (k = 0; k < K; k++)
+        if (!(r[k] - mx[j] >= BMM_EXP_MIN)) ej[k] = exp(r[k] - mx[j]);
+    for (k = 0; k < K; k++) sum += ej[k];
+    inv = 1.0 / sum;
+#if defined(__GNUC__)
+    {
+      static const bmm_v4 lane = {0.0, 1.0, 2.0, 3.0};
+      const bmm_v4 iv = {inv, inv, inv, inv};
+      for (k = 0; k < KP; k += MX_BMM_B) {
+        const double left = (double)K - (double)k; /* lanes < left are k < K */
+        const bmm_v4 lv = {left, left, left, left};
+        bmm_v4 y;
+        V4_LOAD(y, ej + k);
+        y = (bmm_v4)((bmm_u4)(y * iv) & (bmm_u4)(lane < lv));
+        V4_STORE(r + k, y);
+      }
+    }
+#else
+    for (k = 0; k < KP; k++) r[k] = k < K ? ej[k] * inv : 0.0;
+#endif
+    ell[j] = mx[j] + log(sum);
   }
 }
+
+/* ---- M-step kernel ---------------------------------------------------------- */
+
+/* M-step sums for images [i0, i1) with responsibilities r (rows of KP, 0 for
+ * k >= K): nk += r_i, and S_dk += r_ik over each image's on-pixels d, in image
+ * order; three blocks of components per walk, then one. acc is (D, KP). */
+MX_BMM_KERNEL
+static void bmm_msums(const mx_bmm *m, const mx_bmm_data *data, size_t i0, size_t i1,
+                      const double *r, double *acc, double *nk) {
+  const uint16_t *p, *end;
+  size_t i, k, k0 = 0, K = m->k, KP = m->kp;
+  for (i = i0; i < i1; i++)
+    for (k = 0; k < K; k++) nk[k] += r[(i - i0) * KP + k];
+  if (i0 % MX_BMM_CHUNK == 0 && i1 == i0 + MX_BMM_CHUNK && i1 <= data->tn) {
+    /* a whole tile: per pixel, the sum over its images in registers, then one add */
+    const size_t D = data->d;
+    const uint32_t *ts = data->tstart + i0 / MX_BMM_CHUNK * (D + 1);
+    const uint8_t *tix = data->tix + data->start[i0], *q, *qend;
+    size_t d;
+    for (; k0 + 3 * MX_BMM_B <= KP; k0 += 3 * MX_BMM_B)
+      for (d = 0; d < D; d++) {
+        bmm_v4 a0, a1, a2, b0, b1, b2, x;
+        double *a;
+        q = tix + ts[d];
+        qend = tix + ts[d + 1];
+        if (q == qend) continue;
+        V4_LOAD(a0, bmm_zero4);
+        a1 = a2 = b0 = b1 = b2 = a0;
+        for (; q + 1 < qend; q += 2) {
+          const double *ra = r + (size_t)q[0] * KP + k0, *rb = r + (size_t)q[1] * KP + k0;
+          V4_LOAD(x, ra), V4_ADD(a0, x);
+          V4_LOAD(x, ra + 4), V4_ADD(a1, x);
+          V4_LOAD(x, ra + 8), V4_ADD(a2, x);
+          V4_LOAD(x, rb), V4_ADD(b0, x);
+          V4_LOAD(x, rb + 4), V4_ADD(b1, x);
+          V4_LOAD(x, rb + 8), V4_ADD(b2, x);
+        }
+        if (q < qend) {
+          const double *ra = r + (size_t)q[0] * KP + k0;
+          V4_LOAD(x, ra), V4_ADD(a0, x);
+          V4_LOAD(x, ra + 4), V4_ADD(a1, x);
+          V4_LOAD(x, ra + 8), V4_ADD(a2, x);
+        }
+        V4_ADD(a0, b0), V4_ADD(a1, b1), V4_ADD(a2, b2);
+        a = acc + d * KP + k0;
+        V4_LOAD(x, a), V4_ADD(x, a0), V4_STORE(a, x);
+        V4_LOAD(x, a + 4), V4_ADD(x, a1), V4_STORE(a + 4, x);
+        V4_LOAD(x, a + 8), V4_ADD(x, a2), V4_STORE(a + 8, x);
+      }
+    for (; k0 < KP; k0 += MX_BMM_B)
+      for (d = 0; d < D; d++) {
+        bmm_v4 a0, b0, x;
+        double *a;
+        q = tix + ts[d];
+        qend = tix + ts[d + 1];
+        if (q == qend) continue;
+        V4_LOAD(a0, bmm_zero4);
+        b0 = a0;
+        for (; q + 1 < qend; q += 2) {
+          V4_LOAD(x, r + (size_t)q[0] * KP + k0), V4_ADD(a0, x);
+          V4_LOAD(x, r + (size_t)q[1] * KP + k0), V4_ADD(b0, x);
+        }
+        if (q < qend) {
+          V4_LOAD(x, r + (size_t)q[0] * KP + k0);
+          V4_ADD(a0, x);
+        }
+        V4_ADD(a0, b0);
+        a = acc + d * KP + k0;
+        V4_LOAD(x, a), V4_ADD(x, a0), V4_STORE(a, x);
+      }
+    return;
+  }
+  for (; k0 + 3 * MX_BMM_B <= KP; k0 += 3 * MX_BMM_B)
+    for (i = i0; i < i1; i++) {
+      const double *ri = r + (i - i0) * KP + k0;
+      bmm_v4 r0, r1, r2, x;
+      V4_LOAD(r0, ri), V4_LOAD(r1, ri + 4), V4_LOAD(r2, ri + 8);
+      end = data->idx + data->start[i + 1];
+      for (p = data->idx + data->start[i]; p < end; p++) {
+        double *a = acc + (size_t)*p * KP + k0;
+        V4_LOAD(x, a), V4_ADD(x, r0), V4_STORE(a, x);
+        V4_LOAD(x, a + 4), V4_ADD(x, r1), V4_STORE(a + 4, x);
+        V4_LOAD(x, a + 8), V4_ADD(x, r2), V4_STORE(a + 8, x);
+      }
+    }
+  for (; k0 < KP; k0 += MX_BMM_B)
+    for (i = i0; i < i1; i++) {
+      bmm_v4 r0, x;
+      V4_LOAD(r0, r + (i - i0) * KP + k0);
+      end = data->idx + data->start[i + 1];
+      for (p = data->idx + data->start[i]; p < end; p++) {
+        double *a = acc + (size_t)*p * KP + k0;
+        V4_LOAD(x, a), V4_ADD(x, r0), V4_STORE(a, x);
+      }
+    }
+}
+
+/* ---- passes ----------------------------------------------------------------- */
 
 /* One thread's share of a pass over the training images [i0, i1). */
 typedef struct bmm_job {
@@ -346,34 +597,63 @@ typedef struct bmm_job {
   const mx_bmm_data *data;
   size_t i0, i1;
   int do_e, do_m;
+  double *buf;   /* (BMM_CHUNK_SLAB) this thread's scores / responsibilities, exp scratch */
   double *acc;   /* (D, KP) this thread's S */
   double *nk;    /* (KP) this thread's N_k */
   double ll;     /* this thread's Σ ℓ_i */
 } bmm_job;
 
+/* The pass goes MX_BMM_CHUNK images at a time: the E-step for the chunk
+ * (scores, then responsibilities into resp and buf), then its M-step sums
+ * from buf (or from resp for an M-step alone). The chunk's on-pixel lists are
+ * still in cache for the second walk, and each walk keeps one table (w, or
+ * acc) hot rather than both. Every sum is formed in image order, as one image
+ * at a time would. */
 static void *bmm_job_run(void *arg) {
   bmm_job *job = arg;
-  const mx_bmm *m = job->m;
-  size_t i;
-  double ll = 0.0;
+  mx_bmm *m = job->m;
+  size_t i, j, e, K = m->k, KP = m->kp;
+  double ll = 0.0, ell[MX_BMM_CHUNK];
   if (job->do_m) {
-    memset(job->acc, 0, m->d * m->kp * sizeof *job->acc);
-    memset(job->nk, 0, m->kp * sizeof *job->nk);
+    memset(job->acc, 0, m->d * KP * sizeof *job->acc);
+    memset(job->nk, 0, KP * sizeof *job->nk);
   }
-  for (i = job->i0; i < job->i1; i++) {
-    if (job->do_e) ll += bmm_e_image(job->m, job->data, i);
-    if (job->do_m) bmm_m_image(m, job->data, i, job->acc, job->nk);
+  for (i = job->i0; i < job->i1; i = e) {
+    e = (i / MX_BMM_CHUNK + 1) * MX_BMM_CHUNK; /* chunks are tiles */
+    if (e > job->i1) e = job->i1;
+    if (job->do_e) {
+      bmm_scores(m, job->data, i, e, job->buf);
+      bmm_posteriors(job->buf, e - i, m->fixed + i, K, KP, ell, job->buf + MX_BMM_CHUNK * KP);
+      for (j = i; j < e; j++) {
+        ll += ell[j - i];
+        memcpy(m->resp + j * K, job->buf + (j - i) * KP, K * sizeof *m->resp);
+      }
+    } else {
+      for (j = i; j < e; j++) {
+        double *row = job->buf + (j - i) * KP;
+        memcpy(row, m->resp + j * K, K * sizeof *m->resp);
+        memset(row + K, 0, (KP - K) * sizeof *row);
+      }
+    }
+    if (job->do_m) bmm_msums(m, job->data, i, e, job->buf, job->acc, job->nk);
   }
   job->ll = ll;
   return NULL;
 }
 
-/* A pass over all images, split into m->nthreads contiguous ranges (thread 0
- * is the caller). The E part writes resp rows of its own range only; the M
+/* Where thread t of T starts: about n t / T, on a tile boundary. */
+static size_t bmm_split(size_t n, size_t t, size_t T) {
+  size_t i = (n * t / T + MX_BMM_CHUNK / 2) / MX_BMM_CHUNK * MX_BMM_CHUNK;
+  return t == T || i > n ? n : i;
+}
+
+/* A pass over all images, split into m->nthreads contiguous ranges on tile
+ * boundaries (thread 0 is the caller). The E part writes resp rows of its own
+ * range only, and loglik, logpost = loglik + lprior; the M
  * part sums into per-thread slabs, added up afterwards in thread order, so
  * the result does not depend on timing. If a thread cannot be started its
  * range runs in the caller. */
-static void bmm_pass(mx_bmm *m, const mx_bmm_data *data, int do_e, int do_m) {
+static void bmm_pass(mx_bmm *m, const mx_bmm_data *data, int do_e, int do_m, double lprior) {
   bmm_job jobs[MX_BMM_MAX_THREADS];
   pthread_t tid[MX_BMM_MAX_THREADS];
   int started[MX_BMM_MAX_THREADS];
@@ -383,10 +663,11 @@ static void bmm_pass(mx_bmm *m, const mx_bmm_data *data, int do_e, int do_m) {
   for (t = 0; t < T; t++) {
     jobs[t].m = m;
     jobs[t].data = data;
-    jobs[t].i0 = m->n * t / T;
-    jobs[t].i1 = m->n * (t + 1) / T;
+    jobs[t].i0 = bmm_split(m->n, t, T);
+    jobs[t].i1 = bmm_split(m->n, t + 1, T);
     jobs[t].do_e = do_e;
     jobs[t].do_m = do_m;
+    jobs[t].buf = m->chunk + t * BMM_CHUNK_SLAB(m->kp);
     jobs[t].acc = m->acc + t * slab;
     jobs[t].nk = m->nkpart + t * m->kp;
     started[t] = t > 0 && pthread_create(&tid[t], NULL, bmm_job_run, &jobs[t]) == 0;
@@ -401,7 +682,7 @@ static void bmm_pass(mx_bmm *m, const mx_bmm_data *data, int do_e, int do_m) {
   for (t = 0; t < T; t++) ll += jobs[t].ll;
   if (do_e) {
     m->loglik = ll;
-    m->logpost = ll + mx_bmm_log_prior(m);
+    m->logpost = ll + lprior;
   }
   if (do_m) /* slab 0 gets the totals */
     for (t = 1; t < T; t++) {
@@ -439,21 +720,20 @@ double mx_bmm_log_prior(const mx_bmm *m) {
 
 int mx_bmm_e_step(mx_bmm *m, const mx_bmm_data *data) {
   if (bmm_check(m, data)) return MX_ESIZE;
-  bmm_prepare(m);
-  bmm_pass(m, data, 1, 0);
+  bmm_pass(m, data, 1, 0, bmm_prepare(m));
   return MX_OK;
 }
 
 int mx_bmm_m_step(mx_bmm *m, const mx_bmm_data *data) {
   if (bmm_check(m, data)) return MX_ESIZE;
-  bmm_pass(m, data, 0, 1);
+  bmm_pass(m, data, 0, 1, NAN);
   return bmm_m_finish(m);
 }
 
 int mx_bmm_iterate(mx_bmm *m, const mx_bmm_data *data, double *logpost_before) {
   if (bmm_check(m, data)) return MX_ESIZE;
-  bmm_prepare(m);
-  bmm_pass(m, data, 1, 1); /* each image's M sums right after its E-step, while it is in cache */
+  /* each tile's M sums right after its E-step, while its lists are in cache */
+  bmm_pass(m, data, 1, 1, bmm_prepare(m));
   if (logpost_before) *logpost_before = m->logpost;
   return bmm_m_finish(m);
 }
@@ -575,20 +855,26 @@ int mx_bmm_init_labelled(mx_bmm *m, const mx_bmm_data *data, mx_error *err) {
 
 int mx_bmm_score(mx_bmm *m, const mx_bmm_data *data, const uint8_t *labels,
                  double *loglik, size_t *ncorrect, int *pred) {
-  size_t i, k, K = m->k, right = 0;
-  double ll = 0.0;
-  /* one image's scores live in acc (D * KP >= K doubles), unused outside the M-step */
-  double *s = m->acc;
+  size_t i, j, e, k, K = m->k, KP = m->kp, right = 0;
+  double ll = 0.0, ell[MX_BMM_CHUNK];
+  double *s = m->chunk; /* thread 0's chunk buffer, unused outside a pass */
   if (data->d != m->d) return MX_ESIZE;
   bmm_prepare(m);
-  for (i = 0; i < data->n; i++) {
-    size_t best = 0;
-    bmm_scores(m, data, i, s);
-    for (k = 1; k < K; k++)
-      if (s[k] > s[best]) best = k;
-    if (labels && best == labels[i]) right++;
-    if (pred) pred[i] = (int)best;
-    if (loglik) ll += bmm_normalise(s, K);
+  for (i = 0; i < data->n; i = e) {
+    e = i + MX_BMM_CHUNK < data->n ? i + MX_BMM_CHUNK : data->n;
+    bmm_scores(m, data, i, e, s);
+    for (j = i; j < e; j++) {
+      const double *sj = s + (j - i) * KP;
+      size_t best = 0;
+      for (k = 1; k < K; k++)
+        if (sj[k] > sj[best]) best = k;
+      if (labels && best == labels[j]) right++;
+      if (pred) pred[j] = (int)best;
+    }
+    if (loglik) {
+      bmm_posteriors(s, e - i, NULL, K, KP, ell, s + MX_BMM_CHUNK * KP);
+      for (j = i; j < e; j++) ll += ell[j - i];
+    }
   }
   if (loglik) *loglik = ll;
   if (ncorrect) *ncorrect = right;

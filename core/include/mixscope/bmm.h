@@ -23,8 +23,11 @@
  * M-step accumulates S only over on-pixels. The per-pixel tables are stored
  * transposed, (D, KP) with KP = K rounded up to a multiple of MX_BMM_B, so the
  * kernels add whole blocks of components (up to three blocks per walk over an
- * image's on-pixels) held in vector registers. The passes over the images can
- * be split over a few threads (each with its own M-step sums, added in a fixed
+ * image's on-pixels) held in vector registers. A pass takes a tile of
+ * MX_BMM_CHUNK images at a time: their E-step (scores, then responsibilities,
+ * with a vectorised exp within 1 ulp of libm's), then their M-step sums, formed
+ * pixel by pixel from the tile's pixel-major lists (tix) in registers. The
+ * passes over the images can be split over a few threads (each with its own M-step sums, added in a fixed
  * order, so a given thread count always gives the same numbers). */
 #ifndef MIXSCOPE_BMM_H
 #define MIXSCOPE_BMM_H
@@ -38,6 +41,7 @@
 
 #define MX_BMM_B 4            /* components per register block in the E/M kernels */
 #define MX_BMM_MAX_THREADS 16 /* images are split over at most this many threads */
+#define MX_BMM_CHUNK 256      /* images per tile: a pass does their E-step, then their M sums */
 
 /* Binary images as per-image sorted lists of on-pixels (compressed rows). */
 typedef struct mx_bmm_data {
@@ -46,6 +50,15 @@ typedef struct mx_bmm_data {
   size_t nnz;        /* total on-pixels */
   size_t *start;     /* (n + 1) image i's on-pixels are idx[start[i] .. start[i+1]) */
   uint16_t *idx;     /* (nnz) pixel indices, increasing within each image */
+  /* The same on-pixels pixel-major within tiles of C = MX_BMM_CHUNK images,
+   * for the M-step (it sums a pixel's responsibilities over the tile in
+   * registers, then adds once); the images past tn are summed image by image.
+   * A copy with a smaller n (the first n images) may keep these arrays. */
+  size_t tn;         /* images covered, whole tiles: n rounded down to a multiple of C */
+  uint32_t *tstart;  /* (tn / C, d + 1) per tile, offsets into its part of tix */
+  uint8_t *tix;      /* (start[tn]) tile t's images (offsets 0..C−1, increasing) with
+                        pixel j on: tix[start[t C] + tstart[t (d+1) + j]] up to
+                        tix[start[t C] + tstart[t (d+1) + j + 1]] (exclusive) */
 } mx_bmm_data;
 
 typedef struct mx_bmm_prior {
@@ -72,8 +85,11 @@ typedef struct mx_bmm {
   double *w;         /* (D, KP) log θ_kd − log(1 − θ_kd), transposed, 0 for k >= K */
   double *c;         /* (KP) log π_k + Σ_d log(1 − θ_kd), 0 for k >= K */
   double *acc;       /* (T, D, KP) per-thread S_kd = Σ_n r_nk x_nd, transposed; slab 0
-                        gets the total; also mx_bmm_score's scratch */
+                        gets the total */
   double *nkpart;    /* (T, KP) per-thread N_k, slab 0 gets the total */
+  double *chunk;     /* (T, 2 MX_BMM_CHUNK KP + 8) per-thread scores, then responsibilities
+                        (0 for k >= K), of the images in flight, and exp scratch; also
+                        mx_bmm_score's scratch */
   double *dist;      /* (N) k-means++ squared Hamming distances */
   uint8_t *center;   /* (D) k-means++ current centre as 0/1 */
 } mx_bmm;
@@ -83,6 +99,11 @@ typedef struct mx_bmm {
  * pixel) for an entry that is not 0/1, MX_ENOMEM. *out is NULL on error. */
 int mx_bmm_data_alloc(mx_bmm_data **out, const uint8_t *x, size_t n, size_t d,
                       mx_error *err);
+/* The same lists straight from grey images pix (n, d), levels 0..255: pixel
+ * on iff pix/255 > threshold (mx_binarize's test), with no binarized copy.
+ * MX_EINVAL for d == 0 or d > 65536, MX_ENOMEM. *out is NULL on error. */
+int mx_bmm_data_alloc_grey(mx_bmm_data **out, const uint8_t *pix, size_t n, size_t d,
+                           double threshold, mx_error *err);
 void mx_bmm_data_free(mx_bmm_data *data);
 
 /* Allocate a model for k components, d pixels and n training images, with

@@ -1,0 +1,328 @@
+/* Tests of the fast paths in core/src/bmm.c: the chunked E-then-M passes with
+ * the vectorised exp (bmm_exp8) and responsibilities r = e · (1/Σe), and the
+ * on-pixel lists built straight from grey pixels (mx_bmm_data_alloc_grey).
+ *
+ * Expected values come from a plain reference written in this file from the
+ * formulas of bmm.h: one image at a time, each score summed in one chain over
+ * the on-pixels, libm's exp and log, r = e / Σe, S and N_k summed in image
+ * order. The library must agree with it, step by step, on the bundled MNIST
+ * sample (5,000 real digits) to 1e-12 (relative for log-likelihoods, absolute
+ * for r, θ and π, which lie in [0, 1]); on crafted scores that put exp's
+ * argument anywhere in [−1400, 0] (including the libm fallback below −708 and
+ * exp's underflow to 0) each r to 4 ulp. The grey-pixel lists must equal
+ * mx_binarize + mx_bmm_data_alloc exactly. Two-thread runs must repeat bit for
+ * bit. */
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "mixscope/bmm.h"
+#include "mixscope/dataset.h"
+#include "test.h"
+
+static gsl_rng *new_rng(unsigned long seed) {
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  return r;
+}
+
+/* ---- the reference ---------------------------------------------------------- */
+
+/* E-step from theta (K, D), pi (K) for the images of data: resp (N, K), and
+ * returns Σ_n ℓ_n. fixed (N) may be NULL. */
+static double ref_e_step(const mx_bmm_data *data, const double *theta, const double *pi,
+                         const int *fixed, size_t K, double *resp) {
+  size_t n, k, d, D = data->d, j;
+  double ll = 0.0, *c = malloc(K * sizeof *c), *s = malloc(K * sizeof *s);
+  for (k = 0; k < K; k++) { /* c_k = log π_k + Σ_d log(1 − θ_kd) */
+    double l1 = 0.0;
+    for (d = 0; d < D; d++) l1 += log1p(-theta[k * D + d]);
+    c[k] = log(pi[k]) + l1;
+  }
+  for (n = 0; n < data->n; n++) {
+    double mx = -INFINITY, sum = 0.0;
+    int f = fixed ? fixed[n] : -1;
+    for (k = 0; k < K; k++) {
+      s[k] = c[k];
+      for (j = data->start[n]; j < data->start[n + 1]; j++) {
+        double th = theta[k * D + data->idx[j]];
+        s[k] += log(th) - log1p(-th);
+      }
+    }
+    if (f >= 0) {
+      ll += s[f];
+      for (k = 0; k < K; k++) resp[n * K + k] = (k == (size_t)f) ? 1.0 : 0.0;
+      continue;
+    }
+    for (k = 0; k < K; k++) mx = s[k] > mx ? s[k] : mx;
+    for (k = 0; k < K; k++) sum += exp(s[k] - mx);
+    for (k = 0; k < K; k++) resp[n * K + k] = exp(s[k] - mx) / sum;
+    ll += mx + log(sum);
+  }
+  free(c);
+  free(s);
+  return ll;
+}
+
+/* M-step from resp: theta (K, D), pi (K). */
+static void ref_m_step(const mx_bmm_data *data, const double *resp, size_t K, mx_bmm_prior pr,
+                       double *theta, double *pi) {
+  size_t n, k, j, D = data->d;
+  double *S = calloc(K * D, sizeof *S), *nk = calloc(K, sizeof *nk), total = 0.0;
+  for (n = 0; n < data->n; n++)
+    for (k = 0; k < K; k++) {
+      nk[k] += resp[n * K + k];
+      for (j = data->start[n]; j < data->start[n + 1]; j++) S[k * D + data->idx[j]] += resp[n * K + k];
+    }
+  for (k = 0; k < K; k++) total += nk[k] + pr.gamma - 1.0;
+  for (k = 0; k < K; k++) {
+    for (j = 0; j < D; j++) theta[k * D + j] = (S[k * D + j] + pr.a - 1.0) / (nk[k] + pr.a + pr.b - 2.0);
+    pi[k] = (nk[k] + pr.gamma - 1.0) / total;
+  }
+  free(S);
+  free(nk);
+}
+
+static double max_abs_diff(const double *a, const double *b, size_t n) {
+  double w = 0.0;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    double e = fabs(a[i] - b[i]);
+    if (isnan(e)) return e;
+    if (e > w) w = e;
+  }
+  return w;
+}
+
+/* ---- the bundled MNIST sample ------------------------------------------------ */
+
+static mx_mnist MN;
+static mx_bmm_data *TRAIN, *TEST;
+
+static int load_sample(void) {
+  char dir[MX_PATH_LEN];
+  mx_error err;
+  uint8_t *bin;
+  snprintf(dir, sizeof dir, "%s/assets/mnist-sample", mx_test_srcdir());
+  if (mx_mnist_load(&MN, dir, &err) != 0) {
+    fprintf(stderr, "cannot load %s: %s\n", dir, err.msg);
+    return -1;
+  }
+  bin = malloc(MN.train.n * MN.train.d);
+  mx_binarize(MN.train.pix, MN.train.n * MN.train.d, 0.5, bin);
+  if (mx_bmm_data_alloc(&TRAIN, bin, MN.train.n, MN.train.d, &err)) return -1;
+  mx_binarize(MN.test.pix, MN.test.n * MN.test.d, 0.5, bin);
+  if (mx_bmm_data_alloc(&TEST, bin, MN.test.n, MN.test.d, &err)) return -1;
+  free(bin);
+  return 0;
+}
+
+/* EM on the sample's 5,000 training digits (whole tiles of MX_BMM_CHUNK
+ * images, summed pixel-major, and a tail summed image by image; threads split
+ * on tile boundaries), each step checked against the reference started
+ * from the library's parameters: iterate (fused E + M), then e_step and
+ * m_step alone, then score on the test digits. */
+static void check_em(const mx_bmm_data *train, size_t K, size_t T, int semi) {
+  const size_t N = train->n, D = train->d;
+  mx_bmm_prior pr = mx_bmm_prior_laplace(1.0, semi ? 2.0 : 1.0);
+  mx_bmm *m = NULL;
+  mx_error err;
+  gsl_rng *rng = new_rng(7 + K);
+  double *th = malloc(K * D * sizeof *th), *pi = malloc(K * sizeof *pi);
+  double *th2 = malloc(K * D * sizeof *th2), *pi2 = malloc(K * sizeof *pi2);
+  double *resp = malloc(N * K * sizeof *resp), ll, tll;
+  int *fixed = malloc(N * sizeof *fixed), *pred = malloc(TEST->n * sizeof *pred), it;
+  size_t i, right, wrong_pred = 0;
+  ASSERT_INT_EQ(mx_bmm_alloc(&m, K, D, N, pr, T, &err), 0);
+  if (semi) {
+    ASSERT_INT_EQ(mx_bmm_pick_labelled(MN.train.labels, N, 10, 20, rng, fixed, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_set_fixed(m, fixed, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_init_labelled(m, train, &err), 0);
+  } else {
+    ASSERT_INT_EQ(mx_bmm_init_kmeanspp(m, train, rng, NULL, &err), 0);
+  }
+  for (it = 0; it < 4; it++) {
+    memcpy(th, m->theta, K * D * sizeof *th);
+    memcpy(pi, m->pi, K * sizeof *pi);
+    ll = ref_e_step(train, th, pi, semi ? fixed : NULL, K, resp);
+    ref_m_step(train, resp, K, pr, th2, pi2);
+    ASSERT_INT_EQ(mx_bmm_iterate(m, train, NULL), 0);
+    ASSERT_NEAR(m->loglik, ll, 1e-12);
+    ASSERT_TRUE(max_abs_diff(m->resp, resp, N * K) <= 1e-12);
+    ASSERT_TRUE(max_abs_diff(m->theta, th2, K * D) <= 1e-12);
+    ASSERT_TRUE(max_abs_diff(m->pi, pi2, K) <= 1e-12);
+  }
+  /* the two steps alone: E from the current θ, then M from those resp */
+  memcpy(th, m->theta, K * D * sizeof *th);
+  memcpy(pi, m->pi, K * sizeof *pi);
+  ll = ref_e_step(train, th, pi, semi ? fixed : NULL, K, resp);
+  ASSERT_INT_EQ(mx_bmm_e_step(m, train), 0);
+  ASSERT_NEAR(m->loglik, ll, 1e-12);
+  ASSERT_TRUE(max_abs_diff(m->resp, resp, N * K) <= 1e-12);
+  ref_m_step(train, m->resp, K, pr, th2, pi2);
+  ASSERT_INT_EQ(mx_bmm_m_step(m, train), 0);
+  ASSERT_TRUE(max_abs_diff(m->theta, th2, K * D) <= 1e-12);
+  ASSERT_TRUE(max_abs_diff(m->pi, pi2, K) <= 1e-12);
+  /* scoring the 1,000 test digits: log-likelihood, and argmax of the scores */
+  tll = ref_e_step(TEST, m->theta, m->pi, NULL, K, resp);
+  ll = NAN;
+  ASSERT_INT_EQ(mx_bmm_score(m, TEST, MN.test.labels, &ll, &right, pred), 0);
+  ASSERT_NEAR(ll, tll, 1e-12);
+  for (i = 0; i < TEST->n; i++) {
+    size_t k, best = 0;
+    for (k = 1; k < K; k++)
+      if (resp[i * K + k] > resp[i * K + best]) best = k;
+    /* a tie to ~1e-12 could pick either; none is expected on real digits */
+    if ((size_t)pred[i] != best && resp[i * K + pred[i]] < resp[i * K + best] - 1e-9) wrong_pred++;
+  }
+  ASSERT_INT_EQ(wrong_pred, 0);
+  fprintf(stderr, "K=%zu T=%zu semi=%d: loglik %.10g, agrees with the reference\n", K, T, semi,
+          m->loglik);
+  mx_bmm_free(m);
+  gsl_rng_free(rng);
+  free(th);
+  free(pi);
+  free(th2);
+  free(pi2);
+  free(resp);
+  free(fixed);
+  free(pred);
+}
+
+static void test_em_matches_reference(void) {
+  mx_bmm_data first = *TRAIN;
+  check_em(TRAIN, 10, 1, 0); /* 12 lanes: three blocks per walk */
+  check_em(TRAIN, 10, 2, 0);
+  check_em(TRAIN, 3, 1, 0);  /* one block */
+  check_em(TRAIN, 8, 2, 0);  /* two single blocks */
+  check_em(TRAIN, 13, 2, 0); /* three blocks, then one */
+  check_em(TRAIN, 30, 1, 0); /* 32 lanes */
+  check_em(TRAIN, 10, 2, 1); /* semi-supervised: labelled rows one-hot */
+  first.n = 3001; /* the first n images, as the bmm view uses them: tiles built for more */
+  check_em(&first, 10, 2, 0);
+}
+
+/* Two-thread runs repeat bit for bit; one and two threads agree to rounding. */
+static void test_deterministic(void) {
+  const size_t N = TRAIN->n, D = TRAIN->d, K = 10;
+  mx_bmm *m[3] = {NULL, NULL, NULL};
+  mx_error err;
+  size_t r, T[3] = {2, 2, 1};
+  int it;
+  for (r = 0; r < 3; r++) {
+    gsl_rng *rng = new_rng(3);
+    ASSERT_INT_EQ(mx_bmm_alloc(&m[r], K, D, N, mx_bmm_prior_laplace(1.0, 1.0), T[r], &err), 0);
+    ASSERT_INT_EQ(mx_bmm_init_kmeanspp(m[r], TRAIN, rng, NULL, &err), 0);
+    for (it = 0; it < 5; it++) ASSERT_INT_EQ(mx_bmm_iterate(m[r], TRAIN, NULL), 0);
+    gsl_rng_free(rng);
+  }
+  ASSERT_TRUE(memcmp(m[0]->theta, m[1]->theta, K * D * sizeof(double)) == 0);
+  ASSERT_TRUE(memcmp(m[0]->resp, m[1]->resp, N * K * sizeof(double)) == 0);
+  ASSERT_TRUE(m[0]->loglik == m[1]->loglik);
+  ASSERT_NEAR(m[2]->loglik, m[0]->loglik, 1e-12);
+  ASSERT_TRUE(max_abs_diff(m[2]->theta, m[0]->theta, K * D) <= 1e-12);
+  for (r = 0; r < 3; r++) mx_bmm_free(m[r]);
+}
+
+/* ---- exp over its whole range ------------------------------------------------- */
+
+/* |a − b| <= 4 ulp of b (b > 0), or both below 1e-300 within 1e-315 (exp's
+ * subnormal and zero results, which come from libm on both sides). */
+static int close_ulp(double a, double b) {
+  if (b < 1e-300) return fabs(a - b) <= 1e-315;
+  return fabs(a - b) <= 4.0 * 2.220446049250313e-16 * b;
+}
+
+/* One image with both of its 2 pixels on, K = 12 components with
+ * θ_k = exp(−t_k): s_k − max = −2 (t_k − t_min), so the t_k put exp's argument
+ * where wanted. Then many random spreads over [−1400, 0]. With two pixels the
+ * reference forms the scores in the library's order, so only exp and the
+ * normalisation differ. */
+static void test_exp_range(void) {
+  static const double x[12] = {0.0,    -0.3,   -1.0,   -37.0,  -300.0, -700.0,
+                               -707.9, -708.1, -720.0, -744.0, -746.0, -1400.0};
+  const size_t K = 12, D = 2;
+  uint8_t img[2] = {1, 1};
+  mx_bmm_data *data = NULL;
+  mx_bmm *m = NULL;
+  mx_error err;
+  double resp[12], ll, th[24], pi[12];
+  gsl_rng *rng = new_rng(11);
+  size_t k, trial, bad = 0;
+  ASSERT_INT_EQ(mx_bmm_data_alloc(&data, img, 1, D, &err), 0);
+  ASSERT_INT_EQ(mx_bmm_alloc(&m, K, D, 1, mx_bmm_prior_laplace(1.0, 1.0), 1, &err), 0);
+  for (trial = 0; trial < 3000; trial++) {
+    for (k = 0; k < K; k++) {
+      double t = trial == 0 ? 0.5 - x[k] / 2.0 : 1e-3 + 700.0 * gsl_rng_uniform(rng);
+      m->theta[k * D] = m->theta[k * D + 1] = exp(-t);
+      m->pi[k] = 1.0 / (double)K;
+    }
+    memcpy(th, m->theta, sizeof th);
+    memcpy(pi, m->pi, sizeof pi);
+    ll = ref_e_step(data, th, pi, NULL, K, resp);
+    ASSERT_INT_EQ(mx_bmm_e_step(m, data), 0);
+    for (k = 0; k < K; k++)
+      if (!close_ulp(m->resp[k], resp[k])) {
+        if (bad++ < 5) fprintf(stderr, "trial %zu k %zu: r %.17g vs %.17g\n", trial, k, m->resp[k], resp[k]);
+      }
+    if (!(fabs(m->loglik - ll) <= 1e-14 * fabs(ll)) && bad++ < 5)
+      fprintf(stderr, "trial %zu: loglik %.17g vs %.17g\n", trial, m->loglik, ll);
+    if (trial == 0) { /* the crafted spread: tiny, subnormal and 0 as expected */
+      ASSERT_TRUE(m->resp[10] == 0.0 && m->resp[11] == 0.0);
+      ASSERT_TRUE(m->resp[9] > 0.0 && m->resp[9] < 1e-300);
+      ASSERT_TRUE(m->resp[5] > 1e-305);
+    }
+  }
+  ASSERT_INT_EQ(bad, 0);
+  mx_bmm_free(m);
+  mx_bmm_data_free(data);
+  gsl_rng_free(rng);
+}
+
+/* ---- lists from grey pixels ----------------------------------------------------- */
+
+static void test_grey_lists(void) {
+  static const double thr[] = {0.5, 0.25, 0.0, 0.999, 1.0, -0.1, 127.5 / 255.0};
+  const size_t N = MN.train.n, D = MN.train.d;
+  uint8_t *bin = malloc(N * D);
+  mx_error err;
+  size_t t;
+  for (t = 0; t < sizeof thr / sizeof thr[0]; t++) {
+    mx_bmm_data *a = NULL, *b = NULL;
+    mx_binarize(MN.train.pix, N * D, thr[t], bin);
+    ASSERT_INT_EQ(mx_bmm_data_alloc(&a, bin, N, D, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_data_alloc_grey(&b, MN.train.pix, N, D, thr[t], &err), 0);
+    if (!a || !b) continue;
+    ASSERT_INT_EQ(b->n, N);
+    ASSERT_INT_EQ(b->d, D);
+    ASSERT_INT_EQ(b->nnz, a->nnz);
+    ASSERT_TRUE(memcmp(a->start, b->start, (N + 1) * sizeof *a->start) == 0);
+    ASSERT_TRUE(a->nnz == b->nnz && memcmp(a->idx, b->idx, a->nnz * sizeof *a->idx) == 0);
+    fprintf(stderr, "threshold %g: %zu on-pixels, grey lists equal\n", thr[t], b->nnz);
+    mx_bmm_data_free(a);
+    mx_bmm_data_free(b);
+  }
+  {
+    mx_bmm_data *b = (mx_bmm_data *)1;
+    ASSERT_INT_EQ(mx_bmm_data_alloc_grey(&b, MN.train.pix, N, 0, 0.5, &err), MX_EINVAL);
+    ASSERT_TRUE(b == NULL);
+    ASSERT_INT_EQ(mx_bmm_data_alloc_grey(&b, MN.train.pix, 0, D, 0.5, &err), 0);
+    ASSERT_TRUE(b && b->nnz == 0 && b->start[0] == 0);
+    mx_bmm_data_free(b);
+  }
+  free(bin);
+}
+
+int main(void) {
+  if (load_sample() != 0) {
+    ASSERT_TRUE(0);
+    TEST_MAIN_END();
+  }
+  test_em_matches_reference();
+  test_deterministic();
+  test_exp_range();
+  test_grey_lists();
+  mx_bmm_data_free(TRAIN);
+  mx_bmm_data_free(TEST);
+  mx_mnist_free(&MN);
+  TEST_MAIN_END();
+}
