@@ -365,54 +365,48 @@ static void bmm_scores(const mx_bmm *m, const mx_bmm_data *data, size_t i0, size
     }
 }
 
-/* e = exp(x) for 8 lanes with BMM_EXP_MIN <= x <= 0 (what the E-step needs:
- * scores minus their maximum). x = k ln 2 + r with k = round(x / ln 2) and
- * |r| <= ln 2 / 2 (Cody and Waite: ln 2 in two parts, k ln2_hi exact), then
- * exp(r) − 1 by its Taylor series to r^13 (truncation < 0.05 ulp), Estrin's
- * scheme, the 1 added last, then times 2^k made from k's bits (k >= −1022,
- * so 2^k is a normal number). Within 1 ulp of glibc's exp on [−708, 0] (8e7
- * inputs checked; 7 % differ, by 1 ulp). Eight lanes are two AVX2 registers
- * whose operations interleave; no step is an FMA candidate under ISO C
- * (contraction off), so every build does the same arithmetic. */
+/* e[q] = exp(e[q]) for q < n (n a multiple of 4, e 32-byte aligned), every
+ * e[q] in [BMM_EXP_MIN, 0] (scores minus their maximum). With AVX2, glibc's
+ * vector exp (libmvec, _ZGVdN4v_exp: 4 lanes a call, within 1 ulp of the
+ * scalar exp; its x86-64 vector-ABI name, declared here since <math.h> only
+ * declares it under -ffast-math); without, libm's exp one at a time. */
 #define BMM_EXP_MIN (-708.0)
 #if defined(__GNUC__)
-#define BMM_HAVE_EXP8 1
-typedef double bmm_v8 __attribute__((vector_size(8 * sizeof(double))));
-typedef uint64_t bmm_u8 __attribute__((vector_size(8 * sizeof(uint64_t))));
 typedef uint64_t bmm_u4 __attribute__((vector_size(4 * sizeof(uint64_t))));
-static inline void bmm_exp8(bmm_v8 *e) { /* in place */
-  bmm_v8 x = *e, n, k, r, r2, r4, p, two_k;
-  bmm_u8 bits;
-  n = x * 1.4426950408889634 + 0x1.8p52; /* k = round(x / ln 2) in n's low mantissa bits */
-  k = n - 0x1.8p52;
-  r = (x - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
-  r2 = r * r;
-  r4 = r2 * r2;
-  /* exp(r) − 1 − r = r² Σ_{i=0..11} r^i / (i + 2)! */
-  p = ((r * (1.0 / 6227020800.0) + 1.0 / 479001600.0) * r2 +
-       (r * (1.0 / 39916800.0) + 1.0 / 3628800.0)) * (r4 * r4) +
-      ((r * (1.0 / 362880.0) + 1.0 / 40320.0) * r2 + (r * (1.0 / 5040.0) + 1.0 / 720.0)) * r4 +
-      ((r * (1.0 / 120.0) + 1.0 / 24.0) * r2 + (r * (1.0 / 6.0) + 0.5));
-  p = p * r2 + r; /* exp(r) − 1 */
-  bits = ((bmm_u8)n - (0x4338000000000000ULL - 1023)) << 52; /* 2^k: n's bits less 1.5·2^52's, + 1023 */
-  two_k = (bmm_v8)bits;
-  *e = (p + 1.0) * two_k;
+#endif
+#if defined(MX_HAVE_MVEC) && defined(__GNUC__) && defined(__x86_64__)
+#define BMM_HAVE_MVEC 1
+#include <immintrin.h>
+__m256d _ZGVdN4v_exp(__m256d x);
+__attribute__((target("avx2"))) static void bmm_exp_avx2(double *e, size_t n) {
+  size_t q;
+  for (q = 0; q < n; q += 4) _mm256_store_pd(e + q, _ZGVdN4v_exp(_mm256_load_pd(e + q)));
 }
 #endif
+static void bmm_exp_all(double *e, size_t n) {
+  size_t q;
+#ifdef BMM_HAVE_MVEC
+  if (__builtin_cpu_supports("avx2")) { /* libgcc has run __builtin_cpu_init before main */
+    bmm_exp_avx2(e, n);
+    return;
+  }
+#endif
+  for (q = 0; q < n; q++) e[q] = exp(e[q]);
+}
 
 /* Rows s (n <= MX_BMM_CHUNK rows of KP) of scores into responsibilities, in
  * place, and ell[j] = ℓ of row j. Unlabelled (fixed == NULL or fixed[j] < 0):
  * with M = max_k s_k and e_k = exp(s_k − M), r_k = e_k · (1 / Σ_k e_k) (one
  * division per row; within 1 ulp of e_k / Σ) and ℓ = M + log Σ, the sum in k
  * order; labelled with class c: ℓ = s_c and r one-hot. Lanes k >= K come out
- * 0. exp is bmm_exp8 where s_k − M >= BMM_EXP_MIN, else (tiny or 0) libm's. e (n * KP + 8, 64-byte aligned) is scratch. In phases over
+ * 0. exp is bmm_exp_all's where s_k − M >= BMM_EXP_MIN, else (tiny or 0) libm's. e (n * KP + 8, 64-byte aligned) is scratch. In phases over
  * all the rows, so that many rows' short dependency chains are in flight. */
 MX_BMM_KERNEL
 static void bmm_posteriors(double *s, size_t n, const int *fixed, size_t K, size_t KP,
                            double *ell, double *e) {
   double mx[MX_BMM_CHUNK];
   unsigned char far[MX_BMM_CHUNK]; /* row has an s_k − M below BMM_EXP_MIN (or a NaN), k < K */
-  size_t j, k, q;
+  size_t j, k;
   for (j = 0; j < n; j++) { /* labelled rows; M; e_k = max(s_k − M, BMM_EXP_MIN) */
     double *r = s + j * KP, m = -INFINITY;
     int c = fixed ? fixed[j] : -1;
@@ -454,11 +448,7 @@ static void bmm_posteriors(double *s, size_t n, const int *fixed, size_t K, size
     }
 #endif
   }
-#ifdef BMM_HAVE_EXP8
-  for (q = 0; q < n * KP; q += 8) bmm_exp8((bmm_v8 *)(e + q)); /* e is 64-byte aligned */
-#else
-  for (q = 0; q < n * KP; q++) e[q] = exp(e[q]);
-#endif
+  bmm_exp_all(e, n * KP); /* e is 64-byte aligned, KP a multiple of 4 */
   for (j = 0; j < n; j++) { /* r = e / Σ_k e_k (sum in k order), ℓ */
     double *r = s + j * KP, *ej = e + j * KP, sum = 0.0, inv;
     if (!(mx[j] > -INFINITY)) { /* labelled (done), or every s_k = −∞: r = 0 */
