@@ -254,7 +254,6 @@ int mx_cmd_bmm(int argc, char **argv) {
   mx_bmm_data *train = NULL, *test = NULL;
   mx_bmm *m = NULL;
   gsl_rng *rng = NULL;
-  uint8_t *bin = NULL;
   int *fixed = NULL;
   size_t *chosen = NULL;
   double *ll = NULL, *lp = NULL, t0, secs = 0.0, test_ll = NAN;
@@ -284,21 +283,19 @@ int mx_cmd_bmm(int argc, char **argv) {
             mn.dir, mx_data_source_name(mn.source), N, mn.train.n, mn.test.n);
 
   rc = 1;
-  bin = malloc((N > mn.test.n ? N : mn.test.n) * mn.train.d);
   ll = malloc(((size_t)o.iters + 1) * sizeof *ll);
   lp = malloc(((size_t)o.iters + 1) * sizeof *lp);
   fixed = malloc(N * sizeof *fixed);
   chosen = malloc((size_t)o.k * sizeof *chosen);
   rng = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!bin || !ll || !lp || !fixed || !chosen || !rng) {
+  if (!ll || !lp || !fixed || !chosen || !rng) {
     mx_error_set(&err, MX_ENOMEM, "out of memory");
     goto fail;
   }
   gsl_rng_set(rng, o.seed);
-  mx_binarize(mn.train.pix, N * mn.train.d, o.threshold, bin);
-  if (mx_bmm_data_alloc(&train, bin, N, mn.train.d, &err)) goto fail;
-  mx_binarize(mn.test.pix, mn.test.n * mn.test.d, o.threshold, bin);
-  if (mx_bmm_data_alloc(&test, bin, mn.test.n, mn.test.d, &err)) goto fail;
+  /* on-pixel lists straight from the grey pixels: no binarized copy */
+  if (mx_bmm_data_alloc_grey(&train, mn.train.pix, N, mn.train.d, o.threshold, &err)) goto fail;
+  if (mx_bmm_data_alloc_grey(&test, mn.test.pix, mn.test.n, mn.test.d, o.threshold, &err)) goto fail;
   if (mx_bmm_alloc(&m, (size_t)o.k, mn.train.d, N, mx_bmm_prior_laplace(o.alpha, o.gamma),
                    (size_t)o.threads, &err))
     goto fail;
@@ -423,7 +420,6 @@ done:
   mx_bmm_data_free(train);
   mx_bmm_data_free(test);
   if (rng) gsl_rng_free(rng);
-  free(bin);
   free(fixed);
   free(chosen);
   free(ll);
