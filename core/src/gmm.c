@@ -1,6 +1,8 @@
 #include "mixscope/gmm.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,37 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 
+#include "gmm_simd.h"
+
 #define LOG_2PI 1.8378770664093454835606594728112
+
+/* ---- kernel choice ------------------------------------------------------- */
+
+/* -1: not decided yet, 0: scalar code, 1: vectorized kernels (gmm_simd.c). */
+static atomic_int simd_state = -1;
+
+static int simd_on(void) {
+  int s = atomic_load_explicit(&simd_state, memory_order_relaxed);
+  if (s < 0) {
+    const char *e = getenv("MX_NO_SIMD");
+    s = (e && *e && strcmp(e, "0") != 0) ? 0 : mx_gmm_simd_cpu();
+    atomic_store_explicit(&simd_state, s, memory_order_relaxed);
+  }
+  return s;
+}
+
+int mx_gmm_set_simd(int on) {
+  int prev = simd_on();
+  atomic_store_explicit(&simd_state, on ? mx_gmm_simd_cpu() : 0, memory_order_relaxed);
+  return prev;
+}
+
+int mx_gmm_simd_active(void) { return simd_on(); }
+
+/* Extra model scratch for the M-step kernel's statistics: mu (K, D), S (K, D, D). */
+static size_t stats_len(int K, int D) {
+  return D <= MX_GMM_SIMD_MAXD ? (size_t)K * ((size_t)D + (size_t)D * (size_t)D) : 0;
+}
 
 /* ---- allocation ---------------------------------------------------------- */
 
@@ -29,7 +61,7 @@ mx_gmm *mx_gmm_alloc(int K, int D) {
   g->logdet = calloc((size_t)K, sizeof *g->logdet);
   g->nk = calloc((size_t)K, sizeof *g->nk);
   g->collapsed = calloc((size_t)K, sizeof *g->collapsed);
-  g->scratch = malloc((2 * dd + 2 * (size_t)D) * sizeof *g->scratch);
+  g->scratch = malloc((2 * dd + 2 * (size_t)D + stats_len(K, D)) * sizeof *g->scratch);
   if (!g->weights || !g->means || !g->covs || !g->chol || !g->logdet || !g->nk ||
       !g->collapsed || !g->scratch) {
     mx_gmm_free(g);
@@ -115,7 +147,13 @@ void mx_gmm_work_free(mx_gmm_work *w) {
 /* ---- Cholesky ------------------------------------------------------------ */
 
 /* Factor the D x D symmetric matrix a into lower L (out, strict upper zeroed)
- * with GSL; returns 0 and log|a| in *logdet, or MX_ENOTPD. Uses tmp (D, D). */
+ * with GSL; returns 0 and log|a| in *logdet, or MX_ENOTPD. Uses tmp (D, D).
+ * Not positive definite also means a pivot within rounding of zero: the
+ * squared pivot L_ii^2 = a_ii - sum_j<i L_ij^2 carries an error of about
+ * i eps a_ii, so L_ii^2 <= 2 D eps a_ii says nothing about its sign (a
+ * covariance singular to working precision, e.g. points on a line at a scale
+ * where reg is lost). Without this, whether such a matrix "factors" would
+ * hang on the last bits of the responsibilities. */
 static int chol_factor(const double *a, int D, double *tmp, double *out, double *logdet) {
   size_t d = (size_t)D, i, j;
   gsl_matrix_view m = gsl_matrix_view_array(tmp, d, d);
@@ -133,6 +171,7 @@ static int chol_factor(const double *a, int D, double *tmp, double *out, double 
   for (i = 0; i < d; i++) {
     double lii = tmp[i * d + i];
     if (!(lii > 0.0) || !isfinite(lii)) return MX_ENOTPD;
+    if (lii * lii <= 2.0 * (double)D * DBL_EPSILON * a[i * d + i]) return MX_ENOTPD;
     ld += log(lii);
   }
   ld *= 2.0;
@@ -467,36 +506,41 @@ static double log_sum_exp(const double *lp, int K, double m) {
   return m + log(s);
 }
 
+double mx_gmm_e_point(const mx_gmm *g, const double *lw, const double *x, int y, double *r) {
+  int K = g->K, k;
+  double m = log_joint_all(g, lw, x, r), lpn;
+  if (y >= 0) {
+    lpn = r[y]; /* log p(x_n, y_n) */
+    for (k = 0; k < K; k++) r[k] = k == y ? 1.0 : 0.0;
+    return lpn;
+  }
+  lpn = log_sum_exp(r, K, m);
+  if (!isfinite(lpn)) {
+    /* Only reachable if every density underflows to -inf: put the point
+     * on the nearest (largest log-joint) component. */
+    int best = 0;
+    for (k = 1; k < K; k++)
+      if (r[k] > r[best]) best = k;
+    for (k = 0; k < K; k++) r[k] = k == best ? 1.0 : 0.0;
+  } else {
+    for (k = 0; k < K; k++) r[k] = exp(r[k] - lpn);
+  }
+  return lpn;
+}
+
 int mx_gmm_e_step(const mx_gmm *g, const double *X, size_t N, const int *labels,
                   mx_gmm_work *w, double *loglik) {
   size_t D = (size_t)g->D, n;
-  int K = g->K, k;
+  int K = g->K;
   double ll = 0.0, lw[MX_GMM_MAXK];
   if (!w || w->K != K || w->D != g->D || N > w->N) return MX_ESIZE;
+  if (g->D == 2 && simd_on()) return mx_gmm_simd_e_step2(g, X, N, labels, w->resp, w->logp, loglik);
   log_weights(g, lw);
   for (n = 0; n < N; n++) {
-    double *r = w->resp + n * (size_t)K;
-    double m = log_joint_all(g, lw, X + n * D, r), lpn;
     int y = labels ? labels[n] : -1;
     if (y >= K || y < -1) return MX_ERANGE;
-    if (y >= 0) {
-      lpn = r[y]; /* log p(x_n, y_n) */
-      for (k = 0; k < K; k++) r[k] = k == y ? 1.0 : 0.0;
-    } else {
-      lpn = log_sum_exp(r, K, m);
-      if (!isfinite(lpn)) {
-        /* Only reachable if every density underflows to -inf: put the point
-         * on the nearest (largest log-joint) component. */
-        int best = 0;
-        for (k = 1; k < K; k++)
-          if (r[k] > r[best]) best = k;
-        for (k = 0; k < K; k++) r[k] = k == best ? 1.0 : 0.0;
-      } else {
-        for (k = 0; k < K; k++) r[k] = exp(r[k] - lpn);
-      }
-    }
-    w->logp[n] = lpn;
-    ll += lpn;
+    w->logp[n] = mx_gmm_e_point(g, lw, X + n * D, y, w->resp + n * (size_t)K);
+    ll += w->logp[n];
   }
   if (loglik) *loglik = ll;
   return MX_OK;
@@ -504,18 +548,65 @@ int mx_gmm_e_step(const mx_gmm *g, const double *X, size_t N, const int *labels,
 
 /* ---- M-step -------------------------------------------------------------- */
 
+/* Scalar passes for component k: mu = sum_n r x_n / nk into mu (D) and the
+ * lower triangle of S (D, D) = sum_n (r (x_n - mu)_i) (x_n - mu)_j, skipping
+ * points with r = 0. */
+static void m_stats_scalar(const mx_gmm *g, int k, const double *X, size_t N, const double *resp,
+                           double *mu, double *S, double *diff) {
+  size_t D = (size_t)g->D, K = (size_t)g->K, n, i, j;
+  const double nk = g->nk[k];
+  for (i = 0; i < D; i++) mu[i] = 0.0;
+  for (n = 0; n < N; n++) {
+    double r = resp[n * K + (size_t)k];
+    if (r == 0.0) continue;
+    for (i = 0; i < D; i++) mu[i] += r * X[n * D + i];
+  }
+  for (i = 0; i < D; i++) mu[i] /= nk;
+  for (i = 0; i < D * D; i++) S[i] = 0.0;
+  for (n = 0; n < N; n++) {
+    double r = resp[n * K + (size_t)k];
+    if (r == 0.0) continue;
+    for (i = 0; i < D; i++) diff[i] = X[n * D + i] - mu[i];
+    for (i = 0; i < D; i++)
+      for (j = 0; j <= i; j++) S[i * D + j] += r * diff[i] * diff[j];
+  }
+}
+
+/* 1 if the D values v and the lower triangle of the D x D matrix S are finite. */
+static int stats_finite(const double *v, const double *S, size_t D) {
+  size_t i, j;
+  for (i = 0; i < D; i++) {
+    if (!isfinite(v[i])) return 0;
+    for (j = 0; j <= i; j++)
+      if (!isfinite(S[i * D + j])) return 0;
+  }
+  return 1;
+}
+
 int mx_gmm_m_step(mx_gmm *g, const double *X, size_t N, mx_gmm_work *w) {
   size_t D = (size_t)g->D, dd = D * D, n, i, j;
-  int K = g->K, k;
+  int K = g->K, k, fast;
   double total = 0.0;
   double *mu = g->scratch + 2 * dd, *S = g->scratch + dd, *diff = mu + D;
+  double *kmu = NULL, *kS = NULL; /* kernel statistics (K, D), (K, D, D) after diff */
   if (!w || w->K != K || w->D != g->D || N > w->N) return MX_ESIZE;
-  for (k = 0; k < K; k++) {
-    double s = 0.0;
-    for (n = 0; n < N; n++) s += w->resp[n * (size_t)K + (size_t)k];
-    g->nk[k] = s;
-    total += s;
+  /* The kernel computes N_k, the means and the centred sums of all
+   * components (gmm_simd.h); a component whose sums are not finite (a
+   * 0 * inf term the scalar pass skips, or a mean that moved too far for the
+   * one-pass formula) is redone by the scalar passes below. */
+  fast = g->D <= MX_GMM_SIMD_MAXD && simd_on();
+  if (fast) {
+    kmu = diff + D;
+    kS = kmu + (size_t)K * D;
+    mx_gmm_simd_m_stats(K, g->D, X, N, w->resp, g->means, g->nk, kmu, kS);
+  } else {
+    for (k = 0; k < K; k++) {
+      double s = 0.0;
+      for (n = 0; n < N; n++) s += w->resp[n * (size_t)K + (size_t)k];
+      g->nk[k] = s;
+    }
   }
+  for (k = 0; k < K; k++) total += g->nk[k];
   g->ncollapsed = 0;
   for (k = 0; k < K; k++) {
     const double nk = g->nk[k];
@@ -524,20 +615,11 @@ int mx_gmm_m_step(mx_gmm *g, const double *X, size_t N, mx_gmm_work *w) {
     if (!(nk >= g->min_nk)) {
       reason = MX_GMM_COLLAPSE_NK;
     } else {
-      for (i = 0; i < D; i++) mu[i] = 0.0;
-      for (n = 0; n < N; n++) {
-        double r = w->resp[n * (size_t)K + (size_t)k];
-        if (r == 0.0) continue;
-        for (i = 0; i < D; i++) mu[i] += r * X[n * D + i];
-      }
-      for (i = 0; i < D; i++) mu[i] /= nk;
-      for (i = 0; i < dd; i++) S[i] = 0.0;
-      for (n = 0; n < N; n++) {
-        double r = w->resp[n * (size_t)K + (size_t)k];
-        if (r == 0.0) continue;
-        for (i = 0; i < D; i++) diff[i] = X[n * D + i] - mu[i];
-        for (i = 0; i < D; i++)
-          for (j = 0; j <= i; j++) S[i * D + j] += r * diff[i] * diff[j];
+      if (fast && stats_finite(kmu + (size_t)k * D, kS + (size_t)k * dd, D)) {
+        memcpy(mu, kmu + (size_t)k * D, D * sizeof *mu);
+        memcpy(S, kS + (size_t)k * dd, dd * sizeof *S);
+      } else {
+        m_stats_scalar(g, k, X, N, w->resp, mu, S, diff);
       }
       for (i = 0; i < D; i++) {
         for (j = 0; j <= i; j++) {
@@ -622,6 +704,10 @@ int mx_gmm_predict(const mx_gmm *g, const double *X, size_t N, mx_gmm_work *w, i
   size_t D = (size_t)g->D, n;
   double lp[MX_GMM_MAXK], lw[MX_GMM_MAXK];
   if (!w || w->K != g->K || w->D != g->D || N > w->N) return MX_ESIZE;
+  if (g->D == 2 && simd_on()) {
+    mx_gmm_simd_predict2(g, X, N, pred);
+    return MX_OK;
+  }
   log_weights(g, lw);
   for (n = 0; n < N; n++) {
     int k, best = 0;
