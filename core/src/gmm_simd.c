@@ -7,9 +7,10 @@
  * chains overlap. Per component: d = x - mu, z = L^-1 d by multiplications
  * with the reciprocal diagonal, scaled so that lp / ln 2 = c - |z|^2 (log2
  * units: the exp is a 2^x); one 2^x per point-component, one log per point,
- * responsibilities e_k / sum_j e_j. 2^x and log are the polynomials below,
- * not libm: both within about 1 ulp, so a step differs from the scalar one in
- * the last bits (tests/test_gmm_fast.c bounds the trajectories).
+ * responsibilities e_k / sum_j e_j. 2^x and log are glibc's libmvec (AVX2
+ * variants, within 1 ulp), so a step differs from the scalar one in the last
+ * bits (tests/test_gmm_fast.c bounds the trajectories). Built only where
+ * CMake found libmvec (MX_HAVE_MVEC); elsewhere gmm.c's scalar code runs.
  *
  * M-step statistics: four components per register. D = 2: one pass with sums
  * about the current means (guarded, see m_stats2); other D, and the guard's
@@ -27,7 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__GNUC__) && defined(__x86_64__)
+#if defined(MX_HAVE_MVEC) && defined(__GNUC__) && defined(__x86_64__)
 #define MX_GMM_X86 1
 #include <immintrin.h>
 #endif
@@ -49,76 +50,16 @@ int mx_gmm_simd_cpu(void) {
 
 /* ---- exp and log, 4 lanes ------------------------------------------------- */
 
-#define LN2_HI 0x1.62e42fefa39efp-1  /* ln 2 rounded to double */
-#define LN2_LO 0x1.abc9e3b39803fp-56 /* ln 2 - LN2_HI */
-#define MAGIC 0x1.8p52               /* x + MAGIC rounds x to an integer in the low bits */
-
-/* 2^x for x <= 0, -inf and NaN (meant for lp - max in log2 units).
- * x = n + r with n = round(x) (by adding MAGIC) and r = x - n exact,
- * |r| <= 1/2; 2^r = 1 + r (c1 + r T(r)) with c1 = ln 2 and T of degree 9,
- * fitted (near-minimax, relative error 8.8e-18 with these double
- * coefficients; tools: an mpmath Lawson fit on [-1/2, 1/2]), evaluated in
- * Estrin's scheme (short dependency chains); times 2^n through the exponent
- * bits. x is clamped at -1023 first: results below 2^-1022 (x < -1022.5;
- * subnormal in libm, < 2.3e-308) come out as 0, and -inf as exactly 0. */
-INLINE TGT __m256d v_exp2(__m256d x) {
-  const __m256d magic = _mm256_set1_pd(MAGIC);
-  __m256d t, r, r2, r4, r8, a0, a1, a2, a3, a4, T;
-  x = _mm256_max_pd(_mm256_set1_pd(-1023.0), x); /* NaN stays NaN (second operand) */
-  t = _mm256_add_pd(x, magic);
-  r = _mm256_sub_pd(x, _mm256_sub_pd(t, magic));
-  r2 = _mm256_mul_pd(r, r);
-  r4 = _mm256_mul_pd(r2, r2);
-  r8 = _mm256_mul_pd(r4, r4);
-  a0 = _mm256_fmadd_pd(r, _mm256_set1_pd(0x1.c6b08d704a0d4p-5), _mm256_set1_pd(0x1.ebfbdff82c59cp-3));
-  a1 = _mm256_fmadd_pd(r, _mm256_set1_pd(0x1.5d87fe78b3ba7p-10), _mm256_set1_pd(0x1.3b2ab6fba110ap-7));
-  a2 = _mm256_fmadd_pd(r, _mm256_set1_pd(0x1.ffcbfbf911c8ep-17), _mm256_set1_pd(0x1.4309130c29528p-13));
-  a3 = _mm256_fmadd_pd(r, _mm256_set1_pd(0x1.b5260c85c7234p-24), _mm256_set1_pd(0x1.62bfcd8551819p-20));
-  a4 = _mm256_fmadd_pd(r, _mm256_set1_pd(0x1.e811212487d82p-32), _mm256_set1_pd(0x1.e6122b09d327bp-28));
-  T = _mm256_fmadd_pd(r4, _mm256_fmadd_pd(r2, a3, a2), _mm256_fmadd_pd(r2, a1, a0));
-  T = _mm256_fmadd_pd(r8, a4, T);
-  T = _mm256_fmadd_pd(r, _mm256_fmadd_pd(r, T, _mm256_set1_pd(LN2_HI)), _mm256_set1_pd(1.0));
-  /* 2^n: the low bits of t hold 2^51 + n; (n + 1023) << 52 is 2^n for
-   * -1022 <= n <= 1023, and +0 for n = -1023 */
-  return _mm256_mul_pd(T, _mm256_castsi256_pd(_mm256_slli_epi64(
-                              _mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023)),
-                              52)));
-}
-
-/* log(s) for finite s > 0 (normal; here s is in [1, K]). s = 2^e m with
- * m in [sqrt(1/2), sqrt(2)); log m = 2 atanh(f), f = (m - 1)/(m + 1),
- * |f| <= 0.172, by its series to f^21 (truncation < 1e-18 relative), the
- * tail in Estrin's scheme. */
-INLINE TGT __m256d v_log(__m256d s) {
-  const __m256i b = _mm256_castpd_si256(s);
-  __m256i e = _mm256_srli_epi64(b, 52);
-  __m256d m = _mm256_castsi256_pd(_mm256_or_si256(
-      _mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffffLL)),
-      _mm256_set1_epi64x(0x3ff0000000000000LL)));
-  __m256d big = _mm256_cmp_pd(m, _mm256_set1_pd(1.4142135623730951), _CMP_GT_OQ);
-  __m256d ed, f, f2, f4, f8, a0, a1, a2, a3, a4, q;
-  m = _mm256_blendv_pd(m, _mm256_mul_pd(m, _mm256_set1_pd(0.5)), big);
-  e = _mm256_sub_epi64(e, _mm256_castpd_si256(big)); /* + 1 where halved */
-  /* biased exponent (0..2047) to double: MAGIC + e exactly, minus MAGIC + 1023 */
-  ed = _mm256_sub_pd(
-      _mm256_castsi256_pd(_mm256_add_epi64(e, _mm256_castpd_si256(_mm256_set1_pd(MAGIC)))),
-      _mm256_set1_pd(MAGIC + 1023.0));
-  f = _mm256_div_pd(_mm256_sub_pd(m, _mm256_set1_pd(1.0)), _mm256_add_pd(m, _mm256_set1_pd(1.0)));
-  f2 = _mm256_mul_pd(f, f);
-  f4 = _mm256_mul_pd(f2, f2);
-  f8 = _mm256_mul_pd(f4, f4);
-  /* q = 2/3 + 2/5 f^2 + ... + 2/21 f^18 */
-  a0 = _mm256_fmadd_pd(f2, _mm256_set1_pd(2.0 / 5.0), _mm256_set1_pd(2.0 / 3.0));
-  a1 = _mm256_fmadd_pd(f2, _mm256_set1_pd(2.0 / 9.0), _mm256_set1_pd(2.0 / 7.0));
-  a2 = _mm256_fmadd_pd(f2, _mm256_set1_pd(2.0 / 13.0), _mm256_set1_pd(2.0 / 11.0));
-  a3 = _mm256_fmadd_pd(f2, _mm256_set1_pd(2.0 / 17.0), _mm256_set1_pd(2.0 / 15.0));
-  a4 = _mm256_fmadd_pd(f2, _mm256_set1_pd(2.0 / 21.0), _mm256_set1_pd(2.0 / 19.0));
-  q = _mm256_fmadd_pd(f8, _mm256_fmadd_pd(f4, a3, a2), _mm256_fmadd_pd(f4, a1, a0));
-  q = _mm256_fmadd_pd(_mm256_mul_pd(f8, f8), a4, q);
-  /* log m = 2 f + f^3 q */
-  q = _mm256_fmadd_pd(_mm256_mul_pd(f, f2), q, _mm256_add_pd(f, f));
-  return _mm256_fmadd_pd(ed, _mm256_set1_pd(LN2_HI), _mm256_fmadd_pd(ed, _mm256_set1_pd(LN2_LO), q));
-}
+/* glibc's vector math library (libmvec): 2^x and log on 4 lanes a call, the
+ * AVX2 variants by their x86-64 vector-ABI names (<math.h> declares them only
+ * under -ffast-math). Both within 1 ulp of the scalar functions (glibc's
+ * libm-test-ulps), so a step differs from the scalar one in the last bits
+ * (tests/test_gmm_fast.c bounds the trajectories). */
+__m256d _ZGVdN4v_exp2(__m256d x);
+__m256d _ZGVdN4v_log(__m256d x);
+#define v_exp2 _ZGVdN4v_exp2
+#define v_log _ZGVdN4v_log
+#define LN2_HI 0x1.62e42fefa39efp-1 /* ln 2 rounded to double */
 
 /* ---- E-step, D = 2 -------------------------------------------------------- */
 
