@@ -5,8 +5,15 @@
  * responsibilities (a blend of the component colours). Each component is drawn
  * as translucent ellipses at 1, 2 and 3 sigma; the mixture density is a
  * heatmap with iso-lines (marching squares on a grid that core/gmm evaluates:
- * mx_gmm_grid2d). EM steps forward and back through a stored history, or runs
- * a few iterations per second, with the log-likelihood curve beside it.
+ * mx_gmm_grid2d, or its vectorized E-step at the cell centres). EM steps
+ * forward and back through a stored history, or runs a few iterations per
+ * second, with the log-likelihood curve beside it.
+ *
+ * Drawing: everything inside a plot but the centre marks is one opaque image
+ * drawn on the CPU into a streaming texture (gv_image), and only when the
+ * parameters, points, options, size or theme change; a static frame copies
+ * it. An EM step redraws it in bands of rows shared by the UI thread and one
+ * worker (gv_par; same pixels either way), dots from precomputed sprites.
  *
  * Semi-supervised mode reveals the true labels of a chosen number of points
  * (seeded choice): the main panel runs the lecture's semi-supervised EM
@@ -29,6 +36,12 @@
 #include "mixscope/points.h"
 #include "view.h"
 
+/* SSE2 is part of x86-64: no run-time check needed (MX_NO_SIMD turns it off). */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define GV_SSE2 1
+#endif
+
 #define GV_MAXK 8
 #define GV_HIST 1000           /* stored iterations per run */
 #define GV_MAXN 20000          /* most points */
@@ -36,11 +49,72 @@
 #define GV_TOL 1e-7            /* convergence: per-point log-likelihood change */
 #define GV_CELL 4              /* grid cell size in pixels */
 #define GV_NLEVELS 6           /* density iso-lines */
+#define GV_PI 3.14159265358979323846
 
 enum { GV_BLOBS = 0, GV_OVERLAP, GV_ELONGATED, GV_DEGENERATE, GV_DIGITS, GV_CSV, GV_NDATA };
 static const char *const gv_data_names[GV_NDATA] = {"blobs",      "overlap", "elongated",
                                                      "degenerate", "digits",  "csv"};
 enum { RUN_MAIN = 0, RUN_PLAIN, RUN_SUP, GV_NRUNS };
+
+/* What a cached layer was drawn for; compared bytewise (set with gv_key_set). */
+typedef struct gv_key {
+  int w, h, flags;
+  float rad, scale;
+  double x0, x1, y0, y1;
+  mx_theme th;
+} gv_key;
+
+/* A point's dot, precomputed for GV_SUB x GV_SUB sub-pixel positions of its
+ * centre: the pixels it touches, relative to the pixel holding the centre. */
+#define GV_SUB 8
+typedef struct gv_dotpix {
+  int8_t dx, dy;
+  uint8_t solid;       /* inside the disc: written as the colour */
+  uint16_t a_ring, a_in; /* else blend weights (0..256) of the ring, then the disc */
+} gv_dotpix;
+
+typedef struct gv_sprite {
+  float rad, ring;     /* what it was made for */
+  int m, stride;       /* reach in pixels from the centre; entries per position */
+  int n[GV_SUB * GV_SUB]; /* pixels touched, by sub-pixel position */
+  gv_dotpix *pix;      /* (GV_SUB * GV_SUB, stride) */
+} gv_sprite;
+
+/* Segments of iso-lines in grid coordinates, row by row. */
+typedef struct gv_segs {
+  float *s;            /* (cap, 5) x0 y0 x1 y1 and the grid row j they lie in (y in [j, j + 1]) */
+  int n, cap;
+} gv_segs;
+
+/* Where a point's dot goes in an image: the pixel holding its centre, the
+ * sub-pixel position (-1: not drawn), its colour. */
+typedef struct gv_dotpos {
+  int bx, by, ph;
+  uint32_t col;
+} gv_dotpos;
+
+/* An ellipse outline to draw (gv_rings_place): centre and covariance in
+ * image pixels, sigma level, colour; thin ones (sharply curved ends) as a
+ * polyline of npts points from pts[off]. */
+#define GV_RPTS 512 /* most points of a polyline outline */
+typedef struct gv_ringd {
+  float cx, cy, alpha;
+  double p00, p01, p11, k;
+  uint32_t col;
+  int npts, off;
+} gv_ringd;
+
+/* The worker thread sharing the drawing (see gv_par). */
+typedef void (*gv_chunk_fn)(void *arg, int chunk, int thread);
+typedef struct gv_pool {
+  SDL_Thread *thread;      /* NULL: the UI thread does everything */
+  SDL_mutex *mu;
+  SDL_cond *go, *done;
+  gv_chunk_fn fn;          /* the job posted: fn(arg, c, .) for c = 0..n-1 */
+  void *arg;
+  int n, posted, busy, quit;
+  SDL_atomic_t next, left; /* next chunk to take; chunks not finished */
+} gv_pool;
 
 typedef struct gv_run {
   mx_gmm *g;           /* the parameters shown (snapshot cur) */
@@ -53,24 +127,20 @@ typedef struct gv_run {
   int *pred;           /* (cap) argmax responsibility, labels ignored */
   double acc;          /* accuracy against the true labels (NaN: none) */
   int matched;         /* acc is under the best relabelling of components */
-  /* the grid, in data coordinates [gx0, gx1] x [gy0, gy1], gw x gh cells */
+  /* the grid over the plot, gw x gh cells (GV_CELL pixels each) */
   int gw, gh;
-  double gx0, gx1, gy0, gy1;
   double *glogp;       /* (gh, gw) log p(x) */
-  double *gmargin;     /* (gh, gw, K) decision margins */
-  uint32_t *rgba;      /* (gh, gw) density heatmap + 1/2/3-sigma fills (ABGR) */
+  double *gmargin;     /* (gh, gw, K) decision margins (filled when the boundary is shown) */
+  uint32_t *cell;      /* (gh, gw) ARGB: plot background, density heatmap, 1/2/3-sigma fills */
+  int grid_dirty;      /* the parameters changed since the grid was computed */
+  gv_key gkey;         /* what the grid was computed for */
+  /* the plot image (see gv_compose), drawn straight into a streaming texture */
   SDL_Texture *tex;
-  int grid_dirty, tex_dirty, layer_flags;
-  /* the points, drawn on the CPU at the plot's own resolution */
-  uint32_t *prgba;     /* (ph, pw) */
-  int pw, ph;
-  double px0, px1, py0, py1;
-  SDL_Texture *ptex;
-  int pts_dirty, ptex_dirty, pts_flags;
-  float *seg;          /* (segcap, 5) iso-line segments: x0 y0 x1 y1 level, grid coords */
-  int nseg, segcap;
-  float *bseg;         /* (bsegcap, 4) decision boundary segments */
-  int nbseg, bsegcap;
+  int tw, th;          /* texture size */
+  int img_dirty;       /* the parameters or points changed since it was drawn */
+  gv_key ikey;         /* what it was drawn for */
+  /* iso-lines at GV_NLEVELS densities, then the boundary of each component */
+  gv_segs lines[GV_NLEVELS + GV_MAXK];
 } gv_run;
 
 typedef struct gmm_view {
@@ -102,6 +172,25 @@ typedef struct gmm_view {
   gsl_rng *rng;
   char msg[256];               /* last data problem, shown in the panel */
   uint32_t heat_lut[256];      /* heatmap colours (ABGR) by density / peak */
+  /* drawing scratch shared by the runs' images */
+  gv_sprite sprite;            /* the dot of a point */
+  uint8_t *cov;                /* (covcap) line coverage, kept zero between uses */
+  size_t covcap;
+  uint32_t *urow;              /* (2 threads, 2, ucap) grid rows interpolated across (gv_upscale) */
+  int ucap;
+  gv_dotpos *dot;              /* (dcap) the dots of the image being drawn */
+  int *band;                   /* (bandcap) their indices by band of GV_BAND rows ... */
+  int *bstart;                 /* (bcap) ... band b from bstart[b] */
+  int *lab;                    /* (dcap) the labelled points (drawn as rings) */
+  size_t dcap, bandcap;
+  int bcap, nlab;
+  gv_pool pool;
+  gv_ringd ring[GV_MAXK * 3];  /* the ellipse outlines of the image being drawn */
+  int nring;
+  float *rpts;                 /* (GV_MAXK * 3 * (GV_RPTS + 1), 2) their polylines */
+  int simd;                    /* SSE2 drawing (off with MX_NO_SIMD, as core's kernels) */
+  mx_gmm_work *gwork[2];       /* grid by E-step (gv_grid_chunk): a workspace ... */
+  double *gpts[2];             /* ... and cell centres (GV_GBAND gw, 2) for each thread */
 } gmm_view;
 
 /* ------------------------------------------------------------------ runs */
@@ -149,6 +238,7 @@ static void gv_snap_load(gv_run *r, int t) {
 }
 
 static void gv_run_free(gv_run *r) {
+  int i;
   mx_gmm_free(r->g);
   mx_gmm_work_free(r->w);
   free(r->snap);
@@ -157,12 +247,9 @@ static void gv_run_free(gv_run *r) {
   free(r->pred);
   free(r->glogp);
   free(r->gmargin);
-  free(r->rgba);
+  free(r->cell);
   mx_texture_free(&r->tex);
-  free(r->prgba);
-  mx_texture_free(&r->ptex);
-  free(r->seg);
-  free(r->bseg);
+  for (i = 0; i < GV_NLEVELS + GV_MAXK; i++) free(r->lines[i].s);
   memset(r, 0, sizeof *r);
 }
 
@@ -199,7 +286,7 @@ static void gv_refresh(gmm_view *v, int which) {
   mx_gmm_predict(r->g, v->pts.x, v->pts.n, r->w, r->pred);
   r->acc = NAN;
   r->matched = 0;
-  r->pts_dirty = 1;
+  r->img_dirty = 1;
   if (v->nclasses > 0) {
     if (which == RUN_PLAIN || (which == RUN_MAIN && !v->semi)) {
       if (mx_gmm_accuracy_matched(r->pred, v->pts.label, v->pts.n, v->K, &r->acc, NULL) == MX_OK)
@@ -489,14 +576,30 @@ static int gv_set_dataset(gmm_view *v, mx_app *app, int ds, mx_error *err) {
 
 /* ------------------------------------------------------------------ create */
 
+static void gv_pool_start(gv_pool *p, int worker);
+static void gv_pool_stop(gv_pool *p);
+
 static void gv_destroy(void *st) {
   gmm_view *v = st;
   int i;
   if (!v) return;
+  gv_pool_stop(&v->pool);
   for (i = 0; i < GV_NRUNS; i++) gv_run_free(&v->run[i]);
   mx_points_free(&v->pts);
   free(v->known);
   free(v->rank);
+  free(v->sprite.pix);
+  free(v->cov);
+  free(v->urow);
+  free(v->dot);
+  free(v->band);
+  free(v->bstart);
+  free(v->lab);
+  free(v->rpts);
+  for (i = 0; i < 2; i++) {
+    mx_gmm_work_free(v->gwork[i]);
+    free(v->gpts[i]);
+  }
   if (v->rng) gsl_rng_free(v->rng);
   free(v);
 }
@@ -512,6 +615,13 @@ static void *gv_create(mx_app *app, mx_error *err) {
     free(v);
     mx_error_set(err, MX_ENOMEM, "out of memory");
     return NULL;
+  }
+  {
+    /* MX_NO_SIMD: the scalar drawing code; MX_GMM_DRAW_THREADS=1: no worker
+     * (the pictures are the same: tests/test_view_gmm_fast.c) */
+    const char *e = getenv("MX_NO_SIMD"), *t = getenv("MX_GMM_DRAW_THREADS");
+    v->simd = !(e && *e && strcmp(e, "0") != 0);
+    gv_pool_start(&v->pool, !(t && !strcmp(t, "1")));
   }
   v->dataset = GV_OVERLAP;
   v->npts = 600;
@@ -687,26 +797,118 @@ static void gv_update(void *st, mx_app *app, double dt) {
   }
 }
 
+/* ------------------------------------------------------------------ worker */
+
+/* The plot images are drawn in chunks (bands of rows) that two threads take
+ * in turn: the UI thread and one worker. Each chunk writes its own rows only,
+ * so the pixels are the same whoever draws which chunk, and without a worker
+ * the UI thread draws them all. */
+static int gv_worker(void *arg);
+
+static void gv_pool_start(gv_pool *p, int worker) {
+  memset(p, 0, sizeof *p);
+  if (!worker || SDL_GetCPUCount() < 2) return;
+  p->mu = SDL_CreateMutex();
+  p->go = SDL_CreateCond();
+  p->done = SDL_CreateCond();
+  if (p->mu && p->go && p->done) p->thread = SDL_CreateThread(gv_worker, "gmm-draw", p);
+}
+
+static void gv_pool_stop(gv_pool *p) {
+  if (p->thread) {
+    SDL_LockMutex(p->mu);
+    p->quit = 1;
+    SDL_CondSignal(p->go);
+    SDL_UnlockMutex(p->mu);
+    SDL_WaitThread(p->thread, NULL);
+  }
+  if (p->done) SDL_DestroyCond(p->done);
+  if (p->go) SDL_DestroyCond(p->go);
+  if (p->mu) SDL_DestroyMutex(p->mu);
+  memset(p, 0, sizeof *p);
+}
+
+/* Take chunks of the posted job until none is left (t: 0 the UI thread, 1 the worker). */
+static void gv_pool_take(gv_pool *p, gv_chunk_fn fn, void *arg, int n, int t) {
+  int c;
+  while ((c = SDL_AtomicAdd(&p->next, 1)) < n) {
+    fn(arg, c, t);
+    if (SDL_AtomicAdd(&p->left, -1) == 1 && p->thread) {
+      SDL_LockMutex(p->mu);
+      SDL_CondSignal(p->done);
+      SDL_UnlockMutex(p->mu);
+    }
+  }
+}
+
+static int gv_worker(void *arg) {
+  gv_pool *p = arg;
+  int seen = 0;
+  SDL_LockMutex(p->mu);
+  for (;;) {
+    gv_chunk_fn fn;
+    void *a;
+    int n;
+    while (!p->quit && p->posted == seen) SDL_CondWait(p->go, p->mu);
+    if (p->quit) break;
+    seen = p->posted;
+    fn = p->fn;
+    a = p->arg;
+    n = p->n;
+    p->busy = 1;
+    SDL_UnlockMutex(p->mu);
+    gv_pool_take(p, fn, a, n, 1);
+    SDL_LockMutex(p->mu);
+    p->busy = 0;
+    SDL_CondSignal(p->done);
+  }
+  SDL_UnlockMutex(p->mu);
+  return 0;
+}
+
+/* fn(arg, c, t) for c = 0..n-1 on both threads (t: which); returns when all are done. */
+static void gv_par(gv_pool *p, gv_chunk_fn fn, void *arg, int n) {
+  if (!p->thread) {
+    SDL_AtomicSet(&p->next, 0);
+    SDL_AtomicSet(&p->left, n);
+    gv_pool_take(p, fn, arg, n, 0);
+    return;
+  }
+  SDL_LockMutex(p->mu);
+  while (p->busy) SDL_CondWait(p->done, p->mu); /* still leaving the last job */
+  p->fn = fn;
+  p->arg = arg;
+  p->n = n;
+  SDL_AtomicSet(&p->next, 0);
+  SDL_AtomicSet(&p->left, n);
+  p->posted++;
+  SDL_CondSignal(p->go);
+  SDL_UnlockMutex(p->mu);
+  gv_pool_take(p, fn, arg, n, 0);
+  SDL_LockMutex(p->mu);
+  while (SDL_AtomicGet(&p->left) > 0) SDL_CondWait(p->done, p->mu);
+  SDL_UnlockMutex(p->mu);
+}
+
 /* ------------------------------------------------------------------ grid */
 
-/* Append one segment (x0, y0, x1, y1[, tag]) to a growable list. */
-static void gv_seg_push(float **seg, int *n, int *cap, int ncoord, float x0, float y0, float x1,
-                        float y1, float tag) {
+/* Append one segment (x0, y0, x1, y1) of grid row j to a list. */
+static void gv_seg_push(gv_segs *l, float x0, float y0, float x1, float y1, int j) {
   float *s;
-  if (*n >= *cap) {
-    int nc = *cap ? *cap * 2 : 4096;
-    s = realloc(*seg, (size_t)nc * (size_t)ncoord * sizeof *s);
+  if (l->n >= l->cap) {
+    int nc = l->cap ? l->cap * 2 : 1024;
+    s = realloc(l->s, (size_t)nc * 5 * sizeof *s);
     if (!s) return;
-    *seg = s;
-    *cap = nc;
+    l->s = s;
+    l->cap = nc;
   }
-  s = *seg + (size_t)*n * (size_t)ncoord;
+  s = l->s + (size_t)l->n * 5;
   s[0] = x0;
   s[1] = y0;
   s[2] = x1;
   s[3] = y1;
-  if (ncoord > 4) s[4] = tag;
-  (*n)++;
+  s[4] = (float)j;
+  l->n++;
 }
 
 /* Where along p -> q the field crosses L (0..1); infinite ends put it midway. */
@@ -715,336 +917,1008 @@ static float gv_cross(double p, double q, double L) {
   return (float)((L - p) / (q - p));
 }
 
-/* Marching squares on f (h, w; element (j, i) at f[(j w + i) stride]) at level
- * L: append the iso-line segments, in grid coordinates (sample (i, j) at
- * (i, j)), to *seg. Saddles are resolved by the value at the cell centre. */
-static void gv_march(const double *f, int w, int h, int stride, double L, float tag, float **seg,
-                     int *n, int *cap, int ncoord) {
-  int i, j;
+/* One cell of marching squares at level L: corners a (top left), b (top
+ * right), c (bottom right), d (bottom left) of cell (i, j), not all on one
+ * side of L; the segments go to l. Saddles are resolved by the value at the
+ * cell centre. */
+static void gv_march_cell(double a, double b, double c, double d, int i, int j, double L,
+                          gv_segs *l) {
+  int idx = (a > L) | ((b > L) << 1) | ((c > L) << 2) | ((d > L) << 3), e, ne = 0;
+  float ex[4], ey[4];
+  /* crossings on the edges top (a-b), right (b-c), bottom (c-d), left (d-a) */
+  ex[0] = (float)i + gv_cross(a, b, L), ey[0] = (float)j;
+  ex[1] = (float)i + 1, ey[1] = (float)j + gv_cross(b, c, L);
+  ex[2] = (float)i + 1 - gv_cross(c, d, L), ey[2] = (float)j + 1;
+  ex[3] = (float)i, ey[3] = (float)j + 1 - gv_cross(d, a, L);
+  if (idx == 5 || idx == 10) {
+    /* saddle: pair (top, right) + (bottom, left), or (top, left) + (right, bottom) */
+    double m = 0.25 * (a + b + c + d);
+    int p1 = (idx == 5) == (m > L);
+    if (p1) {
+      gv_seg_push(l, ex[0], ey[0], ex[1], ey[1], j);
+      gv_seg_push(l, ex[2], ey[2], ex[3], ey[3], j);
+    } else {
+      gv_seg_push(l, ex[0], ey[0], ex[3], ey[3], j);
+      gv_seg_push(l, ex[1], ey[1], ex[2], ey[2], j);
+    }
+    return;
+  }
+  {
+    int cut[4];
+    float qx[2] = {0, 0}, qy[2] = {0, 0};
+    cut[0] = (a > L) != (b > L);
+    cut[1] = (b > L) != (c > L);
+    cut[2] = (c > L) != (d > L);
+    cut[3] = (d > L) != (a > L);
+    for (e = 0; e < 4 && ne < 2; e++)
+      if (cut[e]) {
+        qx[ne] = ex[e];
+        qy[ne] = ey[e];
+        ne++;
+      }
+    if (ne == 2) gv_seg_push(l, qx[0], qy[0], qx[1], qy[1], j);
+  }
+}
+
+/* Marching squares on f (h, w; element (j, i) at f[(j w + i) stride]) at the
+ * nl levels L, in one pass: the iso-line segments of level k, in grid
+ * coordinates (sample (i, j) at (i, j)), go row by row to l[k]. */
+static void gv_march(const double *f, int w, int h, int stride, const double *L, int nl,
+                     gv_segs *l) {
+  int i, j, k;
+  const size_t s = (size_t)stride, wi = (size_t)w;
   for (j = 0; j + 1 < h; j++)
     for (i = 0; i + 1 < w; i++) {
-      const size_t s = (size_t)stride, wi = (size_t)w;
-      double a = f[((size_t)j * wi + (size_t)i) * s];          /* top left */
-      double b = f[((size_t)j * wi + (size_t)i + 1) * s];      /* top right */
-      double c = f[(((size_t)j + 1) * wi + (size_t)i + 1) * s]; /* bottom right */
-      double d = f[(((size_t)j + 1) * wi + (size_t)i) * s];    /* bottom left */
-      int idx = (a > L) | ((b > L) << 1) | ((c > L) << 2) | ((d > L) << 3), e, ne = 0;
-      float ex[4], ey[4];
-      if (idx == 0 || idx == 15 || isnan(a) || isnan(b) || isnan(c) || isnan(d)) continue;
-      /* crossings on the edges top (a-b), right (b-c), bottom (c-d), left (d-a) */
-      ex[0] = (float)i + gv_cross(a, b, L), ey[0] = (float)j;
-      ex[1] = (float)i + 1, ey[1] = (float)j + gv_cross(b, c, L);
-      ex[2] = (float)i + 1 - gv_cross(c, d, L), ey[2] = (float)j + 1;
-      ex[3] = (float)i, ey[3] = (float)j + 1 - gv_cross(d, a, L);
-      if (idx == 5 || idx == 10) {
-        /* saddle: pair (top, right) + (bottom, left), or (top, left) + (right, bottom) */
-        double m = 0.25 * (a + b + c + d);
-        int p1 = (idx == 5) == (m > L);
-        if (p1) {
-          gv_seg_push(seg, n, cap, ncoord, ex[0], ey[0], ex[1], ey[1], tag);
-          gv_seg_push(seg, n, cap, ncoord, ex[2], ey[2], ex[3], ey[3], tag);
-        } else {
-          gv_seg_push(seg, n, cap, ncoord, ex[0], ey[0], ex[3], ey[3], tag);
-          gv_seg_push(seg, n, cap, ncoord, ex[1], ey[1], ex[2], ey[2], tag);
-        }
-        continue;
-      }
-      {
-        int cut[4];
-        float qx[2] = {0, 0}, qy[2] = {0, 0};
-        cut[0] = (a > L) != (b > L);
-        cut[1] = (b > L) != (c > L);
-        cut[2] = (c > L) != (d > L);
-        cut[3] = (d > L) != (a > L);
-        for (e = 0; e < 4 && ne < 2; e++)
-          if (cut[e]) {
-            qx[ne] = ex[e];
-            qy[ne] = ey[e];
-            ne++;
-          }
-        if (ne == 2) gv_seg_push(seg, n, cap, ncoord, qx[0], qy[0], qx[1], qy[1], tag);
-      }
+      double a = f[((size_t)j * wi + (size_t)i) * s];
+      double b = f[((size_t)j * wi + (size_t)i + 1) * s];
+      double c = f[(((size_t)j + 1) * wi + (size_t)i + 1) * s];
+      double d = f[(((size_t)j + 1) * wi + (size_t)i) * s];
+      double lo, hi;
+      if (isnan(a) || isnan(b) || isnan(c) || isnan(d)) continue;
+      lo = a < b ? a : b;
+      lo = c < lo ? c : lo;
+      lo = d < lo ? d : lo;
+      hi = a > b ? a : b;
+      hi = c > hi ? c : hi;
+      hi = d > hi ? d : hi;
+      for (k = 0; k < nl; k++)
+        if (lo <= L[k] && hi > L[k]) gv_march_cell(a, b, c, d, i, j, L[k], &l[k]);
     }
 }
 
-/* Straight-alpha "over": paint colour c with coverage a (0..1) onto *dst (ABGR). */
-static void gv_over(uint32_t *dst, mx_color c, float a) {
-  float da = (float)(*dst >> 24) / 255.0f, oa;
-  float dr = (float)(*dst & 255), dg = (float)((*dst >> 8) & 255), db = (float)((*dst >> 16) & 255);
-  if (a <= 0.0f) return;
-  if (a > 1.0f) a = 1.0f;
-  oa = a + da * (1.0f - a);
-  dr = ((float)c.r * a + dr * da * (1.0f - a)) / oa;
-  dg = ((float)c.g * a + dg * da * (1.0f - a)) / oa;
-  db = ((float)c.b * a + db * da * (1.0f - a)) / oa;
-  *dst = (uint32_t)(dr + 0.5f) | ((uint32_t)(dg + 0.5f) << 8) | ((uint32_t)(db + 0.5f) << 16) |
-         ((uint32_t)(oa * 255.0f + 0.5f) << 24);
+/* The plot image of a run is drawn on the CPU, opaque, in SDL_PIXELFORMAT_ARGB8888
+ * (0xAARRGGBB: the headless target's own format, so the software renderer
+ * copies it without converting or blending), straight into the locked
+ * streaming texture, and only when something in it changed: the parameters
+ * (an EM step), the points, the options, the plot's size or the theme. A
+ * static frame just copies the texture. Blending is onto opaque pixels:
+ * d + (s - d) a, with a in 0..256. */
+static uint32_t gv_argb(mx_color c) {
+  return 0xFF000000u | (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | (uint32_t)c.b;
 }
 
-/* Recompute the density grid (core: mx_gmm_grid2d), the low-resolution layer
- * (heatmap + translucent 1/2/3-sigma fills) and the iso-lines of a run. */
-static void gv_grid(gmm_view *v, gv_run *r, const mx_plot *pl, const mx_theme *th) {
-  int gw = pl->r.w / GV_CELL, gh = pl->r.h / GV_CELL, K, i, j, k;
-  int flags = v->show_density | (v->show_ellipses << 1) | (v->show_boundary << 2);
-  size_t cells;
-  double lmax = -INFINITY;
-  if (gw < 2 || gh < 2 || !r->g) return;
-  K = r->g->K;
-  if (!r->grid_dirty && gw == r->gw && gh == r->gh && r->gx0 == pl->x0 && r->gx1 == pl->x1 &&
-      r->gy0 == pl->y0 && r->gy1 == pl->y1 && flags == r->layer_flags)
+static uint32_t gv_mix(uint32_t d, uint32_t s, uint32_t a) {
+  uint32_t rb = ((s & 0xFF00FFu) * a + (d & 0xFF00FFu) * (256u - a)) >> 8;
+  uint32_t g = ((s & 0x00FF00u) * a + (d & 0x00FF00u) * (256u - a)) >> 8;
+  return 0xFF000000u | (rb & 0xFF00FFu) | (g & 0x00FF00u);
+}
+
+static float gv_minf(float a, float b) { return a < b ? a : b; }
+
+/* Coverage 0..1 (clamped) as a blend weight 0..256. */
+static uint32_t gv_a256(float cov) {
+  return cov <= 0.0f ? 0u : cov >= 1.0f ? 256u : (uint32_t)(cov * 256.0f + 0.5f);
+}
+
+static void gv_key_set(gv_key *k, int w, int h, int flags, float rad, float scale,
+                       const mx_plot *pl, const mx_theme *th) {
+  memset(k, 0, sizeof *k);
+  k->w = w;
+  k->h = h;
+  k->flags = flags;
+  k->rad = rad;
+  k->scale = scale;
+  k->x0 = pl->x0;
+  k->x1 = pl->x1;
+  k->y0 = pl->y0;
+  k->y1 = pl->y1;
+  memcpy(&k->th, th, sizeof *th);
+}
+
+/* The plot's background: the panel colour at 3/4. */
+static uint32_t gv_plot_bg(const mx_theme *th) {
+  mx_color c = {(uint8_t)(th->bg.r * 3 / 4), (uint8_t)(th->bg.g * 3 / 4),
+                (uint8_t)(th->bg.b * 3 / 4), 255};
+  return gv_argb(c);
+}
+
+/* Where row y (cell centre yc) of a grid crosses the ellipse {q <= s2} of a
+ * component with inverse covariance (a, b; b, c) centred at (mx, my): the
+ * columns [*i0, *i1] whose centres x0 + (i + 0.5) dx lie inside; 0 if none. */
+static int gv_span(double a, double b, double c, double mx, double my, double yc, double s2,
+                   double x0, double dx, int n, int *i0, int *i1) {
+  double dy = yc - my, disc = b * b * dy * dy - a * (c * dy * dy - s2), r, lo, hi;
+  if (!(disc > 0.0)) return 0;
+  r = sqrt(disc);
+  lo = mx + (-b * dy - r) / a;
+  hi = mx + (-b * dy + r) / a;
+  lo = ceil((lo - x0) / dx - 0.5);
+  hi = floor((hi - x0) / dx - 0.5);
+  if (lo < 0) lo = 0;
+  if (hi > n - 1) hi = n - 1;
+  if (hi < lo) return 0;
+  *i0 = (int)lo;
+  *i1 = (int)hi;
+  return 1;
+}
+
+/* What the chunks of one grid or image share. */
+typedef struct gv_job {
+  gmm_view *v;
+  gv_run *r;
+  const mx_plot *pl;
+  const mx_theme *th;
+  /* grid: cell size in data units (dy < 0: rows go down), what to compute */
+  double dx, dy, lmax;
+  int density, ellipses, bound, estep, ncell, line[GV_NLEVELS + GV_MAXK];
+  uint32_t lut[256]; /* heatmap over the plot background, by density / peak */
+  /* image */
+  uint32_t *img;
+  int pitch;
+  float scale;
+  int show_known, show_bound;
+} gv_job;
+
+/* Grid rows per chunk (the bands are fixed, so the numbers do not depend on
+ * which thread computes them). */
+#define GV_GBAND 16
+
+/* Chunk c (thread t): log p(x) and the margins on grid rows [GV_GBAND c,
+ * GV_GBAND (c + 1)). With core's vectorized E-step (jb->estep) they come
+ * from an E-step on the cell centres: log p(x) = w->logp, and the margin of
+ * component k, log r_k - log(the largest other r_j), equals mx_gmm_grid2d's
+ * difference of log-joints (the log p(x) cancels); else from mx_gmm_grid2d
+ * itself (scalar, about 10 times slower; tests/test_view_gmm_fast.c checks
+ * the two give the same picture). */
+static void gv_grid_chunk(void *arg, int c, int t) {
+  const gv_job *jb = arg;
+  gmm_view *v = jb->v;
+  gv_run *r = jb->r;
+  int j0 = c * GV_GBAND, j1 = j0 + GV_GBAND > r->gh ? r->gh : j0 + GV_GBAND, gw = r->gw;
+  int K = r->g->K, i, j, k;
+  size_t off = (size_t)j0 * (size_t)gw, n = 0, m;
+  if (!jb->estep) {
+    double y0 = jb->pl->y1 + jb->dy * (double)j0, y1 = jb->pl->y1 + jb->dy * (double)j1;
+    mx_gmm_grid2d(r->g, jb->pl->x0, jb->pl->x0 + jb->dx * (double)gw, gw, y0, y1, j1 - j0,
+                  jb->density ? r->glogp + off : NULL, jb->bound ? r->gmargin + off * (size_t)K : NULL);
     return;
+  }
+  {
+    double *X = v->gpts[t];
+    mx_gmm_work *w = v->gwork[t];
+    for (j = j0; j < j1; j++) {
+      double y = jb->pl->y1 + ((double)j + 0.5) * jb->dy;
+      for (i = 0; i < gw; i++, n++) {
+        X[2 * n] = jb->pl->x0 + ((double)i + 0.5) * jb->dx;
+        X[2 * n + 1] = y;
+      }
+    }
+    mx_gmm_e_step(r->g, X, n, NULL, w, NULL);
+    if (jb->density) memcpy(r->glogp + off, w->logp, n * sizeof *w->logp);
+    if (!jb->bound) return;
+    for (m = 0; m < n; m++) {
+      const double *rp = w->resp + m * (size_t)K;
+      double lr[MX_GMM_MAXK], *out = r->gmargin + (off + m) * (size_t)K;
+      int b1 = 0, b2 = -1;
+      for (k = 0; k < K; k++) {
+        lr[k] = log(rp[k]);
+        if (k && rp[k] > rp[b1]) b1 = k;
+      }
+      for (k = 0; k < K; k++)
+        if (k != b1 && (b2 < 0 || rp[k] > rp[b2])) b2 = k;
+      for (k = 0; k < K; k++) {
+        double d = lr[k] - lr[k == b1 ? b2 : b1];
+        out[k] = isnan(d) ? -INFINITY : d; /* both 0: as mx_gmm_grid2d, weightless */
+      }
+    }
+  }
+}
+
+/* Chunk c < ncell: the cell colours of grid rows [GV_GBAND c, ...): the
+ * heatmap, then the translucent 1/2/3-sigma fills, component by component,
+ * 3 sigma under 2 under 1 (cells whose centres lie inside; the outlines are
+ * drawn at full resolution). Chunk ncell + i, with l = line[i]: l <
+ * GV_NLEVELS, the iso-lines at density = peak x 0.6, 0.35, 0.18, 0.08, 0.03,
+ * 0.01 (all in one pass); else the decision boundary of component
+ * l - GV_NLEVELS (the zero level of its margin). */
+static void gv_cells_chunk(void *arg, int c, int t) {
+  static const float fill_a[3] = {0.13f, 0.10f, 0.09f}; /* 1, 2, 3 sigma */
+  static const double frac[GV_NLEVELS] = {0.6, 0.35, 0.18, 0.08, 0.03, 0.01};
+  const gv_job *jb = arg;
+  gv_run *r = jb->r;
+  const mx_plot *pl = jb->pl;
+  int gw = r->gw, K = r->g->K, i, j, k, s, j0, j1;
+  (void)t;
+  if (c >= jb->ncell) {
+    int l = jb->line[c - jb->ncell];
+    if (l < GV_NLEVELS) {
+      double L[GV_NLEVELS];
+      for (l = 0; l < GV_NLEVELS; l++) L[l] = jb->lmax + log(frac[l]);
+      gv_march(r->glogp, gw, r->gh, 1, L, GV_NLEVELS, r->lines);
+    } else {
+      double L0 = 0.0;
+      gv_march(r->gmargin + (l - GV_NLEVELS), gw, r->gh, K, &L0, 1, &r->lines[l]);
+    }
+    return;
+  }
+  j0 = c * GV_GBAND;
+  j1 = j0 + GV_GBAND > r->gh ? r->gh : j0 + GV_GBAND;
+  for (j = j0; j < j1; j++) {
+    uint32_t *row = r->cell + (size_t)j * (size_t)gw;
+    const double *lp = r->glogp + (size_t)j * (size_t)gw;
+    if (jb->density) {
+      for (i = 0; i < gw; i++) {
+        float e = expf((float)(lp[i] - jb->lmax));
+        row[i] = jb->lut[e > 0.0f ? (int)(255.0f * gv_minf(e, 1.0f) + 0.5f) : 0];
+      }
+    } else {
+      for (i = 0; i < gw; i++) row[i] = jb->lut[0];
+    }
+  }
+  if (!jb->ellipses) return;
+  for (k = 0; k < K; k++) {
+    const double *S = r->g->covs + 4 * k, *mu = r->g->means + 2 * k;
+    double det = S[0] * S[3] - S[1] * S[2];
+    uint32_t col = gv_argb(jb->th->comp[k % MX_NCOMP_COLORS]);
+    if (r->g->collapsed[k] || !(r->g->weights[k] > 1e-12) || !(S[0] > 0.0) || !(det > 0.0) ||
+        !isfinite(det))
+      continue;
+    for (j = j0; j < j1; j++) {
+      double yc = pl->y1 + ((double)j + 0.5) * jb->dy;
+      uint32_t *row = r->cell + (size_t)j * (size_t)gw;
+      for (s = 3; s >= 1; s--) {
+        int i0, i1;
+        uint32_t a = gv_a256(fill_a[s - 1]);
+        if (!gv_span(S[3] / det, -S[1] / det, S[0] / det, mu[0], mu[1], yc, (double)(s * s),
+                     pl->x0, jb->dx, gw, &i0, &i1))
+          continue;
+        for (i = i0; i <= i1; i++) row[i] = gv_mix(row[i], col, a);
+      }
+    }
+  }
+}
+
+/* E-step workspaces and cell centres for n points of K components, one for
+ * each thread. */
+static int gv_grid_work(gmm_view *v, int K, size_t n) {
+  int t;
+  if (v->gwork[0] && v->gwork[0]->K == K && v->gwork[0]->N >= n) return MX_OK;
+  for (t = 0; t < 2; t++) {
+    mx_gmm_work_free(v->gwork[t]);
+    free(v->gpts[t]);
+    v->gwork[t] = mx_gmm_work_alloc(K, n, 2);
+    v->gpts[t] = malloc(2 * n * sizeof *v->gpts[t]);
+  }
+  if (v->gwork[0] && v->gwork[1] && v->gpts[0] && v->gpts[1]) return MX_OK;
+  for (t = 0; t < 2; t++) {
+    mx_gmm_work_free(v->gwork[t]);
+    free(v->gpts[t]);
+    v->gwork[t] = NULL;
+    v->gpts[t] = NULL;
+  }
+  return MX_ENOMEM;
+}
+
+/* Recompute what depends on the model at grid resolution (GV_CELL x GV_CELL
+ * pixels a cell, from the plot's top left corner; the last row and column
+ * may reach past the plot): the density grid and margins (the margins only
+ * when the boundary is shown), the cell colours (plot background, density
+ * heatmap, translucent 1/2/3-sigma fills), the iso-lines and the boundary. */
+static void gv_grid(gmm_view *v, gv_run *r, const mx_plot *pl, const mx_theme *th, int bound) {
+  int gw = (pl->r.w + GV_CELL - 1) / GV_CELL, gh = (pl->r.h + GV_CELL - 1) / GV_CELL, i, l;
+  int flags = v->show_density | (v->show_ellipses << 1) | (bound << 2), nband, nline;
+  size_t cells;
+  uint32_t bg = gv_plot_bg(th);
+  gv_key key;
+  gv_job jb;
+  if (gw < 2 || gh < 2 || !r->g) return;
+  gv_key_set(&key, gw, gh, flags, 0.0f, 0.0f, pl, th);
+  if (!r->grid_dirty && r->cell && !memcmp(&key, &r->gkey, sizeof key)) return;
   cells = (size_t)gw * (size_t)gh;
-  if (gw != r->gw || gh != r->gh || !r->glogp) {
+  if (gw != r->gw || gh != r->gh || !r->cell) {
     free(r->glogp);
     free(r->gmargin);
-    free(r->rgba);
+    free(r->cell);
     r->glogp = malloc(cells * sizeof *r->glogp);
     r->gmargin = malloc(cells * (size_t)GV_MAXK * sizeof *r->gmargin);
-    r->rgba = malloc(cells * sizeof *r->rgba);
-    if (!r->glogp || !r->gmargin || !r->rgba) {
+    r->cell = malloc(cells * sizeof *r->cell);
+    if (!r->glogp || !r->gmargin || !r->cell) {
       free(r->glogp);
       free(r->gmargin);
-      free(r->rgba);
+      free(r->cell);
       r->glogp = NULL;
       r->gmargin = NULL;
-      r->rgba = NULL;
+      r->cell = NULL;
       return;
     }
   }
   r->gw = gw;
   r->gh = gh;
-  r->gx0 = pl->x0;
-  r->gx1 = pl->x1;
-  r->gy0 = pl->y0;
-  r->gy1 = pl->y1;
-  r->layer_flags = flags;
-  /* grid rows go top to bottom on screen: y from y1 down to y0 */
-  mx_gmm_grid2d(r->g, pl->x0, pl->x1, gw, pl->y1, pl->y0, gh, r->glogp, r->gmargin);
-  for (i = 0; i < (int)cells; i++)
-    if (r->glogp[i] > lmax) lmax = r->glogp[i];
-  if (v->show_density && !v->heat_lut[255]) {
-    /* magma over sqrt(t), with alpha 0.9 t^0.45, for t = density / peak */
-    for (i = 0; i < 256; i++) {
-      double t = (double)i / 255.0;
-      mx_color c = mx_cmap(MX_CMAP_MAGMA, sqrt(t), 0.0, 1.0);
-      uint32_t a = (uint32_t)lround(255.0 * 0.9 * pow(t, 0.45));
-      v->heat_lut[i] = (uint32_t)c.r | ((uint32_t)c.g << 8) | ((uint32_t)c.b << 16) | (a << 24);
-    }
-  }
-  for (j = 0; j < gh; j++)
-    for (i = 0; i < gw; i++) {
-      size_t cell = (size_t)j * (size_t)gw + (size_t)i;
-      uint32_t px = 0;
-      if (v->show_density) /* density relative to its peak, fading into the background */
-        px = v->heat_lut[(int)lround(255.0 * exp(r->glogp[cell] - lmax))];
-      if (v->show_ellipses) {
-        double pt[2];
-        pt[0] = pl->x0 + ((double)i + 0.5) * (pl->x1 - pl->x0) / (double)gw;
-        pt[1] = pl->y1 + ((double)j + 0.5) * (pl->y0 - pl->y1) / (double)gh;
-        for (k = 0; k < K; k++) {
-          double q;
-          if (r->g->collapsed[k] || !(r->g->weights[k] > 1e-12)) continue;
-          q = mx_gmm_mahalanobis2(r->g, k, pt);
-          if (q <= 9.0) gv_over(&px, th->comp[k % MX_NCOMP_COLORS], 0.09f);
-          if (q <= 4.0) gv_over(&px, th->comp[k % MX_NCOMP_COLORS], 0.10f);
-          if (q <= 1.0) gv_over(&px, th->comp[k % MX_NCOMP_COLORS], 0.13f);
-        }
+  memcpy(&r->gkey, &key, sizeof key);
+  memset(&jb, 0, sizeof jb);
+  jb.v = v;
+  jb.r = r;
+  jb.pl = pl;
+  jb.th = th;
+  jb.density = v->show_density;
+  jb.ellipses = v->show_ellipses;
+  jb.bound = bound;
+  /* cells in data units; grid rows go top to bottom on screen: y from y1 down */
+  jb.dx = (pl->x1 - pl->x0) * GV_CELL / (double)pl->r.w;
+  jb.dy = (pl->y0 - pl->y1) * GV_CELL / (double)pl->r.h;
+  nband = (gh + GV_GBAND - 1) / GV_GBAND;
+  jb.estep = mx_gmm_simd_active() && gv_grid_work(v, r->g->K, (size_t)GV_GBAND * (size_t)gw) == MX_OK;
+  if (jb.density || bound) gv_par(&v->pool, gv_grid_chunk, &jb, nband);
+  jb.lmax = -INFINITY;
+  if (jb.density) {
+    /* density relative to its peak, fading into the background: magma over
+     * sqrt(t) with alpha 0.9 t^0.45, for t = density / peak */
+    if (!v->heat_lut[255])
+      for (i = 0; i < 256; i++) {
+        double t = (double)i / 255.0;
+        mx_color c = mx_cmap(MX_CMAP_MAGMA, sqrt(t), 0.0, 1.0);
+        uint32_t a = (uint32_t)lround(255.0 * 0.9 * pow(t, 0.45));
+        v->heat_lut[i] = (uint32_t)c.r | ((uint32_t)c.g << 8) | ((uint32_t)c.b << 16) | (a << 24);
       }
-      r->rgba[cell] = px;
+    for (i = 0; i < 256; i++) {
+      uint32_t h = v->heat_lut[i];
+      mx_color c = {(uint8_t)(h & 255), (uint8_t)((h >> 8) & 255), (uint8_t)((h >> 16) & 255), 255};
+      jb.lut[i] = gv_mix(bg, gv_argb(c), (h >> 24) + (h >> 31));
     }
-  r->tex_dirty = 1;
-  /* iso-lines at density = peak x 0.6, 0.35, 0.18, 0.08, 0.03, 0.01 */
-  {
-    static const double frac[GV_NLEVELS] = {0.6, 0.35, 0.18, 0.08, 0.03, 0.01};
-    r->nseg = 0;
-    for (k = 0; k < GV_NLEVELS; k++)
-      gv_march(r->glogp, gw, gh, 1, lmax + log(frac[k]), (float)k, &r->seg, &r->nseg, &r->segcap,
-               5);
+    for (i = 0; i < (int)cells; i++)
+      if (r->glogp[i] > jb.lmax) jb.lmax = r->glogp[i];
+  } else {
+    jb.lut[0] = bg;
   }
-  /* decision boundary: the zero level of each component's margin */
-  r->nbseg = 0;
-  if (K > 1)
-    for (k = 0; k < K; k++)
-      gv_march(r->gmargin + k, gw, gh, K, 0.0, 0.0f, &r->bseg, &r->nbseg, &r->bsegcap, 4);
+  /* the cell colours by bands, then the iso-lines (if shown) and boundaries */
+  for (l = 0; l < GV_NLEVELS + GV_MAXK; l++) r->lines[l].n = 0;
+  jb.ncell = nband;
+  nline = 0;
+  if (jb.density) jb.line[nline++] = 0;
+  for (l = 0; l < r->g->K && bound; l++) jb.line[nline++] = GV_NLEVELS + l;
+  gv_par(&v->pool, gv_cells_chunk, &jb, nband + nline);
   r->grid_dirty = 0;
-  r->pts_dirty = 1; /* the overlay holds the iso-lines and the boundary */
+  r->img_dirty = 1;
 }
 
-/* An anti-aliased disc of radius rad centred at (cx, cy) (pixels of the layer). */
-static void gv_disc(uint32_t *buf, int w, int h, float cx, float cy, float rad, mx_color c,
-                    float alpha) {
+/* ------------------------------------------------------------------ image */
+
+/* Image rows per chunk, and the band of rows [y0, y1) a chunk draws. */
+#define GV_BAND 32
+
+/* The band of image row y (clamped to the h rows). */
+static int gv_band_of(int y, int h) {
+  if (y < 0) y = 0;
+  if (y > h - 1) y = h - 1;
+  return y / GV_BAND;
+}
+
+typedef struct gv_canvas {
+  uint32_t *img;     /* (h, pitch) */
+  int w, h, pitch, y0, y1;
+} gv_canvas;
+
+/* Blend weights (of the right-hand cell, 0..256) of the GV_CELL pixels
+ * between two cell centres: (0.5 .. 3.5) / 4 x 256. */
+static const uint32_t gv_f[GV_CELL] = {32, 96, 160, 224};
+
+/* out[x] = gv_mix(a[x], b[x], f) for x < n; with SSE2 (simd != 0) four
+ * pixels at a time, in 16-bit lanes: the same integer arithmetic per channel
+ * (c_b f + c_a (256 - f) <= 255 x 256 fits), so the same bits. */
+static void gv_mix_row(uint32_t *out, const uint32_t *a, const uint32_t *b, int n, uint32_t f,
+                       int simd) {
+  int x = 0;
+#ifdef GV_SSE2
+  if (simd) {
+    const __m128i z = _mm_setzero_si128(), wb = _mm_set1_epi16((short)f),
+                  wa = _mm_set1_epi16((short)(256u - f)), opaque = _mm_set1_epi32((int)0xFF000000u);
+    for (; x + 4 <= n; x += 4) {
+      __m128i va = _mm_loadu_si128((const __m128i *)(const void *)(a + x));
+      __m128i vb = _mm_loadu_si128((const __m128i *)(const void *)(b + x));
+      __m128i lo = _mm_add_epi16(_mm_mullo_epi16(_mm_unpacklo_epi8(vb, z), wb),
+                                 _mm_mullo_epi16(_mm_unpacklo_epi8(va, z), wa));
+      __m128i hi = _mm_add_epi16(_mm_mullo_epi16(_mm_unpackhi_epi8(vb, z), wb),
+                                 _mm_mullo_epi16(_mm_unpackhi_epi8(va, z), wa));
+      lo = _mm_srli_epi16(lo, 8);
+      hi = _mm_srli_epi16(hi, 8);
+      _mm_storeu_si128((__m128i *)(void *)(out + x), _mm_or_si128(_mm_packus_epi16(lo, hi), opaque));
+    }
+  }
+#endif
+  for (; x < n; x++) out[x] = gv_mix(a[x], b[x], f);
+}
+
+/* One image row from grid row t (gw cells): cell i's centre is pixel
+ * GV_CELL i + GV_CELL / 2, linear in between, constant beyond the ends. */
+static void gv_hrow(const uint32_t *t, int gw, uint32_t *out, int w, int simd) {
+  int x = 0, i = 0, s;
+  for (; x < GV_CELL / 2 && x < w; x++) out[x] = t[0];
+#ifdef GV_SSE2
+  if (simd) {
+    /* the 4 pixels between centres i and i + 1 as one register: weights
+     * 32, 96 | 160, 224 in the low | high halves */
+    const __m128i z = _mm_setzero_si128(), opaque = _mm_set1_epi32((int)0xFF000000u);
+    const __m128i wblo = _mm_set_epi16(96, 96, 96, 96, 32, 32, 32, 32),
+                  walo = _mm_set_epi16(160, 160, 160, 160, 224, 224, 224, 224),
+                  wbhi = _mm_set_epi16(224, 224, 224, 224, 160, 160, 160, 160),
+                  wahi = _mm_set_epi16(32, 32, 32, 32, 96, 96, 96, 96);
+    for (; i + 1 < gw && x + GV_CELL <= w; i++, x += GV_CELL) {
+      __m128i ta = _mm_unpacklo_epi8(_mm_set1_epi32((int)t[i]), z);
+      __m128i tb = _mm_unpacklo_epi8(_mm_set1_epi32((int)t[i + 1]), z);
+      __m128i lo = _mm_add_epi16(_mm_mullo_epi16(tb, wblo), _mm_mullo_epi16(ta, walo));
+      __m128i hi = _mm_add_epi16(_mm_mullo_epi16(tb, wbhi), _mm_mullo_epi16(ta, wahi));
+      lo = _mm_srli_epi16(lo, 8);
+      hi = _mm_srli_epi16(hi, 8);
+      _mm_storeu_si128((__m128i *)(void *)(out + x), _mm_or_si128(_mm_packus_epi16(lo, hi), opaque));
+    }
+  }
+#endif
+  for (; i + 1 < gw && x < w; i++)
+    for (s = 0; s < GV_CELL && x < w; s++, x++) out[x] = gv_mix(t[i], t[i + 1], gv_f[s]);
+  for (; x < w; x++) out[x] = t[gw - 1];
+}
+
+/* Grid row j interpolated across (gv_hrow), from one of two slots: computed
+ * if neither holds it, into the one not holding row keep. */
+static const uint32_t *gv_hrow_get(int j, int keep, const uint32_t *cell, int gw, int w,
+                                   uint32_t *slot[2], int held[2], int simd) {
+  int s;
+  for (s = 0; s < 2; s++)
+    if (held[s] == j) return slot[s];
+  s = held[0] == keep ? 1 : 0;
+  gv_hrow(cell + (size_t)j * (size_t)gw, gw, slot[s], w, simd);
+  held[s] = j;
+  return slot[s];
+}
+
+/* The rows of cv's band: the cell colours (gw, gh) upscaled bilinearly,
+ * GV_CELL pixels a cell; tmp holds 2 w pixels. */
+static void gv_upscale(const gv_canvas *cv, const uint32_t *cell, int gw, int gh, uint32_t *tmp,
+                       int simd) {
+  uint32_t *slot[2];
+  int held[2] = {-1, -1}, y;
+  slot[0] = tmp;
+  slot[1] = tmp + cv->w;
+  for (y = cv->y0; y < cv->y1; y++) {
+    /* between the centres of grid rows j and j + 1, clamped at the ends */
+    int j = y < GV_CELL / 2 ? -1 : (y - GV_CELL / 2) / GV_CELL;
+    uint32_t *out = cv->img + (size_t)y * (size_t)cv->pitch;
+    if (j < 0 || j + 1 >= gh) {
+      memcpy(out, gv_hrow_get(j < 0 ? 0 : gh - 1, -1, cell, gw, cv->w, slot, held, simd),
+             (size_t)cv->w * sizeof *out);
+    } else {
+      const uint32_t *a = gv_hrow_get(j, j + 1, cell, gw, cv->w, slot, held, simd);
+      const uint32_t *b = gv_hrow_get(j + 1, j, cell, gw, cv->w, slot, held, simd);
+      gv_mix_row(out, a, b, cv->w, gv_f[(y - GV_CELL / 2) % GV_CELL], simd);
+    }
+  }
+}
+
+/* The outline of the ellipse {p : q(p) = (p - c)^T P^-1 (p - c) = k^2} for a
+ * covariance P = (p00, p01; p01, p11) in pixels, anti-aliased, width wd (the
+ * coverage of the UI kit's lines: full to wd / 2 - 1/4 from the curve, then
+ * a 1-pixel ramp), in colour col at alpha, on the rows of cv's band. The
+ * distance of a pixel from the curve is taken to first order,
+ * |q - k^2| / |grad q| (good where the curve's radius of curvature is a few
+ * pixels or more: gv_rings_place draws sharper ellipses as polylines); only
+ * the pixels of each row within reach of the curve are visited
+ * (|sqrt q - k| <= reach x the largest gradient of sqrt q, which is
+ * 1 / sqrt(smallest eigenvalue of P)). */
+static void gv_ring(const gv_canvas *cv, float cx, float cy, double p00, double p01, double p11,
+                    double k, float wd, uint32_t col, float alpha) {
+  double det = p00 * p11 - p01 * p01, A, B, C, lmin, g, reach, so, si, ext;
+  double hw = 0.5 * (double)wd;
+  float fA, fB, fC, fhw, k2, reach2;
+  int y, y0, y1;
+  if (!(p00 > 0.0) || !(det > 0.0) || !isfinite(det)) return;
+  A = p11 / det;
+  B = -p01 / det;
+  C = p00 / det;
+  fA = (float)A, fB = (float)B, fC = (float)C, fhw = (float)hw;
+  k2 = (float)(k * k);
+  reach2 = (fhw + 0.75f) * (fhw + 0.75f);
+  lmin = 0.5 * (p00 + p11) - sqrt(0.25 * (p00 - p11) * (p00 - p11) + p01 * p01);
+  if (!(lmin > 1e-12)) lmin = 1e-12;
+  g = 1.0 / sqrt(lmin);
+  reach = hw + 1.25;
+  so = k + reach * g;
+  si = k - reach * g;
+  ext = so * sqrt(p11);
+  {
+    double fy0 = floor((double)cy - ext), fy1 = ceil((double)cy + ext);
+    if (!(fy0 < (double)cv->y1 && fy1 >= (double)cv->y0)) return; /* (or NaN) */
+    y0 = fy0 < (double)cv->y0 ? cv->y0 : (int)fy0;
+    y1 = fy1 > (double)(cv->y1 - 1) ? cv->y1 - 1 : (int)fy1;
+  }
+  for (y = y0; y <= y1; y++) {
+    double dy = (double)y + 0.5 - cy, q0 = (B * B - A * C) * dy * dy, d_o = q0 + A * so * so;
+    double d_i = si > 0.0 ? q0 + A * si * si : -1.0, lo[2], hi[2];
+    uint32_t *row = cv->img + (size_t)y * (size_t)cv->pitch;
+    float fdy = (float)dy, fBy = fB * fdy, fCy = fC * fdy;
+    int nspan, sp;
+    if (!(d_o > 0.0)) continue;
+    d_o = sqrt(d_o);
+    if (d_i > 0.0) {
+      d_i = sqrt(d_i);
+      lo[0] = (-B * dy - d_o) / A;
+      hi[0] = (-B * dy - d_i) / A;
+      lo[1] = (-B * dy + d_i) / A;
+      hi[1] = (-B * dy + d_o) / A;
+      nspan = 2;
+    } else {
+      lo[0] = (-B * dy - d_o) / A;
+      hi[0] = (-B * dy + d_o) / A;
+      nspan = 1;
+    }
+    for (sp = 0; sp < nspan; sp++) {
+      double xa = floor((double)cx + lo[sp] - 0.5), xb = ceil((double)cx + hi[sp] - 0.5);
+      int x, x0, x1;
+      if (xb < 0.0 || xa > (double)(cv->w - 1)) continue;
+      x0 = xa < 0.0 ? 0 : (int)xa;
+      x1 = xb > (double)(cv->w - 1) ? cv->w - 1 : (int)xb;
+      for (x = x0; x <= x1; x++) {
+        float dx = (float)x + 0.5f - cx, ux = fA * dx + fBy, uy = fB * dx + fCy;
+        float f = dx * ux + fdy * uy - k2, u2 = ux * ux + uy * uy, c;
+        /* |f| / |grad f| < reach, i.e. f^2 < 4 reach^2 |u|^2, before the root */
+        if (f * f >= 4.0f * reach2 * u2) continue;
+        c = fhw + 0.75f - fabsf(f) / (2.0f * sqrtf(u2));
+        row[x] = gv_mix(row[x], col, gv_a256(alpha * gv_minf(c, 1.0f)));
+      }
+    }
+  }
+}
+
+/* An anti-aliased line of the given width into a coverage buffer (w wide;
+ * max of coverages, so crossing segments do not darken), on the rows of cv's
+ * band; bb (x0, y0, x1, y1) grows to hold what was touched. */
+static void gv_line_cov(const gv_canvas *cv, uint8_t *cov, float x0, float y0, float x1,
+                        float y1, float width, float alpha, int *bb) {
+  float dx = x1 - x0, dy = y1 - y0, l2 = dx * dx + dy * dy, hw = 0.5f * width;
+  float il2 = l2 > 0.0f ? 1.0f / l2 : 0.0f, reach2 = (hw + 0.5f) * (hw + 0.5f);
+  int bx0, bx1, by0, by1, x, y, w = cv->w;
+  if (!(fabsf(x0) < 1e6f && fabsf(y0) < 1e6f && fabsf(x1) < 1e6f && fabsf(y1) < 1e6f)) return;
+  bx0 = (int)floorf(gv_minf(x0, x1) - hw - 1.0f);
+  bx1 = (int)ceilf(fmaxf(x0, x1) + hw + 1.0f);
+  by0 = (int)floorf(gv_minf(y0, y1) - hw - 1.0f);
+  by1 = (int)ceilf(fmaxf(y0, y1) + hw + 1.0f);
+  if (bx0 < 0) bx0 = 0;
+  if (by0 < cv->y0) by0 = cv->y0;
+  if (bx1 > w - 1) bx1 = w - 1;
+  if (by1 > cv->y1 - 1) by1 = cv->y1 - 1;
+  if (bx0 > bx1 || by0 > by1) return;
+  if (bx0 < bb[0]) bb[0] = bx0;
+  if (by0 < bb[1]) bb[1] = by0;
+  if (bx1 > bb[2]) bb[2] = bx1;
+  if (by1 > bb[3]) bb[3] = by1;
+  for (y = by0; y <= by1; y++)
+    for (x = bx0; x <= bx1; x++) {
+      float px = (float)x + 0.5f - x0, py = (float)y + 0.5f - y0, t, ex, ey, c, d2;
+      uint8_t v8, *p = &cov[(size_t)y * (size_t)w + (size_t)x];
+      t = (px * dx + py * dy) * il2;
+      t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
+      ex = px - t * dx;
+      ey = py - t * dy;
+      d2 = ex * ex + ey * ey;
+      if (d2 >= reach2) continue;
+      c = hw + 0.5f - sqrtf(d2);
+      if (c <= 0.0f) continue;
+      v8 = (uint8_t)(255.0f * alpha * (c > 1.0f ? 1.0f : c) + 0.5f);
+      if (v8 > *p) *p = v8;
+    }
+}
+
+/* The segments of l (grid coordinates, sorted by grid row) that can reach
+ * cv's band -> coverage in image pixels. */
+static void gv_segs_cov(const gv_canvas *cv, uint8_t *cov, const gv_segs *l, float width,
+                        float alpha, int *bb) {
+  const float sx = (float)GV_CELL, reach = 0.5f * width + 1.0f;
+  /* a segment of grid row j lies in pixel rows GV_CELL (j + 1/2 .. j + 3/2) */
+  float jlo = ((float)cv->y0 - reach) / sx - 1.5f, jhi = ((float)cv->y1 + reach) / sx - 0.5f;
+  int lo = 0, hi = l->n, i;
+  while (lo < hi) { /* first segment of a row >= jlo */
+    int mid = (lo + hi) / 2;
+    if (l->s[(size_t)mid * 5 + 4] < jlo) lo = mid + 1;
+    else hi = mid;
+  }
+  for (i = lo; i < l->n; i++) {
+    const float *q = l->s + (size_t)i * 5;
+    if (q[4] > jhi) break;
+    gv_line_cov(cv, cov, (q[0] + 0.5f) * sx, (q[1] + 0.5f) * sx, (q[2] + 0.5f) * sx,
+                (q[3] + 0.5f) * sx, width, alpha, bb);
+  }
+}
+
+/* Paint colour c through the coverage buffer (w wide) inside bb onto the
+ * image, and clear it. */
+static void gv_cov_paint(const gv_canvas *cv, uint8_t *cov, const int *bb, uint32_t c) {
+  int x, y;
+  for (y = bb[1]; y <= bb[3]; y++) {
+    uint8_t *cr = cov + (size_t)y * (size_t)cv->w;
+    uint32_t *row = cv->img + (size_t)y * (size_t)cv->pitch;
+    for (x = bb[0]; x <= bb[2]; x++)
+      if (cr[x]) {
+        row[x] = gv_mix(row[x], c, (uint32_t)cr[x] + (cr[x] >> 7));
+        cr[x] = 0;
+      }
+  }
+}
+
+/* An anti-aliased disc of radius rad centred at (cx, cy), on cv's band. */
+static void gv_disc(const gv_canvas *cv, float cx, float cy, float rad, mx_color c, float alpha) {
   int x0 = (int)floorf(cx - rad - 1.0f), x1 = (int)ceilf(cx + rad + 1.0f);
   int y0 = (int)floorf(cy - rad - 1.0f), y1 = (int)ceilf(cy + rad + 1.0f), x, y;
+  uint32_t col = gv_argb(c);
   if (x0 < 0) x0 = 0;
-  if (y0 < 0) y0 = 0;
-  if (x1 > w - 1) x1 = w - 1;
-  if (y1 > h - 1) y1 = h - 1;
+  if (y0 < cv->y0) y0 = cv->y0;
+  if (x1 > cv->w - 1) x1 = cv->w - 1;
+  if (y1 > cv->y1 - 1) y1 = cv->y1 - 1;
   for (y = y0; y <= y1; y++)
     for (x = x0; x <= x1; x++) {
       float dx = (float)x + 0.5f - cx, dy = (float)y + 0.5f - cy;
       float cov = rad + 0.5f - sqrtf(dx * dx + dy * dy);
+      uint32_t *p = &cv->img[(size_t)y * (size_t)cv->pitch + (size_t)x];
       if (cov <= 0.0f) continue;
-      gv_over(&buf[(size_t)y * (size_t)w + (size_t)x], c, alpha * (cov > 1.0f ? 1.0f : cov));
+      *p = gv_mix(*p, col, gv_a256(alpha * gv_minf(cov, 1.0f)));
     }
 }
 
-/* An anti-aliased line of the given width into a coverage buffer (max of
- * coverages, so crossing segments do not darken). */
-static void gv_line_cov(uint8_t *cov, int w, int h, float x0, float y0, float x1, float y1,
-                        float width, float alpha) {
-  float dx = x1 - x0, dy = y1 - y0, l2 = dx * dx + dy * dy, hw = 0.5f * width;
-  int bx0 = (int)floorf(fminf(x0, x1) - hw - 1.0f), bx1 = (int)ceilf(fmaxf(x0, x1) + hw + 1.0f);
-  int by0 = (int)floorf(fminf(y0, y1) - hw - 1.0f), by1 = (int)ceilf(fmaxf(y0, y1) + hw + 1.0f);
-  int x, y;
-  if (bx0 < 0) bx0 = 0;
-  if (by0 < 0) by0 = 0;
-  if (bx1 > w - 1) bx1 = w - 1;
-  if (by1 > h - 1) by1 = h - 1;
-  for (y = by0; y <= by1; y++)
-    for (x = bx0; x <= bx1; x++) {
-      float px = (float)x + 0.5f - x0, py = (float)y + 0.5f - y0, t, ex, ey, c;
-      uint8_t v8;
-      t = l2 > 0.0f ? (px * dx + py * dy) / l2 : 0.0f;
-      t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
-      ex = px - t * dx;
-      ey = py - t * dy;
-      c = hw + 0.5f - sqrtf(ex * ex + ey * ey);
-      if (c <= 0.0f) continue;
-      v8 = (uint8_t)(255.0f * alpha * (c > 1.0f ? 1.0f : c) + 0.5f);
-      if (v8 > cov[(size_t)y * (size_t)w + (size_t)x]) cov[(size_t)y * (size_t)w + (size_t)x] = v8;
-    }
-}
-
-/* Segments in grid coordinates -> coverage in layer pixels. */
-static void gv_segs_cov(uint8_t *cov, int w, int h, const gv_run *r, const float *seg, int n,
-                        int ncoord, float width, float alpha, int by_level) {
-  float sx = (float)w / (float)r->gw, sy = (float)h / (float)r->gh;
-  int i;
-  for (i = 0; i < n; i++) {
-    const float *q = seg + (size_t)i * (size_t)ncoord;
-    float a = by_level ? alpha * (1.0f - 0.12f * q[4]) : alpha;
-    gv_line_cov(cov, w, h, (q[0] + 0.5f) * sx, (q[1] + 0.5f) * sy, (q[2] + 0.5f) * sx,
-                (q[3] + 0.5f) * sy, width, a);
-  }
-}
-
-/* Paint colour c through a coverage buffer onto the layer, and clear it. */
-static void gv_cov_paint(uint32_t *buf, uint8_t *cov, size_t n, mx_color c) {
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (cov[i]) {
-      gv_over(&buf[i], c, (float)cov[i] / 255.0f);
-      cov[i] = 0;
-    }
-}
-
-/* A point: disc of radius rad in colour c inside a ring of width ring in
- * colour o (alpha oa), anti-aliased, in one pass; opaque pixels are written
- * directly. */
-static void gv_dot(uint32_t *buf, int w, int h, float cx, float cy, float rad, float ring,
-                   mx_color c, mx_color o, float oa) {
+/* The dot drawn for each point: a disc of radius rad inside a ring of width
+ * ring (alpha 0.75), anti-aliased, precomputed for GV_SUB x GV_SUB sub-pixel
+ * positions of the centre as lists of the pixels it touches. */
+static int gv_sprite_make(gv_sprite *sp, float rad, float ring) {
   float R = rad + ring;
-  int x0 = (int)floorf(cx - R - 1.0f), x1 = (int)ceilf(cx + R + 1.0f);
-  int y0 = (int)floorf(cy - R - 1.0f), y1 = (int)ceilf(cy + R + 1.0f), x, y;
-  uint32_t solid = (uint32_t)c.r | ((uint32_t)c.g << 8) | ((uint32_t)c.b << 16) | 0xFF000000u;
-  if (x0 < 0) x0 = 0;
-  if (y0 < 0) y0 = 0;
-  if (x1 > w - 1) x1 = w - 1;
-  if (y1 > h - 1) y1 = h - 1;
-  for (y = y0; y <= y1; y++)
-    for (x = x0; x <= x1; x++) {
-      float dx = (float)x + 0.5f - cx, dy = (float)y + 0.5f - cy, d = sqrtf(dx * dx + dy * dy);
-      float ci = rad + 0.5f - d, co = R + 0.5f - d;
-      uint32_t *p = &buf[(size_t)y * (size_t)w + (size_t)x];
-      if (co <= 0.0f) continue;
-      if (ci >= 1.0f) {
-        *p = solid;
-        continue;
+  int m = (int)ceilf(R + 1.0f), side = 2 * m + 1, ph, x, y, n;
+  if (sp->pix && sp->rad == rad && sp->ring == ring) return MX_OK;
+  free(sp->pix);
+  memset(sp, 0, sizeof *sp);
+  if (m > 100) return MX_EINVAL;
+  sp->pix = malloc((size_t)GV_SUB * GV_SUB * (size_t)side * (size_t)side * sizeof *sp->pix);
+  if (!sp->pix) return MX_ENOMEM;
+  sp->rad = rad;
+  sp->ring = ring;
+  sp->m = m;
+  sp->stride = side * side;
+  for (ph = 0; ph < GV_SUB * GV_SUB; ph++) {
+    float fx = ((float)(ph % GV_SUB) + 0.5f) / (float)GV_SUB;
+    float fy = ((float)(ph / GV_SUB) + 0.5f) / (float)GV_SUB;
+    gv_dotpix *out = sp->pix + (size_t)ph * (size_t)sp->stride;
+    n = 0;
+    for (y = -m; y <= m; y++)
+      for (x = -m; x <= m; x++) {
+        float dx = (float)x + 0.5f - fx, dy = (float)y + 0.5f - fy, d = sqrtf(dx * dx + dy * dy);
+        float ci = rad + 0.5f - d, co = R + 0.5f - d;
+        if (co <= 0.0f) continue;
+        out[n].dx = (int8_t)x;
+        out[n].dy = (int8_t)y;
+        out[n].solid = ci >= 1.0f;
+        out[n].a_ring = (uint16_t)gv_a256(0.75f * gv_minf(co, 1.0f));
+        out[n].a_in = (uint16_t)gv_a256(ci);
+        n++;
       }
-      gv_over(p, o, oa * (co > 1.0f ? 1.0f : co));
-      if (ci > 0.0f) gv_over(p, c, ci);
+    sp->n[ph] = n;
+  }
+  return MX_OK;
+}
+
+/* Where a dot centred at (cx, cy) goes: the pixel holding the centre and the
+ * sub-pixel position (the sprite's). */
+static void gv_dot_cell(float cx, float cy, int *bx, int *by, int *ph) {
+  float fx = floorf(cx * (float)GV_SUB), fy = floorf(cy * (float)GV_SUB);
+  *bx = (int)floorf(fx / (float)GV_SUB);
+  *by = (int)floorf(fy / (float)GV_SUB);
+  *ph = ((int)fy - *by * GV_SUB) * GV_SUB + ((int)fx - *bx * GV_SUB);
+}
+
+/* One dot (pixel bx, by, sub-pixel position ph) on cv's band: colour c, ring
+ * colour o. */
+static void gv_dot(const gv_canvas *cv, const gv_sprite *sp, int bx, int by, int ph, uint32_t c,
+                   uint32_t o) {
+  const gv_dotpix *e = sp->pix + (size_t)ph * (size_t)sp->stride;
+  int i, n = sp->n[ph];
+  int inside = bx - sp->m >= 0 && by - sp->m >= cv->y0 && bx + sp->m < cv->w && by + sp->m < cv->y1;
+  for (i = 0; i < n; i++, e++) {
+    int x = bx + e->dx, y = by + e->dy;
+    uint32_t *p;
+    if (!inside && (x < 0 || y < cv->y0 || x >= cv->w || y >= cv->y1)) continue;
+    p = cv->img + (size_t)y * (size_t)cv->pitch + (size_t)x;
+    if (e->solid) {
+      *p = c;
+      continue;
+    }
+    *p = gv_mix(*p, o, e->a_ring);
+    if (e->a_in) *p = gv_mix(*p, c, e->a_in);
+  }
+}
+
+/* Chunk c of an image: its band of GV_BAND rows, drawn in order: the cell
+ * colours upscaled, the ellipse outlines at 3, 2, 1 sigma, the density
+ * iso-lines and the decision boundary, then the points coloured by
+ * responsibility (in their order, those of the band: v->dot*), the labelled
+ * ones (semi-supervised) as rings in their class colour on top. */
+static void gv_image_chunk(void *arg, int c, int t) {
+  const gv_job *jb = arg;
+  gmm_view *v = jb->v;
+  gv_run *r = jb->r;
+  const mx_plot *pl = jb->pl;
+  const mx_theme *th = jb->th;
+  int w = pl->r.w, h = pl->r.h, k, K = r->g->K, bb[4], l, i;
+  uint32_t bg = gv_argb(th->bg), text = gv_argb(th->text);
+  float scale = jb->scale;
+  gv_canvas cv;
+  cv.img = jb->img;
+  cv.w = w;
+  cv.h = h;
+  cv.pitch = jb->pitch;
+  cv.y0 = c * GV_BAND;
+  cv.y1 = cv.y0 + GV_BAND > h ? h : cv.y0 + GV_BAND;
+  if (r->cell && (v->show_density || v->show_ellipses)) {
+    gv_upscale(&cv, r->cell, r->gw, r->gh, v->urow + (size_t)t * 2 * (size_t)v->ucap, v->simd);
+  } else {
+    uint32_t b = gv_plot_bg(th);
+    int x, y;
+    for (y = cv.y0; y < cv.y1; y++)
+      for (x = 0; x < w; x++) cv.img[(size_t)y * (size_t)cv.pitch + (size_t)x] = b;
+  }
+  /* ellipse outlines (gv_rings_place) */
+  for (k = 0; k < v->nring; k++) {
+    const gv_ringd *e = &v->ring[k];
+    if (e->npts) {
+      const float *q = v->rpts + 2 * (size_t)e->off;
+      bb[0] = w, bb[1] = h, bb[2] = -1, bb[3] = -1;
+      for (i = 0; i + 1 < e->npts; i++)
+        gv_line_cov(&cv, v->cov, q[2 * i], q[2 * i + 1], q[2 * i + 2], q[2 * i + 3],
+                    2.0f * scale + 0.5f, e->alpha, bb);
+      gv_cov_paint(&cv, v->cov, bb, e->col);
+    } else {
+      gv_ring(&cv, e->cx, e->cy, e->p00, e->p01, e->p11, e->k, 2.0f * scale, e->col, e->alpha);
+    }
+  }
+  /* iso-lines, then the boundary, through the coverage buffer (kept zero) */
+  if (r->gw > 1 && v->cov) {
+    if (v->show_density) {
+      bb[0] = w, bb[1] = h, bb[2] = -1, bb[3] = -1;
+      for (l = 0; l < GV_NLEVELS; l++)
+        gv_segs_cov(&cv, v->cov, &r->lines[l], 1.0f * scale, 0.24f * (1.0f - 0.12f * (float)l), bb);
+      gv_cov_paint(&cv, v->cov, bb, text);
+    }
+    if (jb->show_bound) {
+      bb[0] = w, bb[1] = h, bb[2] = -1, bb[3] = -1;
+      for (l = GV_NLEVELS; l < GV_NLEVELS + K; l++)
+        gv_segs_cov(&cv, v->cov, &r->lines[l], 2.0f * scale, 0.85f, bb);
+      gv_cov_paint(&cv, v->cov, bb, text);
+    }
+  }
+  /* the points of this band, in order */
+  for (i = v->bstart[c]; i < v->bstart[c + 1]; i++) {
+    const gv_dotpos *d = &v->dot[v->band[i]];
+    gv_dot(&cv, &v->sprite, d->bx, d->by, d->ph, d->col, bg);
+  }
+  if (jb->show_known)
+    for (i = 0; i < v->nlab; i++) {
+      size_t n = (size_t)v->lab[i];
+      float x = mx_plot_x(pl, v->pts.x[2 * n]) - (float)pl->r.x;
+      float y = mx_plot_y(pl, v->pts.x[2 * n + 1]) - (float)pl->r.y;
+      float rad = v->sprite.rad, rr = rad * 1.9f + 1.5f * scale, reach = rr + 2.4f * scale + 2.0f;
+      if (y + reach < (float)cv.y0 || y - reach >= (float)cv.y1) continue;
+      gv_disc(&cv, x, y, rr + 2.4f * scale, th->bg, 0.8f);
+      gv_disc(&cv, x, y, rr + 1.4f * scale, th->text, 1.0f);
+      gv_disc(&cv, x, y, rr, th->comp[v->known[n] % MX_NCOMP_COLORS], 1.0f);
+      gv_disc(&cv, x, y, rad * 0.7f, th->bg, 1.0f);
     }
 }
 
-/* Redraw the overlay of a run at the plot's resolution: the density
- * iso-lines and the decision boundary, then the points coloured by
- * responsibility, the labelled ones (semi-supervised) as rings in their class
- * colour on top. */
-static void gv_points(const gmm_view *v, gv_run *r, const mx_plot *pl, const mx_theme *th,
-                      float rad, float scale, int show_known, int show_bound) {
-  int w = pl->r.w, h = pl->r.h, k, K = r->g->K;
-  int flags = show_known | (show_bound << 1) | (v->show_density << 2);
+/* Make the view's scratch hold a w x h image (coverage buffer, upscale rows
+ * for two threads) and the dots of n points in nb bands, each dot in at most
+ * per bands. */
+static int gv_scratch(gmm_view *v, int w, int h, size_t n, int nb, int per) {
+  size_t need = (size_t)w * (size_t)h;
+  if (need > v->covcap) {
+    free(v->cov);
+    v->cov = calloc(need, 1);
+    v->covcap = v->cov ? need : 0;
+    if (!v->cov) return MX_ENOMEM;
+  }
+  if (w > v->ucap) {
+    free(v->urow);
+    v->urow = malloc(4 * (size_t)w * sizeof *v->urow);
+    v->ucap = v->urow ? w : 0;
+    if (!v->ucap) return MX_ENOMEM;
+  }
+  if (n > v->dcap || n * (size_t)per > v->bandcap) {
+    free(v->dot);
+    free(v->band);
+    free(v->lab);
+    v->dot = malloc(n * sizeof *v->dot);
+    v->band = malloc(n * (size_t)per * sizeof *v->band);
+    v->lab = malloc(n * sizeof *v->lab);
+    v->dcap = v->dot && v->band && v->lab ? n : 0;
+    v->bandcap = v->dcap ? n * (size_t)per : 0;
+    if (!v->dcap) return MX_ENOMEM;
+  }
+  if (nb + 1 > v->bcap) {
+    free(v->bstart);
+    v->bstart = malloc((size_t)(nb + 1) * sizeof *v->bstart);
+    v->bcap = v->bstart ? nb + 1 : 0;
+    if (!v->bcap) return MX_ENOMEM;
+  }
+  return MX_OK;
+}
+
+/* Where the dots of run r go (pixel, sub-pixel position, colour: the
+ * component colours mixed by responsibility), and which bands of GV_BAND
+ * rows each touches: v->band[bstart[b] .. bstart[b + 1]) lists the points of
+ * band b in their order. The labelled points (drawn as rings) go to v->lab. */
+static void gv_dots_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const mx_theme *th,
+                          int show_known, int nb) {
+  int K = r->g->K, k, b, m = v->sprite.m, h = pl->r.h;
   size_t i;
-  uint8_t *cov;
-  if (w < 2 || h < 2) return;
-  if (!r->pts_dirty && w == r->pw && h == r->ph && r->px0 == pl->x0 && r->px1 == pl->x1 &&
-      r->py0 == pl->y0 && r->py1 == pl->y1 && r->pts_flags == flags)
-    return;
-  if (w != r->pw || h != r->ph || !r->prgba) {
-    free(r->prgba);
-    r->prgba = malloc((size_t)w * (size_t)h * sizeof *r->prgba);
-    if (!r->prgba) return;
-    r->pw = w;
-    r->ph = h;
-  }
-  r->px0 = pl->x0;
-  r->px1 = pl->x1;
-  r->py0 = pl->y0;
-  r->py1 = pl->y1;
-  r->pts_flags = flags;
-  memset(r->prgba, 0, (size_t)w * (size_t)h * sizeof *r->prgba);
-  cov = calloc((size_t)w * (size_t)h, 1);
-  if (cov && r->gw > 1) {
-    if (v->show_density && r->seg) {
-      gv_segs_cov(cov, w, h, r, r->seg, r->nseg, 5, 1.0f * scale, 0.24f, 1);
-      gv_cov_paint(r->prgba, cov, (size_t)w * (size_t)h, th->text);
-    }
-    if (show_bound && r->bseg) {
-      gv_segs_cov(cov, w, h, r, r->bseg, r->nbseg, 4, 2.0f * scale, 0.85f, 0);
-      gv_cov_paint(r->prgba, cov, (size_t)w * (size_t)h, th->text);
-    }
-  }
-  free(cov);
+  v->nlab = 0;
+  for (b = 0; b <= nb; b++) v->bstart[b] = 0;
   for (i = 0; i < v->pts.n; i++) {
     float x = mx_plot_x(pl, v->pts.x[2 * i]) - (float)pl->r.x;
     float y = mx_plot_y(pl, v->pts.x[2 * i + 1]) - (float)pl->r.y;
     const double *resp = r->w->resp + i * (size_t)K;
     double R = 0, G = 0, B = 0;
+    gv_dotpos *d = &v->dot[i];
     mx_color c;
-    if (show_known && v->known[i] >= 0) continue;
+    d->ph = -1; /* not drawn */
+    if (show_known && v->known[i] >= 0) {
+      v->lab[v->nlab++] = (int)i;
+      continue;
+    }
+    if (!(x > -1e6f && x < 1e6f && y > -1e6f && y < 1e6f)) continue;
+    gv_dot_cell(x, y, &d->bx, &d->by, &d->ph);
+    if (d->bx + m < 0 || d->bx - m >= pl->r.w || d->by + m < 0 || d->by - m >= h) {
+      d->ph = -1;
+      continue;
+    }
     for (k = 0; k < K; k++) {
       mx_color ck = th->comp[k % MX_NCOMP_COLORS];
       R += resp[k] * ck.r;
       G += resp[k] * ck.g;
       B += resp[k] * ck.b;
     }
-    c.r = (uint8_t)lround(fmin(255.0, R));
-    c.g = (uint8_t)lround(fmin(255.0, G));
-    c.b = (uint8_t)lround(fmin(255.0, B));
+    c.r = (uint8_t)((R < 255.0 ? R : 255.0) + 0.5); /* (NaN -> 255, as fmin) */
+    c.g = (uint8_t)((G < 255.0 ? G : 255.0) + 0.5);
+    c.b = (uint8_t)((B < 255.0 ? B : 255.0) + 0.5);
     c.a = 255;
-    gv_dot(r->prgba, w, h, x, y, rad, 0.9f * scale, c, th->bg, 0.75f);
+    d->col = gv_argb(c);
+    for (b = gv_band_of(d->by - m, h); b <= gv_band_of(d->by + m, h); b++) v->bstart[b + 1]++;
   }
-  if (show_known)
-    for (i = 0; i < v->pts.n; i++) {
-      float x = mx_plot_x(pl, v->pts.x[2 * i]) - (float)pl->r.x;
-      float y = mx_plot_y(pl, v->pts.x[2 * i + 1]) - (float)pl->r.y;
-      float rr = rad * 1.9f + 1.5f * scale;
-      if (v->known[i] < 0) continue;
-      gv_disc(r->prgba, w, h, x, y, rr + 2.4f * scale, th->bg, 0.8f);
-      gv_disc(r->prgba, w, h, x, y, rr + 1.4f * scale, th->text, 1.0f);
-      gv_disc(r->prgba, w, h, x, y, rr, th->comp[v->known[i] % MX_NCOMP_COLORS], 1.0f);
-      gv_disc(r->prgba, w, h, x, y, rad * 0.7f, th->bg, 1.0f);
+  for (b = 0; b < nb; b++) v->bstart[b + 1] += v->bstart[b];
+  /* a stable counting sort: bstart[b] runs through band b, ending at the
+   * start of band b + 1, and is then put back */
+  for (i = 0; i < v->pts.n; i++) {
+    const gv_dotpos *d = &v->dot[i];
+    if (d->ph < 0) continue;
+    for (b = gv_band_of(d->by - m, h); b <= gv_band_of(d->by + m, h); b++)
+      v->band[v->bstart[b]++] = (int)i;
+  }
+  for (b = nb; b > 0; b--) v->bstart[b] = v->bstart[b - 1];
+  v->bstart[0] = 0;
+}
+
+/* The ellipse outlines of run r in the image, at 3, 2, 1 sigma, component by
+ * component (weightless or collapsed ones dimmed). An ellipse whose sharpest
+ * curvature radius, k lambda_min / sqrt(lambda_max), is under 4 pixels (a
+ * nearly flat component) is drawn as a closed polyline through points
+ * c + k L (cos t, sin t), L the Cholesky factor of its covariance in pixels
+ * (as the UI kit draws ellipses), the others by their implicit equation. */
+static int gv_rings_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const mx_theme *th) {
+  double sc = (double)pl->r.w / (pl->x1 - pl->x0);
+  int k, sig, K = r->g->K, off = 0;
+  v->nring = 0;
+  if (!v->show_ellipses) return MX_OK;
+  if (!v->rpts) {
+    v->rpts = malloc((size_t)GV_MAXK * 3 * (GV_RPTS + 1) * 2 * sizeof *v->rpts);
+    if (!v->rpts) return MX_ENOMEM;
+  }
+  for (k = 0; k < K; k++) {
+    const double *mu = r->g->means + 2 * k, *S = r->g->covs + 4 * k;
+    int dead = r->g->collapsed[k] != 0 || !(r->g->weights[k] > 1e-12);
+    double p00 = S[0] * sc * sc, p01 = -S[1] * sc * sc, p11 = S[3] * sc * sc;
+    double tr = 0.5 * (p00 + p11), dd = sqrt(0.25 * (p00 - p11) * (p00 - p11) + p01 * p01);
+    double lmax = tr + dd, lmin = tr - dd;
+    for (sig = 3; sig >= 1; sig--) {
+      gv_ringd *e = &v->ring[v->nring++];
+      e->cx = mx_plot_x(pl, mu[0]) - (float)pl->r.x;
+      e->cy = mx_plot_y(pl, mu[1]) - (float)pl->r.y;
+      e->p00 = p00;
+      e->p01 = p01;
+      e->p11 = p11;
+      e->k = (double)sig;
+      e->col = gv_argb(dead ? th->text_dim : th->comp[k % MX_NCOMP_COLORS]);
+      e->alpha = (float)(sig == 1 ? 235 : sig == 2 ? 150 : 90) / 255.0f;
+      e->npts = 0;
+      if (lmax > 0.0 && isfinite(lmax) && e->k * lmin / sqrt(lmax) < 4.0) {
+        /* Cholesky as in mx_draw_ellipse; not positive definite: nothing */
+        double a = p00 > 0.0 ? sqrt(p00) : 0.0, b = a > 0.0 ? p01 / a : 0.0, d = p11 - b * b;
+        double perim = 2.0 * GV_PI * e->k * sqrt(0.5 * (lmax + lmin));
+        int n = (int)(perim / 6.0), i;
+        float *q = v->rpts + 2 * (size_t)off;
+        if (!(a > 0.0) || !(d > 0.0) || !isfinite(perim)) {
+          v->nring--;
+          continue;
+        }
+        d = sqrt(d);
+        n = n < 24 ? 24 : n > GV_RPTS ? GV_RPTS : n;
+        for (i = 0; i <= n; i++) {
+          double t = 2.0 * GV_PI * (double)(i % n) / (double)n, u = cos(t), s = sin(t);
+          q[2 * i] = e->cx + (float)(e->k * a * u);
+          q[2 * i + 1] = e->cy + (float)(e->k * (b * u + d * s));
+        }
+        e->npts = n + 1;
+        e->off = off;
+        off += n + 1;
+      }
     }
-  r->pts_dirty = 0;
-  r->ptex_dirty = 1;
+  }
+  return MX_OK;
+}
+
+/* Bring the run's texture up to date (redrawing its image, in bands on two
+ * threads, if anything it shows changed) and copy it into the plot. 0 if
+ * there is nothing to show. */
+static int gv_image(gmm_view *v, gv_run *r, mx_ui *ui, const mx_plot *pl, float rad, int show_known,
+                    int show_bound) {
+  SDL_Renderer *ren = mx_ui_renderer(ui);
+  const mx_theme *th = mx_ui_theme(ui);
+  float scale = mx_ui_scale(ui);
+  int w = pl->r.w, h = pl->r.h, flags, nb = (pl->r.h + GV_BAND - 1) / GV_BAND;
+  gv_key key;
+  SDL_Rect dst = {pl->r.x, pl->r.y, pl->r.w, pl->r.h};
+  if (w < 2 || h < 2) return 0;
+  flags = show_known | (show_bound << 1) | (v->show_density << 2) | (v->show_ellipses << 3);
+  gv_key_set(&key, w, h, flags, rad, scale, pl, th);
+  if (!r->tex || r->tw != w || r->th != h) {
+    mx_texture_free(&r->tex);
+    r->tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    if (!r->tex) return 0;
+    SDL_SetTextureBlendMode(r->tex, SDL_BLENDMODE_NONE);
+    r->tw = w;
+    r->th = h;
+    r->img_dirty = 1;
+  }
+  if (r->img_dirty || memcmp(&key, &r->ikey, sizeof key)) {
+    void *mem;
+    int pitch;
+    gv_job jb;
+    if (gv_sprite_make(&v->sprite, rad, 0.9f * scale) != MX_OK ||
+        gv_scratch(v, w, h, v->pts.n, nb, 2 * v->sprite.m / GV_BAND + 2) != MX_OK ||
+        SDL_LockTexture(r->tex, NULL, &mem, &pitch) != 0)
+      return 0;
+    gv_dots_place(v, r, pl, th, show_known, nb);
+    if (gv_rings_place(v, r, pl, th) != MX_OK) v->nring = 0;
+    memset(&jb, 0, sizeof jb);
+    jb.v = v;
+    jb.r = r;
+    jb.pl = pl;
+    jb.th = th;
+    jb.img = mem;
+    jb.pitch = pitch / 4;
+    jb.scale = scale;
+    jb.show_known = show_known;
+    jb.show_bound = show_bound;
+    gv_par(&v->pool, gv_image_chunk, &jb, nb);
+    SDL_UnlockTexture(r->tex);
+    memcpy(&r->ikey, &key, sizeof key);
+    r->img_dirty = 0;
+  }
+  SDL_RenderCopy(ren, r->tex, NULL, &dst);
+  return 1;
 }
 
 /* ------------------------------------------------------------------ drawing */
-
-static mx_color gv_alpha(mx_color c, int a) {
-  c.a = (uint8_t)(a < 0 ? 0 : a > 255 ? 255 : a);
-  return c;
-}
 
 /* Fit the data box into r with equal scales on both axes. */
 static mx_plot gv_plot_for(const gmm_view *v, mx_rect r) {
@@ -1071,13 +1945,12 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   float ps = mx_ui_scale(ui) * (v->pts.n > 3000 ? 1.6f : v->pts.n > 1000 ? 2.2f : 3.0f);
   size_t i;
   int k;
-  int show_known = v->semi && which != RUN_PLAIN, had_clip;
+  int show_known = v->semi && which != RUN_PLAIN, had_clip, bound;
   SDL_Rect old_clip;
   if (!run->g || inner.w < 20 || inner.h < 20) return;
   pl = gv_plot_for(v, inner);
-  gv_grid(v, run, &pl, th);
-  gv_points(v, run, &pl, th, ps, mx_ui_scale(ui), show_known,
-            v->show_boundary && (v->semi || !main_panel) && run->g->K > 1);
+  bound = v->show_boundary && (v->semi || !main_panel) && run->g->K > 1;
+  gv_grid(v, run, &pl, th, bound);
   /* everything inside the plot is clipped to it (restored at the end) */
   {
     SDL_Rect clip = {pl.r.x, pl.r.y, pl.r.w, pl.r.h};
@@ -1085,33 +1958,11 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
     SDL_RenderGetClipRect(mx_ui_renderer(ui), &old_clip);
     SDL_RenderSetClipRect(mx_ui_renderer(ui), &clip);
   }
-  /* background, then the density heatmap with the sigma fills */
-  mx_draw_rect(ui, pl.r, (mx_color){(uint8_t)(th->bg.r * 3 / 4), (uint8_t)(th->bg.g * 3 / 4),
-                                    (uint8_t)(th->bg.b * 3 / 4), 255});
-  if ((v->show_density || v->show_ellipses) && run->rgba) {
-    mx_draw_rgba(ui, &run->tex, run->tex_dirty, pl.r, run->rgba, run->gw, run->gh);
-    if (run->tex) SDL_SetTextureScaleMode(run->tex, SDL_ScaleModeLinear);
-    run->tex_dirty = 0;
-  }
-  /* ellipse outlines at 3, 2, 1 sigma */
-  if (v->show_ellipses) {
-    double sc = (double)pl.r.w / (pl.x1 - pl.x0);
-    for (k = 0; k < run->g->K; k++) {
-      const double *mu = run->g->means + 2 * k, *S = run->g->covs + 4 * k;
-      mx_color c = th->comp[k % MX_NCOMP_COLORS];
-      float cx = mx_plot_x(&pl, mu[0]), cy = mx_plot_y(&pl, mu[1]);
-      int sig, dead = run->g->collapsed[k] != 0 || !(run->g->weights[k] > 1e-12);
-      if (dead) c = th->text_dim;
-      for (sig = 3; sig >= 1; sig--)
-        mx_draw_ellipse(ui, cx, cy, S[0] * sc * sc, -S[1] * sc * sc, S[3] * sc * sc, (double)sig,
-                        gv_alpha(c, 0), gv_alpha(c, sig == 1 ? 235 : sig == 2 ? 150 : 90));
-    }
-  }
-  /* iso-lines, boundary and points */
-  if (run->prgba) {
-    mx_draw_rgba(ui, &run->ptex, run->ptex_dirty, pl.r, run->prgba, run->pw, run->ph);
-    run->ptex_dirty = 0;
-  }
+  /* background, density heatmap, ellipses, iso-lines, boundary and points:
+   * one image, redrawn only when something in it changed */
+  if (!gv_image(v, run, ui, &pl, ps, show_known, bound))
+    mx_draw_rect(ui, pl.r, (mx_color){(uint8_t)(th->bg.r * 3 / 4), (uint8_t)(th->bg.g * 3 / 4),
+                                      (uint8_t)(th->bg.b * 3 / 4), 255});
   /* component centres */
   if (v->show_ellipses)
     for (k = 0; k < run->g->K; k++) {
@@ -1123,8 +1974,8 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
       mx_draw_line(ui, cx - a, cy, cx + a, cy, c, 2.5f * mx_ui_scale(ui));
       mx_draw_line(ui, cx, cy - a, cx, cy + a, c, 2.5f * mx_ui_scale(ui));
     }
-  SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
-  /* corner caption: iteration, log-likelihood, accuracy */
+  /* corner caption: iteration, log-likelihood, accuracy (clipped to the
+   * plot too: in a narrow panel it is cut, not drawn over the next one) */
   {
     char buf[200];
     int lh = mx_line_height(ui, MX_FONT_SMALL), y = pl.r.y + mx_ui_px(ui, 6);
@@ -1145,6 +1996,7 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
                                                        : "  (matched)");
     }
   }
+  SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
   /* clicks edit the data in the main panel */
   if (main_panel) {
     int button;
@@ -1296,7 +2148,9 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%s", buf);
   mx_rect_cut_top(&c, lh + gap);
 
-  /* model */
+  /* model (in a short panel the rows that do not fit are left out, rather
+   * than drawn over each other; their keys still work) */
+  if (c.h < sh) return;
   {
     int k = v->K;
     if (mx_slider_int(ui, mx_rect_cut_top(&c, sh), "components K  (+/−)", &k, 1, GV_MAXK) &&
@@ -1304,6 +2158,7 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
       gv_change_k(v, app, k - v->K);
   }
   mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return;
   row = mx_rect_cut_top(&c, bh);
   {
     static const int meth[3] = {MX_GMM_INIT_KMEANSPP, MX_GMM_INIT_RANDOM, MX_GMM_INIT_LABELS};
@@ -1327,6 +2182,7 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
     }
   }
   mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return;
   row = mx_rect_cut_top(&c, bh);
   bw = (row.w - 4 * gap) / 7; /* arrows 1 unit, run / reset 1.5, seed the rest */
   if (mx_button(ui, mx_rect_cut_left(&row, bw), "◀")) {
@@ -1359,6 +2215,7 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, gap);
 
   /* semi-supervised */
+  if (c.h < bh) return;
   {
     int semi = v->semi;
     row = mx_rect_cut_top(&c, bh);
@@ -1367,12 +2224,14 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
   if (v->semi) {
     int m = v->labelled, most = (int)gv_nlabelable(v);
     mx_rect_cut_top(&c, gap);
+    if (c.h < sh) return;
     if (mx_slider_int(ui, mx_rect_cut_top(&c, sh), "labelled points  ([ / ])", &m, 0,
                       most < 200 ? most : 200) &&
         m != v->labelled)
       gv_set_labelled(v, app, m);
   }
   mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return;
   row = mx_rect_cut_top(&c, bh);
   bw = (row.w - 2 * gap) / 3;
   if (mx_button_on(ui, mx_rect_cut_left(&row, bw), "density", v->show_density))
