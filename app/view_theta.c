@@ -6,11 +6,21 @@
  * (raw: nan), and a test digit with its per-pixel log-likelihood under both.
  * Panel 2 (naive Bayes): the ten per-class θ maps, accuracy, confusion matrix.
  *
- * Everything numeric comes from core/bernoulli: counts are taken once (again
- * only when the threshold changes); moving the prior refits θ from the counts.
+ * Everything numeric comes from core/bernoulli: training counts are taken once
+ * (again only when the threshold changes); moving the prior refits θ from the
+ * counts. A threshold change reads its counts off per-class grey-level
+ * histograms of the training digits (one lookup per pixel and class), which a
+ * worker thread builds once after the view opens; until they are ready the
+ * counts are taken from the images (the same numbers, only slower). The test
+ * digits are never binarized as a whole: their grey-level histogram, built
+ * once, gives the test NLL at any threshold in one pass over the pixels (only
+ * the digits meeting a zero-probability pixel are read again), and naive
+ * Bayes reads lists of the lit pixels, made once per threshold.
  * Heatmaps are cached textures, rebuilt only when their numbers change. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +55,19 @@ typedef struct theta_view {
   int panel;          /* 0 θ maps, 1 naive Bayes */
   /* models and results (core) */
   mx_bern_counts cnt;
-  uint8_t *tx;                  /* (N, D) binarized test digits */
+  mx_bern_hist htest;           /* (1, 256, D) test greys, cumulative */
+  mx_bern_hist htrain;          /* (10, 256, D) training greys per class, cumulative; written
+                                   by the worker, read only once hist_ready is 1 */
+  pthread_t hist_thread;        /* the worker building htrain */
+  int hist_started;             /* hist_thread was created (join it) */
+  atomic_int hist_ready;        /* 0 building, 1 htrain ready, -1 failed (count the images) */
+  mx_bern_lit tlit;             /* lit pixels of the test digits (naive Bayes) */
+  int lit_ok;                   /* tlit allocated (else naive Bayes reads the greys) */
+  uint8_t *xd;                  /* (D) the selected test digit, binarized */
   mx_bern raw, fit, nb;         /* K=1 raw MLE, K=1 with the prior, K=10 with the prior */
   mx_bern_nll raw_nll, fit_nll;
   uint32_t *culprit;            /* (D) raw: test digits meeting probability 0 at j */
-  double *per_raw, *per_fit;    /* (N) NLL per test digit */
+  uint8_t *imp_raw, *imp_fit;   /* (N) 1: the test digit's NLL is +inf (raw / prior) */
   int fit_rc, nb_rc;            /* 0, or MX_EINVAL when the estimate is undefined */
   mx_bern_nb_eval nbev;
   int8_t *pred;                 /* (N) naive Bayes prediction, -1 none */
@@ -198,7 +216,7 @@ static long tv_find_impossible(theta_view *t, int dir) {
   long n = (long)t->ntest, k, i;
   for (k = 1; k <= n; k++) {
     i = ((t->digit + dir * k) % n + n) % n;
-    if (isinf(t->per_raw[i])) return i;
+    if (t->imp_raw[i]) return i;
   }
   return -1;
 }
@@ -208,10 +226,15 @@ static long tv_find_impossible(theta_view *t, int dir) {
 static void tv_refresh(theta_view *t) {
   const mx_mnist *m = t->m;
   if (t->counts_dirty) {
-    mx_bern_count_images(&t->cnt, &m->train, t->threshold);
-    mx_binarize(m->test.pix, t->ntest * t->d, t->threshold, t->tx);
+    if (atomic_load_explicit(&t->hist_ready, memory_order_acquire) == 1)
+      mx_bern_count_hist(&t->cnt, &t->htrain, t->threshold); /* = mx_bern_count_images */
+    else
+      mx_bern_count_images(&t->cnt, &m->train, t->threshold);
     mx_bern_fit(&t->raw, &t->cnt, 0.0, 0.0, 0); /* n > 0 (checked at create): cannot fail */
-    mx_bern_nll_eval(&t->raw, 0, t->tx, t->ntest, &t->raw_nll, t->culprit, t->per_raw);
+    /* mx_bern_nll_eval's numbers without binarizing the test digits
+     * (tests/test_bernoulli_fast.c checks the two agree) */
+    mx_bern_nll_hist(&t->raw, 0, &t->htest, m->test.pix, t->threshold, &t->raw_nll, t->culprit,
+                     t->imp_raw);
     t->counts_dirty = 0;
     t->fit_dirty = t->nb_dirty = t->digit_dirty = 1;
     t->tex_dirty[TEX_RAW] = 1;
@@ -219,21 +242,29 @@ static void tv_refresh(theta_view *t) {
   if (t->fit_dirty) {
     t->fit_rc = mx_bern_fit(&t->fit, &t->cnt, t->prior, t->prior, t->map);
     if (t->fit_rc == 0)
-      mx_bern_nll_eval(&t->fit, 0, t->tx, t->ntest, &t->fit_nll, NULL, t->per_fit);
+      mx_bern_nll_hist(&t->fit, 0, &t->htest, m->test.pix, t->threshold, &t->fit_nll, NULL,
+                       t->imp_fit);
     t->fit_dirty = 0;
     t->nb_dirty = t->digit_dirty = 1;
     t->tex_dirty[TEX_FIT] = 1;
   }
   if (t->nb_dirty && t->panel == 1) {
     t->nb_rc = mx_bern_fit(&t->nb, &t->cnt, t->prior, t->prior, t->map);
-    if (t->nb_rc == 0) mx_bern_nb_evaluate(&t->nb, t->tx, m->test.labels, t->ntest, &t->nbev, t->pred);
+    if (t->nb_rc == 0 && t->lit_ok) {
+      if (t->tlit.threshold != t->threshold) mx_bern_lit_set(&t->tlit, m->test.pix, t->threshold);
+      mx_bern_nb_evaluate_lit(&t->nb, &t->tlit, m->test.pix, m->test.labels, &t->nbev, t->pred);
+    } else if (t->nb_rc == 0) {
+      mx_bern_nb_evaluate_grey(&t->nb, m->test.pix, t->threshold, m->test.labels, t->ntest,
+                               &t->nbev, t->pred);
+    }
     t->nb_dirty = 0;
     t->digit_dirty = 1;
     for (int c = 0; c < MX_BERN_NCLASS; c++) t->tex_dirty[TEX_CLASS + c] = 1;
   }
   if (t->digit_dirty) {
-    const uint8_t *x = t->tx + (size_t)t->digit * t->d;
+    const uint8_t *x = t->xd;
     size_t j;
+    mx_binarize(m->test.pix + (size_t)t->digit * t->d, t->d, t->threshold, t->xd);
     t->ll_raw = mx_bern_loglik(&t->raw, 0, x, t->c_raw);
     t->ninf_raw = 0;
     for (j = 0; j < t->d; j++) t->ninf_raw += isinf(t->c_raw[j]) ? 1 : 0;
@@ -279,21 +310,33 @@ static void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const doub
 
 /* ------------------------------------------------------------------ lifecycle */
 
+/* Worker: the training histograms (~50 ms on MNIST), off the first frames. */
+static void *tv_hist_worker(void *arg) {
+  theta_view *t = arg;
+  int rc = mx_bern_hist_build(&t->htrain, &t->m->train, 1);
+  atomic_store_explicit(&t->hist_ready, rc == 0 ? 1 : -1, memory_order_release);
+  return NULL;
+}
+
 static void theta_destroy(void *state) {
   theta_view *t = state;
   int i;
   if (!t) return;
+  if (t->hist_started) pthread_join(t->hist_thread, NULL);
   for (i = 0; i < TV_NMAPS; i++) mx_texture_free(&t->tex[i]);
   for (i = 0; i < MX_THETA_STRIP; i++) mx_texture_free(&t->tex_thumb[i]);
   mx_texture_free(&t->tex_digit);
   mx_bern_counts_free(&t->cnt);
+  mx_bern_hist_free(&t->htest);
+  mx_bern_hist_free(&t->htrain);
+  mx_bern_lit_free(&t->tlit);
   mx_bern_free(&t->raw);
   mx_bern_free(&t->fit);
   mx_bern_free(&t->nb);
-  free(t->tx);
+  free(t->xd);
   free(t->culprit);
-  free(t->per_raw);
-  free(t->per_fit);
+  free(t->imp_raw);
+  free(t->imp_fit);
   free(t->pred);
   free(t->c_raw);
   free(t->c_fit);
@@ -325,17 +368,23 @@ static void *theta_create(mx_app *app, mx_error *err) {
   t->prior = 1.0;
   t->threshold = 0.5;
   t->strip_first = -1;
-  if (mx_bern_counts_alloc(&t->cnt, d) || mx_bern_alloc(&t->raw, 1, d) ||
+  if (mx_bern_counts_alloc(&t->cnt, d) || mx_bern_hist_build(&t->htest, &m->test, 0) ||
+      mx_bern_alloc(&t->raw, 1, d) ||
       mx_bern_alloc(&t->fit, 1, d) || mx_bern_alloc(&t->nb, MX_BERN_NCLASS, d) ||
-      !(t->tx = malloc(n * d)) || !(t->culprit = calloc(d, sizeof *t->culprit)) ||
-      !(t->per_raw = calloc(n, sizeof *t->per_raw)) ||
-      !(t->per_fit = calloc(n, sizeof *t->per_fit)) || !(t->pred = calloc(n, sizeof *t->pred)) ||
+      !(t->xd = calloc(d, 1)) || !(t->culprit = calloc(d, sizeof *t->culprit)) ||
+      !(t->imp_raw = calloc(n, 1)) || !(t->imp_fit = calloc(n, 1)) ||
+      !(t->pred = calloc(n, sizeof *t->pred)) ||
       !(t->c_raw = calloc(d, sizeof *t->c_raw)) || !(t->c_fit = calloc(d, sizeof *t->c_fit)) ||
       !(t->rgba = calloc((size_t)TV_NMAPS * d, sizeof *t->rgba))) {
     theta_destroy(t);
     mx_error_set(err, MX_ENOMEM, "θ view: out of memory");
     return NULL;
   }
+  /* lit lists need D <= 65,536 pixels (16-bit indices): MNIST's 784 always fit */
+  t->lit_ok = mx_bern_lit_alloc(&t->tlit, m->test.pix, n, d) == 0;
+  atomic_init(&t->hist_ready, 0);
+  t->hist_started = pthread_create(&t->hist_thread, NULL, tv_hist_worker, t) == 0;
+  if (!t->hist_started) atomic_store(&t->hist_ready, -1);
   t->counts_dirty = 1;
   t->nb_rc = -1;
   t->strip_dirty = 1;
@@ -432,7 +481,7 @@ static void draw_strip(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_rect c = {r.x + (k % per_row) * (cw + gap) + (cw - side) / 2,
                  r.y + (k / per_row) * (side + lhS + gap), side, side};
     mx_rect lab = {c.x, c.y + c.h, c.w, lhS};
-    int impossible = isinf(t->per_raw[i]);
+    int impossible = t->imp_raw[i];
     char buf[128];
     mx_draw_gray(ui, &t->tex_thumb[k], rebuild, c, te->pix + (size_t)i * t->d, t->cols, t->rows);
     if (i == t->digit)
@@ -600,7 +649,7 @@ static void surprise_hover(theta_view *t, mx_ui *ui, mx_rect dd, const double *c
   rr = (my - dd.y) * t->rows / dd.h;
   if (cc < 0 || rr < 0 || cc >= t->cols || rr >= t->rows) return;
   j = (size_t)rr * (size_t)t->cols + (size_t)cc;
-  xj = t->tx[(size_t)t->digit * t->d + j];
+  xj = t->xd[j];
   fmt_num(v1, sizeof v1, 'f', 4, -cv[j]);
   fmt_num(v2, sizeof v2, 'g', 4, mm->theta[j]);
   snprintf(buf, sizeof buf, "pixel (row %d, col %d): x = %d, θ = %s  →  %s = %s", rr, cc, xj, v2,

@@ -52,6 +52,10 @@ typedef struct mx_bern {
   double *log0;                      /* (K, D) log(1 − θ), −inf where θ = 1 */
   double *ltab;                      /* (D, 2, K) the same logs per pixel and value of x,
                                         classes contiguous (K = 10 only, else NULL) */
+  double *lodds;                     /* (D, K) log θ − log(1 − θ), classes contiguous
+                                        (K = 10 only, else NULL; ±inf/NaN where θ is 0 or 1) */
+  double lbase[MX_BERN_NCLASS];      /* (K) Σ_j log(1 − θ_kj) in pixel order */
+  size_t ndegen;                     /* θ values exactly 0 or 1 (all K vectors) */
   double log_prior[MX_BERN_NCLASS];  /* (K) log class frequency log(n_c / n); 0 when K = 1 */
 } mx_bern;
 
@@ -79,6 +83,35 @@ typedef struct mx_bern_nb_eval {
   uint32_t confusion[MX_BERN_NCLASS][MX_BERN_NCLASS]; /* [true][predicted] */
   uint32_t none_by_class[MX_BERN_NCLASS];          /* (C) "no class possible", by true label */
 } mx_bern_nb_eval;
+
+/* Per-pixel grey-level histograms of a set of images, kept cumulative: for
+ * class c, grey level v and pixel j, the number of images of class c whose grey
+ * at j is >= v. Lit counts at any threshold are then one lookup per pixel
+ * (mx_bern_count_hist), and the total test NLL one pass over the pixels
+ * (mx_bern_nll_hist): neither touches the images. Counts are 16-bit when every
+ * class has at most 65,535 images (MNIST: 4 MB for 10 classes x 784 pixels),
+ * 32-bit otherwise. */
+typedef struct mx_bern_hist {
+  size_t n;                    /* images counted */
+  size_t d;                    /* pixels per image */
+  size_t k;                    /* classes: 10 (by label) or 1 (labels ignored) */
+  size_t nc[MX_BERN_NCLASS];   /* (K) images per class */
+  uint16_t *ge16;              /* (K, 256, D) images with grey >= v at pixel j, or NULL */
+  uint32_t *ge32;              /* (K, 256, D) the same when a class exceeds 65,535, or NULL */
+} mx_bern_hist;
+
+/* The lit pixels of a set of grey images at one threshold, image by image
+ * (a sparse binarization: MNIST lights ~19 % of its pixels at threshold 0 and
+ * ~13 % at 0.5). Built once per threshold and reused by every naive Bayes
+ * evaluation at that threshold (mx_bern_nb_evaluate_lit). */
+typedef struct mx_bern_lit {
+  size_t n;          /* images */
+  size_t d;          /* pixels per image (<= 65,536) */
+  size_t cap;        /* room in idx: the images' non-zero greys (lit at any threshold >= 0) */
+  double threshold;  /* of the last mx_bern_lit_set */
+  uint32_t *start;   /* (N + 1) image i's lit pixels are idx[start[i] .. start[i + 1]) */
+  uint16_t *idx;     /* (cap) lit pixel indices, ascending within an image */
+} mx_bern_lit;
 
 /* Allocate counts for d pixels (zeroed). */
 int mx_bern_counts_alloc(mx_bern_counts *c, size_t d);
@@ -122,5 +155,62 @@ int mx_bern_nb_scores(const mx_bern *m, const uint8_t *x, double *score);
  * each prediction (−1 = no class possible). Needs K = 10. */
 int mx_bern_nb_evaluate(const mx_bern *m, const uint8_t *x, const uint8_t *y, size_t n,
                         mx_bern_nb_eval *out, int8_t *pred);
+
+/* ---- fast paths for interactive use (same results as the direct ones above) ---- */
+
+/* The grey level cut with v/255 > threshold  <=>  v > cut (mx_binarize's test,
+ * which is monotone in v): the largest v in 0..255 that is not lit; -1 when
+ * every grey level is lit (threshold < 0). threshold must not be NaN. */
+int mx_bern_grey_cut(double threshold);
+/* Histograms of grey images im (N, D): per class by label (per_class = 1;
+ * labels must be 0..9) or over all images (per_class = 0). Allocates *h;
+ * one pass over the bytes. */
+int mx_bern_hist_build(mx_bern_hist *h, const mx_images *im, int per_class);
+/* Free the arrays (NULL allowed) and zero *h. */
+void mx_bern_hist_free(mx_bern_hist *h);
+/* Images of class c with pixel j lit at grey cut `cut` (see mx_bern_grey_cut). */
+size_t mx_bern_hist_lit(const mx_bern_hist *h, size_t c, size_t j, int cut);
+/* The counts mx_bern_count_images(c, im, threshold) gives, exactly, from the
+ * per-class histograms of im: O(K·D), the images are not read. */
+int mx_bern_count_hist(mx_bern_counts *c, const mx_bern_hist *h, double threshold);
+/* Everything mx_bern_nll_eval(m, k, x, n, out, culprit, NULL) gives for x = the
+ * images pix (N, D) binarized at threshold, from their histogram h (built from
+ * pix, any K): theta0/theta1, culprit, n_culprit, n_inf, the infinities and
+ * NaNs are exact (the same as the direct path); total, mean, finite_mean and
+ * notes_total/notes_mean are the same sums in another order (pixel by pixel,
+ * n_on·log θ + n_off·log(1 − θ)), equal to ~1e-13 relative. pix is read only
+ * for the digits that meet a zero-probability pixel (and only at such pixels
+ * to find them). impossible (N, required) receives 1 for each image whose NLL
+ * is +inf, else 0. */
+int mx_bern_nll_hist(const mx_bern *m, size_t k, const mx_bern_hist *h, const uint8_t *pix,
+                     double threshold, mx_bern_nll *out, uint32_t *culprit, uint8_t *impossible);
+/* mx_bern_nb_evaluate on grey images pix (N, D) binarized at threshold on the
+ * fly (no binary copy needed): the same results, bit for bit. */
+int mx_bern_nb_evaluate_grey(const mx_bern *m, const uint8_t *pix, double threshold,
+                             const uint8_t *y, size_t n, mx_bern_nb_eval *out, int8_t *pred);
+/* Room for the lit pixels of grey images pix (N, D) at any threshold >= 0
+ * (D <= 65,536, else MX_ETOOBIG). Lists nothing yet (mx_bern_lit_set). */
+int mx_bern_lit_alloc(mx_bern_lit *l, const uint8_t *pix, size_t n, size_t d);
+/* Free the arrays (NULL allowed) and zero *l. */
+void mx_bern_lit_free(mx_bern_lit *l);
+/* List the pixels of pix (the images l was allocated for) with grey/255 >
+ * threshold (threshold in [0, 1], as mx_binarize). */
+int mx_bern_lit_set(mx_bern_lit *l, const uint8_t *pix, double threshold);
+/* mx_bern_nb_evaluate on the images listed in l (pix: the grey images (N, D) l
+ * was set from), labels y (l->n). When no θ is
+ * exactly 0 or 1 it scores in scikit-learn's form, log π_c + (Σ_j log(1 − θ_cj)
+ * + Σ_{lit j} [log θ_cj − log(1 − θ_cj)]), reading only the lit pixels (~6x less
+ * work on MNIST): the scores equal mx_bern_nb_evaluate's to ~1e-13 relative, and
+ * the predictions are the same unless two classes tie to that precision
+ * (tests/test_bernoulli_fast.c: none differ on MNIST at any threshold or prior
+ * tried). With a θ of 0 or 1 that form would compute inf − inf, so it runs
+ * mx_bern_nb_evaluate's exact sums on pix instead (bit for bit, −inf and "no
+ * class possible" included). */
+int mx_bern_nb_evaluate_lit(const mx_bern *m, const mx_bern_lit *l, const uint8_t *pix,
+                            const uint8_t *y, mx_bern_nb_eval *out, int8_t *pred);
+/* Naive Bayes kernel: on = 1 the CPU's vector unit (AVX, when present; the
+ * default unless MX_NO_SIMD=1 is set), 0 portable C. Same bits either way.
+ * Returns the previous setting (for tests). */
+int mx_bern_set_simd(int on);
 
 #endif
