@@ -588,363 +588,17 @@ static int bench_gmm_n(size_t N, int iters) {
   return 0;
 }
 
-/* ---- a PROPOSAL, not mixscope's code: what core/src/gmm.c's iteration could
- * cost for D = 2 (see docs/benchmarks.md). Same maths as mx_gmm_e_step +
- * mx_gmm_m_step (log-sum-exp with the max subtracted, Cholesky densities,
- * centred two-pass covariances + reg), but: the per-component constant
- * log w_k - log|Σ_k|/2 - log 2π computed once per step instead of log(w_k) per
- * point; K exps + 1 log per point instead of 2K exps + K + 1 logs (the
- * responsibilities reuse exp(lp_k - max) / Σ); N_k and Σ r x accumulated in
- * the E loop; one more pass for all K covariances at once (instead of three
- * strided passes over resp per component). No collapse handling: the caller
- * checks that the core run flagged none. */
-typedef struct proto_gmm {
-  int K;
-  double w[MX_GMM_MAXK], mu[MX_GMM_MAXK][2], L[MX_GMM_MAXK][3], logdet[MX_GMM_MAXK];
-  double reg;
-} proto_gmm;
-
-static void proto_set(proto_gmm *p, const mx_gmm *g) {
-  int k;
-  p->K = g->K;
-  p->reg = g->reg;
-  for (k = 0; k < g->K; k++) {
-    const double *L = g->chol + (size_t)k * 4;
-    p->w[k] = g->weights[k];
-    p->mu[k][0] = g->means[k * 2];
-    p->mu[k][1] = g->means[k * 2 + 1];
-    p->L[k][0] = L[0];
-    p->L[k][1] = L[2];
-    p->L[k][2] = L[3];
-    p->logdet[k] = g->logdet[k];
-  }
-}
-
-static double proto_iterate(proto_gmm *p, const double *X, size_t N, double *resp) {
-  int K = p->K, k;
-  double cst[MX_GMM_MAXK], nk[MX_GMM_MAXK], sx[MX_GMM_MAXK][2], S[MX_GMM_MAXK][3];
-  double ll = 0.0, total = 0.0;
-  size_t n;
-  for (k = 0; k < K; k++) {
-    cst[k] = (p->w[k] > 0.0 ? log(p->w[k]) : -INFINITY) - 0.5 * p->logdet[k] -
-             1.8378770664093454835606594728112;
-    nk[k] = sx[k][0] = sx[k][1] = 0.0;
-    S[k][0] = S[k][1] = S[k][2] = 0.0;
-  }
-  for (n = 0; n < N; n++) {
-    const double x0 = X[2 * n], x1 = X[2 * n + 1];
-    double *r = resp + n * (size_t)K, m = -INFINITY, s = 0.0, inv;
-    for (k = 0; k < K; k++) {
-      double z0 = (x0 - p->mu[k][0]) / p->L[k][0];
-      double z1 = (x1 - p->mu[k][1] - p->L[k][1] * z0) / p->L[k][2];
-      r[k] = cst[k] - 0.5 * (z0 * z0 + z1 * z1);
-      if (r[k] > m) m = r[k];
-    }
-    for (k = 0; k < K; k++) {
-      r[k] = exp(r[k] - m);
-      s += r[k];
-    }
-    ll += m + log(s);
-    inv = 1.0 / s;
-    for (k = 0; k < K; k++) {
-      double rk = r[k] * inv;
-      r[k] = rk;
-      nk[k] += rk;
-      sx[k][0] += rk * x0;
-      sx[k][1] += rk * x1;
-    }
-  }
-  for (k = 0; k < K; k++) {
-    total += nk[k];
-    p->mu[k][0] = sx[k][0] / nk[k];
-    p->mu[k][1] = sx[k][1] / nk[k];
-  }
-  for (n = 0; n < N; n++) {
-    const double x0 = X[2 * n], x1 = X[2 * n + 1];
-    const double *r = resp + n * (size_t)K;
-    for (k = 0; k < K; k++) {
-      double d0 = x0 - p->mu[k][0], d1 = x1 - p->mu[k][1];
-      S[k][0] += r[k] * d0 * d0;
-      S[k][1] += r[k] * d1 * d0;
-      S[k][2] += r[k] * d1 * d1;
-    }
-  }
-  for (k = 0; k < K; k++) {
-    double a = S[k][0] / nk[k] + p->reg, b = S[k][1] / nk[k], c = S[k][2] / nk[k] + p->reg;
-    double l0 = sqrt(a), l1 = b / l0, l2 = sqrt(c - l1 * l1);
-    p->w[k] = nk[k] / total;
-    p->L[k][0] = l0;
-    p->L[k][1] = l1;
-    p->L[k][2] = l2;
-    p->logdet[k] = 2.0 * (log(l0) + log(l2));
-  }
-  return ll;
-}
-
-#if defined(MX_HAVE_MVEC) && defined(__GNUC__) && defined(__x86_64__)
-/* ---- the same PROPOSAL, vectorized across the K <= 4 components: one AVX2
- * register holds a point's four log-joints, exp through glibc's libmvec
- * (_ZGVdN4v_exp; not bit-identical to libm's exp, so the agreement with core is
- * measured and printed), reciprocals of the Cholesky diagonal. */
-typedef double gv4d __attribute__((vector_size(32)));
-extern gv4d _ZGVdN4v_exp(gv4d x) __attribute__((target("avx2")));
-
-__attribute__((target("avx2,fma"))) static double proto_iterate_simd(proto_gmm *p, const double *X,
-                                                                    size_t N, double *resp) {
-  int K = p->K, k;
-  gv4d cst, mu0, mu1, l0, l1, l2, nk = {0, 0, 0, 0}, sx = nk, sy = nk, s00 = nk, s01 = nk,
-                                      s11 = nk, m0, m1;
-  double ll = 0.0, total = 0.0, a[4];
-  size_t n;
-  for (k = 0; k < 4; k++) {
-    int q = k < K ? k : 0;
-    cst[k] = k < K ? (p->w[k] > 0.0 ? log(p->w[k]) : -INFINITY) - 0.5 * p->logdet[k] -
-                         1.8378770664093454835606594728112
-                   : -INFINITY;
-    mu0[k] = p->mu[q][0];
-    mu1[k] = p->mu[q][1];
-    l0[k] = p->L[q][0];
-    l1[k] = p->L[q][1];
-    l2[k] = p->L[q][2];
-  }
-  {
-    /* reciprocals of the Cholesky diagonal: multiplications instead of divisions */
-    gv4d i0 = 1.0 / l0, i2 = 1.0 / l2;
-    for (n = 0; n < N; n++) {
-      const double x0 = X[2 * n], x1 = X[2 * n + 1];
-      gv4d z0 = (x0 - mu0) * i0, z1 = (x1 - mu1 - l1 * z0) * i2, lp, e, r;
-      double m, s;
-      lp = cst - 0.5 * (z0 * z0 + z1 * z1);
-      m = fmax(fmax(lp[0], lp[1]), fmax(lp[2], lp[3]));
-      e = _ZGVdN4v_exp(lp - m);
-      s = (e[0] + e[1]) + (e[2] + e[3]);
-      ll += m + log(s);
-      r = e * (1.0 / s);
-      memcpy(a, &r, sizeof a);
-      for (k = 0; k < K; k++) resp[n * (size_t)K + (size_t)k] = a[k];
-      nk += r;
-      sx += r * x0;
-      sy += r * x1;
-    }
-  }
-  m0 = sx / nk;
-  m1 = sy / nk;
-  for (n = 0; n < N; n++) {
-    const double *rr = resp + n * (size_t)K;
-    gv4d r = {0, 0, 0, 0}, d0 = X[2 * n] - m0, d1 = X[2 * n + 1] - m1;
-    for (k = 0; k < K; k++) r[k] = rr[k];
-    s00 += r * d0 * d0;
-    s01 += r * d1 * d0;
-    s11 += r * d1 * d1;
-  }
-  for (k = 0; k < K; k++) total += nk[k];
-  for (k = 0; k < K; k++) {
-    double va = s00[k] / nk[k] + p->reg, vb = s01[k] / nk[k], vc = s11[k] / nk[k] + p->reg;
-    double q0 = sqrt(va), q1 = vb / q0, q2 = sqrt(vc - q1 * q1);
-    p->mu[k][0] = m0[k];
-    p->mu[k][1] = m1[k];
-    p->w[k] = nk[k] / total;
-    p->L[k][0] = q0;
-    p->L[k][1] = q1;
-    p->L[k][2] = q2;
-    p->logdet[k] = 2.0 * (log(q0) + log(q2));
-  }
-  return ll;
-}
-#define PROTO_SIMD 1
-#endif
-
-static int bench_gmm_proto(size_t N, int iters, int simd) {
-  mx_points pts;
-  mx_gmm *g = mx_gmm_alloc(4, 2);
-  mx_gmm_work *w = mx_gmm_work_alloc(4, N, 2);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  proto_gmm p;
-  double *t = malloc((size_t)iters * sizeof *t), maxrel = 0.0, ll = 0.0, llc;
-  char name[64], key[64];
-  int it, bad = 0;
-  mx_error err;
-  if (!g || !w || !rng || !t) return -1;
-#ifdef PROTO_SIMD
-  if (simd && !__builtin_cpu_supports("avx2")) simd = 0;
-#else
-  if (simd) return 0;
-#endif
-  memset(&pts, 0, sizeof pts);
-  if (mx_points_preset(&pts, MX_PRESET_OVERLAP, N, 1, rng) != 0 ||
-      mx_gmm_init_data(g, w, pts.x, N, MX_GMM_INIT_KMEANSPP, 1, rng, &err) != 0)
-    return -1;
-  proto_set(&p, g);
-  for (it = 0; it < iters; it++) {
-    double t0 = now_s();
-#ifdef PROTO_SIMD
-    if (simd) ll = proto_iterate_simd(&p, pts.x, N, w->resp);
-    else
-#endif
-      ll = proto_iterate(&p, pts.x, N, w->resp);
-    t[it] = now_s() - t0;
-    /* the core iteration from the same start, for the agreement check */
-    if (mx_gmm_iterate(g, pts.x, N, NULL, w, &llc) != 0) bad = 1;
-    if (fabs(ll - llc) / fabs(llc) > maxrel) maxrel = fabs(ll - llc) / fabs(llc);
-    proto_set(&p, g);
-  }
-  snprintf(name, sizeof name, "proposal.gmm.iter%s_N%zu", simd ? "_simd" : "", N);
-  record(name, t, iters,
-         simd ? "NOT mixscope: fused kernel, 4 components per AVX2 register, libmvec exp"
-              : "NOT mixscope: fused scalar D=2 kernel proposed for gmm.c");
-  snprintf(key, sizeof key, "gmm_N%zu", N);
-  snprintf(name, sizeof name, "proposal%s_max_rel_loglik_diff", simd ? "_simd" : "");
-  put_num(section_obj(key), name, maxrel);
-  printf("  proposal vs mx_gmm_iterate: max rel log-lik difference %.2e%s\n", maxrel,
-         bad ? " (core flagged a collapse: comparison not meaningful)" : "");
-  mx_points_free(&pts);
-  mx_gmm_free(g);
-  mx_gmm_work_free(w);
-  gsl_rng_free(rng);
-  free(t);
-  return 0;
-}
-
 static int bench_gmm(void) {
   header("gmm: EM iteration, 2-D full covariance, K=4 ('overlap' preset, k-means++ seed 1)");
   if (bench_gmm_n(10000, O.gmm_iters ? O.gmm_iters : 60)) return -1;
   if (bench_gmm_n(O.quick ? 20000 : 200000, O.gmm_iters ? O.gmm_iters : 25)) return -1;
-  if (bench_gmm_proto(10000, O.gmm_iters ? O.gmm_iters : 60, 0)) return -1;
-  if (bench_gmm_proto(O.quick ? 20000 : 200000, O.gmm_iters ? O.gmm_iters : 25, 0)) return -1;
-  if (bench_gmm_proto(10000, O.gmm_iters ? O.gmm_iters : 60, 1)) return -1;
-  if (bench_gmm_proto(O.quick ? 20000 : 200000, O.gmm_iters ? O.gmm_iters : 25, 1)) return -1;
   return 0;
 }
 
 /* ------------------------------------------------------------------ BMM */
 
-/* ---- a PROPOSAL, not mixscope's code: the same EM iteration as
- * mx_bmm_iterate (sparse identity over on-pixels, E then M per image, MAP
- * M-step) for K <= 12, with all components in one pass over each image's
- * on-pixel list (three 4-wide blocks in registers, two pixels per step)
- * instead of one pass per block of 4, in both the E and the M kernel. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define PROTO_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PROTO_CLONES
-#endif
-typedef double v4d __attribute__((vector_size(32)));
-#define PK 12
-
-PROTO_CLONES
-static double proto_bmm_pass(const mx_bmm_data *data, const double *w, const double *c, size_t K,
-                             double *acc, double *nk) {
-  size_t i, k;
-  double ll = 0.0;
-  for (i = 0; i < data->n; i++) {
-    const uint16_t *p = data->idx + data->start[i], *end = data->idx + data->start[i + 1];
-    v4d a0, a1, a2, b0 = {0, 0, 0, 0}, b1 = b0, b2 = b0, r0, r1, r2;
-    double s[PK], mx = -INFINITY, sum = 0.0, inv;
-    memcpy(&a0, c, 32);
-    memcpy(&a1, c + 4, 32);
-    memcpy(&a2, c + 8, 32);
-    for (; p + 1 < end; p += 2) {
-      const v4d *wa = (const v4d *)(w + (size_t)p[0] * PK), *wb = (const v4d *)(w + (size_t)p[1] * PK);
-      a0 += wa[0];
-      a1 += wa[1];
-      a2 += wa[2];
-      b0 += wb[0];
-      b1 += wb[1];
-      b2 += wb[2];
-    }
-    if (p < end) {
-      const v4d *wa = (const v4d *)(w + (size_t)p[0] * PK);
-      a0 += wa[0];
-      a1 += wa[1];
-      a2 += wa[2];
-    }
-    a0 += b0;
-    a1 += b1;
-    a2 += b2;
-    memcpy(s, &a0, 32);
-    memcpy(s + 4, &a1, 32);
-    memcpy(s + 8, &a2, 32);
-    for (k = 0; k < K; k++)
-      if (s[k] > mx) mx = s[k];
-    for (k = 0; k < K; k++) {
-      s[k] = exp(s[k] - mx);
-      sum += s[k];
-    }
-    ll += mx + log(sum);
-    inv = 1.0 / sum;
-    for (k = 0; k < PK; k++) s[k] = k < K ? s[k] * inv : 0.0;
-    for (k = 0; k < K; k++) nk[k] += s[k];
-    memcpy(&r0, s, 32);
-    memcpy(&r1, s + 4, 32);
-    memcpy(&r2, s + 8, 32);
-    for (p = data->idx + data->start[i]; p < end; p++) {
-      v4d *ac = (v4d *)(acc + (size_t)*p * PK);
-      ac[0] += r0;
-      ac[1] += r1;
-      ac[2] += r2;
-    }
-  }
-  return ll;
-}
-
-/* One iteration from m's θ, π (m is not changed): returns Σ ℓ_n at the start
- * parameters; θ, π after the M-step into theta (K, D), pi (K). */
-static double proto_bmm_iterate(const mx_bmm *m, const mx_bmm_data *data, double *w, double *acc,
-                                double *theta, double *pi) {
-  size_t K = m->k, D = m->d, k, d;
-  double c[PK] = {0}, nk[PK] = {0}, ll, a1 = m->prior.a - 1.0, ab2 = m->prior.a + m->prior.b - 2.0;
-  double g1 = m->prior.gamma - 1.0, total = 0.0;
-  for (k = 0; k < K; k++) {
-    double sl = 0.0;
-    for (d = 0; d < D; d++) {
-      double l1 = log1p(-m->theta[k * D + d]);
-      w[d * PK + k] = log(m->theta[k * D + d]) - l1;
-      sl += l1;
-    }
-    c[k] = log(m->pi[k]) + sl;
-  }
-  memset(acc, 0, D * PK * sizeof *acc);
-  ll = proto_bmm_pass(data, w, c, K, acc, nk);
-  for (k = 0; k < K; k++) total += nk[k] + g1;
-  for (k = 0; k < K; k++) {
-    double den = nk[k] + ab2;
-    for (d = 0; d < D; d++) theta[k * D + d] = (acc[d * PK + k] + a1) / den;
-    pi[k] = (nk[k] + g1) / total;
-  }
-  return ll;
-}
-
-static int bench_bmm_proto(mx_bmm *m, const mx_bmm_data *data, int iters) {
-  size_t K = m->k, D = m->d;
-  double *w = aligned_alloc(32, D * PK * sizeof *w), *acc = aligned_alloc(32, D * PK * sizeof *acc);
-  double *th = malloc(K * D * sizeof *th), pi[PK], *t = malloc((size_t)iters * sizeof *t);
-  double maxrel = 0.0, maxth = 0.0;
-  int it;
-  size_t j;
-  if (!w || !acc || !th || !t || K > PK) return -1;
-  memset(w, 0, D * PK * sizeof *w); /* padding columns k >= K stay 0 */
-  for (it = 0; it < iters; it++) {
-    double t0 = now_s(), ll = proto_bmm_iterate(m, data, w, acc, th, pi);
-    t[it] = now_s() - t0;
-    if (mx_bmm_iterate(m, data, NULL) != 0) return -1;
-    if (fabs(ll - m->loglik) / fabs(m->loglik) > maxrel) maxrel = fabs(ll - m->loglik) / fabs(m->loglik);
-    for (j = 0; j < K * D; j++)
-      if (fabs(th[j] - m->theta[j]) / m->theta[j] > maxth) maxth = fabs(th[j] - m->theta[j]) / m->theta[j];
-  }
-  record("proposal.bmm.iter_1thread", t, iters, "NOT mixscope: one pass per image for all K<=12");
-  printf("  proposal vs mx_bmm_iterate: max rel log-lik diff %.2e, θ %.2e\n", maxrel, maxth);
-  put_num(section_obj("bmm"), "proposal_max_rel_loglik_diff", maxrel);
-  put_num(section_obj("bmm"), "proposal_max_rel_theta_diff", maxth);
-  free(w);
-  free(acc);
-  free(th);
-  free(t);
-  return 0;
-}
-
 static int bench_bmm(void) {
   size_t N, D, K = 10, i;
-  uint8_t *bin;
   mx_bmm_data *data = NULL;
   mx_error err;
   int iters = O.bmm_iters ? O.bmm_iters : (O.quick ? 5 : 20), it, pass, R = reps_or(5), r;
@@ -953,26 +607,24 @@ static int bench_bmm(void) {
   if (need_mnist()) return -1;
   N = O.quick ? 6000 : MN.train.n;
   D = MN.train.d;
-  bin = malloc(N * D);
   t = malloc((size_t)(iters > R ? iters : R) * sizeof *t);
   ll = malloc((size_t)iters * sizeof *ll);
   lp = malloc((size_t)iters * sizeof *lp);
   t0s = malloc((size_t)R * sizeof *t0s);
-  if (!bin || !t || !ll || !lp || !t0s) return -1;
+  if (!t || !ll || !lp || !t0s) return -1;
   sec = section_obj("bmm");
   header("bmm: Bernoulli mixture EM iteration, K=10, binarized training digits");
   for (r = 0; r < R; r++) {
     double t0 = now_s();
-    mx_binarize(MN.train.pix, N * D, 0.5, bin);
     mx_bmm_data_free(data);
     data = NULL;
-    if (mx_bmm_data_alloc(&data, bin, N, D, &err) != 0) {
+    if (mx_bmm_data_alloc_grey(&data, MN.train.pix, N, D, 0.5, &err) != 0) {
       fprintf(stderr, "mixbench: %s\n", err.msg);
       return -1;
     }
     t0s[r] = now_s() - t0;
   }
-  record("bmm.binarize+onpixel_lists", t0s, R, "mx_binarize + mx_bmm_data_alloc (once per run)");
+  record("bmm.onpixel_lists", t0s, R, "mx_bmm_data_alloc_grey at 0.5 (once per run; the view and CLI build them so)");
   put_num(sec, "N", (double)N);
   put_num(sec, "K", (double)K);
   put_num(sec, "nnz", (double)data->nnz);
@@ -1026,13 +678,11 @@ static int bench_bmm(void) {
       }
       record("bmm.e_step_1thread", t, R, "");
       dump_f64("bmm_theta_final.f64", m->theta, K * D);
-      if (bench_bmm_proto(m, data, iters) != 0) return -1;
     }
     mx_bmm_free(m);
     gsl_rng_free(rng);
   }
   mx_bmm_data_free(data);
-  free(bin);
   free(t);
   free(ll);
   free(lp);
@@ -1170,60 +820,12 @@ static int bench_frames(void) {
 /* ------------------------------------------------------------------ ui primitives */
 
 /* What the frame times are made of: app/ui.c's anti-aliased primitives on the
- * SDL software renderer (1280x800 surface), against PROPOSED replacements
- * (not mixscope's code): a cached anti-aliased dot sprite copied per point,
- * and an ellipse filled as blended horizontal spans in one SDL_RenderFillRects
- * call. SDL 2's software renderer draws every blended SDL_RenderGeometry
- * triangle through a temporary surface the size of the triangle's bounding
- * box, so many small triangles (a circle is ~36) or a few big ones (an ellipse
- * fan) cost far more than the pixels they cover. */
-static SDL_Texture *dot_sprite(SDL_Renderer *ren, int size, float radius) {
-  SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, size, size, 32, SDL_PIXELFORMAT_ARGB8888);
-  SDL_Texture *tex;
-  int x, y;
-  float c = 0.5f * (float)size;
-  if (!sf) return NULL;
-  for (y = 0; y < size; y++)
-    for (x = 0; x < size; x++) {
-      float dx = (float)x + 0.5f - c, dy = (float)y + 0.5f - c;
-      float cov = radius + 0.5f - sqrtf(dx * dx + dy * dy);
-      Uint32 a = (Uint32)(255.0f * (cov < 0 ? 0 : cov > 1 ? 1 : cov) + 0.5f);
-      ((Uint32 *)sf->pixels)[y * (sf->pitch / 4) + x] = (a << 24) | 0xFFFFFFu;
-    }
-  tex = SDL_CreateTextureFromSurface(ren, sf);
-  SDL_FreeSurface(sf);
-  if (tex) SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-  return tex;
-}
-
-static void ellipse_spans(SDL_Renderer *ren, float cx, float cy, double s00, double s01,
-                          double s11, double k, mx_color c) {
-  /* {x : (x-c)^T S^-1 (x-c) <= k^2}: for each pixel row, the x interval */
-  SDL_Rect rows[2048];
-  double det = s00 * s11 - s01 * s01, ry = k * sqrt(s11);
-  int y0 = (int)floor(cy - ry), y1 = (int)ceil(cy + ry), y, n = 0;
-  for (y = y0; y <= y1 && n < 2048; y++) {
-    double dy = (double)y + 0.5 - cy, disc = k * k * s11 - dy * dy, xm, hw;
-    if (disc <= 0) continue;
-    xm = cx + s01 / s11 * dy;
-    hw = sqrt(det * disc) / s11;
-    rows[n].x = (int)lround(xm - hw);
-    rows[n].w = (int)lround(xm + hw) - rows[n].x;
-    rows[n].y = y;
-    rows[n].h = 1;
-    if (rows[n].w > 0) n++;
-  }
-  SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
-  SDL_SetRenderDrawColor(ren, c.r, c.g, c.b, c.a);
-  SDL_RenderFillRects(ren, rows, n);
-}
-
+ * SDL software renderer (1280x800 surface). */
 static int bench_ui(void) {
   SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
   SDL_Renderer *ren = sf ? SDL_CreateSoftwareRenderer(sf) : NULL;
   char fonts[MX_PATH_LEN + 32], eb[256];
   mx_ui *ui;
-  SDL_Texture *dot;
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   int R = reps_or(9), r, i;
   const int NP = 10000;
@@ -1238,7 +840,6 @@ static int bench_ui(void) {
     return -1;
   }
   mx_ui_set_size(ui, 1280, 800, 1.0f);
-  dot = dot_sprite(ren, 8, 3.0f);
   gsl_rng_set(rng, 1);
   for (i = 0; i < NP; i++) {
     xy[2 * i] = (float)(100.0 + 1000.0 * gsl_rng_uniform(rng));
@@ -1248,7 +849,7 @@ static int bench_ui(void) {
     curve[2 * i] = 100.0f + 2.5f * (float)i;
     curve[2 * i + 1] = 400.0f - 250.0f * expf(-0.5f * (float)((i - 200) * (i - 200)) / 900.0f);
   }
-  header("ui: app/ui.c primitives on the software renderer vs PROPOSED replacements");
+  header("ui: app/ui.c primitives on the software renderer");
 #define UI_TIME(label, note, ...)                  \
   for (r = 0; r < R; r++) {                        \
     double t0;                                     \
@@ -1262,16 +863,8 @@ static int bench_ui(void) {
   record(label, t, R, note)
   UI_TIME("ui.circles_10000_r3", "mx_draw_circle x 10,000, radius 3 (+ a halo each in the view)",
           for (i = 0; i < NP; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], 3.0f, col));
-  UI_TIME("proposal.ui.dot_sprites_10000", "NOT mixscope: cached 8x8 AA dot, SDL_RenderCopy each",
-          for (i = 0; i < NP; i++) {
-            SDL_Rect dst = {(int)lroundf(xy[2 * i]) - 4, (int)lroundf(xy[2 * i + 1]) - 4, 8, 8};
-            SDL_SetTextureColorMod(dot, col.r, col.g, col.b);
-            SDL_RenderCopy(ren, dot, NULL, &dst);
-          });
   UI_TIME("ui.ellipse_fill_3sigma", "mx_draw_ellipse fill+outline, ~380x250 px",
           mx_draw_ellipse(ui, 640.0f, 400.0f, 4000.0, 1500.0, 2500.0, 3.0, fill, col));
-  UI_TIME("proposal.ui.ellipse_spans", "NOT mixscope: same fill as 1-px blended row spans",
-          ellipse_spans(ren, 640.0f, 400.0f, 4000.0, 1500.0, 2500.0, 3.0, fill));
   UI_TIME("ui.polyline_400_w3", "mx_draw_polyline 400 points, width 3 (round joins)",
           mx_draw_polyline(ui, curve, 400, col, 3.0f));
   UI_TIME("ui.polyline_400_w2", "mx_draw_polyline 400 points, width 2 (no joins)",
@@ -1279,7 +872,6 @@ static int bench_ui(void) {
   UI_TIME("ui.rects_10000_4x4", "mx_draw_rect x 10,000, 4x4 px",
           for (i = 0; i < NP; i++) mx_draw_rect(ui, (mx_rect){(int)xy[2 * i], (int)xy[2 * i + 1], 4, 4}, bg));
 #undef UI_TIME
-  SDL_DestroyTexture(dot);
   mx_ui_destroy(ui);
   SDL_DestroyRenderer(ren);
   SDL_FreeSurface(sf);
