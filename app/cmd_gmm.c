@@ -54,7 +54,7 @@ static cJSON *gmm_collapse_list(const mx_gmm *g, int iter) {
       if (iter > 0) cJSON_AddNumberToObject(o, "iter", iter);
       cJSON_AddNumberToObject(o, "component", k);
       cJSON_AddStringToObject(o, "reason", mx_gmm_collapse_name(g->collapsed[k]));
-      cJSON_AddItemToObject(o, "n_k", mx_gmm_json_number(g->nk[k]));
+      cJSON_AddItemToObject(o, "n_k", mx_json_number(g->nk[k]));
       cJSON_AddItemToArray(a, o);
     }
   return a;
@@ -186,9 +186,9 @@ int mx_cmd_gmm(int argc, char **argv) {
   cJSON_AddNumberToObject(root, "k", g->K);
   cJSON_AddStringToObject(root, "init", method >= 0 ? mx_gmm_init_name((mx_gmm_init)method) : init);
   if (method >= 0) cJSON_AddNumberToObject(root, "seed", (double)seed);
-  cJSON_AddItemToObject(root, "reg", mx_gmm_json_number(reg));
-  cJSON_AddItemToObject(root, "tol", mx_gmm_json_number(tol));
-  cJSON_AddItemToObject(root, "min_nk", mx_gmm_json_number(min_nk));
+  cJSON_AddItemToObject(root, "reg", mx_json_number(reg));
+  cJSON_AddItemToObject(root, "tol", mx_json_number(tol));
+  cJSON_AddItemToObject(root, "min_nk", mx_json_number(min_nk));
   cJSON_AddNumberToObject(root, "max_iter", (double)iters);
   cJSON_AddBoolToObject(root, "semi_supervised", semi);
   cJSON_AddNumberToObject(root, "labelled", (double)pts.nlabelled);
@@ -207,7 +207,7 @@ int mx_cmd_gmm(int argc, char **argv) {
     }
     it = cJSON_CreateObject();
     cJSON_AddNumberToObject(it, "iter", t);
-    cJSON_AddItemToObject(it, "loglik", mx_gmm_json_number(ll));
+    cJSON_AddItemToObject(it, "loglik", mx_json_number(ll));
     cJSON_AddItemToObject(it, "params", mx_gmm_json_params(g));
     if (r == MX_ECOLLAPSE) {
       cJSON *cl = gmm_collapse_list(g, t), *e;
@@ -239,7 +239,7 @@ int mx_cmd_gmm(int argc, char **argv) {
   cJSON_AddBoolToObject(root, "converged", converged);
   cJSON_AddNumberToObject(root, "n_iter", t > iters ? (double)iters : (double)t);
   cJSON_AddItemToObject(root, "final", mx_gmm_json_params(g));
-  cJSON_AddItemToObject(root, "final_loglik", mx_gmm_json_number(final_ll));
+  cJSON_AddItemToObject(root, "final_loglik", mx_json_number(final_ll));
   if (out && mx_gmm_json_write(out, g, &err) != MX_OK) {
     rc = mx_cli_fail(gmm_cmd, &err);
     goto done;

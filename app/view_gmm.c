@@ -32,6 +32,7 @@
 #include "app.h"
 #include "mixscope/dataset.h"
 #include "mixscope/gmm.h"
+#include "mixscope/json.h"
 #include "mixscope/pca.h"
 #include "mixscope/points.h"
 #include "view.h"
@@ -2553,8 +2554,8 @@ static cJSON *gv_save(void *st, mx_app *app) {
     a = cJSON_AddArrayToObject(o, "points");
     for (i = 0; i < v->pts.n; i++) {
       cJSON *p = cJSON_CreateArray();
-      cJSON_AddItemToArray(p, mx_gmm_json_number(v->pts.x[2 * i]));
-      cJSON_AddItemToArray(p, mx_gmm_json_number(v->pts.x[2 * i + 1]));
+      cJSON_AddItemToArray(p, mx_json_number(v->pts.x[2 * i]));
+      cJSON_AddItemToArray(p, mx_json_number(v->pts.x[2 * i + 1]));
       cJSON_AddItemToArray(p, cJSON_CreateNumber(v->pts.label[i]));
       cJSON_AddItemToArray(a, p);
     }
@@ -2562,7 +2563,7 @@ static cJSON *gv_save(void *st, mx_app *app) {
   cJSON_AddNumberToObject(o, "k", v->K);
   cJSON_AddStringToObject(o, "init", mx_gmm_init_name((mx_gmm_init)v->init));
   cJSON_AddNumberToObject(o, "seed", (double)v->seed);
-  cJSON_AddItemToObject(o, "reg", mx_gmm_json_number(v->reg));
+  cJSON_AddItemToObject(o, "reg", mx_json_number(v->reg));
   cJSON_AddBoolToObject(o, "semi", v->semi);
   cJSON_AddNumberToObject(o, "labelled", v->labelled);
   cJSON_AddNumberToObject(o, "label_seed", (double)v->label_seed);
@@ -2576,7 +2577,7 @@ static cJSON *gv_save(void *st, mx_app *app) {
   cJSON_AddBoolToObject(o, "ellipses", v->show_ellipses);
   cJSON_AddBoolToObject(o, "boundary", v->show_boundary);
   /* derived, for readers (ignored by load) */
-  cJSON_AddItemToObject(o, "loglik", mx_gmm_json_number(v->run[RUN_MAIN].ll[v->run[RUN_MAIN].cur]));
+  cJSON_AddItemToObject(o, "loglik", mx_json_number(v->run[RUN_MAIN].ll[v->run[RUN_MAIN].cur]));
   cJSON_AddItemToObject(o, "params", mx_gmm_json_params(v->run[RUN_MAIN].g));
   cJSON_AddBoolToObject(o, "converged", v->run[RUN_MAIN].converged);
   if (isfinite(v->run[RUN_MAIN].acc))

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Turn mixbench.json + compare.json into the Markdown tables of docs/benchmarks.md.
 
-    /usr/bin/python3 bench/table.py RESULTS_DIR [--native RESULTS_DIR_NATIVE]
+    /usr/bin/python3 bench/table.py RESULTS_DIR [--native DIR] [--before DIR --before-label REV]
 
 RESULTS_DIR holds mixbench.json and compare.json (scripts/bench.sh writes them).
 Prints: the targets table (met / not met), our timings, the comparison timings
 and the agreement checks. The optional second directory adds a column with the
-same mixbench workloads built with -O3 -march=native.
+same mixbench workloads built with -O3 -march=native; --before adds the same
+workloads run by an earlier revision's mixbench (bench.sh --before REV) and
+the speed-up, so that the table says what the changes since REV bought.
 """
 import argparse
 import json
@@ -35,11 +37,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
     ap.add_argument("--native")
+    ap.add_argument("--before")
+    ap.add_argument("--before-label", default="before")
     a = ap.parse_args()
     mb = load(os.path.join(a.dir, "mixbench.json"))
     cp_path = os.path.join(a.dir, "compare.json")
     cp = load(cp_path) if os.path.exists(cp_path) else {"ratios": {}, "checks": {}, "times_ms": {}}
     nat = load(os.path.join(a.native, "mixbench.json")) if a.native else None
+    bef = load(os.path.join(a.before, "mixbench.json")) if a.before else None
     R = mb["results"]
     rat = cp.get("ratios", {})
     chk = cp.get("checks", {})
@@ -128,13 +133,22 @@ def main():
     hdr = "| workload | reps | median ms | p10 ms | p90 ms | p99 ms |"
     if nat:
         hdr += " median ms (-O3 -march=native) |"
+    if bef:
+        hdr += " %s median / p99 ms | speed-up (median) |" % a.before_label
     print(hdr)
-    print("|---|---|---|---|---|---|" + ("---|" if nat else ""))
+    print("|---|---|---|---|---|---|" + ("---|" if nat else "") + ("---|---|" if bef else ""))
     for k, v in R.items():
         line = "| %s | %d | %s | %s | %s | %s |" % (k, v["reps"], ms(v["median_ms"]), ms(v["p10_ms"]),
                                                    ms(v["p90_ms"]), ms(v["p99_ms"]))
         if nat:
             line += " %s |" % ms(med(k, nat["results"]))
+        if bef:
+            b = bef["results"].get(k)
+            if b:
+                line += " %s / %s | %.1f× |" % (ms(b["median_ms"]), ms(b["p99_ms"]),
+                                               b["median_ms"] / v["median_ms"] if v["median_ms"] else float("nan"))
+            else:
+                line += " – | – |"
         print(line)
 
     if cp.get("times_ms"):

@@ -10,6 +10,9 @@
 #              column with the same mixbench workloads
 #   --quick    small sizes / few repetitions (development; numbers not meaningful)
 #   --out DIR  results directory (default build-bench/results)
+#   --before REV  also build git revision REV (a temporary worktree) and run its
+#              mixbench on the same data right after ours; the table gets a
+#              "REV median / p99" column and the speed-up (what changed since REV bought)
 #   --wait-load L  before each timed phase, wait (up to 30 min) until the 1-minute
 #              load average is below L (the machine is shared; timings need it idle)
 #
@@ -23,6 +26,7 @@ native=0
 quick=()
 out=""
 waitload=""
+before=""
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=(--quick) ;;
     --out) out="$2"; shift ;;
     --wait-load) waitload="$2"; shift ;;
+    --before) before="$2"; shift ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
@@ -93,6 +98,21 @@ if [ "$native" = 1 ]; then
   "${bdir}-native/bench/mixbench" --mnist "$mnist" --json "$out/native/mixbench.json" \
     ${quick[@]+"${quick[@]}"} io theta pca gmm bmm frames | tee "$out/native/mixbench.txt"
   nargs=(--native "$out/native")
+fi
+
+if [ -n "$before" ]; then
+  rev="$(git -C "$here" rev-parse --short "$before")"
+  wt="$(mktemp -d /tmp/mixscope-before-XXXXXX)"
+  echo "== revision $rev: build its mixbench ($wt) and run it"
+  git -C "$here" worktree add --detach -f "$wt" "$rev" >/dev/null
+  build "$wt/build-bench" "-O2 -DNDEBUG"
+  wait_load
+  mkdir -p "$out/before"
+  "$wt/build-bench/bench/mixbench" --mnist "$mnist" --json "$out/before/mixbench.json" \
+    --mixscope "$wt/build-bench/mixscope" ${quick[@]+"${quick[@]}"} ${extra[@]+"${extra[@]}"} |
+    tee "$out/before/mixbench.txt"
+  git -C "$here" worktree remove --force "$wt"
+  nargs+=(--before "$out/before" --before-label "$rev")
 fi
 
 echo "== table ($out/table.md)"

@@ -69,12 +69,24 @@ int main(void) {
     cJSON_Delete(a);
   }
 
-  /* The GMM parameter files use the same numbers. */
+  /* The GMM parameter files use the same numbers: a weight of 0.1 + 0.2
+   * (0.30000000000000004, the double after 0.3) is written with all 17 digits. */
   {
-    cJSON *it = mx_gmm_json_number(tenth + fifth);
-    ASSERT_TRUE(cJSON_IsRaw(it));
-    ASSERT_STR_EQ(it->valuestring, "0.30000000000000004");
-    cJSON_Delete(it);
+    mx_gmm *g = mx_gmm_alloc(2, 1);
+    cJSON *o, *w;
+    ASSERT_TRUE(g != NULL);
+    g->weights[0] = tenth + fifth;
+    g->weights[1] = 1.0 - g->weights[0];
+    g->means[0] = 0.0;
+    g->means[1] = 1.0;
+    g->covs[0] = g->covs[1] = 1.0;
+    o = mx_gmm_json_params(g);
+    ASSERT_TRUE(o != NULL);
+    w = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "weights"), 0);
+    ASSERT_TRUE(w != NULL && cJSON_IsRaw(w));
+    ASSERT_STR_EQ(w->valuestring, "0.30000000000000004");
+    cJSON_Delete(o);
+    mx_gmm_free(g);
   }
   TEST_MAIN_END();
 }

@@ -164,8 +164,6 @@ int mx_gmm_json_read(const char *path, mx_gmm **out, mx_error *err) {
   return rc;
 }
 
-cJSON *mx_gmm_json_number(double v) { return mx_json_number(v); }
-
 cJSON *mx_gmm_json_params(const mx_gmm *g) {
   cJSON *root = cJSON_CreateObject(), *jw, *jm, *jc;
   size_t K = (size_t)g->K, D = (size_t)g->D, k, i, j;

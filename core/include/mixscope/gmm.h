@@ -232,9 +232,6 @@ struct cJSON;
 int mx_gmm_json_parse(const struct cJSON *root, const char *src, mx_gmm **out, mx_error *err);
 /* Read and parse a JSON parameter file. */
 int mx_gmm_json_read(const char *path, mx_gmm **out, mx_error *err);
-/* The same as mx_json_number (mixscope/json.h): a JSON number that reads back
- * as exactly v; non-finite values become the strings "inf", "-inf", "nan". */
-struct cJSON *mx_gmm_json_number(double v);
 /* The parameters as a new cJSON object in the format above (NULL on no memory). */
 struct cJSON *mx_gmm_json_params(const mx_gmm *g);
 /* Write the parameters to path atomically. */
