@@ -383,10 +383,19 @@ __attribute__((target("avx2"))) static void bmm_exp_avx2(double *e, size_t n) {
   for (q = 0; q < n; q += 4) _mm256_store_pd(e + q, _ZGVdN4v_exp(_mm256_load_pd(e + q)));
 }
 #endif
+#ifdef BMM_HAVE_MVEC
+static int bmm_mvec_on; /* AVX2 present and MX_NO_SIMD not set: decided once */
+static pthread_once_t bmm_mvec_once = PTHREAD_ONCE_INIT;
+static void bmm_mvec_decide(void) {
+  const char *no = getenv("MX_NO_SIMD");
+  bmm_mvec_on = __builtin_cpu_supports("avx2") && !(no && *no && strcmp(no, "0") != 0);
+}
+#endif
 static void bmm_exp_all(double *e, size_t n) {
   size_t q;
 #ifdef BMM_HAVE_MVEC
-  if (__builtin_cpu_supports("avx2")) { /* libgcc has run __builtin_cpu_init before main */
+  pthread_once(&bmm_mvec_once, bmm_mvec_decide);
+  if (bmm_mvec_on) {
     bmm_exp_avx2(e, n);
     return;
   }
