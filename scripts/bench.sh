@@ -55,8 +55,8 @@ wait_load() {
   done
 }
 
-build() { # dir, C flags
-  cmake -S "$here" -B "$1" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="$2" \
+build() { # dir, C flags[, source dir (default: this tree)]
+  cmake -S "${3:-$here}" -B "$1" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="$2" \
         -DMX_BENCH=ON -DMX_TESTS=OFF >/dev/null
   cmake --build "$1" -j"$(nproc)" --target mixbench mixscope >/dev/null
 }
@@ -105,7 +105,7 @@ if [ -n "$before" ]; then
   wt="$(mktemp -d /tmp/mixscope-before-XXXXXX)"
   echo "== revision $rev: build its mixbench ($wt) and run it"
   git -C "$here" worktree add --detach -f "$wt" "$rev" >/dev/null
-  build "$wt/build-bench" "-O2 -DNDEBUG"
+  build "$wt/build-bench" "-O2 -DNDEBUG" "$wt"
   wait_load
   mkdir -p "$out/before"
   "$wt/build-bench/bench/mixbench" --mnist "$mnist" --json "$out/before/mixbench.json" \
