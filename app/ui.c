@@ -2031,3 +2031,30 @@ void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *y
                   (float)p->r.y + p->r.h * 0.5f, MX_FONT_BODY, th->text, ylabel);
   }
 }
+
+/* Drop the points of xy (n, 2) that lie within tol pixels of the straight
+ * line through their kept neighbours (flat stretches of a curve become one
+ * segment; what is drawn moves by at most tol). Returns the new count. */
+int mx_polyline_simplify(float *xy, int n, float tol) {
+  int a = 0, m = 1, e;
+  if (n <= 2) return n;
+  for (e = 2; e < n; e++) {
+    /* can the chord from the last kept point a to e replace the points between? */
+    float ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * e] - ax, dy = xy[2 * e + 1] - ay;
+    float len = sqrtf(dx * dx + dy * dy);
+    int q, fits = len > 0.0f;
+    for (q = a + 1; q < e && fits; q++) {
+      float d = fabsf((xy[2 * q] - ax) * dy - (xy[2 * q + 1] - ay) * dx);
+      fits = d <= tol * len;
+    }
+    if (!fits) { /* keep e - 1 (slot m <= e - 1: the points still to read are not overwritten) */
+      xy[2 * m] = xy[2 * (e - 1)];
+      xy[2 * m + 1] = xy[2 * (e - 1) + 1];
+      m++;
+      a = e - 1;
+    }
+  }
+  xy[2 * m] = xy[2 * (n - 1)];
+  xy[2 * m + 1] = xy[2 * (n - 1) + 1];
+  return m + 1;
+}

@@ -83,6 +83,10 @@ void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c,
 /* xy: (n, 2); round joins, flat ends; a non-finite point breaks the line. A
  * pixel covered by two segments is blended once (translucent joins stay even). */
 void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width);
+/* Drop, in place, the points of xy (n, 2) that lie within tol pixels of the
+ * straight line through their kept neighbours: a curve's flat stretches become
+ * one segment and what is drawn moves by at most tol. Returns the new count. */
+int mx_polyline_simplify(float *xy, int n, float tol);
 void mx_draw_circle(mx_ui *ui, float cx, float cy, float radius, mx_color c);       /* filled */
 /* n filled discs of one radius, centres xy (n, 2), colour cols[i] (cols: (n))
  * or c for all (cols NULL). Looks exactly like n mx_draw_circle calls in order,

@@ -661,33 +661,6 @@ static void draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
   }
 }
 
-/* Drop the points of xy (n, 2) that lie within tol pixels of the straight
- * line through their kept neighbours (flat stretches of a curve become one
- * segment; what is drawn moves by at most tol). Returns the new count. */
-static int simplify_curve(float *xy, int n, float tol) {
-  int a = 0, m = 1, e;
-  if (n <= 2) return n;
-  for (e = 2; e < n; e++) {
-    /* can the chord from the last kept point a to e replace the points between? */
-    float ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * e] - ax, dy = xy[2 * e + 1] - ay;
-    float len = sqrtf(dx * dx + dy * dy);
-    int q, fits = len > 0.0f;
-    for (q = a + 1; q < e && fits; q++) {
-      float d = fabsf((xy[2 * q] - ax) * dy - (xy[2 * q + 1] - ay) * dx);
-      fits = d <= tol * len;
-    }
-    if (!fits) { /* keep e - 1 (slot m <= e - 1: the points still to read are not overwritten) */
-      xy[2 * m] = xy[2 * (e - 1)];
-      xy[2 * m + 1] = xy[2 * (e - 1) + 1];
-      m++;
-      a = e - 1;
-    }
-  }
-  xy[2 * m] = xy[2 * (n - 1)];
-  xy[2 * m + 1] = xy[2 * (n - 1) + 1];
-  return m + 1;
-}
-
 /* One expert's mean curve xy (n, 2) in screen coordinates, segment i-1 -> i
  * drawn with alpha 70 + 185 π_i and width lw (0.55 + 0.45 π_i). Runs of
  * segments that are straight (every point within 0.25 px of the chord) and
@@ -1088,7 +1061,7 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
       xy[2 * q + 1] = mx_plot_y(&pl, hist[hn - 1]);
       q++;
     }
-    q = simplify_curve(xy, q, 0.25f);
+    q = mx_polyline_simplify(xy, q, 0.25f);
     SDL_RenderGetClipRect(mx_ui_renderer(ui), &old_clip);
     had_clip = SDL_RenderIsClipEnabled(mx_ui_renderer(ui));
     pc = (SDL_Rect){pl.r.x, pl.r.y, pl.r.w + 2, pl.r.h};

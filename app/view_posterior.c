@@ -229,33 +229,9 @@ static void fill_between(post_view *s, mx_ui *ui, const float *top, const float 
   if (m) SDL_RenderFillRects(mx_ui_renderer(ui), s->cols, m);
 }
 
-/* Drop the points of xy (n, 2) that lie within tol pixels of the straight
- * line through their kept neighbours (a curve's flat tails become one
- * segment; what is drawn moves by at most tol). Returns the new count. */
-static int simplify_curve(float *xy, int n, float tol) {
-  int a = 0, m = 1, e;
-  if (n <= 2) return n;
-  for (e = 2; e < n; e++) {
-    float ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * e] - ax, dy = xy[2 * e + 1] - ay;
-    float len = sqrtf(dx * dx + dy * dy);
-    int q, fits = len > 0.0f;
-    for (q = a + 1; q < e && fits; q++)
-      fits = fabsf((xy[2 * q] - ax) * dy - (xy[2 * q + 1] - ay) * dx) <= tol * len;
-    if (!fits) { /* keep e - 1 (slot m <= e - 1: the points still to read are not overwritten) */
-      xy[2 * m] = xy[2 * (e - 1)];
-      xy[2 * m + 1] = xy[2 * (e - 1) + 1];
-      m++;
-      a = e - 1;
-    }
-  }
-  xy[2 * m] = xy[2 * (n - 1)];
-  xy[2 * m + 1] = xy[2 * (n - 1) + 1];
-  return m + 1;
-}
-
 /* A curve as one thick line, with its straight stretches merged first. */
 static void draw_curve(mx_ui *ui, float *xy, int n, mx_color c, float width) {
-  mx_draw_polyline(ui, xy, simplify_curve(xy, n, 0.25f), c, width);
+  mx_draw_polyline(ui, xy, mx_polyline_simplify(xy, n, 0.25f), c, width);
 }
 
 /* Density curve of N(mean, var) over the plot's x range into s->curve. */
