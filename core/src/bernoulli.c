@@ -434,6 +434,17 @@ int mx_bern_set_simd(int on) {
   return prev;
 }
 
+/* Count one digit of class lab predicted as best (-1: no class possible). */
+static void nb_tally(mx_bern_nb_eval *out, uint8_t lab, int best) {
+  if (best < 0) {
+    out->none++;
+    out->none_by_class[lab]++;
+    return;
+  }
+  out->confusion[lab][best]++;
+  if (best == (int)lab) out->correct++;
+}
+
 static int nb_run(const mx_bern *m, const uint8_t *x, int cut, const uint8_t *y, size_t n,
                   mx_bern_nb_eval *out, int8_t *pred) {
   double score[NB_ROWS][MX_BERN_NCLASS];
@@ -465,13 +476,7 @@ static int nb_run(const mx_bern *m, const uint8_t *x, int cut, const uint8_t *y,
       }
       if (lab >= MX_BERN_NCLASS) return MX_ERANGE;
       if (pred) pred[i + r] = (int8_t)best;
-      if (best < 0) {
-        out->none++;
-        out->none_by_class[lab]++;
-        continue;
-      }
-      out->confusion[lab][best]++;
-      if (best == (int)lab) out->correct++;
+      nb_tally(out, lab, best);
     }
   }
   out->n = n;
@@ -593,13 +598,7 @@ int mx_bern_nb_evaluate_lit(const mx_bern *m, const mx_bern_lit *l, const uint8_
     }
     if (lab >= MX_BERN_NCLASS) return MX_ERANGE;
     if (pred) pred[i] = (int8_t)best;
-    if (best < 0) {
-      out->none++;
-      out->none_by_class[lab]++;
-      continue;
-    }
-    out->confusion[lab][best]++;
-    if (best == (int)lab) out->correct++;
+    nb_tally(out, lab, best);
   }
   out->n = n;
   out->accuracy = n ? (double)out->correct / (double)n : NAN;
