@@ -132,11 +132,11 @@ static int have_avx2(void) {
 #endif
 
 /* ---- the data as an operator ------------------------------------------------
- * Byte images are packed once into their non-zero 8-pixel runs ("chunks":
- * 8 bytes + the run's index); MNIST keeps ~40 of 98 chunks per image. Each
- * operator application is then one branch-free pass over the chunks that
- * computes u_n = x_n . v - mraw . v and adds u_n x_n into a per-thread
- * accumulator while the row is still in L1. */
+ * Byte images are packed once into their non-zero 4-pixel runs (4 bytes + the
+ * run's offset); MNIST keeps ~56 of 196 runs (222 of 784 pixels) per image.
+ * Each operator application is then one pass over the runs that computes
+ * u_n = x_n . v - mraw . v and adds u_n x_n into a per-thread accumulator
+ * while the row is still in L1. */
 
 typedef struct pca_data {
   size_t N, D, Dp, nch;   /* Dp = D rounded up to a multiple of 8, nch = Dp / 8 */
@@ -145,9 +145,10 @@ typedef struct pca_data {
   const double *mraw;     /* (D) column means of the raw values */
   const double *xd;       /* (N, D) doubles, or NULL */
   const uint8_t *raw;     /* (N, D) bytes, or NULL */
-  /* packed bytes, row-major: row n's chunks at [beg[n], beg[n] + len[n]) */
-  uint64_t *chunk;        /* (N * nch) */
-  uint16_t *cidx;         /* (N * nch) run index of each chunk */
+  /* packed bytes, row-major: row n's runs at [beg[n], beg[n] + len[n]) */
+  size_t rs;              /* 2 nch rounded up to a multiple of 4: most runs per row */
+  uint32_t *chunk;        /* (N * rs) non-zero 4-pixel runs, + zero runs to a multiple of 4 */
+  uint16_t *cidx;         /* (N * rs) offset of each run in the row: 4 * run index */
   size_t *beg;            /* (N) */
   uint16_t *len;          /* (N) */
   uint64_t *colsum;       /* (T, 2 Dp) per-thread sums of raw x and x^2 */
@@ -155,14 +156,39 @@ typedef struct pca_data {
   const double *v;        /* (Dp) zero-padded input vector */
   double c;               /* mraw . v */
   double *acc;            /* (T, Dp) per-thread partial sums of u_n x_n */
+  int32_t *xbuf;          /* (T, 2, 4 rs) per thread: two rows' pixels as int32, 32-byte aligned */
   double usum[PCA_MAXT];  /* per-thread sums of u_n */
 } pca_data;
+
+/* Append the non-zero 4-pixel halves of the 8-pixel run ch (bits != 0). */
+static size_t pack_runs(pca_data *d, size_t pos, size_t m, uint64_t bits, size_t ch) {
+  uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
+  if (lo) {
+    d->chunk[pos + m] = lo;
+    d->cidx[pos + m++] = (uint16_t)(8 * ch);
+  }
+  if (hi) {
+    d->chunk[pos + m] = hi;
+    d->cidx[pos + m++] = (uint16_t)(8 * ch + 4);
+  }
+  return m;
+}
+
+/* Pad a row with zero runs (run index 0) to a multiple of 4: they add exact
+ * zeros, and the kernels need no tail loops. */
+static size_t pack_pad(pca_data *d, size_t pos, size_t m) {
+  while (m % 4) {
+    d->chunk[pos + m] = 0;
+    d->cidx[pos + m++] = 0;
+  }
+  return m;
+}
 
 static void pack_plain(void *ctx, size_t n0, size_t n1, int t) {
   pca_data *d = ctx;
   const size_t D = d->D, nch = d->nch;
   uint64_t *sum = d->colsum + (size_t)t * 2 * d->Dp, *sq = sum + d->Dp;
-  size_t n, ch, i, pos = n0 * nch;
+  size_t n, ch, i, pos = n0 * d->rs;
   for (n = n0; n < n1; n++) {
     const uint8_t *x = d->raw + n * D;
     size_t m = 0;
@@ -172,15 +198,14 @@ static void pack_plain(void *ctx, size_t n0, size_t n1, int t) {
       size_t nb = D - 8 * ch < 8 ? D - 8 * ch : 8;
       memcpy(&bits, x + 8 * ch, nb);
       if (!bits) continue;
-      d->chunk[pos + m] = bits;
-      d->cidx[pos + m] = (uint16_t)ch;
-      m++;
+      m = pack_runs(d, pos, m, bits, ch);
       for (i = 0; i < nb; i++) {
         uint64_t b = x[8 * ch + i];
         sum[8 * ch + i] += b;
         sq[8 * ch + i] += b * b;
       }
     }
+    m = pack_pad(d, pos, m);
     d->len[n] = (uint16_t)m;
     pos += m;
   }
@@ -194,21 +219,21 @@ static void fused_plain(void *ctx, size_t n0, size_t n1, int t) {
   size_t n, c, i;
   memset(w, 0, Dp * sizeof *w);
   for (n = n0; n < n1; n++) {
-    const uint64_t *ck = d->chunk + d->beg[n];
+    const uint32_t *ck = d->chunk + d->beg[n];
     const uint16_t *ci = d->cidx + d->beg[n];
     size_t m = d->len[n];
     double dot = 0.0, u;
     for (c = 0; c < m; c++) {
       const uint8_t *b = (const uint8_t *)&ck[c];
-      const double *vv = v + 8 * (size_t)ci[c];
-      for (i = 0; i < 8; i++) dot += (double)b[i] * vv[i];
+      const double *vv = v + ci[c];
+      for (i = 0; i < 4; i++) dot += (double)b[i] * vv[i];
     }
     u = dot - d->c;
     us += u;
     for (c = 0; c < m; c++) {
       const uint8_t *b = (const uint8_t *)&ck[c];
-      double *ww = w + 8 * (size_t)ci[c];
-      for (i = 0; i < 8; i++) ww[i] += u * (double)b[i];
+      double *ww = w + ci[c];
+      for (i = 0; i < 4; i++) ww[i] += u * (double)b[i];
     }
   }
   d->usum[t] = us;
@@ -221,30 +246,52 @@ __attribute__((target("avx2,fma"))) static void pack_avx2(void *ctx, size_t n0, 
   const size_t D = d->D, Dp = d->Dp, nch = d->nch;
   uint64_t *sum = d->colsum + (size_t)t * 2 * Dp, *sq = sum + Dp;
   uint32_t *s32 = calloc(2 * Dp, sizeof *s32), *q32 = s32 ? s32 + Dp : NULL;
-  size_t n, ch, i, pos = n0 * nch, since = 0;
+  uint64_t mk[MX_PCA_MAXD / 256 + 1];
+  const size_t nblk = (D + 31) / 32, nw = (2 * nch + 63) / 64;
+  size_t n, ch, i, pos = n0 * d->rs, since = 0;
   if (!s32) {
     pack_plain(ctx, n0, n1, t);
     return;
   }
   for (n = n0; n < n1; n++) {
     const uint8_t *x = d->raw + n * D;
-    size_t m = 0;
-    d->beg[n] = pos;
-    for (ch = 0; ch < nch; ch++) {
-      uint64_t bits = 0;
-      __m256i q, *ps, *pq;
-      if (8 * ch + 8 <= D) memcpy(&bits, x + 8 * ch, 8);
-      else memcpy(&bits, x + 8 * ch, D - 8 * ch);
-      if (!bits) continue;
-      d->chunk[pos + m] = bits;
-      d->cidx[pos + m] = (uint16_t)ch;
-      m++;
-      q = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)bits));
-      ps = (__m256i *)(s32 + 8 * ch);
-      pq = (__m256i *)(q32 + 8 * ch);
-      _mm256_storeu_si256(ps, _mm256_add_epi32(_mm256_loadu_si256(ps), q));
-      _mm256_storeu_si256(pq, _mm256_add_epi32(_mm256_loadu_si256(pq), _mm256_mullo_epi32(q, q)));
+    size_t m = 0, k;
+    /* Bit r of mk: 4-pixel run r is non-zero (32 pixels per compare, then one
+     * step per non-zero run: no branch per run to mispredict). */
+    for (k = 0; k < nw; k++) mk[k] = 0;
+    for (ch = 0; ch < nblk; ch++) {
+      __m256i y;
+      unsigned z;
+      if (32 * ch + 32 <= D) y = _mm256_loadu_si256((const __m256i *)(x + 32 * ch));
+      else {
+        uint8_t tmp[32] = {0};
+        memcpy(tmp, x + 32 * ch, D - 32 * ch);
+        y = _mm256_loadu_si256((const __m256i *)tmp);
+      }
+      z = (unsigned)_mm256_movemask_ps(
+          _mm256_castsi256_ps(_mm256_cmpeq_epi32(y, _mm256_setzero_si256())));
+      mk[ch / 8] |= (uint64_t)(~z & 0xffu) << (8 * (ch % 8));
     }
+    d->beg[n] = pos;
+    for (k = 0; k < nw; k++) {
+      uint64_t bitsk = mk[k];
+      while (bitsk) {
+        const size_t r = 64 * k + (size_t)__builtin_ctzll(bitsk);
+        uint32_t run = 0;
+        __m128i q, *ps, *pq;
+        if (4 * r + 4 <= D) memcpy(&run, x + 4 * r, 4);
+        else memcpy(&run, x + 4 * r, D - 4 * r);
+        d->chunk[pos + m] = run;
+        d->cidx[pos + m++] = (uint16_t)(4 * r);
+        q = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)run));
+        ps = (__m128i *)(s32 + 4 * r);
+        pq = (__m128i *)(q32 + 4 * r);
+        _mm_storeu_si128(ps, _mm_add_epi32(_mm_loadu_si128(ps), q));
+        _mm_storeu_si128(pq, _mm_add_epi32(_mm_loadu_si128(pq), _mm_mullo_epi32(q, q)));
+        bitsk &= bitsk - 1;
+      }
+    }
+    m = pack_pad(d, pos, m);
     d->len[n] = (uint16_t)m;
     pos += m;
     /* 65536 rows of 255^2 would overflow 32 bits: flush before. */
@@ -260,52 +307,86 @@ __attribute__((target("avx2,fma"))) static void pack_avx2(void *ctx, size_t n0, 
   free(s32);
 }
 
+/* The dot product of a row (u = x . v, "pass 1") and the update of the
+ * previous row (w += u x, "pass 2") are independent, so they are interleaved:
+ * the previous row's runs, widened to int32 in xbuf by its pass 1, are added
+ * into w while this row's dot product runs. (Done one row at a time, a row's
+ * update had to wait for the end of its own dot product.) Rows are padded to
+ * a multiple of 4 runs, so there are no tail loops. */
+
+/* Pass 1 for runs c, c + 1: a[0] += x_c v_c, a[1] += x_c+1 v_c+1. */
+__attribute__((target("avx2,fma"))) static inline void p1_pair(const uint32_t *ck,
+                                                               const uint16_t *ci, size_t c,
+                                                               const double *v, int32_t *xb,
+                                                               __m256d *a) {
+  uint64_t two;
+  __m256i q;
+  __m256d q0, q1;
+  memcpy(&two, ck + c, 8);
+  q = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)two));
+  q0 = _mm256_cvtepi32_pd(_mm256_castsi256_si128(q));
+  q1 = _mm256_cvtepi32_pd(_mm256_extracti128_si256(q, 1));
+  _mm256_store_si256((__m256i *)(xb + 4 * c), q); /* kept for pass 2 */
+  a[0] = _mm256_fmadd_pd(q0, _mm256_loadu_pd(v + ci[c]), a[0]);
+  a[1] = _mm256_fmadd_pd(q1, _mm256_loadu_pd(v + ci[c + 1]), a[1]);
+}
+
+/* Pass 2 for run c: w += u x_c. */
+__attribute__((target("avx2,fma"))) static inline void p2_one(const uint16_t *ci, size_t c,
+                                                              const int32_t *xb, __m256d uu,
+                                                              double *w) {
+  double *ww = w + ci[c];
+  __m256d x = _mm256_cvtepi32_pd(_mm_load_si128((const __m128i *)(xb + 4 * c)));
+  _mm256_storeu_pd(ww, _mm256_fmadd_pd(uu, x, _mm256_loadu_pd(ww)));
+}
+
 __attribute__((target("avx2,fma"))) static void fused_avx2(void *ctx, size_t n0, size_t n1,
                                                             int t) {
   pca_data *d = ctx;
   const size_t Dp = d->Dp;
   const double *v = d->v;
   double *w = d->acc + (size_t)t * Dp, us = 0.0;
-  size_t n, c;
+  int32_t *xc = d->xbuf + (size_t)t * 8 * d->rs, *xp = xc + 4 * d->rs; /* this row, previous */
+  const uint16_t *cip = NULL;
+  size_t n, c, e, mp = 0;
+  __m256d up = _mm256_setzero_pd();
   memset(w, 0, Dp * sizeof *w);
-  for (n = n0; n < n1; n++) {
-    const uint64_t *ck = d->chunk + d->beg[n];
-    const uint16_t *ci = d->cidx + d->beg[n];
-    const size_t m = d->len[n];
-    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), uu;
-    __m256d a2 = _mm256_setzero_pd(), a3 = _mm256_setzero_pd();
+  for (n = n0; n <= n1; n++) {
+    const uint32_t *ck = n < n1 ? d->chunk + d->beg[n] : NULL;
+    const uint16_t *ci = n < n1 ? d->cidx + d->beg[n] : NULL;
+    const size_t m = n < n1 ? d->len[n] : 0;
+    __m256d a[4];
     double lanes[4], u;
-    for (c = 0; c + 1 < m; c += 2) {
-      __m256i q = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)ck[c]));
-      __m256i r = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)ck[c + 1]));
-      const double *vv = v + 8 * (size_t)ci[c], *vw = v + 8 * (size_t)ci[c + 1];
-      a0 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(q)), _mm256_loadu_pd(vv), a0);
-      a1 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(q, 1)),
-                           _mm256_loadu_pd(vv + 4), a1);
-      a2 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(r)), _mm256_loadu_pd(vw), a2);
-      a3 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(r, 1)),
-                           _mm256_loadu_pd(vw + 4), a3);
+    int32_t *tmp;
+    a[0] = a[1] = a[2] = a[3] = _mm256_setzero_pd();
+    for (c = 0; c < m && c < mp; c += 4) {
+      p1_pair(ck, ci, c, v, xc, a);
+      p1_pair(ck, ci, c + 2, v, xc, a + 2);
+      p2_one(cip, c, xp, up, w);
+      p2_one(cip, c + 1, xp, up, w);
+      p2_one(cip, c + 2, xp, up, w);
+      p2_one(cip, c + 3, xp, up, w);
     }
-    if (c < m) {
-      __m256i q = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)ck[c]));
-      const double *vv = v + 8 * (size_t)ci[c];
-      a0 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(q)), _mm256_loadu_pd(vv), a0);
-      a1 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(q, 1)),
-                           _mm256_loadu_pd(vv + 4), a1);
+    for (e = c; c < m; c += 4) {
+      p1_pair(ck, ci, c, v, xc, a);
+      p1_pair(ck, ci, c + 2, v, xc, a + 2);
     }
-    _mm256_storeu_pd(lanes, _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+    for (; e < mp; e += 4) {
+      p2_one(cip, e, xp, up, w);
+      p2_one(cip, e + 1, xp, up, w);
+      p2_one(cip, e + 2, xp, up, w);
+      p2_one(cip, e + 3, xp, up, w);
+    }
+    if (n == n1) break;
+    _mm256_storeu_pd(lanes, _mm256_add_pd(_mm256_add_pd(a[0], a[1]), _mm256_add_pd(a[2], a[3])));
     u = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) - d->c;
     us += u;
-    uu = _mm256_set1_pd(u);
-    for (c = 0; c < m; c++) {
-      __m256i q = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)ck[c]));
-      double *ww = w + 8 * (size_t)ci[c];
-      _mm256_storeu_pd(ww, _mm256_fmadd_pd(uu, _mm256_cvtepi32_pd(_mm256_castsi256_si128(q)),
-                                           _mm256_loadu_pd(ww)));
-      _mm256_storeu_pd(ww + 4,
-                       _mm256_fmadd_pd(uu, _mm256_cvtepi32_pd(_mm256_extracti128_si256(q, 1)),
-                                       _mm256_loadu_pd(ww + 4)));
-    }
+    up = _mm256_set1_pd(u);
+    mp = m;
+    cip = ci;
+    tmp = xp;
+    xp = xc;
+    xc = tmp;
   }
   d->usum[t] = us;
 }
@@ -659,17 +740,19 @@ int mx_pca_fit_u8(mx_pca *p, const uint8_t *pix, size_t N, double scale, mx_erro
   dat.T = pca_threads(p, N);
   dat.scale = scale;
   dat.raw = pix;
-  /* The packed chunks are reserved at their worst case (every chunk
+  /* The packed runs are reserved at their worst case (every run
    * non-zero); pages never written are never touched. */
-  dat.chunk = malloc(N * nch * sizeof *dat.chunk);
-  dat.cidx = malloc(N * nch * sizeof *dat.cidx);
+  dat.rs = (2 * nch + 3) / 4 * 4;
+  dat.chunk = malloc(N * dat.rs * sizeof *dat.chunk);
+  dat.cidx = malloc(N * dat.rs * sizeof *dat.cidx);
   dat.beg = malloc(N * sizeof *dat.beg);
   dat.len = malloc(N * sizeof *dat.len);
   dat.colsum = calloc((size_t)dat.T * 2 * Dp, sizeof *dat.colsum);
+  dat.xbuf = aligned_alloc(32, (size_t)dat.T * 8 * dat.rs * sizeof *dat.xbuf); /* 32 | 32 rs */
 
   mraw = malloc(D * sizeof *mraw);
   cs = malloc(D * sizeof *cs);
-  if (!dat.chunk || !dat.cidx || !dat.beg || !dat.len || !dat.colsum || !mraw || !cs) {
+  if (!dat.chunk || !dat.cidx || !dat.beg || !dat.len || !dat.colsum || !dat.xbuf || !mraw || !cs) {
     rc = mx_error_set(err, MX_ENOMEM, "PCA: out of memory for %zu x %zu bytes", N, D);
     goto done;
   }
@@ -705,6 +788,7 @@ done:
   free(dat.beg);
   free(dat.len);
   free(dat.colsum);
+  free(dat.xbuf);
   free(mraw);
   free(cs);
   return rc;

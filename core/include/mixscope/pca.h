@@ -7,11 +7,16 @@
  *    double (every partial sum is an integer < 2^53), so C is formed as
  *    (N G - s s^T) / (N (N-1)) with one rounding per entry.
  *  - Lanczos (default for D > 64): C is never formed; each step applies
- *    C v = (1/(N-1)) X_c^T (X_c v) in one fused pass over the rows (skipping
- *    all-zero 8-pixel runs of byte images, AVX2+FMA when the CPU has it,
- *    split across threads), with full reorthogonalisation; it stops when
- *    every wanted Ritz pair has residual |C y - theta y| <= tol * theta_1,
- *    and falls back to the dense solver if that takes more than max_steps.
+ *    C v = (1/(N-1)) X_c^T (X_c v) in one fused pass over the rows (byte
+ *    images are packed once into their non-zero 4-pixel runs, and each row's
+ *    dot product is interleaved with the previous row's update; AVX2+FMA when
+ *    the CPU has it, split across threads), with full reorthogonalisation; it
+ *    stops when every wanted Ritz pair has residual |C y - theta y| <=
+ *    tol * theta_1, and falls back to the dense solver if that takes more
+ *    than max_steps.
+ * Results are deterministic: the same bits on every run with the same thread
+ * count. Different thread counts sum per-thread partial results, so 1 and 2
+ * threads agree only to rounding (~1e-15 relative), not bit for bit.
  * Components are unit vectors with a deterministic sign: the entry of
  * largest magnitude (the first one on ties) is positive. */
 #ifndef MIXSCOPE_PCA_H
