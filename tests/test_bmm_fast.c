@@ -192,6 +192,8 @@ static void test_em_matches_reference(void) {
   mx_bmm_data first = *TRAIN;
   check_em(TRAIN, 10, 1, 0); /* 12 lanes: three blocks per walk */
   check_em(TRAIN, 10, 2, 0);
+  check_em(TRAIN, 9, 1, 0);  /* compact (D, 8) + (D, 2) table, lane 9 unused */
+  check_em(TRAIN, 9, 2, 0);
   check_em(TRAIN, 3, 1, 0);  /* one block */
   check_em(TRAIN, 8, 2, 0);  /* two single blocks */
   check_em(TRAIN, 13, 2, 0); /* three blocks, then one */

@@ -15,14 +15,34 @@ _Static_assert(MX_BMM_B == 4, "bmm kernels are written for blocks of 4 component
 #if defined(__GNUC__)
 typedef double bmm_v4 __attribute__((vector_size(4 * sizeof(double))));
 #define V4_ADD(a, b) ((a) += (b))
+#define V2_ADD(a, b) ((a) += (b))
 #else
 typedef struct { double e[4]; } bmm_v4;
 #define V4_ADD(a, b) ((a).e[0] += (b).e[0], (a).e[1] += (b).e[1], (a).e[2] += (b).e[2], (a).e[3] += (b).e[3])
+#define V2_ADD(a, b) ((a).e[0] += (b).e[0], (a).e[1] += (b).e[1])
 #endif
 /* Unaligned loads and stores of 4 doubles (one instruction each when vectorised). */
 #define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(bmm_v4))
 #define V4_STORE(p, v) memcpy((p), &(v), sizeof(bmm_v4))
 static const double bmm_zero4[4] = {0.0, 0.0, 0.0, 0.0};
+/* K = 9 or 10 (KP = 12): w is stored compactly as (D, 8) for components 0..7
+ * and then (D, 2) for 8, 9, so an on-pixel touches 80 bytes of the table, not
+ * 96 (the table then stays in L1 cache better); otherwise w is (D, KP). */
+#define BMM_W10(m) ((m)->kp == 12 && (m)->k > 8 && (m)->k <= 10)
+#if defined(__GNUC__)
+typedef double bmm_v2 __attribute__((vector_size(2 * sizeof(double))));
+#else
+typedef struct { double e[2]; } bmm_v2;
+#endif
+
+/* a0..a2 += the 12 doubles at src (uses a bmm_v4 x in scope) */
+#define BMM_ADD3(a0, a1, a2, src)                                                           \
+  do {                                                                                      \
+    const double *src_ = (src);                                                             \
+    V4_LOAD(x, src_), V4_ADD(a0, x);                                                        \
+    V4_LOAD(x, src_ + 4), V4_ADD(a1, x);                                                    \
+    V4_LOAD(x, src_ + 8), V4_ADD(a2, x);                                                    \
+  } while (0)
 
 /* On x86-64 Linux with GCC the kernels are also compiled for AVX2 and picked
  * at load time (a block is then one register). The arithmetic is the same,
@@ -291,7 +311,10 @@ static double bmm_prepare(mx_bmm *m) {
     double s = 0.0;
     for (d = 0; d < D; d++) {
       double l1 = log1p(-th[d]), lt = log(th[d]);
-      m->w[d * KP + k] = lt - l1;
+      if (BMM_W10(m)) /* (D, 8) lanes 0..7, then (D, 2) lanes 8, 9 */
+        m->w[k < 8 ? d * 8 + k : D * 8 + d * 2 + (k - 8)] = lt - l1;
+      else
+        m->w[d * KP + k] = lt - l1;
       s += l1;
       lp += a1 * lt + b1 * l1;
     }
@@ -314,6 +337,41 @@ static void bmm_scores(const mx_bmm *m, const mx_bmm_data *data, size_t i0, size
                        double *s) {
   const uint16_t *p, *end;
   size_t i, k0 = 0, KP = m->kp;
+  if (BMM_W10(m)) { /* 8 + 2 lanes from the compact table, lanes 10, 11 get 0 */
+    const double *w8 = m->w, *w2 = m->w + m->d * 8;
+    for (i = i0; i < i1; i++) {
+      double *out = s + (i - i0) * KP;
+      bmm_v4 a0, a1, b0, b1, x;
+      bmm_v2 a2, b2, y;
+      p = data->idx + data->start[i];
+      end = data->idx + data->start[i + 1];
+      V4_LOAD(a0, m->c);
+      V4_LOAD(a1, m->c + 4);
+      memcpy(&a2, m->c + 8, sizeof a2);
+      V4_LOAD(b0, bmm_zero4);
+      b1 = b0;
+      memcpy(&b2, bmm_zero4, sizeof b2);
+      for (; p + 1 < end; p += 2) {
+        const double *wa = w8 + (size_t)p[0] * 8, *wb = w8 + (size_t)p[1] * 8;
+        V4_LOAD(x, wa), V4_ADD(a0, x);
+        V4_LOAD(x, wa + 4), V4_ADD(a1, x);
+        memcpy(&y, w2 + (size_t)p[0] * 2, sizeof y), V2_ADD(a2, y);
+        V4_LOAD(x, wb), V4_ADD(b0, x);
+        V4_LOAD(x, wb + 4), V4_ADD(b1, x);
+        memcpy(&y, w2 + (size_t)p[1] * 2, sizeof y), V2_ADD(b2, y);
+      }
+      if (p < end) {
+        const double *wa = w8 + (size_t)p[0] * 8;
+        V4_LOAD(x, wa), V4_ADD(a0, x);
+        V4_LOAD(x, wa + 4), V4_ADD(a1, x);
+        memcpy(&y, w2 + (size_t)p[0] * 2, sizeof y), V2_ADD(a2, y);
+      }
+      V4_ADD(a0, b0), V4_ADD(a1, b1), V2_ADD(a2, b2);
+      V4_STORE(out, a0), V4_STORE(out + 4, a1), memcpy(out + 8, &a2, sizeof a2);
+      memcpy(out + 10, bmm_zero4, 2 * sizeof *out);
+    }
+    return;
+  }
   for (; k0 + 3 * MX_BMM_B <= KP; k0 += 3 * MX_BMM_B) /* three blocks per walk */
     for (i = i0; i < i1; i++) {
       const double *w = m->w + k0;
@@ -378,9 +436,14 @@ typedef uint64_t bmm_u4 __attribute__((vector_size(4 * sizeof(uint64_t))));
 #define BMM_HAVE_MVEC 1
 #include <immintrin.h>
 __m256d _ZGVdN4v_exp(__m256d x);
+__m256d _ZGVdN4v_log(__m256d x);
 __attribute__((target("avx2"))) static void bmm_exp_avx2(double *e, size_t n) {
   size_t q;
   for (q = 0; q < n; q += 4) _mm256_store_pd(e + q, _ZGVdN4v_exp(_mm256_load_pd(e + q)));
+}
+__attribute__((target("avx2"))) static void bmm_log_avx2(double *e, size_t n) {
+  size_t q;
+  for (q = 0; q < n; q += 4) _mm256_storeu_pd(e + q, _ZGVdN4v_log(_mm256_loadu_pd(e + q)));
 }
 #endif
 #ifdef BMM_HAVE_MVEC
@@ -403,6 +466,20 @@ static void bmm_exp_all(double *e, size_t n) {
   for (q = 0; q < n; q++) e[q] = exp(e[q]);
 }
 
+/* e[q] = log(e[q]) for q < n (n a multiple of 4), every e[q] finite and > 0:
+ * glibc's vector log (within 1 ulp of libm's) with AVX2, else libm's. */
+static void bmm_log_all(double *e, size_t n) {
+  size_t q;
+#ifdef BMM_HAVE_MVEC
+  pthread_once(&bmm_mvec_once, bmm_mvec_decide);
+  if (bmm_mvec_on) {
+    bmm_log_avx2(e, n);
+    return;
+  }
+#endif
+  for (q = 0; q < n; q++) e[q] = log(e[q]);
+}
+
 /* Rows s (n <= MX_BMM_CHUNK rows of KP) of scores into responsibilities, in
  * place, and ell[j] = ℓ of row j. Unlabelled (fixed == NULL or fixed[j] < 0):
  * with M = max_k s_k and e_k = exp(s_k − M), r_k = e_k · (1 / Σ_k e_k) (one
@@ -413,7 +490,7 @@ static void bmm_exp_all(double *e, size_t n) {
 MX_BMM_KERNEL
 static void bmm_posteriors(double *s, size_t n, const int *fixed, size_t K, size_t KP,
                            double *ell, double *e) {
-  double mx[MX_BMM_CHUNK];
+  double mx[MX_BMM_CHUNK], lsum[MX_BMM_CHUNK]; /* lsum: Σ_k e_k, then its log */
   unsigned char far[MX_BMM_CHUNK]; /* row has an s_k − M below BMM_EXP_MIN (or a NaN), k < K */
   size_t j, k;
   for (j = 0; j < n; j++) { /* labelled rows; M; e_k = max(s_k − M, BMM_EXP_MIN) */
@@ -460,6 +537,7 @@ static void bmm_posteriors(double *s, size_t n, const int *fixed, size_t K, size
   bmm_exp_all(e, n * KP); /* e is 64-byte aligned, KP a multiple of 4 */
   for (j = 0; j < n; j++) { /* r = e / Σ_k e_k (sum in k order), ℓ */
     double *r = s + j * KP, *ej = e + j * KP, sum = 0.0, inv;
+    lsum[j] = 1.0;
     if (!(mx[j] > -INFINITY)) { /* labelled (done), or every s_k = −∞: r = 0 */
       if (mx[j] == -INFINITY) {
         for (k = 0; k < KP; k++) r[k] = 0.0;
@@ -488,8 +566,12 @@ static void bmm_posteriors(double *s, size_t n, const int *fixed, size_t K, size
 #else
     for (k = 0; k < KP; k++) r[k] = k < K ? ej[k] * inv : 0.0;
 #endif
-    ell[j] = mx[j] + log(sum);
+    lsum[j] = sum;
   }
+  for (j = n; j % 4; j++) lsum[j] = 1.0;
+  bmm_log_all(lsum, j); /* Σ_k e_k >= 1 (the maximum's e is 1) */
+  for (j = 0; j < n; j++)
+    if (mx[j] > -INFINITY) ell[j] = mx[j] + lsum[j];
 }
 
 /* ---- M-step kernel ---------------------------------------------------------- */
@@ -501,9 +583,13 @@ MX_BMM_KERNEL
 static void bmm_msums(const mx_bmm *m, const mx_bmm_data *data, size_t i0, size_t i1,
                       const double *r, double *acc, double *nk) {
   const uint16_t *p, *end;
-  size_t i, k, k0 = 0, K = m->k, KP = m->kp;
-  for (i = i0; i < i1; i++)
-    for (k = 0; k < K; k++) nk[k] += r[(i - i0) * KP + k];
+  size_t i, k, k0 = 0, KP = m->kp;
+  for (k = 0; k < KP; k += MX_BMM_B) { /* nk += Σ_i r_i, lanes k >= K stay 0 */
+    bmm_v4 a0, x;
+    V4_LOAD(a0, bmm_zero4);
+    for (i = i0; i < i1; i++) V4_LOAD(x, r + (i - i0) * KP + k), V4_ADD(a0, x);
+    V4_LOAD(x, nk + k), V4_ADD(x, a0), V4_STORE(nk + k, x);
+  }
   if (i0 % MX_BMM_CHUNK == 0 && i1 == i0 + MX_BMM_CHUNK && i1 <= data->tn) {
     /* a whole tile: per pixel, the sum over its images in registers, then one add */
     const size_t D = data->d;
@@ -512,29 +598,25 @@ static void bmm_msums(const mx_bmm *m, const mx_bmm_data *data, size_t i0, size_
     size_t d;
     for (; k0 + 3 * MX_BMM_B <= KP; k0 += 3 * MX_BMM_B)
       for (d = 0; d < D; d++) {
-        bmm_v4 a0, a1, a2, b0, b1, b2, x;
+        bmm_v4 a0, a1, a2, b0, b1, b2, c0, c1, c2, e0, e1, e2, x;
         double *a;
         q = tix + ts[d];
         qend = tix + ts[d + 1];
         if (q == qend) continue;
         V4_LOAD(a0, bmm_zero4);
-        a1 = a2 = b0 = b1 = b2 = a0;
-        for (; q + 1 < qend; q += 2) {
-          const double *ra = r + (size_t)q[0] * KP + k0, *rb = r + (size_t)q[1] * KP + k0;
-          V4_LOAD(x, ra), V4_ADD(a0, x);
-          V4_LOAD(x, ra + 4), V4_ADD(a1, x);
-          V4_LOAD(x, ra + 8), V4_ADD(a2, x);
-          V4_LOAD(x, rb), V4_ADD(b0, x);
-          V4_LOAD(x, rb + 4), V4_ADD(b1, x);
-          V4_LOAD(x, rb + 8), V4_ADD(b2, x);
+        a1 = a2 = b0 = b1 = b2 = c0 = c1 = c2 = e0 = e1 = e2 = a0;
+        for (; q + 3 < qend; q += 4) {
+          BMM_ADD3(a0, a1, a2, r + (size_t)q[0] * KP + k0);
+          BMM_ADD3(b0, b1, b2, r + (size_t)q[1] * KP + k0);
+          BMM_ADD3(c0, c1, c2, r + (size_t)q[2] * KP + k0);
+          BMM_ADD3(e0, e1, e2, r + (size_t)q[3] * KP + k0);
         }
-        if (q < qend) {
-          const double *ra = r + (size_t)q[0] * KP + k0;
-          V4_LOAD(x, ra), V4_ADD(a0, x);
-          V4_LOAD(x, ra + 4), V4_ADD(a1, x);
-          V4_LOAD(x, ra + 8), V4_ADD(a2, x);
-        }
+        if (q < qend) BMM_ADD3(a0, a1, a2, r + (size_t)q[0] * KP + k0);
+        if (q + 1 < qend) BMM_ADD3(b0, b1, b2, r + (size_t)q[1] * KP + k0);
+        if (q + 2 < qend) BMM_ADD3(c0, c1, c2, r + (size_t)q[2] * KP + k0);
         V4_ADD(a0, b0), V4_ADD(a1, b1), V4_ADD(a2, b2);
+        V4_ADD(c0, e0), V4_ADD(c1, e1), V4_ADD(c2, e2);
+        V4_ADD(a0, c0), V4_ADD(a1, c1), V4_ADD(a2, c2);
         a = acc + d * KP + k0;
         V4_LOAD(x, a), V4_ADD(x, a0), V4_STORE(a, x);
         V4_LOAD(x, a + 4), V4_ADD(x, a1), V4_STORE(a + 4, x);

@@ -82,7 +82,9 @@ typedef struct mx_bmm {
   double loglik;     /* Σ_n ℓ_n at the last E-step */
   double logpost;    /* J = loglik + log prior (see above) at the last E-step */
   /* workspace, overwritten by every step */
-  double *w;         /* (D, KP) log θ_kd − log(1 − θ_kd), transposed, 0 for k >= K */
+  double *w;         /* (D, KP) log θ_kd − log(1 − θ_kd), transposed, 0 for k >= K;
+                        for K = 9, 10 stored compactly instead: (D, 8) for k < 8,
+                        then (D, 2) for k = 8, 9 (80 bytes a pixel, not 96) */
   double *c;         /* (KP) log π_k + Σ_d log(1 − θ_kd), 0 for k >= K */
   double *acc;       /* (T, D, KP) per-thread S_kd = Σ_n r_nk x_nd, transposed; slab 0
                         gets the total */
