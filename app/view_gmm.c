@@ -35,6 +35,7 @@
 #include "mixscope/json.h"
 #include "mixscope/pca.h"
 #include "mixscope/points.h"
+#include "mixscope/simd.h"
 #include "view.h"
 
 /* SSE2 is part of x86-64: no run-time check needed (MX_NO_SIMD turns it off). */
@@ -620,8 +621,8 @@ static void *gv_create(mx_app *app, mx_error *err) {
   {
     /* MX_NO_SIMD: the scalar drawing code; MX_GMM_DRAW_THREADS=1: no worker
      * (the pictures are the same: tests/test_view_gmm_fast.c) */
-    const char *e = getenv("MX_NO_SIMD"), *t = getenv("MX_GMM_DRAW_THREADS");
-    v->simd = !(e && *e && strcmp(e, "0") != 0);
+    const char *t = getenv("MX_GMM_DRAW_THREADS");
+    v->simd = !mx_simd_env_off();
     gv_pool_start(&v->pool, !(t && !strcmp(t, "1")));
   }
   v->dataset = GV_OVERLAP;

@@ -1,5 +1,6 @@
 /* mixscope — per-pixel Bernoulli model: counts, Beta-prior fits, NLL, naive Bayes. */
 #include "mixscope/bernoulli.h"
+#include "mixscope/simd.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -421,8 +422,7 @@ static int nb_simd_cpu(void) {
 static int nb_simd_on(void) {
   int s = atomic_load_explicit(&nb_simd, memory_order_relaxed);
   if (s < 0) {
-    const char *e = getenv("MX_NO_SIMD");
-    s = (e && *e && strcmp(e, "0") != 0) ? 0 : nb_simd_cpu();
+    s = mx_simd_env_off() ? 0 : nb_simd_cpu();
     atomic_store_explicit(&nb_simd, s, memory_order_relaxed);
   }
   return s;

@@ -1,5 +1,6 @@
 /* mixscope — Bernoulli mixture EM on binary images (see bmm.h for the maths). */
 #include "mixscope/bmm.h"
+#include "mixscope/simd.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -450,8 +451,7 @@ __attribute__((target("avx2"))) static void bmm_log_avx2(double *e, size_t n) {
 static int bmm_mvec_on; /* AVX2 present and MX_NO_SIMD not set: decided once */
 static pthread_once_t bmm_mvec_once = PTHREAD_ONCE_INIT;
 static void bmm_mvec_decide(void) {
-  const char *no = getenv("MX_NO_SIMD");
-  bmm_mvec_on = __builtin_cpu_supports("avx2") && !(no && *no && strcmp(no, "0") != 0);
+  bmm_mvec_on = __builtin_cpu_supports("avx2") && !mx_simd_env_off();
 }
 #endif
 static void bmm_exp_all(double *e, size_t n) {

@@ -12,6 +12,7 @@
 #include <gsl/gsl_matrix.h>
 
 #include "gmm_simd.h"
+#include "mixscope/simd.h"
 
 #define LOG_2PI 1.8378770664093454835606594728112
 
@@ -23,8 +24,7 @@ static atomic_int simd_state = -1;
 static int simd_on(void) {
   int s = atomic_load_explicit(&simd_state, memory_order_relaxed);
   if (s < 0) {
-    const char *e = getenv("MX_NO_SIMD");
-    s = (e && *e && strcmp(e, "0") != 0) ? 0 : mx_gmm_simd_cpu();
+    s = mx_simd_env_off() ? 0 : mx_gmm_simd_cpu();
     atomic_store_explicit(&simd_state, s, memory_order_relaxed);
   }
   return s;
