@@ -95,7 +95,7 @@ int mx_scene_load(mx_app *app, const char *path, mx_error *err) {
   char *text;
   size_t len;
   cJSON *root;
-  int rc = mx_file_read_all(path, &text, &len, err);
+  int rc = mx_file_read_text(path, &text, &len, err);
   if (rc) return rc;
   if (len == 0) {
     free(text);

@@ -211,7 +211,7 @@ int mx_points_read_csv(const char *path, int d, int k, mx_points *out, mx_error 
   if (d < 0 || d > MX_POINTS_MAXD)
     return mx_error_set(err, MX_EINVAL, "%s: dimension %d out of range 1..%d", path, d,
                         MX_POINTS_MAXD);
-  if ((rc = mx_file_read_all(path, &data, &len, err)) != MX_OK) return rc;
+  if ((rc = mx_file_read_text(path, &data, &len, err)) != MX_OK) return rc;
   if (len == 0) {
     free(data);
     return mx_error_set(err, MX_EEMPTY, "%s: empty file (expected rows x,y[,label])", path);
