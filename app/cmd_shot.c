@@ -42,6 +42,7 @@ static void shot_usage(FILE *fp) {
           "  --frames N         frames of 1/60 s to draw before saving (default 1)\n"
           "  --save-scene FILE  also save the resulting state as a scene (JSON, atomically)\n"
           "  --title T, --note N  the scene's title (shown on load) and lecture note\n"
+          "  --json             print what was written (file, view, scene) as JSON\n"
           "Exit codes: 0 written, 1 error (data, view, file), 2 bad arguments.\n");
 }
 
@@ -146,11 +147,13 @@ int mx_cmd_shot(int argc, char **argv) {
     {"mouse", required_argument, NULL, 'M'}, {"frames", required_argument, NULL, 'n'},
     {"save-scene", required_argument, NULL, 'W'}, {"title", required_argument, NULL, 'T'},
     {"note", required_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, 'j'},
     {NULL, 0, NULL, 0}};
   const char *view = NULL, *out = NULL, *keys = NULL, *scene_out = NULL, *title = NULL, *note = NULL;
   const char *sets[SHOT_MAX_SETS];
   int nsets = 0, nclicks = 0, clicks[SHOT_MAX_CLICKS][2], mouse_x = 0, mouse_y = 0, has_mouse = 0;
   long frames = 1;
+  int json = 0;
   mx_app_options opt;
   mx_app *app;
   mx_error err;
@@ -177,6 +180,7 @@ int mx_cmd_shot(int argc, char **argv) {
       sets[nsets++] = optarg;
       break;
     case 'k': keys = optarg; break;
+    case 'j': json = 1; break;
     case 'W': scene_out = optarg; break;
     case 'T': title = optarg; break;
     case 'N': note = optarg; break;
@@ -272,6 +276,17 @@ int mx_cmd_shot(int argc, char **argv) {
       rc = mx_json_write_file(scene_out, sc, &err);
       cJSON_Delete(sc);
     }
+  }
+  if (rc == 0 && json) {
+    cJSON *o = cJSON_CreateObject();
+    int v = mx_app_view_index(app);
+    cJSON_AddStringToObject(o, "out", out);
+    cJSON_AddStringToObject(o, "view", v >= 0 && v < mx_nviews ? mx_views[v]->name : "");
+    cJSON_AddNumberToObject(o, "frames", (double)frames);
+    if (scene_out) cJSON_AddStringToObject(o, "scene_saved", scene_out);
+    else cJSON_AddNullToObject(o, "scene_saved");
+    mx_app_destroy(app);
+    return mx_cli_print_json(o);
   }
   mx_app_destroy(app);
   if (rc) return mx_cli_fail("shot", &err);
