@@ -184,4 +184,35 @@ fi
 "$BIN" gmm --data p.csv --k 2 --out - >stdout.txt 2>/dev/null
 grep -q '"weights"' stdout.txt && ok "--out - writes to standard output" || bad "--out - did not reach stdout"
 
+# ---- issue 18.6: strict scenes -------------------------------------------------
+G=$SRC/assets/scenes/06-gmm-em.json
+{ cat "$G"; printf '}x\n'; } >sc_trail.json
+sz=$(stat -c %s "$G")
+expect 1 "trailing garbage at byte offset $sz after the scene's JSON object" "scene trailing garbage" -- \
+  "$BIN" shot --scene sc_trail.json --out s.png
+python3 -c "
+import sys; t = open(sys.argv[1]).read()
+open('sc_dup.json', 'w').write(t.replace('\"k\": 3', '\"k\": 3, \"k\": 4', 1))" "$G"
+expect 1 'field "state.k" appears twice' "scene duplicate key" -- "$BIN" shot --scene sc_dup.json --out s.png
+printf '{"mixscope_scene": 1, "view": "gmm"\000}' >sc_nul.json
+expect 1 "sc_nul.json:1: contains a NUL byte at byte offset 35" "scene NUL byte" -- "$BIN" shot --scene sc_nul.json --out s.png
+python3 -c "open('sc_deep.json', 'w').write('[' * 100000 + ']' * 100000)"
+expect 1 "nested too deep (limit 64 levels of arrays/objects) at byte offset 64" "scene 100k nested arrays" -- \
+  "$BIN" shot --scene sc_deep.json --out s.png
+sed 's#"data": *"bishop"#"data": "/dev/zero"#' "$SRC/assets/scenes/11-moe.json" >sc_zero.json
+expect 1 'field "state.data": /dev/zero: is a character device' "scene state.data = /dev/zero" -- \
+  "$BIN" shot --scene sc_zero.json --out s.png
+sed 's#"data": *"bishop"#"data": "f.csv"#' "$SRC/assets/scenes/11-moe.json" >sc_fifo.json
+expect 1 'field "state.data": f.csv: is a FIFO' "scene state.data = FIFO" -- "$BIN" shot --scene sc_fifo.json --out s.png
+python3 -c "
+import json, sys; d = json.load(open(sys.argv[1])); d['state']['draws'] = 1e9
+json.dump(d, open('sc_draws.json', 'w'))" "$SRC/assets/scenes/08-posterior.json"
+expect 1 'field "state.draws" must be a number in [0, 1e+06]' "posterior state.draws = 1e9" -- \
+  "$BIN" shot --scene sc_draws.json --out s.png
+python3 -c "
+import json, sys; d = json.load(open(sys.argv[1])); d['state']['iters'] = 100000; d['state']['gate_steps'] = 1000
+json.dump(d, open('sc_moe.json', 'w'))" "$SRC/assets/scenes/11-moe.json"
+expect 1 'is more work than a scene may replay (at most 1e9)' "moe scene iters x gate_steps x n" -- \
+  "$BIN" shot --scene sc_moe.json --out s.png
+
 exit $fail
