@@ -19,12 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "cli.h"
 #include "gif.h"
 #include "mixscope/fileio.h"
 #include "mixscope/json.h"
-#include "scene.h"
+#include "shell/scene.h"
 
 static const char *const CMD = "export";
 
