@@ -138,6 +138,18 @@ static void feed_mouse(mx_app *app, Uint32 type, int x, int y) {
   mx_app_handle_event(app, &e);
 }
 
+/* --json: what was written (the PNG, the view, the scene file if any). */
+static int shot_print_json(mx_app *app, const char *out, long frames, const char *scene_out) {
+  cJSON *o = cJSON_CreateObject();
+  int v = mx_app_view_index(app);
+  cJSON_AddStringToObject(o, "out", out);
+  cJSON_AddStringToObject(o, "view", v >= 0 && v < mx_nviews ? mx_views[v]->name : "");
+  cJSON_AddNumberToObject(o, "frames", (double)frames);
+  if (scene_out) cJSON_AddStringToObject(o, "scene_saved", scene_out);
+  else cJSON_AddNullToObject(o, "scene_saved");
+  return mx_cli_print_json(o);
+}
+
 int mx_cmd_shot(int argc, char **argv) {
   static const struct option longopts[] = {
     {"view", required_argument, NULL, 'v'},  {"out", required_argument, NULL, 'o'},
@@ -277,17 +289,7 @@ int mx_cmd_shot(int argc, char **argv) {
       cJSON_Delete(sc);
     }
   }
-  if (rc == 0 && json) {
-    cJSON *o = cJSON_CreateObject();
-    int v = mx_app_view_index(app);
-    cJSON_AddStringToObject(o, "out", out);
-    cJSON_AddStringToObject(o, "view", v >= 0 && v < mx_nviews ? mx_views[v]->name : "");
-    cJSON_AddNumberToObject(o, "frames", (double)frames);
-    if (scene_out) cJSON_AddStringToObject(o, "scene_saved", scene_out);
-    else cJSON_AddNullToObject(o, "scene_saved");
-    mx_app_destroy(app);
-    return mx_cli_print_json(o);
-  }
+  if (rc == 0 && json) rc = shot_print_json(app, out, frames, scene_out) ? MX_EIO : 0;
   mx_app_destroy(app);
   if (rc) return mx_cli_fail("shot", &err);
   return 0;
