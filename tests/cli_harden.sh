@@ -118,6 +118,14 @@ printf '\357\273\277x,y\n0,0.1\n0.5,0.6\n1,0.9\n' >bom_moe.csv
 if timeout 10 "$BIN" moe --data bom_moe.csv --k 1 --iters 5 >/dev/null 2>err.txt; then ok "moe accepts its x,y header after a BOM"
 else bad "moe with BOM: $(cat err.txt)"; fi
 
+# standard input through '-', with the same limit and NUL check
+if printf 'x,y\n0,0\n1,1\n5,5\n6,6\n' | timeout 10 "$BIN" gmm --data - --k 2 --json >stdin.json 2>err.txt; then
+  near "gmm --data - (stdin): N" "$(jget stdin.json "d['n']")" 4 0
+else bad "gmm --data -: $(cat err.txt)"; fi
+yes 1,2 | head -c 3000000 >big.txt
+expect 1 "(standard input): larger than the 1 MiB limit for text input" "stdin beyond the limit" -- \
+  sh -c "MIXSCOPE_MAX_TEXT_BYTES=1M '$BIN' gmm --data - --k 2 <big.txt"
+
 # ---- issue 17.3 / 17.4: extreme posterior numbers ----------------------------
 # Exact values (mpmath, 50 digits; prior alpha = 0, gamma^2 = 1 unless given):
 #   log p = -(n/2) log(2 pi s2) - 1/2 log(1 + n g2/s2) - 1/2 [S/s2 + n (xbar-alpha)^2/(s2 + n g2)]

@@ -173,6 +173,8 @@ static int read_path(const char *path, int text, char **data, size_t *len, mx_er
   int fd, rc;
   *data = NULL;
   if (len) *len = 0;
+  if (path && !strcmp(path, "-")) /* standard input, asked for by name: same limits */
+    return read_fd("(standard input)", STDIN_FILENO, text, data, len, err);
   if ((rc = mx_file_open_regular(path, &fd, NULL, err)) != MX_OK) return rc;
   rc = read_fd(path, fd, text, data, len, err);
   close(fd);

@@ -55,7 +55,8 @@ void mx_file_abort_atomic(const char *tmp, FILE *fp);
 int mx_file_output_target(const char *path, char *out, size_t cap, mx_error *err);
 
 /* Read a whole regular file into a NUL-terminated malloc'd buffer (*len
- * without the NUL), at most the text limit (MX_TEXT_LIMIT_ENV). Binary-safe. */
+ * without the NUL), at most the text limit (MX_TEXT_LIMIT_ENV). Binary-safe.
+ * path "-" reads standard input, with the same limit. */
 int mx_file_read_all(const char *path, char **data, size_t *len, mx_error *err);
 
 /* mx_file_read_all for text: a NUL byte is refused as it arrives (MX_EPARSE,
