@@ -27,6 +27,7 @@
 #include <SDL_image.h>
 
 #include "mixscope/fileio.h"
+#include "png.h"
 #include "scene.h"
 
 #define APP_MAX_VIEWS 16
@@ -58,9 +59,6 @@ struct mx_app {
   int mnist_state;                  /* 0 not tried, 1 loaded, -1 failed */
   mx_error mnist_err;
   char data_line[256];              /* right side of the status line */
-
-  gsl_rng *rng;
-  unsigned long seed;
 
   char status[512];
   int status_error;
@@ -119,8 +117,6 @@ void mx_app_error(mx_app *app, const char *fmt, ...) {
 
 const char *mx_app_status_text(const mx_app *app) { return app->status; }
 int mx_app_headless(const mx_app *app) { return app->headless; }
-const char *mx_app_assets_dir(const mx_app *app) { return app->assets; }
-gsl_rng *mx_app_rng(mx_app *app) { return app->rng; }
 int mx_app_view_index(const mx_app *app) { return app->view; }
 int mx_app_help_visible(const mx_app *app) { return app->help; }
 float mx_app_font_scale(const mx_app *app) { return app->user_scale; }
@@ -238,10 +234,6 @@ static int app_common_init(mx_app *app, const mx_app_options *opt, mx_error *err
   app->hidpi = 1.0f;
   app->legend = 1;
   app->view = 0;
-  app->seed = 20240521UL;
-  app->rng = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!app->rng) return mx_error_set(err, MX_ENOMEM, "out of memory (RNG)");
-  gsl_rng_set(app->rng, app->seed);
   snprintf(app->data_line, sizeof app->data_line, "MNIST not loaded yet");
   app->ui = mx_ui_create(app->ren, fonts, errbuf, sizeof errbuf);
   if (!app->ui) return mx_error_set(err, MX_EIO, "%s", errbuf);
@@ -303,37 +295,11 @@ void mx_app_destroy(mx_app *app) {
   if (app->surf) SDL_FreeSurface(app->surf);
   if (app->win) SDL_DestroyWindow(app->win);
   if (app->mnist_state == 1) mx_mnist_free(&app->mnist);
-  if (app->rng) gsl_rng_free(app->rng);
   mx_scene_list_free(app->scenes, app->nscenes);
   free(app);
 }
 
 /* ------------------------------------------------------------------ screenshots */
-
-static int save_surface_png(SDL_Surface *s, const char *path, mx_error *err) {
-  char tmp[MX_TMP_LEN];
-  FILE *fp;
-  SDL_RWops *rw;
-  int rc = mx_file_begin_atomic(path, tmp, &fp, err);
-  mode_t um;
-  if (rc) return rc;
-  um = umask(0);
-  umask(um);
-  if (fchmod(fileno(fp), 0666 & ~um) != 0) { /* mkstemp made it 0600 */
-  }
-  rw = SDL_RWFromFP(fp, SDL_FALSE);
-  if (!rw) {
-    mx_file_abort_atomic(tmp, fp);
-    return mx_error_set(err, MX_EIO, "%s: %s", path, SDL_GetError());
-  }
-  if (IMG_SavePNG_RW(s, rw, 0) != 0) {
-    SDL_RWclose(rw);
-    mx_file_abort_atomic(tmp, fp);
-    return mx_error_set(err, MX_EIO, "%s: cannot encode PNG: %s", path, IMG_GetError());
-  }
-  SDL_RWclose(rw);
-  return mx_file_commit_atomic(path, tmp, fp, err);
-}
 
 int mx_app_save_png(mx_app *app, const char *path, mx_error *err) {
   SDL_Surface *s;
@@ -345,7 +311,7 @@ int mx_app_save_png(mx_app *app, const char *path, mx_error *err) {
     SDL_FreeSurface(s);
     return mx_error_set(err, MX_EIO, "%s: cannot read the frame: %s", path, SDL_GetError());
   }
-  rc = save_surface_png(s, path, err);
+  rc = mx_png_save_atomic(s, path, err);
   SDL_FreeSurface(s);
   return rc;
 }

@@ -9,7 +9,6 @@
 #define MIXSCOPE_APP_H
 
 #include <SDL.h>
-#include <gsl/gsl_rng.h>
 
 #include "mixscope/dataset.h"
 #include "mixscope/error.h"
@@ -50,8 +49,6 @@ int mx_app_view_set(mx_app *app, const char *key, const char *value, mx_error *e
 
 /* Shared MNIST, loaded on first use (lookup order in dataset.h). NULL with *err. */
 const mx_mnist *mx_app_mnist(mx_app *app, mx_error *err);
-/* The app's RNG (views may also own their own seeded RNGs). */
-gsl_rng *mx_app_rng(mx_app *app);
 /* Status line: a transient message; mx_app_error shows it in the error style. */
 void mx_app_status(mx_app *app, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -67,8 +64,6 @@ void mx_app_error(mx_app *app, const char *fmt, ...)
 const char *mx_app_status_text(const mx_app *app);
 /* Non-zero in headless mode (shot/tests): views run no wall-clock animation. */
 int mx_app_headless(const mx_app *app);
-/* The directory holding assets/ (fonts, sample, scenes). */
-const char *mx_app_assets_dir(const mx_app *app);
 
 /* ---- Added by the app shell (additive to the interface above) ---- */
 /* Parse "WxH" (each 64..16384) into *w, *h; 0 on success, -1 if malformed. */
