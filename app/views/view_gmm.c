@@ -13,7 +13,7 @@
  * drawn on the CPU into a streaming texture (gv_image), and only when the
  * parameters, points, options, size or theme change; a static frame copies
  * it. An EM step redraws it in bands of rows shared by the UI thread and one
- * worker (gv_par; same pixels either way), dots from precomputed sprites.
+ * worker (mx_pool_run, ui/pool.h; same pixels either way), dots from precomputed sprites.
  *
  * Semi-supervised mode reveals the true labels of a chosen number of points
  * (seeded choice): the main panel runs the lecture's semi-supervised EM
@@ -36,6 +36,7 @@
 #include "mixscope/pca.h"
 #include "mixscope/points.h"
 #include "mixscope/simd.h"
+#include "ui/pool.h"
 #include "view.h"
 
 /* SSE2 is part of x86-64: no run-time check needed (MX_NO_SIMD turns it off). */
@@ -106,17 +107,6 @@ typedef struct gv_ringd {
   int npts, off;
 } gv_ringd;
 
-/* The worker thread sharing the drawing (see gv_par). */
-typedef void (*gv_chunk_fn)(void *arg, int chunk, int thread);
-typedef struct gv_pool {
-  SDL_Thread *thread;      /* NULL: the UI thread does everything */
-  SDL_mutex *mu;
-  SDL_cond *go, *done;
-  gv_chunk_fn fn;          /* the job posted: fn(arg, c, .) for c = 0..n-1 */
-  void *arg;
-  int n, posted, busy, quit;
-  SDL_atomic_t next, left; /* next chunk to take; chunks not finished */
-} gv_pool;
 
 typedef struct gv_run {
   mx_gmm *g;           /* the parameters shown (snapshot cur) */
@@ -186,7 +176,7 @@ typedef struct gmm_view {
   int *lab;                    /* (dcap) the labelled points (drawn as rings) */
   size_t dcap, bandcap;
   int bcap, nlab;
-  gv_pool pool;
+  mx_pool pool;
   gv_ringd ring[GV_MAXK * 3];  /* the ellipse outlines of the image being drawn */
   int nring;
   float *rpts;                 /* (GV_MAXK * 3 * (GV_RPTS + 1), 2) their polylines */
@@ -578,14 +568,12 @@ static int gv_set_dataset(gmm_view *v, mx_app *app, int ds, mx_error *err) {
 
 /* ------------------------------------------------------------------ create */
 
-static void gv_pool_start(gv_pool *p, int worker);
-static void gv_pool_stop(gv_pool *p);
 
 static void gv_destroy(void *st) {
   gmm_view *v = st;
   int i;
   if (!v) return;
-  gv_pool_stop(&v->pool);
+  mx_pool_stop(&v->pool);
   for (i = 0; i < GV_NRUNS; i++) gv_run_free(&v->run[i]);
   mx_points_free(&v->pts);
   free(v->known);
@@ -623,7 +611,7 @@ static void *gv_create(mx_app *app, mx_error *err) {
      * (the pictures are the same: tests/test_view_gmm_fast.c) */
     const char *t = getenv("MX_GMM_DRAW_THREADS");
     v->simd = !mx_simd_env_off();
-    gv_pool_start(&v->pool, !(t && !strcmp(t, "1")));
+    mx_pool_start(&v->pool, !(t && !strcmp(t, "1")), "gmm-draw");
   }
   v->dataset = GV_OVERLAP;
   v->npts = 600;
@@ -797,99 +785,6 @@ static void gv_update(void *st, mx_app *app, double dt) {
     }
     gv_step(v, app);
   }
-}
-
-/* ------------------------------------------------------------------ worker */
-
-/* The plot images are drawn in chunks (bands of rows) that two threads take
- * in turn: the UI thread and one worker. Each chunk writes its own rows only,
- * so the pixels are the same whoever draws which chunk, and without a worker
- * the UI thread draws them all. */
-static int gv_worker(void *arg);
-
-static void gv_pool_start(gv_pool *p, int worker) {
-  memset(p, 0, sizeof *p);
-  if (!worker || SDL_GetCPUCount() < 2) return;
-  p->mu = SDL_CreateMutex();
-  p->go = SDL_CreateCond();
-  p->done = SDL_CreateCond();
-  if (p->mu && p->go && p->done) p->thread = SDL_CreateThread(gv_worker, "gmm-draw", p);
-}
-
-static void gv_pool_stop(gv_pool *p) {
-  if (p->thread) {
-    SDL_LockMutex(p->mu);
-    p->quit = 1;
-    SDL_CondSignal(p->go);
-    SDL_UnlockMutex(p->mu);
-    SDL_WaitThread(p->thread, NULL);
-  }
-  if (p->done) SDL_DestroyCond(p->done);
-  if (p->go) SDL_DestroyCond(p->go);
-  if (p->mu) SDL_DestroyMutex(p->mu);
-  memset(p, 0, sizeof *p);
-}
-
-/* Take chunks of the posted job until none is left (t: 0 the UI thread, 1 the worker). */
-static void gv_pool_take(gv_pool *p, gv_chunk_fn fn, void *arg, int n, int t) {
-  int c;
-  while ((c = SDL_AtomicAdd(&p->next, 1)) < n) {
-    fn(arg, c, t);
-    if (SDL_AtomicAdd(&p->left, -1) == 1 && p->thread) {
-      SDL_LockMutex(p->mu);
-      SDL_CondSignal(p->done);
-      SDL_UnlockMutex(p->mu);
-    }
-  }
-}
-
-static int gv_worker(void *arg) {
-  gv_pool *p = arg;
-  int seen = 0;
-  SDL_LockMutex(p->mu);
-  for (;;) {
-    gv_chunk_fn fn;
-    void *a;
-    int n;
-    while (!p->quit && p->posted == seen) SDL_CondWait(p->go, p->mu);
-    if (p->quit) break;
-    seen = p->posted;
-    fn = p->fn;
-    a = p->arg;
-    n = p->n;
-    p->busy = 1;
-    SDL_UnlockMutex(p->mu);
-    gv_pool_take(p, fn, a, n, 1);
-    SDL_LockMutex(p->mu);
-    p->busy = 0;
-    SDL_CondSignal(p->done);
-  }
-  SDL_UnlockMutex(p->mu);
-  return 0;
-}
-
-/* fn(arg, c, t) for c = 0..n-1 on both threads (t: which); returns when all are done. */
-static void gv_par(gv_pool *p, gv_chunk_fn fn, void *arg, int n) {
-  if (!p->thread) {
-    SDL_AtomicSet(&p->next, 0);
-    SDL_AtomicSet(&p->left, n);
-    gv_pool_take(p, fn, arg, n, 0);
-    return;
-  }
-  SDL_LockMutex(p->mu);
-  while (p->busy) SDL_CondWait(p->done, p->mu); /* still leaving the last job */
-  p->fn = fn;
-  p->arg = arg;
-  p->n = n;
-  SDL_AtomicSet(&p->next, 0);
-  SDL_AtomicSet(&p->left, n);
-  p->posted++;
-  SDL_CondSignal(p->go);
-  SDL_UnlockMutex(p->mu);
-  gv_pool_take(p, fn, arg, n, 0);
-  SDL_LockMutex(p->mu);
-  while (SDL_AtomicGet(&p->left) > 0) SDL_CondWait(p->done, p->mu);
-  SDL_UnlockMutex(p->mu);
 }
 
 /* ------------------------------------------------------------------ grid */
@@ -1260,7 +1155,7 @@ static void gv_grid(gmm_view *v, gv_run *r, const mx_plot *pl, const mx_theme *t
   jb.dy = (pl->y0 - pl->y1) * GV_CELL / (double)pl->r.h;
   nband = (gh + GV_GBAND - 1) / GV_GBAND;
   jb.estep = mx_gmm_simd_active() && gv_grid_work(v, r->g->K, (size_t)GV_GBAND * (size_t)gw) == MX_OK;
-  if (jb.density || bound) gv_par(&v->pool, gv_grid_chunk, &jb, nband);
+  if (jb.density || bound) mx_pool_run(&v->pool, gv_grid_chunk, &jb, nband);
   jb.lmax = -INFINITY;
   if (jb.density) {
     /* density relative to its peak, fading into the background: magma over
@@ -1288,7 +1183,7 @@ static void gv_grid(gmm_view *v, gv_run *r, const mx_plot *pl, const mx_theme *t
   nline = 0;
   if (jb.density) jb.line[nline++] = 0;
   for (l = 0; l < r->g->K && bound; l++) jb.line[nline++] = GV_NLEVELS + l;
-  gv_par(&v->pool, gv_cells_chunk, &jb, nband + nline);
+  mx_pool_run(&v->pool, gv_cells_chunk, &jb, nband + nline);
   r->grid_dirty = 0;
   r->img_dirty = 1;
 }
@@ -1911,7 +1806,7 @@ static int gv_image(gmm_view *v, gv_run *r, mx_ui *ui, const mx_plot *pl, float 
     jb.scale = scale;
     jb.show_known = show_known;
     jb.show_bound = show_bound;
-    gv_par(&v->pool, gv_image_chunk, &jb, nb);
+    mx_pool_run(&v->pool, gv_image_chunk, &jb, nb);
     SDL_UnlockTexture(r->tex);
     memcpy(&r->ikey, &key, sizeof key);
     r->img_dirty = 0;
