@@ -15,7 +15,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "shell/app.h"
 #include "mixscope/posterior.h"
 #include "view.h"
 
