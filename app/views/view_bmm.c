@@ -699,11 +699,6 @@ static void bmm_update(void *st, mx_app *app, double dt) {
 
 /* ------------------------------------------------------------ drawing */
 
-static mx_color bmm_alpha(mx_color c, int a) {
-  c.a = (uint8_t)a;
-  return c;
-}
-
 /* The K θ maps in a grid, each with its weight. */
 static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
@@ -836,7 +831,7 @@ static void draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
   /* the viewed iteration, when walking back through the history */
   if (s->view_t < n - 1) {
     float x = mx_plot_x(&pl, s->view_t);
-    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), bmm_alpha(th->accent, 150),
+    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), mx_view_alpha(th->accent, 150),
                  2.0f * mx_ui_scale(ui));
   }
   for (int curve = 0; curve < 2; curve++) {
@@ -906,7 +901,7 @@ static void draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     float y = mx_plot_y(&pl, a);
     char lab[16];
     snprintf(lab, sizeof lab, "%.0f%%", 100.0 * a);
-    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, bmm_alpha(th->border, 110), 1.0f);
+    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, mx_view_alpha(th->border, 110), 1.0f);
     mx_text_in(ui, (mx_rect){c.x, (int)y - lh / 2, mx_ui_px(ui, 44), lh}, MX_FONT_SMALL,
                MX_ALIGN_RIGHT, th->text_dim, lab);
   }
@@ -916,7 +911,7 @@ static void draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     if (log10(i) > lx1 + 0.01) break;
     x = mx_plot_x(&pl, log10(i));
     snprintf(lab, sizeof lab, "%d", i);
-    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), bmm_alpha(th->border, 110), 1.0f);
+    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), mx_view_alpha(th->border, 110), 1.0f);
     mx_text_in(ui, (mx_rect){(int)x - 40, pl.r.y + pl.r.h + mx_ui_px(ui, 4), 80,
                              mx_line_height(ui, MX_FONT_SMALL)},
                MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, lab);
@@ -928,7 +923,7 @@ static void draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   /* the current L */
   if (log10(s->disp_cfg.labels) <= lx1 + 0.05) {
     float x = mx_plot_x(&pl, log10(s->disp_cfg.labels));
-    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), bmm_alpha(th->accent, 160),
+    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), mx_view_alpha(th->accent, 160),
                  2.0f * mx_ui_scale(ui));
   }
   for (curve = 0; curve < 2; curve++) {
@@ -1130,16 +1125,6 @@ static void bmm_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ------------------------------------------------------------ set / save / load */
 
-static int bmm_parse_long(const char *v, long lo, long hi, long *out) {
-  char *end;
-  long x;
-  if (!v || !*v) return -1;
-  x = strtol(v, &end, 10);
-  if (*end || x < lo || x > hi) return -1;
-  *out = x;
-  return 0;
-}
-
 static int bmm_parse_double(const char *v, double lo, double hi, double *out) {
   char *end;
   double x;
@@ -1156,19 +1141,19 @@ static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx
   double d;
   (void)app;
   if (!strcmp(key, "k")) {
-    if (bmm_parse_long(value, BMM_KMIN, BMM_KMAX, &l))
+    if (mx_view_parse_long(value, BMM_KMIN, BMM_KMAX, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: k=%s: expected an integer in [%d, %d]", value,
                           BMM_KMIN, BMM_KMAX);
     if (s->want.semi && l != 10)
       return mx_error_set(err, MX_EINVAL, "bmm: k=%s: semi-supervised mode has K = 10", value);
     s->want.k = (int)l;
   } else if (!strcmp(key, "n")) {
-    if (bmm_parse_long(value, 100, bmm_max_n(s), &l))
+    if (mx_view_parse_long(value, 100, bmm_max_n(s), &l))
       return mx_error_set(err, MX_EINVAL, "bmm: n=%s: expected an integer in [100, %d]", value,
                           bmm_max_n(s));
     s->want.n = (int)l;
   } else if (!strcmp(key, "seed")) {
-    if (bmm_parse_long(value, 0, 2147483647L, &l))
+    if (mx_view_parse_long(value, 0, 2147483647L, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: seed=%s: expected an integer in [0, 2147483647]",
                           value);
     s->want.seed = (unsigned long)l;
@@ -1192,18 +1177,18 @@ static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx
     s->want.semi = value[0] == '1';
     if (s->want.semi) s->want.k = 10;
   } else if (!strcmp(key, "labels")) {
-    if (bmm_parse_long(value, 1, 5000, &l))
+    if (mx_view_parse_long(value, 1, 5000, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: labels=%s: expected an integer in [1, 5000]", value);
     s->want.labels = (int)l;
   } else if (!strcmp(key, "steps")) {
-    if (bmm_parse_long(value, 0, BMM_CAP - 1, &l))
+    if (mx_view_parse_long(value, 0, BMM_CAP - 1, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: steps=%s: expected an integer in [0, %d]", value,
                           BMM_CAP - 1);
     bmm_request_steps(s, (int)l);
     return MX_OK;
   } else if (!strcmp(key, "view")) {
     bmm_copy_shared(s);
-    if (bmm_parse_long(value, 0, s->c_n > 0 ? s->c_n - 1 : 0, &l))
+    if (mx_view_parse_long(value, 0, s->c_n > 0 ? s->c_n - 1 : 0, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: view=%s: expected an iteration in [0, %d]", value,
                           s->c_n > 0 ? s->c_n - 1 : 0);
     s->view_t = (int)l;

@@ -499,11 +499,6 @@ static void moe_update(void *st, mx_app *app, double dt) {
 
 /* ---------------------------------------------------------------- drawing */
 
-static mx_color with_alpha(mx_color c, int a) {
-  c.a = (uint8_t)(a < 0 ? 0 : a > 255 ? 255 : a);
-  return c;
-}
-
 /* Per-version caches: the likeliest component of every point, the components'
  * shares Σ_i r_ik, and μ_k, π_k at the MOE_CURVE_PTS samples of the mean curves
  * (over the data's x range). */
@@ -699,7 +694,7 @@ static void draw_gated_curve(mx_ui *ui, const mx_plot *pl, const float *xy, cons
     }
     if (a >= 0) /* draw the run a .. i-1 with its middle values */
       mx_draw_line(ui, xy[2 * a], xy[2 * a + 1], xy[2 * (i - 1)], xy[2 * (i - 1) + 1],
-                   with_alpha(col, (amin + amax + 1) / 2), 0.5f * (wmin + wmax));
+                   mx_view_alpha(col, (amin + amax + 1) / 2), 0.5f * (wmin + wmax));
     a = ok ? i - 1 : -1;
     amin = amax = al;
     wmin = wmax = w;
@@ -749,7 +744,7 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
           mx_draw_circle(ui, (float)(x + mx_ui_px(ui, 5) + d * mx_ui_px(ui, 8)), (float)cy, 4.0f * mx_ui_scale(ui),
                          K == 1 ? th->text : th->comp[d]);
       } else if (q == 1) {
-        mx_draw_rect(ui, (mx_rect){x, cy - mx_ui_px(ui, 7), sw, mx_ui_px(ui, 14)}, with_alpha(th->comp[0], 90));
+        mx_draw_rect(ui, (mx_rect){x, cy - mx_ui_px(ui, 7), sw, mx_ui_px(ui, 14)}, mx_view_alpha(th->comp[0], 90));
         mx_draw_line(ui, (float)x, (float)cy, (float)(x + sw), (float)cy, th->comp[0], lw);
       } else {
         mx_draw_line(ui, (float)x, (float)cy, (float)(x + mx_ui_px(ui, 10)), (float)cy, th->text,
@@ -855,8 +850,8 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
   /* the data, coloured by the expert with the largest responsibility */
   {
     float rad = (s->n_data > 2000 ? 1.8f : 2.6f) * mx_ui_scale(ui);
-    mx_color one = with_alpha(th->text, 170), cc[MX_MOE_MAX_K];
-    for (c = 0; c < K; c++) cc[c] = with_alpha(th->comp[c], 200);
+    mx_color one = mx_view_alpha(th->text, 170), cc[MX_MOE_MAX_K];
+    for (c = 0; c < K; c++) cc[c] = mx_view_alpha(th->comp[c], 200);
     int coloured = K > 1 && s->best && s->best_cap >= s->n_data; /* the cache could not grow: one colour */
     for (i = 0; i < s->n_data; i++)
       mx_draw_circle(ui, mx_plot_x(&pl, s->x[i]), mx_plot_y(&pl, s->t[i]), rad, coloured ? cc[s->best[i]] : one);
@@ -1118,16 +1113,6 @@ static void moe_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ---------------------------------------------------------------- set / save / load */
 
-static int parse_long(const char *v, long lo, long hi, long *out) {
-  char *end;
-  long x;
-  if (!v || !*v) return -1;
-  x = strtol(v, &end, 10);
-  if (*end || x < lo || x > hi) return -1;
-  *out = x;
-  return 0;
-}
-
 /* EM iterations (mode 0) on s->m, or Adam steps on s->mdn. */
 static int run_iters(moe_view *s, int mdn, long iters, mx_error *err) {
   long i;
@@ -1144,34 +1129,34 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
   long v;
   (void)app;
   if (!strcmp(key, "k")) {
-    if (parse_long(value, 1, MX_MOE_MAX_K, &v))
+    if (mx_view_parse_long(value, 1, MX_MOE_MAX_K, &v))
       return mx_error_set(err, MX_EINVAL, "moe: k=%s: expected an integer in 1..%d", value, MX_MOE_MAX_K);
     return moe_reconfigure(s, (int)v, s->degree, s->n, s->seed, s->data_path, err);
   }
   if (!strcmp(key, "degree")) {
-    if (parse_long(value, 0, MX_MOE_MAX_DEGREE, &v))
+    if (mx_view_parse_long(value, 0, MX_MOE_MAX_DEGREE, &v))
       return mx_error_set(err, MX_EINVAL, "moe: degree=%s: expected an integer in 0..%d", value,
                           MX_MOE_MAX_DEGREE);
     return moe_reconfigure(s, s->k, (int)v, s->n, s->seed, s->data_path, err);
   }
   if (!strcmp(key, "n")) {
-    if (parse_long(value, 2, MOE_MAX_N, &v))
+    if (mx_view_parse_long(value, 2, MOE_MAX_N, &v))
       return mx_error_set(err, MX_EINVAL, "moe: n=%s: expected an integer in 2..%d", value, MOE_MAX_N);
     return moe_reconfigure(s, s->k, s->degree, (int)v, s->seed, NULL, err);
   }
   if (!strcmp(key, "seed")) {
-    if (parse_long(value, 0, 4294967295L, &v))
+    if (mx_view_parse_long(value, 0, 4294967295L, &v))
       return mx_error_set(err, MX_EINVAL, "moe: seed=%s: expected an integer in 0..4294967295", value);
     return moe_reconfigure(s, s->k, s->degree, s->n, (unsigned long)v, s->data_path, err);
   }
   if (!strcmp(key, "gate_steps")) {
-    if (parse_long(value, 0, 1000, &v))
+    if (mx_view_parse_long(value, 0, 1000, &v))
       return mx_error_set(err, MX_EINVAL, "moe: gate_steps=%s: expected an integer in 0..1000", value);
     s->gate_steps = (int)v;
     return moe_rebuild(s, err);
   }
   if (!strcmp(key, "iters")) {
-    if (parse_long(value, 0, 100000, &v))
+    if (mx_view_parse_long(value, 0, 100000, &v))
       return mx_error_set(err, MX_EINVAL, "moe: iters=%s: expected an integer in 0..100000", value);
     return run_iters(s, s->mode, v, err); /* EM iterations, or Adam steps for the MDN */
   }
@@ -1182,7 +1167,7 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
   }
   if (!strcmp(key, "hidden")) {
     int old = s->hidden, rc;
-    if (parse_long(value, 1, MX_MDN_MAX_HIDDEN, &v))
+    if (mx_view_parse_long(value, 1, MX_MDN_MAX_HIDDEN, &v))
       return mx_error_set(err, MX_EINVAL, "moe: hidden=%s: expected an integer in 1..%d", value, MX_MDN_MAX_HIDDEN);
     s->hidden = (int)v;
     s->mdn_stale = 1;
