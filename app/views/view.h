@@ -79,4 +79,11 @@ extern const mx_view *const mx_views[];
 extern const int mx_nviews;
 const mx_view *mx_view_find(const char *name, int *index);
 
+/* ---- Helpers shared by the views (view.c) ---- */
+/* s as a whole decimal integer in [lo, hi] into *out: 0, or -1 (then *out is
+ * unchanged) if s is NULL, empty, not an integer or out of range. */
+int mx_view_parse_long(const char *s, long lo, long hi, long *out);
+/* c with its alpha set to a, clamped to 0..255. */
+mx_color mx_view_alpha(mx_color c, int a);
+
 #endif

@@ -224,16 +224,6 @@ static void gv_update(void *st, mx_app *app, double dt) {
 
 /* ------------------------------------------------------------------ set / save / load */
 
-static int gv_parse_long(const char *s, long lo, long hi, long *out) {
-  char *end;
-  long x;
-  if (!s || !*s) return -1;
-  x = strtol(s, &end, 10);
-  if (*end || x < lo || x > hi) return -1;
-  *out = x;
-  return 0;
-}
-
 static int gv_parse_digits(const char *s, int *d, int *nd) {
   int n = 0, seen = 0;
   const char *p = s;
@@ -293,14 +283,14 @@ static int gv_set_data(gmm_view *v, mx_app *app, const char *key, const char *va
     return gv_set_dataset(v, app, GV_DIGITS, err) == MX_OK ? MX_OK : MX_EINVAL;
   }
   if (!strcmp(key, "n")) {
-    if (gv_parse_long(value, 3, GV_MAXN, &x))
+    if (mx_view_parse_long(value, 3, GV_MAXN, &x))
       return mx_error_set(err, MX_EINVAL, "gmm: n=%s: expected a count in [3, %d]", value, GV_MAXN);
     v->npts = (size_t)x;
     if (v->dataset == GV_CSV) return MX_OK;
     return gv_set_dataset(v, app, v->dataset, err) == MX_OK ? MX_OK : MX_EINVAL;
   }
   if (!strcmp(key, "data_seed")) {
-    if (gv_parse_long(value, 0, 2147483647L, &x))
+    if (mx_view_parse_long(value, 0, 2147483647L, &x))
       return mx_error_set(err, MX_EINVAL, "gmm: data_seed=%s: expected an integer >= 0", value);
     v->data_seed = (unsigned long)x;
     if (v->dataset > GV_DEGENERATE) return MX_OK;
@@ -313,7 +303,7 @@ static int gv_set_data(gmm_view *v, mx_app *app, const char *key, const char *va
 static int gv_set_model(gmm_view *v, mx_app *app, const char *key, const char *value, mx_error *err) {
   long x;
   if (!strcmp(key, "k")) {
-    if (gv_parse_long(value, 1, GV_MAXK, &x) || (size_t)x > v->pts.n)
+    if (mx_view_parse_long(value, 1, GV_MAXK, &x) || (size_t)x > v->pts.n)
       return mx_error_set(err, MX_EINVAL, "gmm: k=%s: expected 1..%d (and at most the %zu points)",
                           value, GV_MAXK, v->pts.n);
     if (v->semi && x < v->nclasses)
@@ -323,7 +313,7 @@ static int gv_set_model(gmm_view *v, mx_app *app, const char *key, const char *v
     return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
   }
   if (!strcmp(key, "seed")) {
-    if (gv_parse_long(value, 0, 2147483647L, &x))
+    if (mx_view_parse_long(value, 0, 2147483647L, &x))
       return mx_error_set(err, MX_EINVAL, "gmm: seed=%s: expected an integer >= 0", value);
     v->seed = (unsigned long)x;
     return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
@@ -349,13 +339,13 @@ static int gv_set_model(gmm_view *v, mx_app *app, const char *key, const char *v
     return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
   }
   if (!strcmp(key, "labelled")) {
-    if (gv_parse_long(value, 0, GV_MAXN, &x))
+    if (mx_view_parse_long(value, 0, GV_MAXN, &x))
       return mx_error_set(err, MX_EINVAL, "gmm: labelled=%s: expected a count >= 0", value);
     v->labelled = (int)x;
     return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
   }
   if (!strcmp(key, "label_seed")) {
-    if (gv_parse_long(value, 0, 2147483647L, &x))
+    if (mx_view_parse_long(value, 0, 2147483647L, &x))
       return mx_error_set(err, MX_EINVAL, "gmm: label_seed=%s: expected an integer >= 0", value);
     v->label_seed = (unsigned long)x;
     return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
@@ -368,14 +358,14 @@ static int gv_set_run(gmm_view *v, mx_app *app, const char *key, const char *val
   long x;
   if (!strcmp(key, "iters")) {
     long i;
-    if (gv_parse_long(value, 0, GV_HIST - 1, &x))
+    if (mx_view_parse_long(value, 0, GV_HIST - 1, &x))
       return mx_error_set(err, MX_EINVAL, "gmm: iters=%s: expected 0..%d", value, GV_HIST - 1);
     for (i = 0; i < x; i++) gv_step(v, NULL);
     return MX_OK;
   }
   if (!strcmp(key, "back")) {
     long i;
-    if (gv_parse_long(value, 0, GV_HIST - 1, &x))
+    if (mx_view_parse_long(value, 0, GV_HIST - 1, &x))
       return mx_error_set(err, MX_EINVAL, "gmm: back=%s: expected 0..%d", value, GV_HIST - 1);
     for (i = 0; i < x; i++) gv_back(v);
     return MX_OK;

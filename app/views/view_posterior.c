@@ -173,11 +173,6 @@ static void post_update(void *st, mx_app *app, double dt) {
 
 /* ---------------------------------------------------------------- drawing */
 
-static mx_color with_alpha(mx_color c, int a) {
-  c.a = (uint8_t)(a < 0 ? 0 : a > 255 ? 255 : a);
-  return c;
-}
-
 static void dashed_vline(mx_ui *ui, float x, float y0, float y1, mx_color c, float w, float dash) {
   float y;
   for (y = y0; y < y1; y += 2 * dash) mx_draw_line(ui, x, y, x, fminf(y + dash, y1), c, w);
@@ -315,7 +310,7 @@ static void main_plot_data(mx_ui *ui, const mx_posterior *p, const mx_plot *pl, 
   for (i = 0; i < p->n; i++) {
     float x = mx_plot_x(pl, p->x[i]);
     if (i == p->n - 1) continue;
-    mx_draw_circle(ui, x, base - rad - 1, rad, with_alpha(c_data, p->n > 60 ? 120 : 210));
+    mx_draw_circle(ui, x, base - rad - 1, rad, mx_view_alpha(c_data, p->n > 60 ? 120 : 210));
   }
   if (p->n > 0) {
     float x = mx_plot_x(pl, p->x[p->n - 1]);
@@ -372,9 +367,9 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
 
   /* fills first (prior, posterior), then the lines on top */
   n = density_curve(s, &pl, s->alpha, s->gamma2);
-  fill_between(s, ui, s->curve, NULL, n, base, with_alpha(c_prior, 40));
+  fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_prior, 40));
   n = density_curve(s, &pl, a, b2);
-  fill_between(s, ui, s->curve, NULL, n, base, with_alpha(c_post, 70));
+  fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_post, 70));
   /* likelihood, normalised in μ */
   if (have_lik) {
     n = density_curve(s, &pl, lm, lv);
@@ -398,7 +393,7 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   dashed_vline(ui, mx_plot_x(&pl, s->true_mu), (float)pl.r.y, base, c_true, 2.0f * mx_ui_scale(ui),
                (float)mx_ui_px(ui, 7));
   mx_draw_line(ui, mx_plot_x(&pl, a), mx_plot_y(&pl, 1.0 / sqrt(2.0 * M_PI * b2)), mx_plot_x(&pl, a),
-               base, with_alpha(c_post, 200), 2.0f * mx_ui_scale(ui));
+               base, mx_view_alpha(c_post, 200), 2.0f * mx_ui_scale(ui));
   main_plot_data(ui, p, &pl, base);
   if (p->n == 0)
     mx_text_in(ui, (mx_rect){pl.r.x, pl.r.y + mx_ui_px(ui, 6), pl.r.w - mx_ui_px(ui, 12),
@@ -472,13 +467,13 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
       mx_draw_line(ui, x, y, fminf(x + (float)mx_ui_px(ui, 7), (float)(pl.r.x + pl.r.w)), y, th->text_dim,
                    2.0f * mx_ui_scale(ui));
     y = mx_plot_y(&pl, s->alpha);
-    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, with_alpha(th->comp[0], 150),
+    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, mx_view_alpha(th->comp[0], 150),
                  2.0f * mx_ui_scale(ui));
   }
   /* data points at their arrival index */
   for (i = 0; i < p->n; i++)
     mx_draw_circle(ui, mx_plot_x(&pl, i + 1), mx_plot_y(&pl, p->x[i]), (p->n > 100 ? 2.5f : 4.0f) * mx_ui_scale(ui),
-                   with_alpha(th->text, p->n > 100 ? 90 : 160));
+                   mx_view_alpha(th->text, p->n > 100 ? 90 : 160));
   /* running sample mean (likelihood centre) */
   m = 0;
   for (i = 0; i < p->n; i++) {
