@@ -246,12 +246,20 @@ int mx_cmd_bmm(int argc, char **argv) {
   if (mx_mnist_load(&mn, o.mnist_dir, &err)) return mx_cli_fail(BMM_CMD, &err);
   N = o.n ? (size_t)o.n : mn.train.n;
   if (N > mn.train.n || (!o.labels && !o.init_random && N < (size_t)o.k)) {
-    if (N > mn.train.n)
-      rc = mx_cli_usage_error(BMM_CMD, "--n %ld: %s has only %zu training digits", o.n, mn.dir,
-                              mn.train.n);
-    else
+    /* 2 for arguments that can never work (--k > --n), 1 for data that does
+     * not fit them (fewer digits in the data than --n or --k) */
+    if (N > mn.train.n) {
+      fprintf(stderr, "mixscope %s: --n %ld: %s has only %zu training digits\n", BMM_CMD, o.n,
+              mn.dir, mn.train.n);
+      rc = 1;
+    } else if (o.n) {
       rc = mx_cli_usage_error(BMM_CMD, "--k %ld: k-means++ needs at least K digits, --n is %zu",
                               o.k, N);
+    } else {
+      fprintf(stderr, "mixscope %s: --k %ld: k-means++ needs at least K digits, %s has %zu\n",
+              BMM_CMD, o.k, mn.dir, N);
+      rc = 1;
+    }
     mx_mnist_free(&mn);
     return rc;
   }

@@ -42,6 +42,7 @@ static void shot_usage(FILE *fp) {
           "  --frames N         frames of 1/60 s to draw before saving (default 1)\n"
           "  --save-scene FILE  also save the resulting state as a scene (JSON, atomically)\n"
           "  --title T, --note N  the scene's title (shown on load) and lecture note\n"
+          "  --json             print what was written (file, view, scene) as JSON\n"
           "Exit codes: 0 written, 1 error (data, view, file), 2 bad arguments.\n");
 }
 
@@ -141,7 +142,7 @@ static void feed_mouse(mx_app *app, Uint32 type, int x, int y) {
 typedef struct shot_args {
   const char *view, *out, *keys, *scene_out, *title, *note;
   const char *sets[SHOT_MAX_SETS];
-  int nsets, nclicks, clicks[SHOT_MAX_CLICKS][2], mouse_x, mouse_y, has_mouse;
+  int nsets, nclicks, clicks[SHOT_MAX_CLICKS][2], mouse_x, mouse_y, has_mouse, json;
   long frames;
   mx_app_options opt;
 } shot_args;
@@ -165,6 +166,7 @@ static int shot_option(shot_args *a, int c, char **argv) {
     a->sets[a->nsets++] = optarg;
     break;
   case 'k': a->keys = optarg; break;
+  case 'j': a->json = 1; break;
   case 'W': a->scene_out = optarg; break;
   case 'T': a->title = optarg; break;
   case 'N': a->note = optarg; break;
@@ -199,6 +201,7 @@ static int shot_parse(int argc, char **argv, shot_args *a) {
     {"mouse", required_argument, NULL, 'M'}, {"frames", required_argument, NULL, 'n'},
     {"save-scene", required_argument, NULL, 'W'}, {"title", required_argument, NULL, 'T'},
     {"note", required_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, 'j'},
     {NULL, 0, NULL, 0}};
   int c, i, rc;
   memset(a, 0, sizeof *a);
@@ -291,6 +294,18 @@ static int shot_save(mx_app *app, const shot_args *a, mx_error *err) {
   return rc;
 }
 
+/* --json: what was written (the PNG, the view, the scene file if any). */
+static int shot_print_json(mx_app *app, const shot_args *a) {
+  cJSON *o = cJSON_CreateObject();
+  int v = mx_app_view_index(app);
+  cJSON_AddStringToObject(o, "out", a->out);
+  cJSON_AddStringToObject(o, "view", v >= 0 && v < mx_nviews ? mx_views[v]->name : "");
+  cJSON_AddNumberToObject(o, "frames", (double)a->frames);
+  if (a->scene_out) cJSON_AddStringToObject(o, "scene_saved", a->scene_out);
+  else cJSON_AddNullToObject(o, "scene_saved");
+  return mx_cli_print_json(o);
+}
+
 int mx_cmd_shot(int argc, char **argv) {
   shot_args a;
   mx_app *app;
@@ -311,6 +326,7 @@ int mx_cmd_shot(int argc, char **argv) {
   shot_play(app, &a);
   mx_error_clear(&err);
   rc = shot_save(app, &a, &err);
+  if (rc == 0 && a.json) rc = shot_print_json(app, &a) ? MX_EIO : 0;
   mx_app_destroy(app);
   if (rc) return mx_cli_fail("shot", &err);
   return 0;

@@ -2,7 +2,6 @@
 #include "png.h"
 
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include <SDL_image.h>
 
@@ -12,13 +11,9 @@ int mx_png_save_atomic(SDL_Surface *s, const char *path, mx_error *err) {
   char tmp[MX_TMP_LEN];
   FILE *fp;
   SDL_RWops *rw;
-  mode_t um;
+  /* links resolved, devices refused, '-' is stdout, mode from the umask: all in core */
   int rc = mx_file_begin_atomic(path, tmp, &fp, err);
   if (rc) return rc;
-  um = umask(0);
-  umask(um);
-  if (fchmod(fileno(fp), 0666 & ~um) != 0) { /* keep mkstemp's 0600 if this fails */
-  }
   rw = SDL_RWFromFP(fp, SDL_FALSE);
   if (!rw) {
     mx_file_abort_atomic(tmp, fp);

@@ -42,6 +42,41 @@ int mx_scene_save(mx_app *app, const char *path, mx_error *err) {
   return rc;
 }
 
+/* A view's load error with the field named as "state.KEY": the view says
+ * `VIEW scene: "KEY" ...`, or the message starts with a file path that a
+ * string field of the state holds (e.g. state.data). */
+static int scene_state_error(const char *path, const char *view, const cJSON *state, int rc,
+                             const mx_error *e2, mx_error *err) {
+  const char *m = e2->msg[0] ? e2->msg : mx_strerror(rc);
+  char prefix[64];
+  const cJSON *it;
+  size_t pl = (size_t)snprintf(prefix, sizeof prefix, "%s scene: \"", view);
+  if (pl >= sizeof prefix || strncmp(m, prefix, pl)) /* the other style: `VIEW: field "KEY"` */
+    pl = (size_t)snprintf(prefix, sizeof prefix, "%s: field \"", view);
+  if (pl < sizeof prefix && !strncmp(m, prefix, pl)) {
+    const char *key = m + pl, *q = strchr(key, '"');
+    if (q) {
+      const char *rest = q + 1, *sep = "";
+      if (rest[0] == ':' && rest[1] == ' ') {
+        sep = ": ";
+        rest += 2;
+      } else if (rest[0] == ' ') {
+        sep = " ";
+        rest++;
+      }
+      return mx_error_set(err, rc, "%s: field \"state.%.*s\"%s%s", path, (int)(q - key), key, sep,
+                          rest);
+    }
+  }
+  for (it = state ? state->child : NULL; it; it = it->next) {
+    size_t n;
+    if (!cJSON_IsString(it) || !it->string || !(n = strlen(it->valuestring))) continue;
+    if (!strncmp(m, it->valuestring, n) && m[n] == ':')
+      return mx_error_set(err, rc, "%s: field \"state.%s\": %s", path, it->string, m);
+  }
+  return mx_error_set(err, rc, "%s: field \"state\": %s", path, m);
+}
+
 int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *err) {
   mx_scene sc;
   int rc, old = mx_app_view_index(app);
@@ -58,8 +93,7 @@ int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *
     if (rc) {
       /* the view kept its previous state; go back to the previous view too */
       if (old >= 0 && old < mx_nviews) mx_app_set_view(app, mx_views[old]->name, NULL);
-      return mx_error_set(err, rc, "%s: field \"state\": %s", path,
-                          e2.msg[0] ? e2.msg : mx_strerror(rc));
+      return scene_state_error(path, sc.view->name, sc.state, rc, &e2, err);
     }
   }
   if (sc.title) mx_app_status(app, "%s", sc.title);

@@ -567,6 +567,15 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
       json_int(j, "iters", 0, 100000, &iters, err) || json_int(j, "gate_steps", 0, 1000, &gs, err) ||
       json_int(j, "hidden", 1, MX_MDN_MAX_HIDDEN, &hidden, err) || json_int(j, "mdn_steps", 0, 100000, &msteps, err))
     return MX_EINVAL;
+  /* the replay is bounded work (each limit alone still allows 40+ s) */
+  if ((double)iters * (double)(gs + 1) * (double)n > 1e9)
+    return mx_error_set(err, MX_EINVAL, "moe scene: \"iters\" x (\"gate_steps\" + 1) x \"n\" = "
+                        "%.3g is more work than a scene may replay (at most 1e9)",
+                        (double)iters * (double)(gs + 1) * (double)n);
+  if ((double)msteps * (double)hidden * (double)n > 5e8)
+    return mx_error_set(err, MX_EINVAL, "moe scene: \"mdn_steps\" x \"hidden\" x \"n\" = %.3g "
+                        "is more work than a scene may replay (at most 5e8)",
+                        (double)msteps * (double)hidden * (double)n);
   if ((it = cJSON_GetObjectItem(j, "lr"))) {
     if (!cJSON_IsNumber(it) || !(it->valuedouble > 0.0) || it->valuedouble > 10.0)
       return mx_error_set(err, MX_EINVAL, "moe scene: \"lr\" must be a number in (0, 10]");

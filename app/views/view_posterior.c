@@ -771,7 +771,7 @@ static int post_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "posterior scene: expected an object");
   if (json_num(j, "alpha", -1e6, 1e6, &alpha, 0, err) || json_num(j, "gamma2", 0, 1e6, &gamma2, 1, err) ||
       json_num(j, "sigma2", 0, 1e6, &sigma2, 1, err) || json_num(j, "true_mu", -1e6, 1e6, &true_mu, 0, err) ||
-      json_num(j, "seed", 0, 4294967295.0, &seed, 0, err) || json_num(j, "draws", 0, 1e9, &draws, 0, err))
+      json_num(j, "seed", 0, 4294967295.0, &seed, 0, err) || json_num(j, "draws", 0, 1e6, &draws, 0, err)) /* replayed: bounded */
     return MX_EINVAL;
   if (data) {
     if (!cJSON_IsArray(data)) return mx_error_set(err, MX_EINVAL, "posterior scene: \"data\" must be an array");

@@ -137,7 +137,7 @@ int mx_gmm_json_read(const char *path, mx_gmm **out, mx_error *err) {
   cJSON *root;
   int rc;
   *out = NULL;
-  if ((rc = mx_file_read_all(path, &data, &len, err)) != MX_OK) return rc;
+  if ((rc = mx_file_read_text(path, &data, &len, err)) != MX_OK) return rc;
   if (len == 0) {
     free(data);
     return mx_error_set(err, MX_EEMPTY, "%s: empty file (expected JSON parameters)", path);
