@@ -127,5 +127,35 @@ expect 2 "--covariance" -- "$BIN" gmm --data "$B2" --k 2 --covariance x --out ne
 checks=$((checks + 1))
 [ ! -e never.json ] || fail "a rejected run wrote never.json"
 
+# ---- sampling (frequencies vs θ: tests/test_sample.c) ----------------------
+MN="--mnist $SRC/assets/mnist-sample"
+checks=$((checks + 1))
+"$BIN" theta $MN --alpha 1 --sample 25 --sample-out t1.png --seed 4 >t.txt 2>/dev/null &&
+  "$BIN" theta $MN --alpha 1 --sample 25 --sample-out t2.png --seed 4 >/dev/null 2>&1 &&
+  "$BIN" theta $MN --alpha 1 --sample 25 --sample-out t3.png --seed 5 >/dev/null 2>&1 &&
+  cmp -s t1.png t2.png && ! cmp -s t1.png t3.png && grep -q "sampled: 25 digits" t.txt ||
+  fail "theta --sample: not written, not reproducible, or not seeded"
+# 25 digits: 5 x 5 cells of 2 * 28 + 1 pixels, + 1
+$PY -c "
+import struct; b = open('t1.png','rb').read(); w, h = struct.unpack('>II', b[16:24])
+assert b[:4] == b'\x89PNG' and (w, h) == (286, 286), (w, h)" || fail "theta sample PNG size"
+checks=$((checks + 1))
+"$BIN" bmm $MN --k 3 --n 500 --iters 2 --sample 30 --sample-out b1.png --json >b.json 2>/dev/null &&
+  $PY -c "
+import json; s = json.load(open('b.json'))['samples']
+assert s['n'] == 30 and sum(s['per_component']) == 30 and len(s['per_component']) == 3, s" ||
+  fail "bmm --sample"
+rm -f no.png
+expect 2 "--sample: 0 is out of range" -- "$BIN" theta $MN --sample 0 --sample-out no.png
+expect 2 "--sample: 10001 is out of range" -- "$BIN" theta $MN --sample 10001 --sample-out no.png
+expect 2 "--sample N needs --sample-out" -- "$BIN" theta $MN --sample 5
+expect 2 "--sample-out needs --sample N" -- "$BIN" theta $MN --sample-out no.png
+expect 2 "--sample: 0 is out of range" -- "$BIN" bmm $MN --k 2 --sample 0 --sample-out no.png
+expect 2 "--sample: 10001 is out of range" -- "$BIN" bmm $MN --k 2 --sample 10001 --sample-out no.png
+expect 2 "--sample N needs --sample-out" -- "$BIN" bmm $MN --k 2 --sample 3
+expect 1 "no_such_dir" -- "$BIN" theta $MN --sample 3 --sample-out no_such_dir/x.png
+checks=$((checks + 1))
+[ ! -e no.png ] || fail "a rejected sampling run wrote no.png"
+
 echo "$checks checks, $fails failures"
 [ "$fails" = 0 ]
