@@ -162,6 +162,7 @@ typedef struct gmm_view {
   int K, init;
   unsigned long seed;
   double reg;
+  int covtype;           /* mx_gmm_cov of every run */
   gv_run run[GV_NRUNS];
   int semi, labelled;
   unsigned long label_seed;
@@ -481,6 +482,7 @@ static int gv_reset(gmm_view *v, mx_app *app) {
       }
     }
     v->run[i].g->reg = v->reg;
+    v->run[i].g->cov_type = v->covtype; /* the init below projects onto it */
   }
   gv_labels_update(v);
   mx_error_clear(&err);
@@ -686,6 +688,20 @@ static void gv_set_labelled(gmm_view *v, mx_app *app, int m) {
   gv_reset(v, app);
 }
 
+
+/* Covariance type of every run (ellipses follow), restart from the start. */
+static const char *const gv_cov_tips[MX_GMM_NCOV] = {
+    "full: any tilted ellipse per component (sklearn covariance_type='full')",
+    "diag: axis-aligned ellipses, one variance per coordinate ('diag')",
+    "spherical: circles, one variance per component ('spherical')",
+    "tied: one shared ellipse shape for all components ('tied')"};
+
+static void gv_set_cov(gmm_view *v, mx_app *app, int cov) {
+  v->covtype = cov;
+  gv_reset(v, app);
+  mx_app_status(app, "Covariance %s", gv_cov_tips[cov]);
+}
+
 static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
   gmm_view *v = st;
   SDL_Keycode k;
@@ -776,6 +792,9 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
     return 1;
   case SDLK_b:
     v->show_boundary = !v->show_boundary;
+    return 1;
+  case SDLK_o:
+    gv_set_cov(v, app, (v->covtype + (shift ? MX_GMM_NCOV - 1 : 1)) % MX_GMM_NCOV);
     return 1;
   default:
     return 0;
@@ -2186,6 +2205,17 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, gap);
   if (c.h < bh) return;
   row = mx_rect_cut_top(&c, bh);
+  bw = (row.w - 3 * gap) / 4;
+  for (i = 0; i < MX_GMM_NCOV; i++) {
+    static const char *const lab[MX_GMM_NCOV] = {"full", "diag", "sphere", "tied"};
+    mx_rect b = i < MX_GMM_NCOV - 1 ? mx_rect_cut_left(&row, bw) : row;
+    if (i < MX_GMM_NCOV - 1) mx_rect_cut_left(&row, gap);
+    mx_tooltip(ui, b, gv_cov_tips[i]);
+    if (mx_button_on(ui, b, lab[i], v->covtype == i) && v->covtype != i) gv_set_cov(v, app, i);
+  }
+  mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return;
+  row = mx_rect_cut_top(&c, bh);
   bw = (row.w - 4 * gap) / 7; /* arrows 1 unit, run / reset 1.5, seed the rest */
   if (mx_button(ui, mx_rect_cut_left(&row, bw), "◀")) {
     v->running = 0;
@@ -2494,6 +2524,14 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
     else v->show_boundary = on;
     return MX_OK;
   }
+  if (!strcmp(key, "covariance")) {
+    int t = mx_gmm_cov_find(value);
+    if (t < 0)
+      return mx_error_set(err, MX_EINVAL,
+                          "gmm: covariance=%s: expected full, diag, spherical or tied", value);
+    v->covtype = t;
+    return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
+  }
   if (!strcmp(key, "reg")) {
     char *end;
     double r = strtod(value, &end);
@@ -2504,8 +2542,8 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
   }
   return mx_error_set(err, MX_EINVAL,
                       "gmm: unknown option '%s' (dataset, data, digits, n, data_seed, k, seed, "
-                      "init, semi, labelled, label_seed, iters, back, reg, density, ellipses, "
-                      "boundary)",
+                      "init, semi, labelled, label_seed, iters, back, reg, covariance, density, "
+                      "ellipses, boundary)",
                       key);
 }
 
@@ -2565,6 +2603,8 @@ static cJSON *gv_save(void *st, mx_app *app) {
   cJSON_AddStringToObject(o, "init", mx_gmm_init_name((mx_gmm_init)v->init));
   cJSON_AddNumberToObject(o, "seed", (double)v->seed);
   cJSON_AddItemToObject(o, "reg", mx_json_number(v->reg));
+  if (v->covtype != MX_GMM_COV_FULL)
+    cJSON_AddStringToObject(o, "covariance", mx_gmm_cov_name(v->covtype));
   cJSON_AddBoolToObject(o, "semi", v->semi);
   cJSON_AddNumberToObject(o, "labelled", v->labelled);
   cJSON_AddNumberToObject(o, "label_seed", (double)v->label_seed);
@@ -2621,6 +2661,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   int ds = v->dataset, init = v->init, semi = v->semi, dens = v->show_density;
   int ell = v->show_ellipses, bnd = v->show_boundary, digits[10], nd = v->ndigits, i;
   double reg = v->reg;
+  int cov = v->covtype;
   char csv[MX_PATH_LEN];
   mx_points edited;
   mx_gmm *start = NULL, *start_plain = NULL;
@@ -2656,6 +2697,12 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
     if (init != MX_GMM_INIT_RANDOM && init != MX_GMM_INIT_KMEANSPP && init != MX_GMM_INIT_LABELS)
       return mx_error_set(err, MX_EINVAL,
                           "gmm scene: \"init\" must be \"kmeans++\", \"random\" or \"labels\"");
+  }
+  if ((it = cJSON_GetObjectItem(j, "covariance"))) {
+    cov = cJSON_IsString(it) ? mx_gmm_cov_find(it->valuestring) : -1;
+    if (cov < 0)
+      return mx_error_set(err, MX_EINVAL, "gmm scene: \"covariance\" must be \"full\", "
+                                          "\"diag\", \"spherical\" or \"tied\"");
   }
   if ((it = cJSON_GetObjectItem(j, "reg"))) {
     if (!cJSON_IsNumber(it) || !(it->valuedouble >= 0) || it->valuedouble > 1e3)
@@ -2756,6 +2803,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   v->init = init;
   v->seed = (unsigned long)seed;
   v->reg = reg;
+  v->covtype = cov;
   v->semi = semi && v->nclasses > 0;
   v->labelled = (int)labelled;
   v->label_seed = (unsigned long)lseed;
@@ -2797,6 +2845,7 @@ static const mx_keyhelp gv_keys[] = {
   {"R", "reset"},
   {"+ / −  or  K", "more / fewer components"},
   {"I", "init: k-means++ / random / labels"},
+  {"O", "covariance: full / diag / spherical / tied"},
   {"S", "new seed"},
   {"D", "next dataset"},
   {"U", "semi-supervised on / off"},
