@@ -1,9 +1,11 @@
 /* mixscope gmm — Gaussian mixture EM (optionally semi-supervised) on a CSV. */
 #include <getopt.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -499,15 +501,65 @@ static cJSON *gmm_select_json(const gmm_opts *o, const gmm_run *r, const gmm_sel
   return root;
 }
 
-/* --select-k: every K in range x every type (or the one given). 0 or 1. */
+/* The --select-k fits, shared by the worker threads. */
+typedef struct gmm_sel_jobs {
+  const gmm_opts *o;
+  const gmm_run *r; /* the points (read only) */
+  gmm_sel_row *rows;
+  int n, failed;
+  int next; /* next job, taken atomically */
+} gmm_sel_jobs;
+
+/* A worker: take jobs until none is left; each fit has its own model,
+ * workspace and generator, so the rows do not depend on the thread count. */
+static void *gmm_sel_worker(void *arg) {
+  gmm_sel_jobs *j = arg;
+  gmm_run r;
+  int i;
+  memset(&r, 0, sizeof r);
+  r.pts = j->r->pts;
+  r.rng = gsl_rng_alloc(gsl_rng_mt19937);
+  while (r.rng && (i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->n) {
+    if (gmm_select_fit(j->o, &r, j->rows[i].k, j->rows[i].cov, &j->rows[i]) != 0)
+      __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+  }
+  if (!r.rng) __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+  gsl_rng_free(r.rng);
+  mx_gmm_work_free(r.w);
+  mx_gmm_free(r.g);
+  return NULL;
+}
+
+/* --select-k: every K in range x every type (or the one given), the fits
+ * spread over the online CPUs (at most 8). 0 or 1. */
 static int mx_gmm_select_k(const gmm_opts *o, gmm_run *r) {
   gmm_sel_row rows[MX_GMM_NCOV * MX_GMM_MAXK];
-  int cov, K, n = 0, bb, ba;
+  gmm_sel_jobs j;
+  pthread_t th[8];
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  int cov, K, n = 0, bb, ba, t, nt, started = 0;
   memset(rows, 0, sizeof rows);
   for (cov = 0; cov < MX_GMM_NCOV; cov++) {
     if (o->cov >= 0 && cov != o->cov) continue;
-    for (K = o->sel_lo; K <= o->sel_hi; K++)
-      if (gmm_select_fit(o, r, K, cov, &rows[n++]) != 0) return 1;
+    for (K = o->sel_lo; K <= o->sel_hi; K++, n++) {
+      rows[n].k = K;
+      rows[n].cov = cov;
+    }
+  }
+  memset(&j, 0, sizeof j);
+  j.o = o;
+  j.r = r;
+  j.rows = rows;
+  j.n = n;
+  nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+  if (nt > n) nt = n;
+  for (t = 1; t < nt; t++)
+    if (pthread_create(&th[started], NULL, gmm_sel_worker, &j) == 0) started++;
+  gmm_sel_worker(&j);
+  for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+  if (j.failed) {
+    fprintf(stderr, "mixscope gmm: %s: model selection stopped (see above)\n", o->data);
+    return 1;
   }
   bb = gmm_select_best(rows, n, 0);
   ba = gmm_select_best(rows, n, 1);
