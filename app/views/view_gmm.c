@@ -165,6 +165,7 @@ typedef struct gmm_view {
   int covtype;           /* mx_gmm_cov of every run */
   gv_run run[GV_NRUNS];
   int semi, labelled;
+  int hard;              /* "hard vs soft": RUN_PLAIN runs k-means beside EM (not with semi) */
   unsigned long label_seed;
   /* play */
   int running;
@@ -278,13 +279,55 @@ static const int *gv_labels(const gmm_view *v, int which) {
   return which == RUN_MAIN && v->semi ? v->known : NULL;
 }
 
+/* k-means as a mixture: the hard E-step, one-hot resp (N, K) of the nearest
+ * mean (ties: lowest k); returns the inertia sum_n |x_n - mu_z(n)|^2. */
+static double gv_km_assign(const mx_gmm *g, const double *X, size_t N, double *resp) {
+  size_t n, K = (size_t)g->K, k;
+  double inertia = 0.0;
+  for (n = 0; n < N; n++) {
+    double best = INFINITY;
+    size_t bk = 0;
+    for (k = 0; k < K; k++) {
+      double dx = X[2 * n] - g->means[2 * k], dy = X[2 * n + 1] - g->means[2 * k + 1];
+      double d = dx * dx + dy * dy;
+      if (d < best) {
+        best = d;
+        bk = k;
+      }
+    }
+    for (k = 0; k < K; k++) resp[n * K + k] = k == bk ? 1.0 : 0.0;
+    inertia += best;
+  }
+  return inertia;
+}
+
+/* k-means drawn as its mixture: equal weights and one circle s^2 I for all,
+ * s^2 the weighted mean variance of the current covariances (after an
+ * M-step on hard responsibilities: the pooled within-cluster variance).
+ * Its decision regions are then the k-means (Voronoi) cells. */
+static void gv_km_shape(mx_gmm *g) {
+  int K = g->K, k;
+  double s2 = 0.0;
+  for (k = 0; k < K; k++) s2 += g->weights[k] * 0.5 * (g->covs[4 * k] + g->covs[4 * k + 3]);
+  if (!(s2 > 0.0) || !isfinite(s2)) s2 = 1.0;
+  for (k = 0; k < K; k++) {
+    g->weights[k] = 1.0 / K;
+    g->covs[4 * k] = g->covs[4 * k + 3] = s2;
+    g->covs[4 * k + 1] = g->covs[4 * k + 2] = 0.0;
+    mx_gmm_factor(g, k);
+  }
+}
+
 /* The shown parameters changed: responsibilities, log-likelihood, predictions. */
 static void gv_refresh(gmm_view *v, int which) {
   gv_run *r = &v->run[which];
   double ll = 0.0;
   if (!r->g) return;
-  mx_gmm_e_step(r->g, v->pts.x, v->pts.n, which == RUN_SUP ? NULL : gv_labels(v, which), r->w,
-                &ll);
+  if (which == RUN_PLAIN && v->hard)
+    ll = -gv_km_assign(r->g, v->pts.x, v->pts.n, r->w->resp);
+  else
+    mx_gmm_e_step(r->g, v->pts.x, v->pts.n, which == RUN_SUP ? NULL : gv_labels(v, which), r->w,
+                  &ll);
   if (which != RUN_SUP) r->ll[r->cur] = ll;
   mx_gmm_predict(r->g, v->pts.x, v->pts.n, r->w, r->pred);
   r->acc = NAN;
@@ -308,6 +351,7 @@ static void gv_run_start(gmm_view *v, int which) {
   r->cur = 0;
   r->converged = 0;
   r->ncoll[0] = 0;
+  if (which == RUN_PLAIN && v->hard) gv_km_shape(r->g);
   gv_snap_save(r, 0);
   gv_refresh(v, which);
 }
@@ -328,7 +372,8 @@ static int gv_run_step(gmm_view *v, int which, mx_app *app) {
   }
   /* w->resp holds the E-step of the shown parameters: the M-step, then the
    * E-step of the new parameters (which gives its log-likelihood). */
-  mx_gmm_m_step(r->g, v->pts.x, v->pts.n, r->w);
+  mx_gmm_m_step(r->g, v->pts.x, v->pts.n, r->w); /* hard resp: the k-means update */
+  if (which == RUN_PLAIN && v->hard) gv_km_shape(r->g);
   r->ncoll[r->n] = r->g->ncollapsed;
   gv_snap_save(r, r->n);
   r->cur = r->n++;
@@ -354,13 +399,13 @@ static int gv_run_back(gmm_view *v, int which) {
 
 static void gv_step(gmm_view *v, mx_app *app) {
   int moved = gv_run_step(v, RUN_MAIN, app);
-  if (v->semi) gv_run_step(v, RUN_PLAIN, NULL);
+  if (v->semi || v->hard) gv_run_step(v, RUN_PLAIN, NULL);
   if (!moved) v->running = 0;
 }
 
 static void gv_back(gmm_view *v) {
   gv_run_back(v, RUN_MAIN);
-  if (v->semi) gv_run_back(v, RUN_PLAIN);
+  if (v->semi || v->hard) gv_run_back(v, RUN_PLAIN);
 }
 
 /* ------------------------------------------------------------------ data */
@@ -673,11 +718,25 @@ static void gv_set_semi(gmm_view *v, mx_app *app, int on) {
   }
   v->semi = on;
   if (on) v->init = MX_GMM_INIT_LABELS;
+  if (on) v->hard = 0;
   gv_reset(v, app);
   mx_app_status(app, on ? "Semi-supervised: %d labelled points; beside it plain EM from the same "
                           "start and the classifier fitted to the labelled points only"
                         : "Plain EM (labels hidden)",
                 v->labelled);
+}
+
+/* "Hard vs soft": k-means beside EM, same data, same start, stepping together. */
+static void gv_set_hard(gmm_view *v, mx_app *app, int on) {
+  v->hard = on;
+  if (on && v->semi) {
+    v->semi = 0;
+    if (v->init == MX_GMM_INIT_LABELS) v->init = MX_GMM_INIT_KMEANSPP;
+  }
+  gv_reset(v, app);
+  mx_app_status(app, on ? "Hard vs soft: k-means (right) and EM (left) from the same means, "
+                          "stepping together"
+                        : "EM alone");
 }
 
 static void gv_set_labelled(gmm_view *v, mx_app *app, int m) {
@@ -792,6 +851,9 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
     return 1;
   case SDLK_b:
     v->show_boundary = !v->show_boundary;
+    return 1;
+  case SDLK_a:
+    if (!ev->key.repeat) gv_set_hard(v, app, !v->hard);
     return 1;
   case SDLK_o:
     gv_set_cov(v, app, (v->covtype + (shift ? MX_GMM_NCOV - 1 : 1)) % MX_GMM_NCOV);
@@ -2001,7 +2063,11 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
     char buf[200];
     int lh = mx_line_height(ui, MX_FONT_SMALL), y = pl.r.y + mx_ui_px(ui, 6);
     int x = pl.r.x + mx_ui_px(ui, 8);
-    if (which != RUN_SUP) {
+    if (which == RUN_PLAIN && v->hard) {
+      snprintf(buf, sizeof buf, "iteration %d   inertia %.3f", run->cur, -run->ll[run->cur]);
+      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
+      y += lh;
+    } else if (which != RUN_SUP) {
       snprintf(buf, sizeof buf, "iteration %d   log-lik %.3f", run->cur, run->ll[run->cur]);
       mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
       y += lh;
@@ -2253,6 +2319,14 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
     row = mx_rect_cut_top(&c, bh);
     if (mx_toggle(ui, row, "semi-supervised  (U)", &semi)) gv_set_semi(v, app, semi);
   }
+  if (!v->semi) {
+    int hard = v->hard;
+    mx_rect_cut_top(&c, gap);
+    if (c.h < bh) return;
+    row = mx_rect_cut_top(&c, bh);
+    mx_tooltip(ui, row, "k-means beside EM: same data, same start, stepping together");
+    if (mx_toggle(ui, row, "hard vs soft: k-means  (A)", &hard)) gv_set_hard(v, app, hard);
+  }
   if (v->semi) {
     int m = v->labelled, most = (int)gv_nlabelable(v);
     mx_rect_cut_top(&c, gap);
@@ -2350,7 +2424,20 @@ static void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   side = mx_rect_cut_right(&r, mx_ui_px(ui, 360));
   mx_rect_cut_right(&r, gap);
   gv_draw_panel(v, app, ui, side);
-  if (!v->semi) {
+  if (v->hard && !v->semi) {
+    mx_rect cap = mx_rect_cut_bottom(&r, mx_line_height(ui, MX_FONT_SMALL) * 2 + gap), right;
+    right = mx_rect_cut_right(&r, (r.w - gap) / 2);
+    mx_rect_cut_right(&r, gap);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, "Soft: EM, responsibilities", 1);
+    gv_draw_model(v, app, ui, right, RUN_PLAIN, "Hard: k-means, same start", 0);
+    mx_text(ui, cap.x, cap.y + gap / 2, MX_FONT_SMALL, mx_ui_theme(ui)->text_dim,
+            "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 \u2192 0: "
+            "every responsibility becomes 0 or 1,");
+    mx_text(ui, cap.x, cap.y + gap / 2 + mx_line_height(ui, MX_FONT_SMALL), MX_FONT_SMALL,
+            mx_ui_theme(ui)->text_dim,
+            "the M-step's weighted means become cluster means, and the regions become "
+            "nearest-centre (Voronoi) cells.");
+  } else if (!v->semi) {
     gv_draw_model(v, app, ui, r, RUN_MAIN,
                   r.w > mx_ui_px(ui, 860)
                       ? "Points coloured by responsibility  ·  ellipses at 1, 2, 3 σ  ·  density"
@@ -2524,6 +2611,13 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
     else v->show_boundary = on;
     return MX_OK;
   }
+  if (!strcmp(key, "hard")) {
+    if (strcmp(value, "0") && strcmp(value, "1"))
+      return mx_error_set(err, MX_EINVAL, "gmm: hard=%s: expected 0 or 1", value);
+    v->hard = value[0] == '1';
+    if (v->hard && v->semi) return mx_error_set(err, MX_EINVAL, "gmm: hard=1: not with semi=1");
+    return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
+  }
   if (!strcmp(key, "covariance")) {
     int t = mx_gmm_cov_find(value);
     if (t < 0)
@@ -2542,8 +2636,8 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
   }
   return mx_error_set(err, MX_EINVAL,
                       "gmm: unknown option '%s' (dataset, data, digits, n, data_seed, k, seed, "
-                      "init, semi, labelled, label_seed, iters, back, reg, covariance, density, "
-                      "ellipses, boundary)",
+                      "init, semi, labelled, label_seed, iters, back, reg, covariance, hard, "
+                      "density, ellipses, boundary)",
                       key);
 }
 
@@ -2603,6 +2697,7 @@ static cJSON *gv_save(void *st, mx_app *app) {
   cJSON_AddStringToObject(o, "init", mx_gmm_init_name((mx_gmm_init)v->init));
   cJSON_AddNumberToObject(o, "seed", (double)v->seed);
   cJSON_AddItemToObject(o, "reg", mx_json_number(v->reg));
+  if (v->hard) cJSON_AddBoolToObject(o, "hard", 1);
   if (v->covtype != MX_GMM_COV_FULL)
     cJSON_AddStringToObject(o, "covariance", mx_gmm_cov_name(v->covtype));
   cJSON_AddBoolToObject(o, "semi", v->semi);
@@ -2661,7 +2756,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   int ds = v->dataset, init = v->init, semi = v->semi, dens = v->show_density;
   int ell = v->show_ellipses, bnd = v->show_boundary, digits[10], nd = v->ndigits, i;
   double reg = v->reg;
-  int cov = v->covtype;
+  int cov = v->covtype, hard = v->hard;
   char csv[MX_PATH_LEN];
   mx_points edited;
   mx_gmm *start = NULL, *start_plain = NULL;
@@ -2715,7 +2810,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
       gv_json_long(j, "label_seed", 0, 2147483647L, &lseed, err) ||
       gv_json_long(j, "iteration", 0, GV_HIST - 1, &iter, err) ||
       gv_json_long(j, "iterations_stored", 0, GV_HIST - 1, &stored, err) ||
-      gv_json_bool(j, "semi", &semi, err) ||
+      gv_json_bool(j, "semi", &semi, err) || gv_json_bool(j, "hard", &hard, err) ||
       gv_json_bool(j, "density", &dens, err) || gv_json_bool(j, "ellipses", &ell, err) ||
       gv_json_bool(j, "boundary", &bnd, err))
     return MX_EINVAL;
@@ -2805,6 +2900,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   v->reg = reg;
   v->covtype = cov;
   v->semi = semi && v->nclasses > 0;
+  v->hard = hard && !v->semi;
   v->labelled = (int)labelled;
   v->label_seed = (unsigned long)lseed;
   v->show_density = dens;
@@ -2846,6 +2942,7 @@ static const mx_keyhelp gv_keys[] = {
   {"+ / −  or  K", "more / fewer components"},
   {"I", "init: k-means++ / random / labels"},
   {"O", "covariance: full / diag / spherical / tied"},
+  {"A", "hard vs soft: k-means beside EM"},
   {"S", "new seed"},
   {"D", "next dataset"},
   {"U", "semi-supervised on / off"},
