@@ -2715,6 +2715,7 @@ static cJSON *gv_save(void *st, mx_app *app) {
   /* derived, for readers (ignored by load) */
   cJSON_AddItemToObject(o, "loglik", mx_json_number(v->run[RUN_MAIN].ll[v->run[RUN_MAIN].cur]));
   cJSON_AddItemToObject(o, "params", mx_gmm_json_params(v->run[RUN_MAIN].g));
+  if (v->hard) cJSON_AddItemToObject(o, "params_kmeans", mx_gmm_json_params(v->run[RUN_PLAIN].g));
   cJSON_AddBoolToObject(o, "converged", v->run[RUN_MAIN].converged);
   if (isfinite(v->run[RUN_MAIN].acc))
     cJSON_AddNumberToObject(o, "accuracy", v->run[RUN_MAIN].acc);
