@@ -29,6 +29,7 @@
 #include "shell/app.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
+#include "mixscope/sample.h"
 #include "view.h"
 
 #define BMM_KMIN 2
@@ -36,6 +37,10 @@
 #define BMM_CAP 400          /* iterations kept (entry 0 is the start) */
 #define BMM_D 784            /* MNIST pixels; checked against the data */
 #define BMM_SIDE 28
+#define BMM_NSAMP 48         /* digits drawn by "sample" (G): 12 x 4 */
+#define BMM_SCOLS 12
+#define BMM_SW (BMM_SCOLS * (BMM_SIDE + 1) + 1)
+#define BMM_SH (BMM_NSAMP / BMM_SCOLS * (BMM_SIDE + 1) + 1)
 #define BMM_THREADS 2
 #define BMM_RUN_RATE 12.0    /* iterations per second while running */
 #define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
@@ -72,7 +77,15 @@ typedef struct bmm_view {
   bmm_cfg disp_cfg;
   double disp_pi[BMM_KMAX];
   uint32_t disp_rgba[BMM_KMAX][BMM_D];
+  uint8_t disp_theta8[BMM_KMAX][BMM_D]; /* θ·255 of the displayed iteration */
   int tex_dirty;
+  /* "sample" (G): fresh digits from the displayed model, coloured by component */
+  int show_samples, samp_dirty, samp_t, samp_pending;
+  unsigned long samp_gen;   /* batches drawn: the seed of the next */
+  uint8_t samp[BMM_NSAMP][BMM_D];
+  int samp_z[BMM_NSAMP];
+  uint32_t samp_rgba[BMM_SH * BMM_SW];
+  SDL_Texture *stex;
   SDL_Texture *tex[BMM_KMAX];
   double c_ll[BMM_CAP], c_tll[BMM_CAP], c_lp[BMM_CAP], c_acc[BMM_CAP], c_ms[BMM_CAP];
   int c_n;
@@ -451,6 +464,7 @@ static void bmm_copy_shared(bmm_view *s) {
     for (k = 0; k < s->disp_cfg.k; k++) {
       int d;
       s->disp_pi[k] = s->h_pi[(size_t)t * BMM_KMAX + k];
+      memcpy(s->disp_theta8[k], src + (size_t)k * BMM_D, BMM_D);
       for (d = 0; d < BMM_D; d++) {
         mx_color c = mx_cmap(MX_CMAP_MAGMA, src[k * BMM_D + d] / 255.0, 0.0, 1.0);
         memcpy(&s->disp_rgba[k][d], &c, sizeof c);
@@ -478,6 +492,7 @@ static void bmm_destroy(void *st) {
     SDL_WaitThread(s->thread, NULL);
   }
   for (k = 0; k < BMM_KMAX; k++) mx_texture_free(&s->tex[k]);
+  mx_texture_free(&s->stex);
   if (s->cv) SDL_DestroyCond(s->cv);
   if (s->mu) SDL_DestroyMutex(s->mu);
   mx_bmm_free(s->m);
@@ -602,6 +617,65 @@ static void bmm_request_sweep(bmm_view *s, mx_app *app) {
   bmm_kick(s);
 }
 
+/* Draw BMM_NSAMP fresh digits from the displayed model (π, θ at its stored
+ * precision of 1/255): z ~ π, then pixel d ~ Bernoulli(θ_zd). Batch b uses
+ * seed b, so a session replays. 0, or MX_ error. */
+static int bmm_sample_new(bmm_view *s) {
+  int K = s->disp_cfg.k, k, d, rc;
+  double *theta, pi[BMM_KMAX], sum = 0.0;
+  gsl_rng *r;
+  if (s->c_n == 0 || K < 1) return MX_EEMPTY;
+  theta = malloc((size_t)K * BMM_D * sizeof *theta);
+  r = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!theta || !r) {
+    free(theta);
+    if (r) gsl_rng_free(r);
+    return MX_ENOMEM;
+  }
+  for (k = 0; k < K; k++) {
+    for (d = 0; d < BMM_D; d++) theta[k * BMM_D + d] = s->disp_theta8[k][d] / 255.0;
+    sum += s->disp_pi[k];
+  }
+  for (k = 0; k < K; k++) pi[k] = s->disp_pi[k] / sum;
+  gsl_rng_set(r, ++s->samp_gen);
+  rc = mx_sample_bernoulli_mixture(pi, theta, (size_t)K, BMM_D, BMM_NSAMP, r, &s->samp[0][0],
+                                   s->samp_z);
+  gsl_rng_free(r);
+  free(theta);
+  if (rc == MX_OK) {
+    s->show_samples = 1;
+    s->samp_dirty = 1;
+    s->samp_t = s->view_t;
+  }
+  return rc;
+}
+
+/* The samples as one image: ink in the component's colour, 1-pixel gaps. */
+static void bmm_samples_compose(bmm_view *s, const mx_theme *th) {
+  int i, y, x;
+  mx_color gapc = th->panel_hi, paper = th->bg;
+  for (i = 0; i < BMM_SH * BMM_SW; i++) memcpy(&s->samp_rgba[i], &gapc, sizeof gapc);
+  for (i = 0; i < BMM_NSAMP; i++) {
+    int x0 = 1 + (i % BMM_SCOLS) * (BMM_SIDE + 1), y0 = 1 + (i / BMM_SCOLS) * (BMM_SIDE + 1);
+    mx_color ink = th->comp[s->samp_z[i] % MX_NCOMP_COLORS];
+    for (y = 0; y < BMM_SIDE; y++)
+      for (x = 0; x < BMM_SIDE; x++)
+        memcpy(&s->samp_rgba[(y0 + y) * BMM_SW + x0 + x],
+               s->samp[i][y * BMM_SIDE + x] ? &ink : &paper, sizeof ink);
+  }
+}
+
+static void bmm_key_sample(bmm_view *s, mx_app *app, int back) {
+  if (back) {
+    s->show_samples = 0;
+    mx_app_status(app, "θ maps");
+  } else if (bmm_sample_new(s) == MX_OK) {
+    mx_app_status(app, "%d new digits from the model at iteration %d: a component z ~ π, then "
+                       "each pixel ~ Bernoulli(θ_z)",
+                  BMM_NSAMP, s->view_t);
+  }
+}
+
 static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
   bmm_view *s = st;
   SDL_Keycode k;
@@ -672,6 +746,9 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
   case SDLK_a:
     bmm_request_sweep(s, app);
     return 1;
+  case SDLK_g:
+    bmm_key_sample(s, app, (ev->key.keysym.mod & KMOD_SHIFT) != 0);
+    return 1;
   default:
     return 0;
   }
@@ -705,6 +782,30 @@ static mx_color bmm_alpha(mx_color c, int a) {
   return c;
 }
 
+/* The sampled digits, as large as fits, with how they were drawn. */
+static void draw_samples(bmm_view *s, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  char title[160];
+  mx_rect c, img;
+  int lh = mx_line_height(ui, MX_FONT_SMALL);
+  double sc;
+  snprintf(title, sizeof title, "Digits sampled from the model  ·  iteration %d", s->samp_t);
+  c = mx_panel(ui, r, title);
+  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim,
+          "z ~ π, then each pixel ~ Bernoulli(θ_z); ink colour = component z.  G: new batch, "
+          "Shift+G: θ maps");
+  mx_rect_cut_top(&c, lh + mx_ui_px(ui, 6));
+  if (s->samp_dirty) bmm_samples_compose(s, th);
+  sc = fmin((double)c.w / BMM_SW, (double)c.h / BMM_SH);
+  if (sc > 1.0) sc = floor(sc * 2.0) / 2.0; /* whole or half pixels */
+  img.w = (int)(BMM_SW * sc);
+  img.h = (int)(BMM_SH * sc);
+  img.x = c.x + (c.w - img.w) / 2;
+  img.y = c.y + (c.h - img.h) / 2;
+  mx_draw_rgba(ui, &s->stex, s->samp_dirty, img, s->samp_rgba, BMM_SW, BMM_SH);
+  s->samp_dirty = 0;
+}
+
 /* The K θ maps in a grid, each with its weight. */
 static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
@@ -721,6 +822,14 @@ static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
   } else {
     snprintf(title, sizeof title, "θₖ and πₖ  ·  iteration %d  ·  K = %d on %d digits", s->view_t,
              K, s->disp_cfg.n < bmm_max_n(s) ? s->disp_cfg.n : bmm_max_n(s));
+  }
+  if (s->samp_pending && s->c_n > 0 && !s->c_busy) {
+    s->samp_pending = 0;
+    bmm_sample_new(s);
+  }
+  if (s->show_samples && s->c_n > 0) {
+    draw_samples(s, ui, r);
+    return;
   }
   c = mx_panel(ui, r, title);
   if (s->c_n == 0) {
@@ -1069,6 +1178,17 @@ static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
       bmm_request_reset(s);
     }
   }
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, bh);
+  {
+    int bw2 = (row.w - gap) / 2;
+    mx_rect b = mx_rect_cut_left(&row, bw2);
+    mx_rect_cut_left(&row, gap);
+    if (mx_button(ui, b, "Sample digits  G")) bmm_key_sample(s, app, 0);
+    mx_tooltip(ui, b, "draw new digits from the model: a component, then every pixel");
+    if (mx_button_on(ui, row, "θ maps", !s->show_samples) && s->show_samples)
+      bmm_key_sample(s, app, 1);
+  }
   mx_rect_cut_top(&c, gap * 2);
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap * 2);
@@ -1252,6 +1372,7 @@ static cJSON *bmm_save(void *st, mx_app *app) {
   cJSON_AddNumberToObject(o, "labels", s->want.labels);
   cJSON_AddNumberToObject(o, "iterations", s->c_n > 0 ? s->c_n - 1 : 0);
   cJSON_AddNumberToObject(o, "view", s->view_t);
+  if (s->show_samples) cJSON_AddNumberToObject(o, "sample_batch", (double)s->samp_gen);
   /* derived, for readers of the scene (ignored by load) */
   cJSON_AddBoolToObject(o, "busy", s->c_busy);
   if (s->c_n > 0) {
@@ -1334,6 +1455,14 @@ static int bmm_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   c.n = (int)n;
   c.seed = (unsigned long)seed;
   c.labels = (int)labels;
+  if ((it = cJSON_GetObjectItem(j, "sample_batch"))) {
+    if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > 1e9)
+      return mx_error_set(err, MX_EINVAL, "bmm scene: \"sample_batch\" must be a number >= 1");
+    s->samp_gen = (unsigned long)it->valuedouble - 1;
+    s->samp_pending = 1; /* drawn once the history is replayed */
+  } else {
+    s->show_samples = s->samp_pending = 0;
+  }
   s->want = c;
   bmm_sync_sliders(s);
   bmm_request_reset(s);
@@ -1356,6 +1485,7 @@ static const mx_keyhelp bmm_keys[] = {
   {"S", "semi-supervised (K = 10, L labels per class)"},
   {"[  ]", "fewer / more labels per class L"},
   {"A", "test accuracy against L"},
+  {"G / Shift+G", "sample new digits from the model / back to the θ maps"},
   {"Home / End", "first / newest iteration"},
   {NULL, NULL}};
 
