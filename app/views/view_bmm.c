@@ -30,6 +30,7 @@
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
 #include "mixscope/sample.h"
+#include "sample_grid.h"
 #include "view.h"
 
 #define BMM_KMIN 2
@@ -39,8 +40,8 @@
 #define BMM_SIDE 28
 #define BMM_NSAMP 48         /* digits drawn by "sample" (G): 12 x 4 */
 #define BMM_SCOLS 12
-#define BMM_SW (BMM_SCOLS * (BMM_SIDE + 1) + 1)
-#define BMM_SH (BMM_NSAMP / BMM_SCOLS * (BMM_SIDE + 1) + 1)
+#define BMM_SW MX_SGRID_W(BMM_SCOLS, BMM_SIDE)
+#define BMM_SH MX_SGRID_H(BMM_NSAMP, BMM_SCOLS, BMM_SIDE)
 #define BMM_THREADS 2
 #define BMM_RUN_RATE 12.0    /* iterations per second while running */
 #define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
@@ -650,21 +651,6 @@ static int bmm_sample_new(bmm_view *s) {
   return rc;
 }
 
-/* The samples as one image: ink in the component's colour, 1-pixel gaps. */
-static void bmm_samples_compose(bmm_view *s, const mx_theme *th) {
-  int i, y, x;
-  mx_color gapc = th->panel_hi, paper = th->bg;
-  for (i = 0; i < BMM_SH * BMM_SW; i++) memcpy(&s->samp_rgba[i], &gapc, sizeof gapc);
-  for (i = 0; i < BMM_NSAMP; i++) {
-    int x0 = 1 + (i % BMM_SCOLS) * (BMM_SIDE + 1), y0 = 1 + (i / BMM_SCOLS) * (BMM_SIDE + 1);
-    mx_color ink = th->comp[s->samp_z[i] % MX_NCOMP_COLORS];
-    for (y = 0; y < BMM_SIDE; y++)
-      for (x = 0; x < BMM_SIDE; x++)
-        memcpy(&s->samp_rgba[(y0 + y) * BMM_SW + x0 + x],
-               s->samp[i][y * BMM_SIDE + x] ? &ink : &paper, sizeof ink);
-  }
-}
-
 static void bmm_key_sample(bmm_view *s, mx_app *app, int back) {
   if (back) {
     s->show_samples = 0;
@@ -786,23 +772,18 @@ static mx_color bmm_alpha(mx_color c, int a) {
 static void draw_samples(bmm_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   char title[160];
-  mx_rect c, img;
+  mx_rect c;
   int lh = mx_line_height(ui, MX_FONT_SMALL);
-  double sc;
   snprintf(title, sizeof title, "Digits sampled from the model  ·  iteration %d", s->samp_t);
   c = mx_panel(ui, r, title);
   mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim,
           "z ~ π, then each pixel ~ Bernoulli(θ_z); ink colour = component z.  G: new batch, "
           "Shift+G: θ maps");
   mx_rect_cut_top(&c, lh + mx_ui_px(ui, 6));
-  if (s->samp_dirty) bmm_samples_compose(s, th);
-  sc = fmin((double)c.w / BMM_SW, (double)c.h / BMM_SH);
-  if (sc > 1.0) sc = floor(sc * 2.0) / 2.0; /* whole or half pixels */
-  img.w = (int)(BMM_SW * sc);
-  img.h = (int)(BMM_SH * sc);
-  img.x = c.x + (c.w - img.w) / 2;
-  img.y = c.y + (c.h - img.h) / 2;
-  mx_draw_rgba(ui, &s->stex, s->samp_dirty, img, s->samp_rgba, BMM_SW, BMM_SH);
+  if (s->samp_dirty)
+    mx_sample_grid_compose(s->samp_rgba, &s->samp[0][0], s->samp_z, BMM_NSAMP, BMM_SCOLS, BMM_SIDE,
+                           th);
+  mx_sample_grid_draw(ui, &s->stex, s->samp_dirty, c, s->samp_rgba, BMM_SW, BMM_SH);
   s->samp_dirty = 0;
 }
 
