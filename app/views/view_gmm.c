@@ -36,6 +36,7 @@
 #include "mixscope/pca.h"
 #include "mixscope/points.h"
 #include "mixscope/simd.h"
+#include "gmm_select.h"
 #include "view.h"
 
 /* SSE2 is part of x86-64: no run-time check needed (MX_NO_SIMD turns it off). */
@@ -166,6 +167,8 @@ typedef struct gmm_view {
   gv_run run[GV_NRUNS];
   int semi, labelled;
   int hard;              /* "hard vs soft": RUN_PLAIN runs k-means beside EM (not with semi) */
+  int show_sel;          /* the model-selection panel (BIC/AIC against K) is shown */
+  mx_gmm_select sel;
   unsigned long label_seed;
   /* play */
   int running;
@@ -632,6 +635,7 @@ static void gv_destroy(void *st) {
   gmm_view *v = st;
   int i;
   if (!v) return;
+  mx_gmm_select_stop(&v->sel);
   gv_pool_stop(&v->pool);
   for (i = 0; i < GV_NRUNS; i++) gv_run_free(&v->run[i]);
   mx_points_free(&v->pts);
@@ -737,6 +741,31 @@ static void gv_set_hard(gmm_view *v, mx_app *app, int on) {
   mx_app_status(app, on ? "Hard vs soft: k-means (right) and EM (left) from the same means, "
                           "stepping together"
                         : "EM alone");
+}
+
+/* The model-selection panel: on = (re)compute the table for the points now. */
+static void gv_set_select(gmm_view *v, mx_app *app, int on) {
+  v->show_sel = on;
+  if (!on) return;
+  if (mx_gmm_select_start(&v->sel, v->pts.x, v->pts.n, v->seed, v->reg) != MX_OK) {
+    mx_app_error(app, "GMM: model selection: no points or no memory");
+    v->show_sel = 0;
+    return;
+  }
+  if (mx_app_headless(app)) mx_gmm_select_wait(&v->sel);
+  mx_app_status(app, "Model selection: K = 1..%d x 4 covariance types, fitted on a worker",
+                MX_GSEL_KMAX);
+}
+
+/* Load the fit picked in the model-selection panel. */
+static void gv_select_load(gmm_view *v, mx_app *app, int k, int type) {
+  v->K = k;
+  v->covtype = type;
+  if (gv_reset(v, app) != MX_OK) return;
+  if (mx_gmm_select_load(&v->sel, k, type, v->run[RUN_MAIN].g) != MX_OK) return;
+  gv_run_start(v, RUN_MAIN);
+  mx_app_status(app, "Loaded the fitted K = %d, %s: Space steps on from there", k,
+                mx_gmm_cov_name(type));
 }
 
 static void gv_set_labelled(gmm_view *v, mx_app *app, int m) {
@@ -854,6 +883,9 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
     return 1;
   case SDLK_a:
     if (!ev->key.repeat) gv_set_hard(v, app, !v->hard);
+    return 1;
+  case SDLK_x:
+    if (!ev->key.repeat) gv_set_select(v, app, !v->show_sel);
     return 1;
   case SDLK_o:
     gv_set_cov(v, app, (v->covtype + (shift ? MX_GMM_NCOV - 1 : 1)) % MX_GMM_NCOV);
@@ -2424,7 +2456,14 @@ static void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   side = mx_rect_cut_right(&r, mx_ui_px(ui, 360));
   mx_rect_cut_right(&r, gap);
   gv_draw_panel(v, app, ui, side);
-  if (v->hard && !v->semi) {
+  if (v->show_sel && !v->semi && !v->hard) {
+    mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
+    int k = 0, type = 0;
+    mx_rect_cut_right(&r, gap);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, "EM on a Gaussian mixture", 1);
+    if (mx_gmm_select_draw(ui, right, &v->sel, v->K, v->covtype, &k, &type))
+      gv_select_load(v, app, k, type);
+  } else if (v->hard && !v->semi) {
     mx_rect cap = mx_rect_cut_bottom(&r, mx_line_height(ui, MX_FONT_SMALL) * 2 + gap), right;
     right = mx_rect_cut_right(&r, (r.w - gap) / 2);
     mx_rect_cut_right(&r, gap);
@@ -2611,6 +2650,12 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
     else v->show_boundary = on;
     return MX_OK;
   }
+  if (!strcmp(key, "select")) {
+    if (strcmp(value, "0") && strcmp(value, "1"))
+      return mx_error_set(err, MX_EINVAL, "gmm: select=%s: expected 0 or 1", value);
+    gv_set_select(v, app, value[0] == '1');
+    return MX_OK;
+  }
   if (!strcmp(key, "hard")) {
     if (strcmp(value, "0") && strcmp(value, "1"))
       return mx_error_set(err, MX_EINVAL, "gmm: hard=%s: expected 0 or 1", value);
@@ -2637,7 +2682,7 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
   return mx_error_set(err, MX_EINVAL,
                       "gmm: unknown option '%s' (dataset, data, digits, n, data_seed, k, seed, "
                       "init, semi, labelled, label_seed, iters, back, reg, covariance, hard, "
-                      "density, ellipses, boundary)",
+                      "select, density, ellipses, boundary)",
                       key);
 }
 
@@ -2698,6 +2743,7 @@ static cJSON *gv_save(void *st, mx_app *app) {
   cJSON_AddNumberToObject(o, "seed", (double)v->seed);
   cJSON_AddItemToObject(o, "reg", mx_json_number(v->reg));
   if (v->hard) cJSON_AddBoolToObject(o, "hard", 1);
+  if (v->show_sel) cJSON_AddBoolToObject(o, "select", 1);
   if (v->covtype != MX_GMM_COV_FULL)
     cJSON_AddStringToObject(o, "covariance", mx_gmm_cov_name(v->covtype));
   cJSON_AddBoolToObject(o, "semi", v->semi);
@@ -2757,7 +2803,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   int ds = v->dataset, init = v->init, semi = v->semi, dens = v->show_density;
   int ell = v->show_ellipses, bnd = v->show_boundary, digits[10], nd = v->ndigits, i;
   double reg = v->reg;
-  int cov = v->covtype, hard = v->hard;
+  int cov = v->covtype, hard = v->hard, sel = 0;
   char csv[MX_PATH_LEN];
   mx_points edited;
   mx_gmm *start = NULL, *start_plain = NULL;
@@ -2811,7 +2857,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
       gv_json_long(j, "label_seed", 0, 2147483647L, &lseed, err) ||
       gv_json_long(j, "iteration", 0, GV_HIST - 1, &iter, err) ||
       gv_json_long(j, "iterations_stored", 0, GV_HIST - 1, &stored, err) ||
-      gv_json_bool(j, "semi", &semi, err) || gv_json_bool(j, "hard", &hard, err) ||
+      gv_json_bool(j, "semi", &semi, err) || gv_json_bool(j, "hard", &hard, err) || gv_json_bool(j, "select", &sel, err) ||
       gv_json_bool(j, "density", &dens, err) || gv_json_bool(j, "ellipses", &ell, err) ||
       gv_json_bool(j, "boundary", &bnd, err))
     return MX_EINVAL;
@@ -2902,6 +2948,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   v->covtype = cov;
   v->semi = semi && v->nclasses > 0;
   v->hard = hard && !v->semi;
+  v->show_sel = 0;
   v->labelled = (int)labelled;
   v->label_seed = (unsigned long)lseed;
   v->show_density = dens;
@@ -2932,6 +2979,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
    * then step back to the iteration shown. */
   for (i = 0; i < stored; i++) gv_step(v, NULL);
   for (i = 0; i < stored - iter; i++) gv_back(v);
+  if (sel && !v->semi && !v->hard) gv_set_select(v, app, 1);
   return MX_OK;
 }
 
@@ -2944,6 +2992,7 @@ static const mx_keyhelp gv_keys[] = {
   {"I", "init: k-means++ / random / labels"},
   {"O", "covariance: full / diag / spherical / tied"},
   {"A", "hard vs soft: k-means beside EM"},
+  {"X", "model selection: BIC / AIC against K, click to load"},
   {"S", "new seed"},
   {"D", "next dataset"},
   {"U", "semi-supervised on / off"},
