@@ -2,37 +2,8 @@
 #include "cli_png.h"
 
 #include <math.h>
-#include <stdio.h>
-#include <sys/stat.h>
 
-#include <SDL_image.h>
-
-#include "mixscope/fileio.h"
-
-int mx_cli_save_png(SDL_Surface *s, const char *path, mx_error *err) {
-  char tmp[MX_TMP_LEN];
-  FILE *fp;
-  SDL_RWops *rw;
-  mode_t um;
-  int rc = mx_file_begin_atomic(path, tmp, &fp, err);
-  if (rc) return rc;
-  um = umask(0);
-  umask(um);
-  if (fchmod(fileno(fp), 0666 & ~um) != 0) { /* keep mkstemp's 0600 if this fails */
-  }
-  rw = SDL_RWFromFP(fp, SDL_FALSE);
-  if (!rw) {
-    mx_file_abort_atomic(tmp, fp);
-    return mx_error_set(err, MX_EIO, "%s: %s", path, SDL_GetError());
-  }
-  if (IMG_SavePNG_RW(s, rw, 0) != 0) {
-    SDL_RWclose(rw);
-    mx_file_abort_atomic(tmp, fp);
-    return mx_error_set(err, MX_EIO, "%s: cannot encode PNG: %s", path, IMG_GetError());
-  }
-  SDL_RWclose(rw);
-  return mx_file_commit_atomic(path, tmp, fp, err);
-}
+#include "shell/png.h"
 
 /* Ink colours of components 0..9 (matplotlib's tab10). */
 static const Uint8 grid_ink[10][3] = {
@@ -75,7 +46,7 @@ int mx_cli_write_digit_grid(const uint8_t *x, const int *comp, size_t n, size_t 
     grid_paint(s, x + i * rows * cols, rows, cols, gap + (int)(i % (size_t)ncol) * (w + gap),
                gap + (int)(i / (size_t)ncol) * (h + gap), sc, ink, paper);
   }
-  rc = mx_cli_save_png(s, path, err);
+  rc = mx_png_save_atomic(s, path, err);
   SDL_FreeSurface(s);
   return rc;
 }

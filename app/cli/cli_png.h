@@ -1,5 +1,5 @@
-/* mixscope — PNG output of the headless commands: atomic writes of an SDL
- * surface, and grids of sampled binary digits. */
+/* mixscope — grids of sampled binary digits as PNG for the headless
+ * commands (written by the shell's atomic PNG writer, shell/png.h). */
 #ifndef MIXSCOPE_CLI_PNG_H
 #define MIXSCOPE_CLI_PNG_H
 
@@ -9,9 +9,6 @@
 #include <SDL.h>
 
 #include "mixscope/error.h"
-
-/* Save a surface as PNG atomically (temp file beside path, then rename). */
-int mx_cli_save_png(SDL_Surface *s, const char *path, mx_error *err);
 
 /* n binary images x (n, rows * cols) of 0/1 as a grid PNG (ceil(sqrt n)
  * columns, 1-pixel gaps, 2 screen pixels per image pixel up to 400 images):

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cli_png.h"
+#include "shell/png.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
 #include "mixscope/fileio.h"
@@ -169,6 +170,8 @@ static int bmm_parse(int argc, char **argv, bmm_opts *o) {
 
 /* ---- PNG output ------------------------------------------------------------- */
 
+/* (written by the shell's atomic PNG writer, shell/png.h) */
+
 /* Paint θ of component k (rows x cols) at (x0, y0), BMM_PNG_SCALE pixels per
  * image pixel, grey 255·(1 − θ) as matplotlib's 'Greys' (the notes' plots). */
 static void bmm_paint(SDL_Surface *s, const double *theta, size_t rows, size_t cols, int x0,
@@ -214,12 +217,12 @@ static int bmm_write_pngs(const mx_bmm *m, size_t rows, size_t cols, const char 
     bmm_paint(mont, th, rows, cols, gap + (int)(k % (size_t)ncol) * (w + gap),
               gap + (int)(k / (size_t)ncol) * (h + gap));
     snprintf(path, sizeof path, "%s/comp_%02zu.png", dir, k);
-    rc = mx_cli_save_png(one, path, err);
+    rc = mx_png_save_atomic(one, path, err);
     if (!rc) cJSON_AddItemToArray(files, cJSON_CreateString(path));
   }
   if (!rc) {
     snprintf(path, sizeof path, "%s/montage.png", dir);
-    rc = mx_cli_save_png(mont, path, err);
+    rc = mx_png_save_atomic(mont, path, err);
     if (!rc) cJSON_AddItemToArray(files, cJSON_CreateString(path));
   }
 done:

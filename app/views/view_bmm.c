@@ -26,10 +26,8 @@
 #include <SDL.h>
 #include <gsl/gsl_rng.h>
 
-#include "shell/app.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
-#include "mixscope/sample.h"
 #include "sample_grid.h"
 #include "view.h"
 
@@ -39,9 +37,6 @@
 #define BMM_D 784            /* MNIST pixels; checked against the data */
 #define BMM_SIDE 28
 #define BMM_NSAMP 48         /* digits drawn by "sample" (G): 12 x 4 */
-#define BMM_SCOLS 12
-#define BMM_SW MX_SGRID_W(BMM_SCOLS, BMM_SIDE)
-#define BMM_SH MX_SGRID_H(BMM_NSAMP, BMM_SCOLS, BMM_SIDE)
 #define BMM_THREADS 2
 #define BMM_RUN_RATE 12.0    /* iterations per second while running */
 #define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
@@ -81,12 +76,8 @@ typedef struct bmm_view {
   uint8_t disp_theta8[BMM_KMAX][BMM_D]; /* θ·255 of the displayed iteration */
   int tex_dirty;
   /* "sample" (G): fresh digits from the displayed model, coloured by component */
-  int show_samples, samp_dirty, samp_t, samp_pending;
-  unsigned long samp_gen;   /* batches drawn: the seed of the next */
-  uint8_t samp[BMM_NSAMP][BMM_D];
-  int samp_z[BMM_NSAMP];
-  uint32_t samp_rgba[BMM_SH * BMM_SW];
-  SDL_Texture *stex;
+  mx_sample_set samp;       /* .shown: in place of the θ maps */
+  int samp_t, samp_pending; /* iteration sampled; a scene's batch waits for the replay */
   SDL_Texture *tex[BMM_KMAX];
   double c_ll[BMM_CAP], c_tll[BMM_CAP], c_lp[BMM_CAP], c_acc[BMM_CAP], c_ms[BMM_CAP];
   int c_n;
@@ -493,7 +484,7 @@ static void bmm_destroy(void *st) {
     SDL_WaitThread(s->thread, NULL);
   }
   for (k = 0; k < BMM_KMAX; k++) mx_texture_free(&s->tex[k]);
-  mx_texture_free(&s->stex);
+  mx_sample_set_free(&s->samp);
   if (s->cv) SDL_DestroyCond(s->cv);
   if (s->mu) SDL_DestroyMutex(s->mu);
   mx_bmm_free(s->m);
@@ -618,42 +609,29 @@ static void bmm_request_sweep(bmm_view *s, mx_app *app) {
   bmm_kick(s);
 }
 
-/* Draw BMM_NSAMP fresh digits from the displayed model (π, θ at its stored
- * precision of 1/255): z ~ π, then pixel d ~ Bernoulli(θ_zd). Batch b uses
- * seed b, so a session replays. 0, or MX_ error. */
+/* A fresh batch from the displayed model (π, θ at its stored precision of
+ * 1/255): z ~ π, then pixel d ~ Bernoulli(θ_zd). 0, or MX_ error. */
 static int bmm_sample_new(bmm_view *s) {
   int K = s->disp_cfg.k, k, d, rc;
   double *theta, pi[BMM_KMAX], sum = 0.0;
-  gsl_rng *r;
   if (s->c_n == 0 || K < 1) return MX_EEMPTY;
-  theta = malloc((size_t)K * BMM_D * sizeof *theta);
-  r = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!theta || !r) {
-    free(theta);
-    if (r) gsl_rng_free(r);
+  if (!s->samp.x && mx_sample_set_alloc(&s->samp, BMM_NSAMP, 12, BMM_SIDE) != MX_OK)
     return MX_ENOMEM;
-  }
+  if (!(theta = malloc((size_t)K * BMM_D * sizeof *theta))) return MX_ENOMEM;
   for (k = 0; k < K; k++) {
     for (d = 0; d < BMM_D; d++) theta[k * BMM_D + d] = s->disp_theta8[k][d] / 255.0;
     sum += s->disp_pi[k];
   }
   for (k = 0; k < K; k++) pi[k] = s->disp_pi[k] / sum;
-  gsl_rng_set(r, ++s->samp_gen);
-  rc = mx_sample_bernoulli_mixture(pi, theta, (size_t)K, BMM_D, BMM_NSAMP, r, &s->samp[0][0],
-                                   s->samp_z);
-  gsl_rng_free(r);
+  rc = mx_sample_set_draw(&s->samp, pi, theta, K);
   free(theta);
-  if (rc == MX_OK) {
-    s->show_samples = 1;
-    s->samp_dirty = 1;
-    s->samp_t = s->view_t;
-  }
+  if (rc == MX_OK) s->samp_t = s->view_t;
   return rc;
 }
 
 static void bmm_key_sample(bmm_view *s, mx_app *app, int back) {
   if (back) {
-    s->show_samples = 0;
+    s->samp.shown = 0;
     mx_app_status(app, "θ maps");
   } else if (bmm_sample_new(s) == MX_OK) {
     mx_app_status(app, "%d new digits from the model at iteration %d: a component z ~ π, then "
@@ -768,25 +746,6 @@ static mx_color bmm_alpha(mx_color c, int a) {
   return c;
 }
 
-/* The sampled digits, as large as fits, with how they were drawn. */
-static void draw_samples(bmm_view *s, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  char title[160];
-  mx_rect c;
-  int lh = mx_line_height(ui, MX_FONT_SMALL);
-  snprintf(title, sizeof title, "Digits sampled from the model  ·  iteration %d", s->samp_t);
-  c = mx_panel(ui, r, title);
-  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim,
-          "z ~ π, then each pixel ~ Bernoulli(θ_z); ink colour = component z.  G: new batch, "
-          "Shift+G: θ maps");
-  mx_rect_cut_top(&c, lh + mx_ui_px(ui, 6));
-  if (s->samp_dirty)
-    mx_sample_grid_compose(s->samp_rgba, &s->samp[0][0], s->samp_z, BMM_NSAMP, BMM_SCOLS, BMM_SIDE,
-                           th);
-  mx_sample_grid_draw(ui, &s->stex, s->samp_dirty, c, s->samp_rgba, BMM_SW, BMM_SH);
-  s->samp_dirty = 0;
-}
-
 /* The K θ maps in a grid, each with its weight. */
 static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
@@ -808,8 +767,11 @@ static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
     s->samp_pending = 0;
     bmm_sample_new(s);
   }
-  if (s->show_samples && s->c_n > 0) {
-    draw_samples(s, ui, r);
+  if (s->samp.shown && s->c_n > 0) {
+    snprintf(title, sizeof title, "Digits sampled from the model  ·  iteration %d", s->samp_t);
+    mx_sample_set_panel(ui, r, &s->samp, title,
+                        "z ~ π, then each pixel ~ Bernoulli(θ_z); ink colour = component z.  "
+                        "G: new batch, Shift+G: θ maps");
     return;
   }
   c = mx_panel(ui, r, title);
@@ -1167,7 +1129,7 @@ static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     mx_rect_cut_left(&row, gap);
     if (mx_button(ui, b, "Sample digits  G")) bmm_key_sample(s, app, 0);
     mx_tooltip(ui, b, "draw new digits from the model: a component, then every pixel");
-    if (mx_button_on(ui, row, "θ maps", !s->show_samples) && s->show_samples)
+    if (mx_button_on(ui, row, "θ maps", !s->samp.shown) && s->samp.shown)
       bmm_key_sample(s, app, 1);
   }
   mx_rect_cut_top(&c, gap * 2);
@@ -1353,7 +1315,7 @@ static cJSON *bmm_save(void *st, mx_app *app) {
   cJSON_AddNumberToObject(o, "labels", s->want.labels);
   cJSON_AddNumberToObject(o, "iterations", s->c_n > 0 ? s->c_n - 1 : 0);
   cJSON_AddNumberToObject(o, "view", s->view_t);
-  if (s->show_samples) cJSON_AddNumberToObject(o, "sample_batch", (double)s->samp_gen);
+  if (s->samp.shown) cJSON_AddNumberToObject(o, "sample_batch", (double)s->samp.gen);
   /* derived, for readers of the scene (ignored by load) */
   cJSON_AddBoolToObject(o, "busy", s->c_busy);
   if (s->c_n > 0) {
@@ -1439,10 +1401,10 @@ static int bmm_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   if ((it = cJSON_GetObjectItem(j, "sample_batch"))) {
     if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > 1e9)
       return mx_error_set(err, MX_EINVAL, "bmm scene: \"sample_batch\" must be a number >= 1");
-    s->samp_gen = (unsigned long)it->valuedouble - 1;
+    s->samp.gen = (unsigned long)it->valuedouble - 1;
     s->samp_pending = 1; /* drawn once the history is replayed */
   } else {
-    s->show_samples = s->samp_pending = 0;
+    s->samp.shown = s->samp_pending = 0;
   }
   s->want = c;
   bmm_sync_sliders(s);

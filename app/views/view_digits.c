@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/app.h"
 #include "view.h"
 #include "view_digits.h"
 

@@ -17,7 +17,6 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "shell/app.h"
 #include "mixscope/moe.h"
 #include "view.h"
 

@@ -25,9 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/app.h"
 #include "mixscope/bernoulli.h"
-#include "mixscope/sample.h"
 #include "sample_grid.h"
 #include "view.h"
 #include "view_theta.h"
@@ -46,7 +44,6 @@ static const double tv_ladder[] = {0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 100, 1000, 10
 #define TV_NLADDER ((int)(sizeof tv_ladder / sizeof tv_ladder[0]))
 
 #define TV_NSAMP 48  /* digits drawn by "sample" (G): 12 x 4 */
-#define TV_SCOLS 12
 
 typedef struct theta_view {
   const mx_mnist *m;
@@ -97,13 +94,8 @@ typedef struct theta_view {
   int nthumb;
   long thumb_idx[MX_THETA_STRIP];
   mx_rect thumb[MX_THETA_STRIP];
-  /* "sample" (G): TV_NSAMP fresh digits from the shown model */
-  int show_samples, samp_dirty, samp_nb; /* samp_nb: drawn from the naive Bayes classes */
-  unsigned long samp_gen;                /* batches drawn: the seed of the next */
-  uint8_t *samp;                         /* (TV_NSAMP, D) */
-  int samp_z[TV_NSAMP];
-  uint32_t *samp_rgba;                   /* the grid image */
-  SDL_Texture *stex;
+  mx_sample_set samp;  /* "sample" (G): fresh digits from the shown model (.shown) */
+  int samp_nb;         /* they came from the naive Bayes classes */
 } theta_view;
 
 static const mx_keyhelp theta_keys[] = {
@@ -222,7 +214,10 @@ static void tv_set_digit(theta_view *t, long i) {
   }
 }
 
-static void tv_set_panel(theta_view *t, int p) { t->panel = p ? 1 : 0; }
+static void tv_set_panel(theta_view *t, int p) {
+  t->panel = p ? 1 : 0;
+  t->samp.shown = 0;
+}
 
 /* Next (dir > 0) or previous test digit whose raw NLL is infinite; -1 if none. */
 static long tv_find_impossible(theta_view *t, int dir) {
@@ -339,9 +334,7 @@ static void theta_destroy(void *state) {
   for (i = 0; i < TV_NMAPS; i++) mx_texture_free(&t->tex[i]);
   for (i = 0; i < MX_THETA_STRIP; i++) mx_texture_free(&t->tex_thumb[i]);
   mx_texture_free(&t->tex_digit);
-  mx_texture_free(&t->stex);
-  free(t->samp);
-  free(t->samp_rgba);
+  mx_sample_set_free(&t->samp);
   mx_bern_counts_free(&t->cnt);
   mx_bern_hist_free(&t->htest);
   mx_bern_hist_free(&t->htrain);
@@ -433,60 +426,20 @@ static void tv_step_prior(theta_view *t, int dir) {
   }
 }
 
-/* Draw TV_NSAMP digits from the model of the panel shown: θ maps -> every
- * pixel ~ Bernoulli(θ_j) (the estimate with the prior in force); naive Bayes
- * -> a class uniformly, then its θ. Batch b uses seed b. 0 or MX_ error. */
-static int tv_sample_new(theta_view *t) {
-  static const double uniform[MX_BERN_NCLASS] = {0.1, 0.1, 0.1, 0.1, 0.1,
-                                                 0.1, 0.1, 0.1, 0.1, 0.1};
-  gsl_rng *r;
-  int rc, nb = t->panel == 1;
-  if ((nb ? t->nb_rc : t->fit_rc) != 0) return MX_EINVAL;
-  if (!t->samp) t->samp = malloc((size_t)TV_NSAMP * t->d);
-  if (!t->samp_rgba)
-    t->samp_rgba = malloc((size_t)MX_SGRID_W(TV_SCOLS, t->cols) *
-                          MX_SGRID_H(TV_NSAMP, TV_SCOLS, t->cols) * sizeof *t->samp_rgba);
-  r = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!t->samp || !t->samp_rgba || !r) {
-    if (r) gsl_rng_free(r);
-    return MX_ENOMEM;
-  }
-  gsl_rng_set(r, ++t->samp_gen);
-  rc = nb ? mx_sample_bernoulli_mixture(uniform, t->nb.theta, MX_BERN_NCLASS, t->d, TV_NSAMP, r,
-                                        t->samp, t->samp_z)
-          : mx_sample_bernoulli(t->fit.theta, t->d, TV_NSAMP, r, t->samp);
-  gsl_rng_free(r);
-  if (rc == MX_OK) {
-    t->show_samples = 1;
-    t->samp_dirty = 1;
-    t->samp_nb = nb;
-  }
-  return rc;
-}
-
+/* G: TV_NSAMP digits from the model of the panel shown (θ maps: every pixel
+ * ~ Bernoulli(θ_j), the estimate with the prior in force; naive Bayes: a
+ * class uniformly, then its θ); Shift+G: back to the panel. */
 static void tv_key_sample(theta_view *t, mx_app *app, int back) {
-  if (back) t->show_samples = 0;
-  else if (tv_sample_new(t) != MX_OK) mx_app_status(app, "No model to sample from (θ undefined)");
-}
-
-/* The sampled digits in place of the maps. */
-static void draw_samples(theta_view *t, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  int lh = mx_line_height(ui, MX_FONT_SMALL), w = MX_SGRID_W(TV_SCOLS, t->cols);
-  int h = MX_SGRID_H(TV_NSAMP, TV_SCOLS, t->cols);
-  mx_rect c = mx_panel(ui, r, t->samp_nb ? "Digits sampled from the naive Bayes classes"
-                                         : "Digits sampled from the per-pixel θ");
-  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%s",
-          t->samp_nb ? "a class c uniformly, then each pixel ~ Bernoulli(θ_c,j); ink colour = "
-                       "class.  G: new batch, Shift+G: back"
-                     : "each pixel lit with probability θ_j, independently.  G: new batch, "
-                       "Shift+G: back");
-  mx_rect_cut_top(&c, lh + mx_ui_px(ui, 6));
-  if (t->samp_dirty)
-    mx_sample_grid_compose(t->samp_rgba, t->samp, t->samp_nb ? t->samp_z : NULL, TV_NSAMP,
-                           TV_SCOLS, t->cols, th);
-  mx_sample_grid_draw(ui, &t->stex, t->samp_dirty, c, t->samp_rgba, w, h);
-  t->samp_dirty = 0;
+  static const double uniform[MX_BERN_NCLASS] = {.1, .1, .1, .1, .1, .1, .1, .1, .1, .1};
+  int nb = t->panel == 1, rc = MX_EINVAL;
+  t->samp.shown = 0;
+  if (back) return;
+  if ((nb ? t->nb_rc : t->fit_rc) == 0 && t->rows == t->cols &&
+      (t->samp.x || mx_sample_set_alloc(&t->samp, TV_NSAMP, 12, t->cols) == MX_OK))
+    rc = nb ? mx_sample_set_draw(&t->samp, uniform, t->nb.theta, MX_BERN_NCLASS)
+            : mx_sample_set_draw(&t->samp, NULL, t->fit.theta, 1);
+  if (rc == MX_OK) t->samp_nb = nb;
+  else mx_app_status(app, "No model to sample from (θ undefined)");
 }
 
 static int theta_event(void *state, mx_app *app, const SDL_Event *ev) {
@@ -515,7 +468,6 @@ static int theta_event(void *state, mx_app *app, const SDL_Event *ev) {
   case SDLK_RIGHTBRACKET: tv_set_threshold(t, t->threshold + TV_NUDGE); return 1;
   case SDLK_n:
     if (!ev->key.repeat) tv_set_panel(t, !t->panel);
-    t->show_samples = 0;
     return 1;
   case SDLK_i: {
     long i;
@@ -598,24 +550,14 @@ static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   int bh = mx_ui_px(ui, 38), gap = mx_ui_px(ui, 8), lh = mx_line_height(ui, MX_FONT_BODY);
   int lhS = mx_line_height(ui, MX_FONT_SMALL), w3;
   char buf[160], a[32], b[32];
-  mx_rect c, row;
-  (void)app;
-  /* which panel */
-  row = mx_rect_cut_top(&r, bh);
-  w3 = (row.w - 2 * gap) * 3 / 10;
-  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "θ maps", t->panel == 0 && !t->show_samples)) {
-    tv_set_panel(t, 0);
-    t->show_samples = 0;
-  }
-  mx_rect_cut_left(&row, gap);
-  if (mx_button_on(ui, mx_rect_cut_left(&row, (row.w - gap) * 55 / 100), "Naive Bayes  N",
-                   t->panel == 1 && !t->show_samples)) {
-    tv_set_panel(t, 1);
-    t->show_samples = 0;
-  }
-  mx_rect_cut_left(&row, gap);
-  mx_tooltip(ui, row, "G: new digits drawn from the model shown (θ, or the naive Bayes classes)");
-  if (mx_button_on(ui, row, "Sample  G", t->show_samples)) tv_key_sample(t, app, 0);
+  mx_rect c, row, b1, b2;
+  row = mx_rect_cut_top(&r, bh); /* which panel, or samples of its model (G) */
+  w3 = (row.w - 2 * gap) / 3;
+  b1 = mx_rect_cut_left(&row, w3 + gap), b2 = mx_rect_cut_left(&row, w3 + gap);
+  b1.w = b2.w = w3;
+  if (mx_button_on(ui, b1, "θ maps", !t->panel && !t->samp.shown)) tv_set_panel(t, 0);
+  if (mx_button_on(ui, b2, "Naive Bayes N", t->panel && !t->samp.shown)) tv_set_panel(t, 1);
+  if (mx_button_on(ui, row, "Sample G", t->samp.shown)) tv_key_sample(t, app, 0);
   mx_rect_cut_top(&r, gap + gap / 2);
   c = mx_panel(ui, r, "Prior  Beta(a, a)");
   /* prior slider: log scale from 0.001 to 10,000, left end = 0 */
@@ -1083,7 +1025,11 @@ static void theta_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
   mx_rect_cut_right(&r, pad);
   draw_side(t, app, ui, side);
   tv_refresh(t); /* a widget may have changed an input this frame */
-  if (t->show_samples) draw_samples(t, ui, r);
+  if (t->samp.shown)
+    mx_sample_set_panel(ui, r, &t->samp, t->samp_nb ? "Digits sampled from the naive Bayes "
+                        "classes" : "Digits sampled from the per-pixel θ", t->samp_nb ? "a class "
+                        "uniformly, then each pixel ~ Bernoulli(θ_c,j); ink = class.  G: new, "
+                        "Shift+G: back" : "each pixel lit with probability θ_j.  G: new, Shift+G: back");
   else if (t->panel == 0) draw_theta_panel(t, ui, r);
   else draw_nb_panel(t, ui, r);
 }
