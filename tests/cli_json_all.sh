@@ -27,6 +27,7 @@ args_for() {
   theta) echo "--mnist $SAMPLE" ;;
   nb) echo "--mnist $SAMPLE" ;;
   gmm) echo "--data p.csv --k 2" ;;
+  kmeans) echo "--data p.csv --k 2" ;;
   pca) echo "--mnist $SAMPLE --digits 0,1 --n 50 --out pca.csv" ;;
   posterior) echo "--data 1,2" ;;
   bmm) echo "--mnist $SAMPLE --k 2 --iters 2 --n 200" ;;

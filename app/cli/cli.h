@@ -17,6 +17,7 @@
   X(theta,     "per-pixel Bernoulli model: theta (raw MLE / Beta prior) and test NLL") \
   X(nb,        "naive Bayes on per-class theta: accuracy and confusion matrix")     \
   X(gmm,       "Gaussian mixture EM (optionally semi-supervised) on a CSV of 2-D points") \
+  X(kmeans,    "k-means (Lloyd) on a CSV of points, the hard-assignment cousin of gmm") \
   X(pca,       "project MNIST digits to 2-D by PCA, write CSV")                    \
   X(posterior, "Normal-Normal conjugate posterior of a mean")                       \
   X(bmm,       "Bernoulli mixture EM on binarized MNIST")                           \

@@ -12,13 +12,14 @@
 #include <time.h>
 
 #include <SDL.h>
-#include <SDL_image.h>
 
 #include "cli.h"
+#include "cli_png.h"
 #include "shell/png.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
 #include "mixscope/fileio.h"
+#include "mixscope/sample.h"
 
 #define BMM_CMD "bmm"
 #define BMM_PNG_SCALE 4 /* screen pixels per image pixel in the PNGs */
@@ -27,7 +28,8 @@ static void bmm_usage(FILE *fp) {
   fprintf(fp,
           "usage: mixscope bmm [--mnist DIR] --k K [--iters N] [--seed S] [--init kmeans++|random]\n"
           "                    [--labels-per-class L] [--threshold T] [--alpha A] [--gamma G]\n"
-          "                    [--n N] [--threads T] [--out-dir DIR] [--json]\n\n"
+          "                    [--n N] [--threads T] [--out-dir DIR]\n"
+          "                    [--sample N --sample-out FILE.png] [--json]\n\n"
           "Fit a mixture of K per-pixel Bernoulli models to the binarized training digits\n"
           "(pixel/255 > T) by EM, and score the test digits.\n\n"
           "  --mnist DIR            data directory (default: $MIXSCOPE_DATA, data/mnist, the sample)\n"
@@ -48,6 +50,10 @@ static void bmm_usage(FILE *fp) {
           "  --threads T            threads for the E/M passes, 1..%d (default 2)\n"
           "  --out-dir DIR          write comp_XX.png (theta maps, dark = theta near 1) and\n"
           "                         montage.png into DIR (created if missing)\n"
+          "  --sample N             draw N new digits (1..10000) from the fitted mixture: a\n"
+          "                         component z ~ pi, then each pixel ~ Bernoulli(theta_z);\n"
+          "                         seeded by --seed, reproducible\n"
+          "  --sample-out FILE.png  the samples as a grid PNG, ink coloured by component\n"
           "  --json                 print JSON\n"
           "  --help                 this text\n\n"
           "loglik[t] = sum_n log p(x_n) after t iterations (t = 0: the start); for a labelled\n"
@@ -57,8 +63,8 @@ static void bmm_usage(FILE *fp) {
 }
 
 typedef struct bmm_opts {
-  const char *mnist_dir, *out_dir;
-  long k, iters, labels, n, threads;
+  const char *mnist_dir, *out_dir, *sample_out;
+  long k, iters, labels, n, threads, sample;
   unsigned long seed;
   double threshold, alpha, gamma;
   int init_random, json;
@@ -73,6 +79,7 @@ static int bmm_parse(int argc, char **argv, bmm_opts *o) {
     {"gamma", required_argument, 0, 'g'},  {"n", required_argument, 0, 'n'},
     {"threads", required_argument, 0, 'T'}, {"out-dir", required_argument, 0, 'o'},
     {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+    {"sample", required_argument, 0, 'S'}, {"sample-out", required_argument, 0, 'O'},
     {0, 0, 0, 0}};
   int c, have_init = 0;
   long v;
@@ -131,6 +138,10 @@ static int bmm_parse(int argc, char **argv, bmm_opts *o) {
       if (mx_cli_long(BMM_CMD, "--threads", optarg, 1, MX_BMM_MAX_THREADS, &o->threads)) return 2;
       break;
     case 'o': o->out_dir = optarg; break;
+    case 'S':
+      if (mx_cli_long(BMM_CMD, "--sample", optarg, 1, 10000, &o->sample)) return 2;
+      break;
+    case 'O': o->sample_out = optarg; break;
     case 'j': o->json = 1; break;
     case 'h': bmm_usage(stdout); return -1;
     case ':': return mx_cli_usage_error(BMM_CMD, "%s needs a value", argv[optind - 1]);
@@ -150,6 +161,10 @@ static int bmm_parse(int argc, char **argv, bmm_opts *o) {
     o->k = 10;
   }
   if (o->k < 0) return mx_cli_usage_error(BMM_CMD, "--k K is required");
+  if (o->sample && !o->sample_out)
+    return mx_cli_usage_error(BMM_CMD, "--sample N needs --sample-out FILE.png");
+  if (o->sample_out && !o->sample)
+    return mx_cli_usage_error(BMM_CMD, "--sample-out needs --sample N");
   return 0;
 }
 
@@ -224,191 +239,257 @@ static double bmm_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Everything one run holds. */
+typedef struct bmm_ctx {
+  mx_mnist mn;
+  mx_bmm_data *train, *test;
+  mx_bmm *m;
+  gsl_rng *rng;
+  int *fixed, *scomp;
+  size_t *chosen;
+  uint8_t *samples;
+  double *ll, *lp, secs, test_ll;
+  size_t N, right0, right;
+  cJSON *files;
+} bmm_ctx;
+
+static void bmm_ctx_free(bmm_ctx *c) {
+  cJSON_Delete(c->files);
+  mx_bmm_free(c->m);
+  mx_bmm_data_free(c->train);
+  mx_bmm_data_free(c->test);
+  if (c->rng) gsl_rng_free(c->rng);
+  free(c->fixed);
+  free(c->chosen);
+  free(c->scomp);
+  free(c->samples);
+  free(c->ll);
+  free(c->lp);
+  mx_mnist_free(&c->mn);
+}
+
+/* Load MNIST and check N against K; 0, 1 (file) or 2 (arguments). */
+static int bmm_load(const bmm_opts *o, bmm_ctx *c) {
+  mx_error err;
+  mx_error_clear(&err);
+  if (mx_mnist_load(&c->mn, o->mnist_dir, &err)) return mx_cli_fail(BMM_CMD, &err);
+  c->N = o->n ? (size_t)o->n : c->mn.train.n;
+  /* 2 for arguments that can never work (--k > --n), 1 for data that does
+   * not fit them (fewer digits in the data than --n or --k) */
+  if (c->N > c->mn.train.n) {
+    fprintf(stderr, "mixscope %s: --n %ld: %s has only %zu training digits\n", BMM_CMD, o->n,
+            c->mn.dir, c->mn.train.n);
+    return 1;
+  }
+  if (!o->labels && !o->init_random && c->N < (size_t)o->k) {
+    if (o->n)
+      return mx_cli_usage_error(BMM_CMD, "--k %ld: k-means++ needs at least K digits, --n is %zu",
+                                o->k, c->N);
+    fprintf(stderr, "mixscope %s: --k %ld: k-means++ needs at least K digits, %s has %zu\n",
+            BMM_CMD, o->k, c->mn.dir, c->N);
+    return 1;
+  }
+  if (!o->json)
+    fprintf(stderr, "mixscope bmm: data from %s (%s): %zu of %zu train, %zu test images\n",
+            c->mn.dir, mx_data_source_name(c->mn.source), c->N, c->mn.train.n, c->mn.test.n);
+  return 0;
+}
+
+/* Buffers, data lists, model and its start; 0, 2 (bad --labels-per-class)
+ * or an MX_ error in err (then 1). */
+static int bmm_setup(const bmm_opts *o, bmm_ctx *c, mx_error *err) {
+  const mx_mnist *mn = &c->mn;
+  c->ll = malloc(((size_t)o->iters + 1) * sizeof *c->ll);
+  c->lp = malloc(((size_t)o->iters + 1) * sizeof *c->lp);
+  c->fixed = malloc(c->N * sizeof *c->fixed);
+  c->chosen = malloc((size_t)o->k * sizeof *c->chosen);
+  c->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!c->ll || !c->lp || !c->fixed || !c->chosen || !c->rng)
+    return mx_error_set(err, MX_ENOMEM, "out of memory");
+  gsl_rng_set(c->rng, o->seed);
+  /* on-pixel lists straight from the grey pixels: no binarized copy */
+  if (mx_bmm_data_alloc_grey(&c->train, mn->train.pix, c->N, mn->train.d, o->threshold, err) ||
+      mx_bmm_data_alloc_grey(&c->test, mn->test.pix, mn->test.n, mn->test.d, o->threshold, err) ||
+      mx_bmm_alloc(&c->m, (size_t)o->k, mn->train.d, c->N, mx_bmm_prior_laplace(o->alpha, o->gamma),
+                   (size_t)o->threads, err))
+    return err->code ? err->code : MX_ENOMEM;
+  if (o->labels) {
+    if (mx_bmm_pick_labelled(mn->train.labels, c->N, 10, (size_t)o->labels, c->rng, c->fixed, err))
+      return -mx_cli_usage_error(BMM_CMD, "--labels-per-class %ld: %s", o->labels, err->msg);
+    if (mx_bmm_set_fixed(c->m, c->fixed, err) || mx_bmm_init_labelled(c->m, c->train, err))
+      return err->code ? err->code : MX_EINVAL;
+    mx_bmm_score(c->m, c->test, mn->test.labels, NULL, &c->right0, NULL);
+  } else if (o->init_random) {
+    if (mx_bmm_init_random(c->m, c->train, c->rng, err)) return err->code ? err->code : MX_EINVAL;
+  } else {
+    if (mx_bmm_init_kmeanspp(c->m, c->train, c->rng, c->chosen, err))
+      return err->code ? err->code : MX_EINVAL;
+  }
+  return 0;
+}
+
+/* EM iterations, final objective, test score; 0 or an error in err. */
+static int bmm_fit(const bmm_opts *o, bmm_ctx *c, mx_error *err) {
+  long it;
+  double t0 = bmm_now();
+  for (it = 0; it < o->iters; it++) {
+    int e = mx_bmm_iterate(c->m, c->train, &c->lp[it]);
+    if (e) return mx_error_set(err, e, "EM iteration %ld: %s", it + 1, mx_strerror(e));
+    c->ll[it] = c->m->loglik;
+  }
+  c->secs = bmm_now() - t0;
+  mx_bmm_e_step(c->m, c->train); /* the objective at the final parameters */
+  c->ll[o->iters] = c->m->loglik;
+  c->lp[o->iters] = c->m->logpost;
+  c->test_ll = NAN;
+  mx_bmm_score(c->m, c->test, c->mn.test.labels, &c->test_ll, &c->right, NULL);
+  return 0;
+}
+
+/* --out-dir PNGs and --sample grid; 0 or an error in err. */
+static int bmm_outputs(const bmm_opts *o, bmm_ctx *c, mx_error *err) {
+  const mx_bmm *m = c->m;
+  if (o->out_dir) {
+    c->files = cJSON_CreateArray();
+    if (bmm_write_pngs(m, c->mn.train.rows, c->mn.train.cols, o->out_dir, c->files, err))
+      return err->code;
+  }
+  if (!o->sample) return 0;
+  c->samples = malloc((size_t)o->sample * m->d);
+  c->scomp = malloc((size_t)o->sample * sizeof *c->scomp);
+  if (!c->samples || !c->scomp) return mx_error_set(err, MX_ENOMEM, "out of memory");
+  gsl_rng_set(c->rng, o->seed); /* the samples depend on the seed only, not on the fit's draws */
+  if (mx_sample_bernoulli_mixture(m->pi, m->theta, m->k, m->d, (size_t)o->sample, c->rng,
+                                  c->samples, c->scomp))
+    return mx_error_set(err, MX_EINVAL, "the fitted model has a weight or theta outside [0, 1]");
+  return mx_cli_write_digit_grid(c->samples, c->scomp, (size_t)o->sample, c->mn.train.rows,
+                                 c->mn.train.cols, o->sample_out, err);
+}
+
+/* "samples": {n, file, seed, per_component}. */
+static void bmm_json_samples(const bmm_opts *o, const bmm_ctx *c, cJSON *root) {
+  cJSON *s = cJSON_AddObjectToObject(root, "samples");
+  double *cnt = calloc(c->m->k, sizeof *cnt);
+  long i;
+  cJSON_AddNumberToObject(s, "n", (double)o->sample);
+  cJSON_AddStringToObject(s, "file", o->sample_out);
+  cJSON_AddNumberToObject(s, "seed", (double)o->seed);
+  if (!cnt) return;
+  for (i = 0; i < o->sample; i++) cnt[c->scomp[i]] += 1.0;
+  cJSON_AddItemToObject(s, "per_component", mx_json_numbers(cnt, (int)c->m->k));
+  free(cnt);
+}
+
+static int bmm_print_json(const bmm_opts *o, bmm_ctx *c) {
+  const mx_mnist *mn = &c->mn;
+  const mx_bmm *m = c->m;
+  cJSON *root = cJSON_CreateObject(), *d, *p;
+  size_t i, N = c->N;
+  cJSON_AddStringToObject(root, "command", "bmm");
+  d = cJSON_AddObjectToObject(root, "data");
+  cJSON_AddStringToObject(d, "dir", mn->dir);
+  cJSON_AddStringToObject(d, "source", mx_data_source_name(mn->source));
+  cJSON_AddNumberToObject(d, "train_images", (double)N);
+  cJSON_AddNumberToObject(d, "train_available", (double)mn->train.n);
+  cJSON_AddNumberToObject(d, "test_images", (double)mn->test.n);
+  cJSON_AddNumberToObject(d, "pixels", (double)mn->train.d);
+  cJSON_AddNumberToObject(d, "on_pixels_per_digit", (double)c->train->nnz / (double)N);
+  cJSON_AddItemToObject(root, "threshold", mx_json_number(o->threshold));
+  cJSON_AddNumberToObject(root, "k", (double)o->k);
+  cJSON_AddNumberToObject(root, "iters", (double)o->iters);
+  cJSON_AddNumberToObject(root, "seed", (double)o->seed);
+  cJSON_AddStringToObject(root, "init",
+                          o->labels ? "labelled" : o->init_random ? "random" : "kmeans++");
+  cJSON_AddNumberToObject(root, "threads", (double)o->threads);
+  if (!o->labels && !o->init_random) { /* the training digits the components started from */
+    cJSON *a = cJSON_AddArrayToObject(root, "start_digits");
+    for (i = 0; i < m->k; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber((double)c->chosen[i]));
+  }
+  p = cJSON_AddObjectToObject(root, "prior");
+  cJSON_AddItemToObject(p, "alpha", mx_json_number(o->alpha));
+  cJSON_AddItemToObject(p, "beta_a", mx_json_number(m->prior.a));
+  cJSON_AddItemToObject(p, "beta_b", mx_json_number(m->prior.b));
+  cJSON_AddItemToObject(p, "dirichlet_gamma", mx_json_number(o->gamma));
+  cJSON_AddStringToObject(p, "estimate", "MAP: theta = (S + A)/(N_k + 2A), "
+                                         "pi = (N_k + G - 1)/(N + K(G - 1))");
+  cJSON_AddItemToObject(root, "loglik", mx_json_numbers(c->ll, (int)o->iters + 1));
+  cJSON_AddItemToObject(root, "logpost", mx_json_numbers(c->lp, (int)o->iters + 1));
+  cJSON_AddItemToObject(root, "loglik_per_digit", mx_json_number(c->ll[o->iters] / (double)N));
+  cJSON_AddItemToObject(root, "weights", mx_json_numbers(m->pi, (int)m->k));
+  cJSON_AddItemToObject(root, "test_loglik_per_digit",
+                        mx_json_number(c->test_ll / (double)mn->test.n));
+  if (o->labels) {
+    cJSON *a;
+    cJSON_AddNumberToObject(root, "labels_per_class", (double)o->labels);
+    cJSON_AddNumberToObject(root, "labelled_digits", 10.0 * (double)o->labels);
+    a = cJSON_AddArrayToObject(root, "labelled_indices");
+    for (i = 0; i < N; i++)
+      if (c->fixed[i] >= 0) cJSON_AddItemToArray(a, cJSON_CreateNumber((double)i));
+    cJSON_AddItemToObject(root, "test_accuracy",
+                          mx_json_number((double)c->right / (double)mn->test.n));
+    cJSON_AddItemToObject(root, "test_accuracy_labelled_only",
+                          mx_json_number((double)c->right0 / (double)mn->test.n));
+  }
+  cJSON_AddItemToObject(root, "seconds_per_iteration",
+                        mx_json_number(o->iters ? c->secs / (double)o->iters : 0.0));
+  if (c->files) {
+    cJSON_AddItemToObject(root, "files", c->files);
+    c->files = NULL;
+  }
+  if (o->sample) bmm_json_samples(o, c, root);
+  return mx_cli_print_json(root);
+}
+
+static int bmm_print_text(const bmm_opts *o, const bmm_ctx *c) {
+  const mx_mnist *mn = &c->mn;
+  const mx_bmm *m = c->m;
+  size_t i, N = c->N;
+  long it;
+  printf("data:     %zu training digits (of %zu), %zu test, binarized at pixel/255 > %g\n", N,
+         mn->train.n, mn->test.n, o->threshold);
+  printf("model:    K = %ld, Beta(%g, %g) prior on theta, Dirichlet(%g) on pi, start %s, "
+         "seed %lu\n",
+         o->k, m->prior.a, m->prior.b, o->gamma,
+         o->labels ? "labelled" : o->init_random ? "random" : "kmeans++", o->seed);
+  for (it = 0; it <= o->iters; it++)
+    if (it < 5 || it == o->iters || it % 10 == 0)
+      printf("iter %4ld  loglik %.6f  (%.4f per digit)  logpost %.6f\n", it, c->ll[it],
+             c->ll[it] / (double)N, c->lp[it]);
+  printf("weights: ");
+  for (i = 0; i < m->k; i++) printf(" %.4f", m->pi[i]);
+  printf("\ntest loglik per digit: %.4f\n", c->test_ll / (double)mn->test.n);
+  if (o->labels)
+    printf("test accuracy: %.4f with %ld labels per class (%.4f from the labelled digits "
+           "alone)\n",
+           (double)c->right / (double)mn->test.n, o->labels,
+           (double)c->right0 / (double)mn->test.n);
+  if (o->iters) printf("time per EM iteration: %.1f ms\n", 1e3 * c->secs / (double)o->iters);
+  if (o->out_dir) printf("wrote %d PNG files to %s\n", cJSON_GetArraySize(c->files), o->out_dir);
+  if (o->sample)
+    printf("wrote %ld sampled digits to %s (component, then pixels; seed %lu)\n", o->sample,
+           o->sample_out, o->seed);
+  return fflush(stdout) ? 1 : 0;
+}
+
 int mx_cmd_bmm(int argc, char **argv) {
   bmm_opts o;
-  mx_mnist mn;
+  bmm_ctx c;
   mx_error err;
-  mx_bmm_data *train = NULL, *test = NULL;
-  mx_bmm *m = NULL;
-  gsl_rng *rng = NULL;
-  int *fixed = NULL;
-  size_t *chosen = NULL;
-  double *ll = NULL, *lp = NULL, t0, secs = 0.0, test_ll = NAN;
-  size_t N, right0 = 0, right = 0, i;
-  long it;
-  int rc, prc;
-  cJSON *files = NULL;
-
-  prc = bmm_parse(argc, argv, &o);
-  if (prc) return prc < 0 ? 0 : prc;
-
+  int rc;
+  rc = bmm_parse(argc, argv, &o);
+  if (rc) return rc < 0 ? 0 : rc;
+  memset(&c, 0, sizeof c);
   mx_error_clear(&err);
-  if (mx_mnist_load(&mn, o.mnist_dir, &err)) return mx_cli_fail(BMM_CMD, &err);
-  N = o.n ? (size_t)o.n : mn.train.n;
-  if (N > mn.train.n || (!o.labels && !o.init_random && N < (size_t)o.k)) {
-    /* 2 for arguments that can never work (--k > --n), 1 for data that does
-     * not fit them (fewer digits in the data than --n or --k) */
-    if (N > mn.train.n) {
-      fprintf(stderr, "mixscope %s: --n %ld: %s has only %zu training digits\n", BMM_CMD, o.n,
-              mn.dir, mn.train.n);
-      rc = 1;
-    } else if (o.n) {
-      rc = mx_cli_usage_error(BMM_CMD, "--k %ld: k-means++ needs at least K digits, --n is %zu",
-                              o.k, N);
+  if ((rc = bmm_load(&o, &c)) == 0) {
+    rc = bmm_setup(&o, &c, &err);
+    if (rc < 0) {
+      rc = -rc; /* usage error already printed */
+    } else if (rc || bmm_fit(&o, &c, &err) || bmm_outputs(&o, &c, &err)) {
+      rc = mx_cli_fail(BMM_CMD, &err);
     } else {
-      fprintf(stderr, "mixscope %s: --k %ld: k-means++ needs at least K digits, %s has %zu\n",
-              BMM_CMD, o.k, mn.dir, N);
-      rc = 1;
+      rc = o.json ? bmm_print_json(&o, &c) : bmm_print_text(&o, &c);
     }
-    mx_mnist_free(&mn);
-    return rc;
   }
-  if (!o.json)
-    fprintf(stderr, "mixscope bmm: data from %s (%s): %zu of %zu train, %zu test images\n",
-            mn.dir, mx_data_source_name(mn.source), N, mn.train.n, mn.test.n);
-
-  rc = 1;
-  ll = malloc(((size_t)o.iters + 1) * sizeof *ll);
-  lp = malloc(((size_t)o.iters + 1) * sizeof *lp);
-  fixed = malloc(N * sizeof *fixed);
-  chosen = malloc((size_t)o.k * sizeof *chosen);
-  rng = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!ll || !lp || !fixed || !chosen || !rng) {
-    mx_error_set(&err, MX_ENOMEM, "out of memory");
-    goto fail;
-  }
-  gsl_rng_set(rng, o.seed);
-  /* on-pixel lists straight from the grey pixels: no binarized copy */
-  if (mx_bmm_data_alloc_grey(&train, mn.train.pix, N, mn.train.d, o.threshold, &err)) goto fail;
-  if (mx_bmm_data_alloc_grey(&test, mn.test.pix, mn.test.n, mn.test.d, o.threshold, &err)) goto fail;
-  if (mx_bmm_alloc(&m, (size_t)o.k, mn.train.d, N, mx_bmm_prior_laplace(o.alpha, o.gamma),
-                   (size_t)o.threads, &err))
-    goto fail;
-
-  if (o.labels) {
-    if (mx_bmm_pick_labelled(mn.train.labels, N, 10, (size_t)o.labels, rng, fixed, &err)) {
-      rc = mx_cli_usage_error(BMM_CMD, "--labels-per-class %ld: %s", o.labels, err.msg);
-      goto done;
-    }
-    if (mx_bmm_set_fixed(m, fixed, &err) || mx_bmm_init_labelled(m, train, &err)) goto fail;
-    mx_bmm_score(m, test, mn.test.labels, NULL, &right0, NULL);
-  } else if (o.init_random) {
-    if (mx_bmm_init_random(m, train, rng, &err)) goto fail;
-  } else {
-    if (mx_bmm_init_kmeanspp(m, train, rng, chosen, &err)) goto fail;
-  }
-
-  t0 = bmm_now();
-  for (it = 0; it < o.iters; it++) {
-    int e = mx_bmm_iterate(m, train, &lp[it]);
-    if (e) {
-      mx_error_set(&err, e, "EM iteration %ld: %s", it + 1, mx_strerror(e));
-      goto fail;
-    }
-    ll[it] = m->loglik;
-  }
-  secs = bmm_now() - t0;
-  mx_bmm_e_step(m, train); /* the objective at the final parameters */
-  ll[o.iters] = m->loglik;
-  lp[o.iters] = m->logpost;
-  mx_bmm_score(m, test, mn.test.labels, &test_ll, &right, NULL);
-
-  if (o.out_dir) {
-    files = cJSON_CreateArray();
-    if (bmm_write_pngs(m, mn.train.rows, mn.train.cols, o.out_dir, files, &err)) goto fail;
-  }
-
-  if (o.json) {
-    cJSON *root = cJSON_CreateObject(), *d, *p;
-    cJSON_AddStringToObject(root, "command", "bmm");
-    d = cJSON_AddObjectToObject(root, "data");
-    cJSON_AddStringToObject(d, "dir", mn.dir);
-    cJSON_AddStringToObject(d, "source", mx_data_source_name(mn.source));
-    cJSON_AddNumberToObject(d, "train_images", (double)N);
-    cJSON_AddNumberToObject(d, "train_available", (double)mn.train.n);
-    cJSON_AddNumberToObject(d, "test_images", (double)mn.test.n);
-    cJSON_AddNumberToObject(d, "pixels", (double)mn.train.d);
-    cJSON_AddNumberToObject(d, "on_pixels_per_digit", (double)train->nnz / (double)N);
-    cJSON_AddItemToObject(root, "threshold", mx_json_number(o.threshold));
-    cJSON_AddNumberToObject(root, "k", (double)o.k);
-    cJSON_AddNumberToObject(root, "iters", (double)o.iters);
-    cJSON_AddNumberToObject(root, "seed", (double)o.seed);
-    cJSON_AddStringToObject(root, "init",
-                            o.labels ? "labelled" : o.init_random ? "random" : "kmeans++");
-    cJSON_AddNumberToObject(root, "threads", (double)o.threads);
-    if (!o.labels && !o.init_random) { /* the training digits the components started from */
-      cJSON *a = cJSON_AddArrayToObject(root, "start_digits");
-      for (i = 0; i < m->k; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber((double)chosen[i]));
-    }
-    p = cJSON_AddObjectToObject(root, "prior");
-    cJSON_AddItemToObject(p, "alpha", mx_json_number(o.alpha));
-    cJSON_AddItemToObject(p, "beta_a", mx_json_number(m->prior.a));
-    cJSON_AddItemToObject(p, "beta_b", mx_json_number(m->prior.b));
-    cJSON_AddItemToObject(p, "dirichlet_gamma", mx_json_number(o.gamma));
-    cJSON_AddStringToObject(p, "estimate", "MAP: theta = (S + A)/(N_k + 2A), "
-                                           "pi = (N_k + G - 1)/(N + K(G - 1))");
-    cJSON_AddItemToObject(root, "loglik", mx_json_numbers(ll, (int)o.iters + 1));
-    cJSON_AddItemToObject(root, "logpost", mx_json_numbers(lp, (int)o.iters + 1));
-    cJSON_AddItemToObject(root, "loglik_per_digit", mx_json_number(ll[o.iters] / (double)N));
-    cJSON_AddItemToObject(root, "weights", mx_json_numbers(m->pi, (int)m->k));
-    cJSON_AddItemToObject(root, "test_loglik_per_digit",
-                          mx_json_number(test_ll / (double)mn.test.n));
-    if (o.labels) {
-      cJSON_AddNumberToObject(root, "labels_per_class", (double)o.labels);
-      cJSON_AddNumberToObject(root, "labelled_digits", 10.0 * (double)o.labels);
-      {
-        cJSON *a = cJSON_AddArrayToObject(root, "labelled_indices");
-        for (i = 0; i < N; i++)
-          if (fixed[i] >= 0) cJSON_AddItemToArray(a, cJSON_CreateNumber((double)i));
-      }
-      cJSON_AddItemToObject(root, "test_accuracy",
-                            mx_json_number((double)right / (double)mn.test.n));
-      cJSON_AddItemToObject(root, "test_accuracy_labelled_only",
-                            mx_json_number((double)right0 / (double)mn.test.n));
-    }
-    cJSON_AddItemToObject(root, "seconds_per_iteration",
-                          mx_json_number(o.iters ? secs / (double)o.iters : 0.0));
-    if (files) {
-      cJSON_AddItemToObject(root, "files", files);
-      files = NULL;
-    }
-    rc = mx_cli_print_json(root);
-  } else {
-    printf("data:     %zu training digits (of %zu), %zu test, binarized at pixel/255 > %g\n", N,
-           mn.train.n, mn.test.n, o.threshold);
-    printf("model:    K = %ld, Beta(%g, %g) prior on theta, Dirichlet(%g) on pi, start %s, "
-           "seed %lu\n",
-           o.k, m->prior.a, m->prior.b, o.gamma,
-           o.labels ? "labelled" : o.init_random ? "random" : "kmeans++", o.seed);
-    for (it = 0; it <= o.iters; it++)
-      if (it < 5 || it == o.iters || it % 10 == 0)
-        printf("iter %4ld  loglik %.6f  (%.4f per digit)  logpost %.6f\n", it, ll[it],
-               ll[it] / (double)N, lp[it]);
-    printf("weights: ");
-    for (i = 0; i < m->k; i++) printf(" %.4f", m->pi[i]);
-    printf("\ntest loglik per digit: %.4f\n", test_ll / (double)mn.test.n);
-    if (o.labels)
-      printf("test accuracy: %.4f with %ld labels per class (%.4f from the labelled digits "
-             "alone)\n",
-             (double)right / (double)mn.test.n, o.labels, (double)right0 / (double)mn.test.n);
-    if (o.iters) printf("time per EM iteration: %.1f ms\n", 1e3 * secs / (double)o.iters);
-    if (o.out_dir) printf("wrote %d PNG files to %s\n", cJSON_GetArraySize(files), o.out_dir);
-    rc = fflush(stdout) ? 1 : 0;
-  }
-  goto done;
-
-fail:
-  rc = mx_cli_fail(BMM_CMD, &err);
-done:
-  cJSON_Delete(files);
-  mx_bmm_free(m);
-  mx_bmm_data_free(train);
-  mx_bmm_data_free(test);
-  if (rng) gsl_rng_free(rng);
-  free(fixed);
-  free(chosen);
-  free(ll);
-  free(lp);
-  mx_mnist_free(&mn);
+  bmm_ctx_free(&c);
   return rc;
 }

@@ -339,6 +339,7 @@ void bmm_copy_shared(bmm_view *s) {
     for (k = 0; k < s->disp_cfg.k; k++) {
       int d;
       s->disp_pi[k] = s->h_pi[(size_t)t * BMM_KMAX + k];
+      memcpy(s->disp_theta8[k], src + (size_t)k * BMM_D, BMM_D);
       for (d = 0; d < BMM_D; d++) {
         mx_color c = mx_cmap(MX_CMAP_MAGMA, src[k * BMM_D + d] / 255.0, 0.0, 1.0);
         memcpy(&s->disp_rgba[k][d], &c, sizeof c);
@@ -366,6 +367,7 @@ static void bmm_destroy(void *st) {
     SDL_WaitThread(s->thread, NULL);
   }
   for (k = 0; k < BMM_KMAX; k++) mx_texture_free(&s->tex[k]);
+  mx_sample_set_free(&s->samp);
   if (s->cv) SDL_DestroyCond(s->cv);
   if (s->mu) SDL_DestroyMutex(s->mu);
   mx_bmm_free(s->m);
@@ -490,6 +492,37 @@ void bmm_request_sweep(bmm_view *s, mx_app *app) {
   bmm_kick(s);
 }
 
+/* A fresh batch from the displayed model (π, θ at its stored precision of
+ * 1/255): z ~ π, then pixel d ~ Bernoulli(θ_zd). 0, or MX_ error. */
+int bmm_sample_new(bmm_view *s) {
+  int K = s->disp_cfg.k, k, d, rc;
+  double *theta, pi[BMM_KMAX], sum = 0.0;
+  if (s->c_n == 0 || K < 1) return MX_EEMPTY;
+  if (!s->samp.x && mx_sample_set_alloc(&s->samp, BMM_NSAMP, 12, BMM_SIDE) != MX_OK)
+    return MX_ENOMEM;
+  if (!(theta = malloc((size_t)K * BMM_D * sizeof *theta))) return MX_ENOMEM;
+  for (k = 0; k < K; k++) {
+    for (d = 0; d < BMM_D; d++) theta[k * BMM_D + d] = s->disp_theta8[k][d] / 255.0;
+    sum += s->disp_pi[k];
+  }
+  for (k = 0; k < K; k++) pi[k] = s->disp_pi[k] / sum;
+  rc = mx_sample_set_draw(&s->samp, pi, theta, K);
+  free(theta);
+  if (rc == MX_OK) s->samp_t = s->view_t;
+  return rc;
+}
+
+void bmm_key_sample(bmm_view *s, mx_app *app, int back) {
+  if (back) {
+    s->samp.shown = 0;
+    mx_app_status(app, "θ maps");
+  } else if (bmm_sample_new(s) == MX_OK) {
+    mx_app_status(app, "%d new digits from the model at iteration %d: a component z ~ π, then "
+                       "each pixel ~ Bernoulli(θ_z)",
+                  BMM_NSAMP, s->view_t);
+  }
+}
+
 static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
   bmm_view *s = st;
   SDL_Keycode k;
@@ -559,6 +592,9 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
     return 1;
   case SDLK_a:
     bmm_request_sweep(s, app);
+    return 1;
+  case SDLK_g:
+    bmm_key_sample(s, app, (ev->key.keysym.mod & KMOD_SHIFT) != 0);
     return 1;
   default:
     return 0;
@@ -699,6 +735,7 @@ static cJSON *bmm_save(void *st, mx_app *app) {
   cJSON_AddNumberToObject(o, "labels", s->want.labels);
   cJSON_AddNumberToObject(o, "iterations", s->c_n > 0 ? s->c_n - 1 : 0);
   cJSON_AddNumberToObject(o, "view", s->view_t);
+  if (s->samp.shown) cJSON_AddNumberToObject(o, "sample_batch", (double)s->samp.gen);
   /* derived, for readers of the scene (ignored by load) */
   cJSON_AddBoolToObject(o, "busy", s->c_busy);
   if (s->c_n > 0) {
@@ -781,6 +818,14 @@ static int bmm_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   c.n = (int)n;
   c.seed = (unsigned long)seed;
   c.labels = (int)labels;
+  if ((it = cJSON_GetObjectItem(j, "sample_batch"))) {
+    if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > 1e9)
+      return mx_error_set(err, MX_EINVAL, "bmm scene: \"sample_batch\" must be a number >= 1");
+    s->samp.gen = (unsigned long)it->valuedouble - 1;
+    s->samp_pending = 1; /* drawn once the history is replayed */
+  } else {
+    s->samp.shown = s->samp_pending = 0;
+  }
   s->want = c;
   bmm_sync_sliders(s);
   bmm_request_reset(s);
@@ -803,6 +848,7 @@ static const mx_keyhelp bmm_keys[] = {
   {"S", "semi-supervised (K = 10, L labels per class)"},
   {"[  ]", "fewer / more labels per class L"},
   {"A", "test accuracy against L"},
+  {"G / Shift+G", "sample new digits from the model / back to the θ maps"},
   {"Home / End", "first / newest iteration"},
   {NULL, NULL}};
 

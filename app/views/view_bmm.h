@@ -35,6 +35,7 @@
 
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
+#include "sample_grid.h"
 #include "view.h"
 
 #define BMM_KMIN 2
@@ -42,6 +43,7 @@
 #define BMM_CAP 400          /* iterations kept (entry 0 is the start) */
 #define BMM_D 784            /* MNIST pixels; checked against the data */
 #define BMM_SIDE 28
+#define BMM_NSAMP 48         /* digits drawn by "sample" (G): 12 x 4 */
 #define BMM_THREADS 2
 #define BMM_RUN_RATE 12.0    /* iterations per second while running */
 #define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
@@ -76,7 +78,11 @@ typedef struct bmm_view {
   bmm_cfg disp_cfg;
   double disp_pi[BMM_KMAX];
   uint32_t disp_rgba[BMM_KMAX][BMM_D];
+  uint8_t disp_theta8[BMM_KMAX][BMM_D]; /* θ·255 of the displayed iteration */
   int tex_dirty;
+  /* "sample" (G): fresh digits from the displayed model, coloured by component */
+  mx_sample_set samp;       /* .shown: in place of the θ maps */
+  int samp_t, samp_pending; /* iteration sampled; a scene's batch waits for the replay */
   SDL_Texture *tex[BMM_KMAX];
   double c_ll[BMM_CAP], c_tll[BMM_CAP], c_lp[BMM_CAP], c_acc[BMM_CAP], c_ms[BMM_CAP];
   int c_n;
@@ -132,6 +138,10 @@ int bmm_max_n(const bmm_view *s);
 void bmm_copy_shared(bmm_view *s);
 void bmm_set_semi(bmm_view *s, int on);
 void bmm_request_sweep(bmm_view *s, mx_app *app);
+/* A fresh sampled batch from the displayed model; 0 or MX_ error. */
+int bmm_sample_new(bmm_view *s);
+/* G: a new batch (back = 0) or Shift+G: back to the θ maps (back = 1). */
+void bmm_key_sample(bmm_view *s, mx_app *app, int back);
 
 /* view_bmm_draw.c */
 void bmm_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area);

@@ -20,6 +20,17 @@ static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
     snprintf(title, sizeof title, "θₖ and πₖ  ·  iteration %d  ·  K = %d on %d digits", s->view_t,
              K, s->disp_cfg.n < bmm_max_n(s) ? s->disp_cfg.n : bmm_max_n(s));
   }
+  if (s->samp_pending && s->c_n > 0 && !s->c_busy) {
+    s->samp_pending = 0;
+    bmm_sample_new(s);
+  }
+  if (s->samp.shown && s->c_n > 0) {
+    snprintf(title, sizeof title, "Digits sampled from the model  ·  iteration %d", s->samp_t);
+    mx_sample_set_panel(ui, r, &s->samp, title,
+                        "z ~ π, then each pixel ~ Bernoulli(θ_z); ink colour = component z.  "
+                        "G: new batch, Shift+G: θ maps");
+    return;
+  }
   c = mx_panel(ui, r, title);
   if (s->c_n == 0) {
     mx_text_in(ui, c, MX_FONT_LARGE, MX_ALIGN_CENTER, th->text_dim,
@@ -405,6 +416,17 @@ static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
       s->want.seed++;
       bmm_request_reset(s);
     }
+  }
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, bh);
+  {
+    int bw2 = (row.w - gap) / 2;
+    mx_rect b = mx_rect_cut_left(&row, bw2);
+    mx_rect_cut_left(&row, gap);
+    if (mx_button(ui, b, "Sample digits  G")) bmm_key_sample(s, app, 0);
+    mx_tooltip(ui, b, "draw new digits from the model: a component, then every pixel");
+    if (mx_button_on(ui, row, "θ maps", !s->samp.shown) && s->samp.shown)
+      bmm_key_sample(s, app, 1);
   }
   mx_rect_cut_top(&c, gap * 2);
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);

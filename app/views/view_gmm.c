@@ -11,6 +11,7 @@ static void gv_destroy(void *st) {
   gmm_view *v = st;
   int i;
   if (!v) return;
+  mx_gmm_select_stop(&v->sel);
   mx_pool_stop(&v->pool);
   for (i = 0; i < GV_NRUNS; i++) gv_run_free(&v->run[i]);
   mx_points_free(&v->pts);
@@ -97,11 +98,63 @@ void gv_set_semi(gmm_view *v, mx_app *app, int on) {
   }
   v->semi = on;
   if (on) v->init = MX_GMM_INIT_LABELS;
+  if (on) v->hard = 0;
   gv_reset(v, app);
   mx_app_status(app, on ? "Semi-supervised: %d labelled points; beside it plain EM from the same "
                           "start and the classifier fitted to the labelled points only"
                         : "Plain EM (labels hidden)",
                 v->labelled);
+}
+
+/* Covariance type of every run (ellipses follow), restart from the start. */
+const char *const gv_cov_tips[MX_GMM_NCOV] = {
+    "full: any tilted ellipse per component (sklearn covariance_type='full')",
+    "diag: axis-aligned ellipses, one variance per coordinate ('diag')",
+    "spherical: circles, one variance per component ('spherical')",
+    "tied: one shared ellipse shape for all components ('tied')"};
+
+void gv_set_cov(gmm_view *v, mx_app *app, int cov) {
+  v->covtype = cov;
+  gv_reset(v, app);
+  mx_app_status(app, "Covariance %s", gv_cov_tips[cov]);
+}
+
+/* "Hard vs soft": k-means beside EM, same data, same start, stepping together. */
+void gv_set_hard(gmm_view *v, mx_app *app, int on) {
+  v->hard = on;
+  if (on && v->semi) {
+    v->semi = 0;
+    if (v->init == MX_GMM_INIT_LABELS) v->init = MX_GMM_INIT_KMEANSPP;
+  }
+  gv_reset(v, app);
+  mx_app_status(app, on ? "Hard vs soft: k-means (right) and EM (left) from the same means, "
+                          "stepping together"
+                        : "EM alone");
+}
+
+/* The model-selection panel: on = (re)compute the table for the points now. */
+void gv_set_select(gmm_view *v, mx_app *app, int on) {
+  v->show_sel = on;
+  if (!on) return;
+  if (mx_gmm_select_start(&v->sel, v->pts.x, v->pts.n, v->seed, v->reg) != MX_OK) {
+    mx_app_error(app, "GMM: model selection: no points or no memory");
+    v->show_sel = 0;
+    return;
+  }
+  if (mx_app_headless(app)) mx_gmm_select_wait(&v->sel);
+  mx_app_status(app, "Model selection: K = 1..%d x 4 covariance types, fitted on a worker",
+                MX_GSEL_KMAX);
+}
+
+/* Load the fit picked in the model-selection panel. */
+void gv_select_load(gmm_view *v, mx_app *app, int k, int type) {
+  v->K = k;
+  v->covtype = type;
+  if (gv_reset(v, app) != MX_OK) return;
+  if (mx_gmm_select_load(&v->sel, k, type, v->run[RUN_MAIN].g) != MX_OK) return;
+  gv_run_start(v, RUN_MAIN);
+  mx_app_status(app, "Loaded the fitted K = %d, %s: Space steps on from there", k,
+                mx_gmm_cov_name(type));
 }
 
 void gv_set_labelled(gmm_view *v, mx_app *app, int m) {
@@ -202,6 +255,15 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
     return 1;
   case SDLK_b:
     v->show_boundary = !v->show_boundary;
+    return 1;
+  case SDLK_o:
+    gv_set_cov(v, app, (v->covtype + (shift ? MX_GMM_NCOV - 1 : 1)) % MX_GMM_NCOV);
+    return 1;
+  case SDLK_a:
+    if (!ev->key.repeat) gv_set_hard(v, app, !v->hard);
+    return 1;
+  case SDLK_x:
+    if (!ev->key.repeat) gv_set_select(v, app, !v->show_sel);
     return 1;
   default:
     return 0;
@@ -383,6 +445,27 @@ static int gv_set_run(gmm_view *v, mx_app *app, const char *key, const char *val
     else v->show_boundary = on;
     return MX_OK;
   }
+  if (!strcmp(key, "covariance")) {
+    int t = mx_gmm_cov_find(value);
+    if (t < 0)
+      return mx_error_set(err, MX_EINVAL,
+                          "gmm: covariance=%s: expected full, diag, spherical or tied", value);
+    v->covtype = t;
+    return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
+  }
+  if (!strcmp(key, "hard")) {
+    if (strcmp(value, "0") && strcmp(value, "1"))
+      return mx_error_set(err, MX_EINVAL, "gmm: hard=%s: expected 0 or 1", value);
+    v->hard = value[0] == '1';
+    if (v->hard && v->semi) return mx_error_set(err, MX_EINVAL, "gmm: hard=1: not with semi=1");
+    return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;
+  }
+  if (!strcmp(key, "select")) {
+    if (strcmp(value, "0") && strcmp(value, "1"))
+      return mx_error_set(err, MX_EINVAL, "gmm: select=%s: expected 0 or 1", value);
+    gv_set_select(v, app, value[0] == '1');
+    return MX_OK;
+  }
   if (!strcmp(key, "reg")) {
     char *end;
     double r = strtod(value, &end);
@@ -403,8 +486,8 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
   if ((rc = gv_set_run(v, app, key, value, err)) != GV_NOT_MINE) return rc;
   return mx_error_set(err, MX_EINVAL,
                       "gmm: unknown option '%s' (dataset, data, digits, n, data_seed, k, seed, "
-                      "init, semi, labelled, label_seed, iters, back, reg, density, ellipses, "
-                      "boundary)",
+                      "init, semi, labelled, label_seed, iters, back, reg, covariance, hard, "
+                      "select, density, ellipses, boundary)",
                       key);
 }
 
@@ -464,6 +547,10 @@ static cJSON *gv_save(void *st, mx_app *app) {
   cJSON_AddStringToObject(o, "init", mx_gmm_init_name((mx_gmm_init)v->init));
   cJSON_AddNumberToObject(o, "seed", (double)v->seed);
   cJSON_AddItemToObject(o, "reg", mx_json_number(v->reg));
+  if (v->hard) cJSON_AddBoolToObject(o, "hard", 1);
+  if (v->show_sel) cJSON_AddBoolToObject(o, "select", 1);
+  if (v->covtype != MX_GMM_COV_FULL)
+    cJSON_AddStringToObject(o, "covariance", mx_gmm_cov_name(v->covtype));
   cJSON_AddBoolToObject(o, "semi", v->semi);
   cJSON_AddNumberToObject(o, "labelled", v->labelled);
   cJSON_AddNumberToObject(o, "label_seed", (double)v->label_seed);
@@ -479,6 +566,7 @@ static cJSON *gv_save(void *st, mx_app *app) {
   /* derived, for readers (ignored by load) */
   cJSON_AddItemToObject(o, "loglik", mx_json_number(v->run[RUN_MAIN].ll[v->run[RUN_MAIN].cur]));
   cJSON_AddItemToObject(o, "params", mx_gmm_json_params(v->run[RUN_MAIN].g));
+  if (v->hard) cJSON_AddItemToObject(o, "params_kmeans", mx_gmm_json_params(v->run[RUN_PLAIN].g));
   cJSON_AddBoolToObject(o, "converged", v->run[RUN_MAIN].converged);
   if (isfinite(v->run[RUN_MAIN].acc))
     cJSON_AddNumberToObject(o, "accuracy", v->run[RUN_MAIN].acc);
@@ -608,6 +696,21 @@ static void gv_load_starts(gmm_view *v, const mx_gmm *start, const mx_gmm *start
   }
 }
 
+/* The issue-16 fields: "covariance", "hard", "select" (absent: full, off, off). */
+static int gv_load_models(const cJSON *j, int *cov, int *hard, int *sel, mx_error *err) {
+  const cJSON *it = cJSON_GetObjectItem(j, "covariance");
+  *cov = MX_GMM_COV_FULL;
+  *hard = *sel = 0;
+  if (it) {
+    *cov = cJSON_IsString(it) ? mx_gmm_cov_find(it->valuestring) : -1;
+    if (*cov < 0)
+      return mx_error_set(err, MX_EINVAL, "gmm scene: \"covariance\" must be \"full\", "
+                                          "\"diag\", \"spherical\" or \"tied\"");
+  }
+  return gv_json_bool(j, "hard", hard, err) || gv_json_bool(j, "select", sel, err) ? MX_EINVAL
+                                                                                   : MX_OK;
+}
+
 static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   gmm_view *v = st;
   const cJSON *pts;
@@ -615,6 +718,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   long labelled = v->labelled, lseed = (long)v->label_seed, iter = 0, stored = -1;
   int ds = v->dataset, init = v->init, semi = v->semi, dens = v->show_density;
   int ell = v->show_ellipses, bnd = v->show_boundary, digits[10], nd = v->ndigits, i;
+  int cov, hard, sel;
   double reg = v->reg;
   char csv[MX_PATH_LEN];
   mx_points edited;
@@ -624,7 +728,8 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   snprintf(csv, sizeof csv, "%s", v->csv);
   memset(&edited, 0, sizeof edited);
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "gmm scene: expected an object");
-  if (gv_load_fields(j, &ds, csv, sizeof csv, digits, &nd, &init, &reg, err) != MX_OK)
+  if (gv_load_fields(j, &ds, csv, sizeof csv, digits, &nd, &init, &reg, err) != MX_OK ||
+      gv_load_models(j, &cov, &hard, &sel, err) != MX_OK)
     return MX_EINVAL;
   if (gv_json_long(j, "n", 3, GV_MAXN, &n, err) || gv_json_long(j, "data_seed", 0, 2147483647L, &dseed, err) ||
       gv_json_long(j, "k", 1, GV_MAXK, &k, err) || gv_json_long(j, "seed", 0, 2147483647L, &seed, err) ||
@@ -698,7 +803,10 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   v->init = init;
   v->seed = (unsigned long)seed;
   v->reg = reg;
+  v->covtype = cov;
   v->semi = semi && v->nclasses > 0;
+  v->hard = hard && !v->semi;
+  v->show_sel = 0;
   v->labelled = (int)labelled;
   v->label_seed = (unsigned long)lseed;
   v->show_density = dens;
@@ -714,6 +822,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
    * then step back to the iteration shown. */
   for (i = 0; i < stored; i++) gv_step(v, NULL);
   for (i = 0; i < stored - iter; i++) gv_back(v);
+  if (sel && !v->semi && !v->hard) gv_set_select(v, app, 1);
   return MX_OK;
 }
 
@@ -724,6 +833,9 @@ static const mx_keyhelp gv_keys[] = {
   {"R", "reset"},
   {"+ / −  or  K", "more / fewer components"},
   {"I", "init: k-means++ / random / labels"},
+  {"O", "covariance: full / diag / spherical / tied"},
+  {"A", "hard vs soft: k-means beside EM"},
+  {"X", "model selection: BIC / AIC against K, click to load"},
   {"S", "new seed"},
   {"D", "next dataset"},
   {"U", "semi-supervised on / off"},

@@ -46,6 +46,7 @@
 #include "mixscope/points.h"
 #include "mixscope/simd.h"
 #include "ui/pool.h"
+#include "gmm_select.h"
 #include "view.h"
 
 /* SSE2 is part of x86-64: no run-time check needed (MX_NO_SIMD turns it off). */
@@ -160,8 +161,12 @@ typedef struct gmm_view {
   int K, init;
   unsigned long seed;
   double reg;
+  int covtype;           /* mx_gmm_cov of every run */
   gv_run run[GV_NRUNS];
   int semi, labelled;
+  int hard;              /* "hard vs soft": RUN_PLAIN runs k-means beside EM (not with semi) */
+  int show_sel;          /* the model-selection panel (BIC/AIC against K) is shown */
+  mx_gmm_select sel;
   unsigned long label_seed;
   /* play */
   int running;
@@ -252,6 +257,11 @@ int gv_set_dataset(gmm_view *v, mx_app *app, int ds, mx_error *err);
 /* view_gmm.c */
 void gv_change_k(gmm_view *v, mx_app *app, int dk);
 void gv_set_semi(gmm_view *v, mx_app *app, int on);
+void gv_set_cov(gmm_view *v, mx_app *app, int cov);
+void gv_set_hard(gmm_view *v, mx_app *app, int on);
+void gv_set_select(gmm_view *v, mx_app *app, int on);
+void gv_select_load(gmm_view *v, mx_app *app, int k, int type);
+extern const char *const gv_cov_tips[MX_GMM_NCOV];
 void gv_set_labelled(gmm_view *v, mx_app *app, int m);
 
 /* view_gmm_grid.c */

@@ -86,13 +86,55 @@ static const int *gv_labels(const gmm_view *v, int which) {
   return which == RUN_MAIN && v->semi ? v->known : NULL;
 }
 
+/* k-means as a mixture: the hard E-step, one-hot resp (N, K) of the nearest
+ * mean (ties: lowest k); returns the inertia sum_n |x_n - mu_z(n)|^2. */
+static double gv_km_assign(const mx_gmm *g, const double *X, size_t N, double *resp) {
+  size_t n, K = (size_t)g->K, k;
+  double inertia = 0.0;
+  for (n = 0; n < N; n++) {
+    double best = INFINITY;
+    size_t bk = 0;
+    for (k = 0; k < K; k++) {
+      double dx = X[2 * n] - g->means[2 * k], dy = X[2 * n + 1] - g->means[2 * k + 1];
+      double d = dx * dx + dy * dy;
+      if (d < best) {
+        best = d;
+        bk = k;
+      }
+    }
+    for (k = 0; k < K; k++) resp[n * K + k] = k == bk ? 1.0 : 0.0;
+    inertia += best;
+  }
+  return inertia;
+}
+
+/* k-means drawn as its mixture: equal weights and one circle s^2 I for all,
+ * s^2 the weighted mean variance of the current covariances (after an
+ * M-step on hard responsibilities: the pooled within-cluster variance).
+ * Its decision regions are then the k-means (Voronoi) cells. */
+static void gv_km_shape(mx_gmm *g) {
+  int K = g->K, k;
+  double s2 = 0.0;
+  for (k = 0; k < K; k++) s2 += g->weights[k] * 0.5 * (g->covs[4 * k] + g->covs[4 * k + 3]);
+  if (!(s2 > 0.0) || !isfinite(s2)) s2 = 1.0;
+  for (k = 0; k < K; k++) {
+    g->weights[k] = 1.0 / K;
+    g->covs[4 * k] = g->covs[4 * k + 3] = s2;
+    g->covs[4 * k + 1] = g->covs[4 * k + 2] = 0.0;
+    mx_gmm_factor(g, k);
+  }
+}
+
 /* The shown parameters changed: responsibilities, log-likelihood, predictions. */
 static void gv_refresh(gmm_view *v, int which) {
   gv_run *r = &v->run[which];
   double ll = 0.0;
   if (!r->g) return;
-  mx_gmm_e_step(r->g, v->pts.x, v->pts.n, which == RUN_SUP ? NULL : gv_labels(v, which), r->w,
-                &ll);
+  if (which == RUN_PLAIN && v->hard)
+    ll = -gv_km_assign(r->g, v->pts.x, v->pts.n, r->w->resp);
+  else
+    mx_gmm_e_step(r->g, v->pts.x, v->pts.n, which == RUN_SUP ? NULL : gv_labels(v, which), r->w,
+                  &ll);
   if (which != RUN_SUP) r->ll[r->cur] = ll;
   mx_gmm_predict(r->g, v->pts.x, v->pts.n, r->w, r->pred);
   r->acc = NAN;
@@ -116,6 +158,7 @@ void gv_run_start(gmm_view *v, int which) {
   r->cur = 0;
   r->converged = 0;
   r->ncoll[0] = 0;
+  if (which == RUN_PLAIN && v->hard) gv_km_shape(r->g);
   gv_snap_save(r, 0);
   gv_refresh(v, which);
 }
@@ -136,7 +179,8 @@ static int gv_run_step(gmm_view *v, int which, mx_app *app) {
   }
   /* w->resp holds the E-step of the shown parameters: the M-step, then the
    * E-step of the new parameters (which gives its log-likelihood). */
-  mx_gmm_m_step(r->g, v->pts.x, v->pts.n, r->w);
+  mx_gmm_m_step(r->g, v->pts.x, v->pts.n, r->w); /* hard resp: the k-means update */
+  if (which == RUN_PLAIN && v->hard) gv_km_shape(r->g);
   r->ncoll[r->n] = r->g->ncollapsed;
   gv_snap_save(r, r->n);
   r->cur = r->n++;
@@ -162,13 +206,13 @@ static int gv_run_back(gmm_view *v, int which) {
 
 void gv_step(gmm_view *v, mx_app *app) {
   int moved = gv_run_step(v, RUN_MAIN, app);
-  if (v->semi) gv_run_step(v, RUN_PLAIN, NULL);
+  if (v->semi || v->hard) gv_run_step(v, RUN_PLAIN, NULL);
   if (!moved) v->running = 0;
 }
 
 void gv_back(gmm_view *v) {
   gv_run_back(v, RUN_MAIN);
-  if (v->semi) gv_run_back(v, RUN_PLAIN);
+  if (v->semi || v->hard) gv_run_back(v, RUN_PLAIN);
 }
 
 /* ------------------------------------------------------------------ data */
@@ -290,6 +334,7 @@ int gv_reset(gmm_view *v, mx_app *app) {
       }
     }
     v->run[i].g->reg = v->reg;
+    v->run[i].g->cov_type = v->covtype; /* the init below projects onto it */
   }
   gv_labels_update(v);
   mx_error_clear(&err);

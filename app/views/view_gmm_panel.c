@@ -64,7 +64,11 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
     char buf[200];
     int lh = mx_line_height(ui, MX_FONT_SMALL), y = pl.r.y + mx_ui_px(ui, 6);
     int x = pl.r.x + mx_ui_px(ui, 8);
-    if (which != RUN_SUP) {
+    if (which == RUN_PLAIN && v->hard) {
+      snprintf(buf, sizeof buf, "iteration %d   inertia %.3f", run->cur, -run->ll[run->cur]);
+      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
+      y += lh;
+    } else if (which != RUN_SUP) {
       snprintf(buf, sizeof buf, "iteration %d   log-lik %.3f", run->cur, run->ll[run->cur]);
       mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
       y += lh;
@@ -235,6 +239,37 @@ static void gv_panel_data(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
 /* The panel's model rows: K, the initialisation, the step / run / reset / seed
  * buttons, semi-supervised and the labelled count, the layer toggles. 0 when
  * the panel is too short for the rest (nothing below is drawn then). */
+/* The covariance-type row (full / diag / sphere / tied); 0 if out of room. */
+static int gv_panel_cov(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *c, int bh, int gap) {
+  static const char *const lab[MX_GMM_NCOV] = {"full", "diag", "sphere", "tied"};
+  mx_rect row;
+  int i, bw;
+  mx_rect_cut_top(c, gap);
+  if (c->h < bh) return 0;
+  row = mx_rect_cut_top(c, bh);
+  bw = (row.w - 3 * gap) / 4;
+  for (i = 0; i < MX_GMM_NCOV; i++) {
+    mx_rect b = i < MX_GMM_NCOV - 1 ? mx_rect_cut_left(&row, bw) : row;
+    if (i < MX_GMM_NCOV - 1) mx_rect_cut_left(&row, gap);
+    mx_tooltip(ui, b, gv_cov_tips[i]);
+    if (mx_button_on(ui, b, lab[i], v->covtype == i) && v->covtype != i) gv_set_cov(v, app, i);
+  }
+  return 1;
+}
+
+/* The "hard vs soft" toggle (plain mode only); 0 if out of room. */
+static int gv_panel_hard(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *c, int bh, int gap) {
+  int hard = v->hard;
+  mx_rect row;
+  if (v->semi) return 1;
+  mx_rect_cut_top(c, gap);
+  if (c->h < bh) return 0;
+  row = mx_rect_cut_top(c, bh);
+  mx_tooltip(ui, row, "k-means beside EM: same data, same start, stepping together");
+  if (mx_toggle(ui, row, "hard vs soft: k-means  (A)", &hard)) gv_set_hard(v, app, hard);
+  return 1;
+}
+
 static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
   int gap = mx_ui_px(ui, 6);
   int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 10);
@@ -276,6 +311,7 @@ static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
       }
     }
   }
+  if (!gv_panel_cov(v, app, ui, &c, bh, gap)) return 0;
   mx_rect_cut_top(&c, gap);
   if (c.h < bh) return 0;
   row = mx_rect_cut_top(&c, bh);
@@ -316,6 +352,7 @@ static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
     row = mx_rect_cut_top(&c, bh);
     if (mx_toggle(ui, row, "semi-supervised  (U)", &semi)) gv_set_semi(v, app, semi);
   }
+  if (!gv_panel_hard(v, app, ui, &c, bh, gap)) return 0;
   if (v->semi) {
     int m = v->labelled, most = (int)gv_nlabelable(v);
     mx_rect_cut_top(&c, gap);
@@ -423,6 +460,35 @@ static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
   if (gv_panel_model(v, app, ui, &c)) gv_panel_numbers(v, ui, c);
 }
 
+/* The plain-mode comparisons: k-means beside EM (hard), or the model
+ * selection panel beside EM. 1 if drawn. */
+static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int gap) {
+  if (v->semi || (!v->hard && !v->show_sel)) return 0;
+  if (v->hard) {
+    int lhs = mx_line_height(ui, MX_FONT_SMALL);
+    mx_rect cap = mx_rect_cut_bottom(&r, lhs * 2 + gap), right;
+    mx_color dim = mx_ui_theme(ui)->text_dim;
+    right = mx_rect_cut_right(&r, (r.w - gap) / 2);
+    mx_rect_cut_right(&r, gap);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, "Soft: EM, responsibilities", 1);
+    gv_draw_model(v, app, ui, right, RUN_PLAIN, "Hard: k-means, same start", 0);
+    mx_text(ui, cap.x, cap.y + gap / 2, MX_FONT_SMALL, dim,
+            "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
+            "\u2192 0: every responsibility becomes 0 or 1,");
+    mx_text(ui, cap.x, cap.y + gap / 2 + lhs, MX_FONT_SMALL, dim,
+            "the M-step's weighted means become cluster means, and the regions become "
+            "nearest-centre (Voronoi) cells.");
+  } else {
+    mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
+    int k = 0, type = 0;
+    mx_rect_cut_right(&r, gap);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, "EM on a Gaussian mixture", 1);
+    if (mx_gmm_select_draw(ui, right, &v->sel, v->K, v->covtype, &k, &type))
+      gv_select_load(v, app, k, type);
+  }
+  return 1;
+}
+
 void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   gmm_view *v = st;
   mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 10)), side;
@@ -430,7 +496,9 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   side = mx_rect_cut_right(&r, mx_ui_px(ui, 360));
   mx_rect_cut_right(&r, gap);
   gv_draw_panel(v, app, ui, side);
-  if (!v->semi) {
+  if (gv_draw_compare(v, app, ui, r, gap)) {
+    /* drawn */
+  } else if (!v->semi) {
     gv_draw_model(v, app, ui, r, RUN_MAIN,
                   r.w > mx_ui_px(ui, 860)
                       ? "Points coloured by responsibility  ·  ellipses at 1, 2, 3 σ  ·  density"

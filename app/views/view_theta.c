@@ -19,82 +19,12 @@
  * Heatmaps are cached textures, rebuilt only when their numbers change.
  *
  * Sections: helpers · computing (core) · lifecycle · events · drawing: side
- * panel · drawing: θ maps · drawing: naive Bayes · set / scenes · accessor. */
-#include <errno.h>
-#include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "mixscope/bernoulli.h"
-#include "view.h"
-#include "view_theta.h"
-
-#define TV_PRIOR_MAX 1e4    /* strongest prior on the slider */
-#define TV_LOG_LO (-3.0)    /* slider: a = 10^(TV_LOG_LO + s (TV_LOG_HI - TV_LOG_LO)), s > 0 */
-#define TV_LOG_HI 4.0
-#define TV_SURPRISE_HI 10.0 /* colour range of per-pixel surprise -log p: [0, 10] nats */
-#define TV_NUDGE 0.05
-#define TV_NMAPS 14         /* raw θ, fit θ, raw contrib, fit contrib, 10 class θ */
-
-enum { TEX_RAW = 0, TEX_FIT, TEX_CRAW, TEX_CFIT, TEX_CLASS };
+ * panel · drawing: θ maps · set / scenes · accessor (naive Bayes: view_theta_nb.c). */
+#include "view_theta_priv.h"
 
 /* Up / Down step through these priors. */
 static const double tv_ladder[] = {0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 100, 1000, 10000};
 #define TV_NLADDER ((int)(sizeof tv_ladder / sizeof tv_ladder[0]))
-
-typedef struct theta_view {
-  const mx_mnist *m;
-  size_t d, ntest;
-  int rows, cols;
-  /* the state a scene captures */
-  double prior;       /* a = b */
-  int map;            /* 0 posterior mean, 1 posterior mode */
-  double threshold;
-  long digit;         /* selected test digit */
-  int panel;          /* 0 θ maps, 1 naive Bayes */
-  /* models and results (core) */
-  mx_bern_counts cnt;
-  mx_bern_hist htest;           /* (1, 256, D) test greys, cumulative */
-  mx_bern_hist htrain;          /* (10, 256, D) training greys per class, cumulative; written
-                                   by the worker, read only once hist_ready is 1 */
-  pthread_t hist_thread;        /* the worker building htrain */
-  int hist_started;             /* hist_thread was created (join it) */
-  atomic_int hist_ready;        /* 0 building, 1 htrain ready, -1 failed (count the images) */
-  mx_bern_lit tlit;             /* lit pixels of the test digits (naive Bayes) */
-  int lit_ok;                   /* tlit allocated (else naive Bayes reads the greys) */
-  uint8_t *xd;                  /* (D) the selected test digit, binarized */
-  mx_bern raw, fit, nb;         /* K=1 raw MLE, K=1 with the prior, K=10 with the prior */
-  mx_bern_nll raw_nll, fit_nll;
-  uint32_t *culprit;            /* (D) raw: test digits meeting probability 0 at j */
-  uint8_t *imp_raw, *imp_fit;   /* (N) 1: the test digit's NLL is +inf (raw / prior) */
-  int fit_rc, nb_rc;            /* 0, or MX_EINVAL when the estimate is undefined */
-  mx_bern_nb_eval nbev;
-  int8_t *pred;                 /* (N) naive Bayes prediction, -1 none */
-  double nb_score[MX_BERN_NCLASS];
-  int nb_digit_pred;
-  double *c_raw, *c_fit;        /* (D) per-pixel log-likelihood of the selected digit */
-  double ll_raw, ll_fit;
-  size_t ninf_raw, ninf_fit;    /* pixels of the selected digit with -inf */
-  /* what must be recomputed */
-  int counts_dirty, fit_dirty, nb_dirty, digit_dirty;
-  int tex_dirty[TV_NMAPS];
-  int strip_dirty;
-  long strip_first;             /* first digit index the thumbnails were built for */
-  /* pixels */
-  uint32_t *rgba;               /* (TV_NMAPS, D) ABGR */
-  SDL_Texture *tex[TV_NMAPS];
-  SDL_Texture *tex_digit;
-  SDL_Texture *tex_thumb[MX_THETA_STRIP];
-  double slider_pos;            /* the prior slider's position in [0, 1] */
-  /* layout of the last frame */
-  mx_rect map_rect[2];
-  int nthumb;
-  long thumb_idx[MX_THETA_STRIP];
-  mx_rect thumb[MX_THETA_STRIP];
-} theta_view;
 
 static const mx_keyhelp theta_keys[] = {
   {"0 / U", "raw MLE (a = b = 0) / Laplace (a = b = 1)"},
@@ -105,12 +35,13 @@ static const mx_keyhelp theta_keys[] = {
   {"E", "estimate: posterior mean / posterior mode (MAP)"},
   {"[  ]", "binarization threshold down / up by 0.05 (recounts)"},
   {"N", "θ maps / naive Bayes panel"},
+  {"G / Shift+G", "sample new digits from the model shown / back"},
   {"click", "pick a test digit; hover a map for a pixel's counts"},
   {NULL, NULL}};
 
 /* ------------------------------------------------------------------ helpers */
 
-static void fmt_count(char *buf, size_t n, size_t v) {
+void tv_fmt_count(char *buf, size_t n, size_t v) {
   char tmp[32];
   int len, i, o = 0;
   snprintf(tmp, sizeof tmp, "%zu", v);
@@ -124,7 +55,7 @@ static void fmt_count(char *buf, size_t n, size_t v) {
 
 /* A number with prec digits ('f' or 'g' style), the special values as numpy
  * prints them: inf, -inf, nan. */
-static void fmt_num(char *buf, size_t n, char style, int prec, double v) {
+void tv_fmt_num(char *buf, size_t n, char style, int prec, double v) {
   if (isnan(v)) snprintf(buf, n, "nan");
   else if (isinf(v)) snprintf(buf, n, v > 0 ? "inf" : "-inf");
   else snprintf(buf, n, style == 'g' ? "%.*g" : "%.*f", prec, v);
@@ -142,7 +73,7 @@ static uint32_t px(mx_color c) {
   return v;
 }
 
-static mx_color mix(mx_color a, mx_color b, double f) {
+mx_color tv_mix(mx_color a, mx_color b, double f) {
   mx_color c;
   if (f < 0) f = 0;
   if (f > 1) f = 1;
@@ -211,7 +142,10 @@ static void tv_set_digit(theta_view *t, long i) {
   }
 }
 
-static void tv_set_panel(theta_view *t, int p) { t->panel = p ? 1 : 0; }
+static void tv_set_panel(theta_view *t, int p) {
+  t->panel = p ? 1 : 0;
+  t->samp.shown = 0;
+}
 
 /* Next (dir > 0) or previous test digit whose raw NLL is infinite; -1 if none. */
 static long tv_find_impossible(theta_view *t, int dir) {
@@ -300,7 +234,7 @@ static void tv_fill(theta_view *t, uint32_t *out, const double *v, int kind, mx_
 }
 
 /* Draw cached map i into dst, rebuilding its pixels first if dirty. */
-static void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const double *v, int kind) {
+void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const double *v, int kind) {
   const mx_theme *th = mx_ui_theme(ui);
   uint32_t *buf = t->rgba + (size_t)i * t->d;
   int dirty = t->tex_dirty[i];
@@ -328,6 +262,7 @@ static void theta_destroy(void *state) {
   for (i = 0; i < TV_NMAPS; i++) mx_texture_free(&t->tex[i]);
   for (i = 0; i < MX_THETA_STRIP; i++) mx_texture_free(&t->tex_thumb[i]);
   mx_texture_free(&t->tex_digit);
+  mx_sample_set_free(&t->samp);
   mx_bern_counts_free(&t->cnt);
   mx_bern_hist_free(&t->htest);
   mx_bern_hist_free(&t->htrain);
@@ -419,6 +354,22 @@ static void tv_step_prior(theta_view *t, int dir) {
   }
 }
 
+/* G: TV_NSAMP digits from the model of the panel shown (θ maps: every pixel
+ * ~ Bernoulli(θ_j), the estimate with the prior in force; naive Bayes: a
+ * class uniformly, then its θ); Shift+G: back to the panel. */
+static void tv_key_sample(theta_view *t, mx_app *app, int back) {
+  static const double uniform[MX_BERN_NCLASS] = {.1, .1, .1, .1, .1, .1, .1, .1, .1, .1};
+  int nb = t->panel == 1, rc = MX_EINVAL;
+  t->samp.shown = 0;
+  if (back) return;
+  if ((nb ? t->nb_rc : t->fit_rc) == 0 && t->rows == t->cols &&
+      (t->samp.x || mx_sample_set_alloc(&t->samp, TV_NSAMP, 12, t->cols) == MX_OK))
+    rc = nb ? mx_sample_set_draw(&t->samp, uniform, t->nb.theta, MX_BERN_NCLASS)
+            : mx_sample_set_draw(&t->samp, NULL, t->fit.theta, 1);
+  if (rc == MX_OK) t->samp_nb = nb;
+  else mx_app_status(app, "No model to sample from (θ undefined)");
+}
+
 static int theta_event(void *state, mx_app *app, const SDL_Event *ev) {
   theta_view *t = state;
   SDL_Keycode k;
@@ -440,6 +391,7 @@ static int theta_event(void *state, mx_app *app, const SDL_Event *ev) {
   case SDLK_e:
     if (!ev->key.repeat) tv_set_map(t, !t->map);
     return 1;
+  case SDLK_g: tv_key_sample(t, app, shift); return 1;
   case SDLK_LEFTBRACKET: tv_set_threshold(t, t->threshold - TV_NUDGE); return 1;
   case SDLK_RIGHTBRACKET: tv_set_threshold(t, t->threshold + TV_NUDGE); return 1;
   case SDLK_n:
@@ -526,14 +478,14 @@ static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   int bh = mx_ui_px(ui, 38), gap = mx_ui_px(ui, 8), lh = mx_line_height(ui, MX_FONT_BODY);
   int lhS = mx_line_height(ui, MX_FONT_SMALL), w3;
   char buf[160], a[32], b[32];
-  mx_rect c, row;
-  (void)app;
-  /* which panel */
-  row = mx_rect_cut_top(&r, bh);
-  w3 = (row.w - gap) / 2;
-  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "θ maps", t->panel == 0)) tv_set_panel(t, 0);
-  mx_rect_cut_left(&row, gap);
-  if (mx_button_on(ui, row, "Naive Bayes   N", t->panel == 1)) tv_set_panel(t, 1);
+  mx_rect c, row, b1, b2;
+  row = mx_rect_cut_top(&r, bh); /* which panel, or samples of its model (G) */
+  w3 = (row.w - 2 * gap) / 3;
+  b1 = mx_rect_cut_left(&row, w3 + gap), b2 = mx_rect_cut_left(&row, w3 + gap);
+  b1.w = b2.w = w3;
+  if (mx_button_on(ui, b1, "θ maps", !t->panel && !t->samp.shown)) tv_set_panel(t, 0);
+  if (mx_button_on(ui, b2, "Naive Bayes N", t->panel && !t->samp.shown)) tv_set_panel(t, 1);
+  if (mx_button_on(ui, row, "Sample G", t->samp.shown)) tv_key_sample(t, app, 0);
   mx_rect_cut_top(&r, gap + gap / 2);
   c = mx_panel(ui, r, "Prior  Beta(a, a)");
   /* prior slider: log scale from 0.001 to 10,000, left end = 0 */
@@ -571,8 +523,8 @@ static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
       tv_set_threshold(t, thr);
   }
   mx_rect_cut_top(&c, gap / 2);
-  fmt_count(a, sizeof a, t->m->train.n);
-  fmt_count(b, sizeof b, t->ntest);
+  tv_fmt_count(a, sizeof a, t->m->train.n);
+  tv_fmt_count(b, sizeof b, t->ntest);
   snprintf(buf, sizeof buf, "%s train · %s test · data: %s", a, b, mx_data_source_name(t->m->source));
   mx_text_in(ui, mx_rect_cut_top(&c, lhS), MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
   mx_rect_cut_top(&c, gap + gap / 2);
@@ -582,7 +534,7 @@ static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   {
     mx_rect head = mx_rect_cut_top(&c, lh);
     mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, "Test digit   Left / Right");
-    fmt_count(a, sizeof a, (size_t)t->digit);
+    tv_fmt_count(a, sizeof a, (size_t)t->digit);
     snprintf(buf, sizeof buf, "#%s", a);
     mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_RIGHT, th->accent, buf);
   }
@@ -616,7 +568,7 @@ static void map_title(mx_ui *ui, mx_rect r, const char *l1, const char *l2, mx_c
 }
 
 /* Tooltip with a pixel's counts when the mouse is over a θ map (cls -1: all digits). */
-static void map_hover(theta_view *t, mx_ui *ui, mx_rect dst, const mx_bern *m, int cls) {
+void tv_map_hover(theta_view *t, mx_ui *ui, mx_rect dst, const mx_bern *m, int cls) {
   int mx, my, r, c;
   size_t j, n, n1;
   char buf[200], th[32], s1[32], s2[32];
@@ -628,9 +580,9 @@ static void map_hover(theta_view *t, mx_ui *ui, mx_rect dst, const mx_bern *m, i
   j = (size_t)r * (size_t)t->cols + (size_t)c;
   n = cls < 0 ? t->cnt.n : t->cnt.nc[cls];
   n1 = cls < 0 ? t->cnt.n1[j] : t->cnt.n1c[(size_t)cls * t->d + j];
-  fmt_num(th, sizeof th, 'g', 6, m->theta[(cls < 0 ? 0 : (size_t)cls * t->d) + j]);
-  fmt_count(s1, sizeof s1, n1);
-  fmt_count(s2, sizeof s2, n);
+  tv_fmt_num(th, sizeof th, 'g', 6, m->theta[(cls < 0 ? 0 : (size_t)cls * t->d) + j]);
+  tv_fmt_count(s1, sizeof s1, n1);
+  tv_fmt_count(s2, sizeof s2, n);
   if (cls < 0)
     snprintf(buf, sizeof buf, "pixel (row %d, col %d): lit in %s of %s training digits  →  θ = %s",
              r, c, s1, s2, th);
@@ -652,8 +604,8 @@ static void surprise_hover(theta_view *t, mx_ui *ui, mx_rect dd, const double *c
   if (cc < 0 || rr < 0 || cc >= t->cols || rr >= t->rows) return;
   j = (size_t)rr * (size_t)t->cols + (size_t)cc;
   xj = t->xd[j];
-  fmt_num(v1, sizeof v1, 'f', 4, -cv[j]);
-  fmt_num(v2, sizeof v2, 'g', 4, mm->theta[j]);
+  tv_fmt_num(v1, sizeof v1, 'f', 4, -cv[j]);
+  tv_fmt_num(v2, sizeof v2, 'g', 4, mm->theta[j]);
   snprintf(buf, sizeof buf, "pixel (row %d, col %d): x = %d, θ = %s  →  %s = %s", rr, cc, xj, v2,
            xj ? "−log θ" : "−log(1 − θ)", v1);
   mx_tooltip(ui, (mx_rect){mx, my, 1, 1}, buf);
@@ -725,13 +677,13 @@ static void theta_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, in
   mx_draw_colorbar(ui, cb, MX_CMAP_VIRIDIS, 0.0, TV_SURPRISE_HI, "%.0f");
   x = cb.x + cbw + mx_ui_px(ui, 6);
   txt = (mx_rect){x, lower.y, lower.x + lower.w - x, lower.h};
-  fmt_count(a, sizeof a, (size_t)t->digit);
+  tv_fmt_count(a, sizeof a, (size_t)t->digit);
   mx_text(ui, txt.x, txt.y, MX_FONT_TITLE, th->accent, "%d", te->labels[t->digit]);
   mx_text_size(ui, MX_FONT_TITLE, "0", &tw, NULL);
   mx_text(ui, txt.x + tw + mx_ui_px(ui, 12), txt.y + mx_ui_px(ui, 8), MX_FONT_BODY, th->text_dim,
           "test #%s", a);
   y = txt.y + mx_line_height(ui, MX_FONT_TITLE) + mx_ui_px(ui, 2);
-  fmt_num(v1, sizeof v1, 'f', 2, -t->ll_raw);
+  tv_fmt_num(v1, sizeof v1, 'f', 2, -t->ll_raw);
   snprintf(buf, sizeof buf, "raw:  NLL = %s", v1);
   mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
              t->ninf_raw ? th->bad : th->text, buf);
@@ -743,7 +695,7 @@ static void theta_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, in
   mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT,
              t->ninf_raw ? th->bad : th->text_dim, buf);
   y += lhS + mx_ui_px(ui, 4);
-  fmt_num(v1, sizeof v1, 'f', 2, -t->ll_fit);
+  tv_fmt_num(v1, sizeof v1, 'f', 2, -t->ll_fit);
   snprintf(buf, sizeof buf, "prior:  NLL = %s", v1);
   mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
              t->fit_rc || t->ninf_fit ? th->bad : th->good, buf);
@@ -814,10 +766,10 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
                              mx_ui_px(ui, 3));
       }
   }
-  map_hover(t, ui, dst[0], &t->raw, -1);
+  tv_map_hover(t, ui, dst[0], &t->raw, -1);
   if (t->fit_rc == 0) {
     tv_draw_map(t, ui, TEX_FIT, dst[1], t->fit.theta, 0);
-    map_hover(t, ui, dst[1], &t->fit, -1);
+    tv_map_hover(t, ui, dst[1], &t->fit, -1);
   } else {
     mx_draw_rect(ui, dst[1], th->panel);
     mx_text_in(ui, dst[1], MX_FONT_BODY, MX_ALIGN_CENTER, th->bad, "θ undefined for this prior");
@@ -831,7 +783,7 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     const mx_bern_nll *q = res[i];
     int ok = i == 0 || t->fit_rc == 0;
     mx_rect line = {card[i].x, dst[i].y + dst[i].h + mx_ui_px(ui, 8), card[i].w, lhL};
-    fmt_num(v1, sizeof v1, 'f', 2, ok ? q->mean : NAN);
+    tv_fmt_num(v1, sizeof v1, 'f', 2, ok ? q->mean : NAN);
     snprintf(buf, sizeof buf, "test NLL   %s   nats / digit", v1);
     mx_text_in(ui, line, fit_font_from(ui, MX_FONT_LARGE, buf, line.w), MX_ALIGN_CENTER,
                ok && isfinite(q->mean) ? th->good : th->bad, buf);
@@ -841,174 +793,20 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
       mx_text_in(ui, line, MX_FONT_BODY, MX_ALIGN_CENTER, th->text_dim, "no training digits: 0/0");
       continue;
     }
-    fmt_count(v1, sizeof v1, q->n_inf);
-    fmt_count(v2, sizeof v2, q->n);
+    tv_fmt_count(v1, sizeof v1, q->n_inf);
+    tv_fmt_count(v2, sizeof v2, q->n);
     if (q->n_inf) snprintf(buf, sizeof buf, "%s of %s test digits are impossible", v1, v2);
     else snprintf(buf, sizeof buf, "all %s test digits possible  ·  %.2f bits", v2, q->mean / MX_LN2);
     mx_text_in(ui, line, fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
                q->n_inf ? th->bad : th->text_dim, buf);
     line.y += lh;
-    fmt_num(v1, sizeof v1, 'f', 2, q->notes_mean);
+    tv_fmt_num(v1, sizeof v1, 'f', 2, q->notes_mean);
     snprintf(buf, sizeof buf, "the notes' −Σ x·log θ / n:   %s", v1);
     mx_text_in(ui, line, fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
                isnan(q->notes_mean) ? th->bad : th->text_dim, buf);
   }
   theta_explain(ui, expl);
   theta_test_digit(t, ui, lower, kd, cbw);
-}
-
-/* ------------------------------------------------------------------ drawing: naive Bayes */
-
-/* The naive Bayes panel's right column: test accuracy and the selected digit. */
-static void nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
-  const mx_theme *th = mx_ui_theme(ui);
-  const mx_images *te = &t->m->test;
-  int gap = mx_ui_px(ui, 14), lh = mx_line_height(ui, MX_FONT_BODY);
-  int lhS = mx_line_height(ui, MX_FONT_SMALL), lhL = mx_line_height(ui, MX_FONT_LARGE);
-  int c;
-  char buf[200], a[32], b[32];
-  int y = info.y;
-  fmt_count(a, sizeof a, t->nbev.correct);
-  fmt_count(b, sizeof b, t->nbev.n);
-  mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim,
-             "test accuracy");
-  y += lh;
-  mx_text(ui, info.x, y, MX_FONT_TITLE, th->good, "%.2f %%", 100.0 * t->nbev.accuracy);
-  y += mx_line_height(ui, MX_FONT_TITLE);
-  snprintf(buf, sizeof buf, "%s of %s test digits", a, b);
-  mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
-  y += lh;
-  if (t->nbev.none) {
-    snprintf(buf, sizeof buf, "%zu with no class possible (all −inf)", t->nbev.none);
-    mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->bad, buf);
-    y += lh;
-  }
-  mx_text_in(ui, (mx_rect){info.x, y, info.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim,
-             "argmax  log π_c + Σ log p(x_j | θ_cj)");
-  y += lhS + gap;
-  /* selected digit */
-  {
-    int s2 = lhL * 3;
-    mx_rect dd = {info.x, y, s2, s2};
-    int pr = t->nb_digit_pred;
-    mx_draw_gray(ui, &t->tex_digit, t->tex_dirty[TEX_CRAW], dd,
-                 te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
-    mx_draw_rect_outline(ui, mx_rect_inset(dd, -1), th->border, 1);
-    fmt_count(a, sizeof a, (size_t)t->digit);
-    snprintf(buf, sizeof buf, "test #%s, label %d", a, te->labels[t->digit]);
-    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y, info.w - s2 - gap, lh}, MX_FONT_BODY,
-               MX_ALIGN_LEFT, th->text_dim, buf);
-    if (pr == -1) snprintf(buf, sizeof buf, "no class possible");
-    else if (pr >= 0) snprintf(buf, sizeof buf, "predicted %d", pr);
-    else buf[0] = '\0';
-    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh, info.w - s2 - gap, lhL}, MX_FONT_LARGE,
-               MX_ALIGN_LEFT, pr == te->labels[t->digit] ? th->good : th->bad, buf);
-    if (pr >= -1) {
-      double best = -INFINITY;
-      int second = -1;
-      for (c = 0; c < MX_BERN_NCLASS; c++)
-        if (c != pr && t->nb_score[c] > best) {
-          best = t->nb_score[c];
-          second = c;
-        }
-      if (pr >= 0 && second >= 0) {
-        fmt_num(a, sizeof a, 'f', 1, t->nb_score[pr] - best);
-        snprintf(buf, sizeof buf, "margin over %d: %s nats", second, a);
-      } else {
-        snprintf(buf, sizeof buf, "every class scores −inf");
-      }
-      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh + lhL, info.w - s2 - gap, lh},
-                 MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, buf);
-    }
-  }
-}
-
-static void draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  const mx_images *te = &t->m->test;
-  int gap = mx_ui_px(ui, 14);
-  int lhS = mx_line_height(ui, MX_FONT_SMALL);
-  int cw, k, c, side, ncol, cell, i, p;
-  mx_rect grid, low, conf, info;
-  char buf[200], a[32];
-  if (t->nb_rc != 0) {
-    int first = 0;
-    while (first < MX_BERN_NCLASS && t->cnt.nc[first]) first++;
-    snprintf(buf, sizeof buf, "Per-class θ is undefined for a = b = %g: digit %d has no training "
-             "images (0/0).", t->prior, first);
-    mx_text_in(ui, r, MX_FONT_LARGE, MX_ALIGN_CENTER, th->bad, buf);
-    return;
-  }
-  /* the ten class maps, two rows of five */
-  cw = (r.w - 4 * gap) / 5;
-  k = cw / t->cols;
-  i = (r.h * 46 / 100 - 2 * (lhS + gap)) / (2 * t->rows);
-  if (i < k) k = i;
-  if (k < 1) k = 1;
-  side = k * t->cols;
-  grid = mx_rect_cut_top(&r, 2 * (k * t->rows + lhS + gap));
-  for (c = 0; c < MX_BERN_NCLASS; c++) {
-    mx_rect d = {grid.x + (c % 5) * (cw + gap) + (cw - side) / 2,
-                 grid.y + (c / 5) * (k * t->rows + lhS + gap), side, k * t->rows};
-    tv_draw_map(t, ui, TEX_CLASS + c, d, t->nb.theta + (size_t)c * t->d, 0);
-    map_hover(t, ui, d, &t->nb, c);
-    fmt_count(a, sizeof a, t->cnt.nc[c]);
-    snprintf(buf, sizeof buf, "%d   ·   %s train", c, a);
-    mx_text_in(ui, (mx_rect){d.x - gap / 2, d.y + d.h + 2, d.w + gap, lhS}, MX_FONT_SMALL,
-               MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text_dim, buf);
-  }
-  mx_rect_cut_top(&r, gap / 2);
-  low = r;
-  /* confusion matrix: rows true digit, columns predicted (+ "none" when any).
-   * Cells are as wide as the widest count needs, so no number is ever cut. */
-  ncol = MX_BERN_NCLASS + (t->nbev.none ? 1 : 0);
-  {
-    int ch = (low.h - lhS) / (MX_BERN_NCLASS + 1), cwid = low.w * 58 / 100 / (ncol + 1);
-    int font = MX_FONT_BODY, need;
-    mx_text_size(ui, MX_FONT_BODY, "8888", &need, NULL);
-    if (need + mx_ui_px(ui, 6) > cwid) {
-      font = MX_FONT_SMALL;
-      mx_text_size(ui, MX_FONT_SMALL, "8888", &need, NULL);
-    }
-    if (cwid > ch * 2) cwid = ch * 2;
-    if (cwid < need + mx_ui_px(ui, 4)) cwid = need + mx_ui_px(ui, 4);
-    cell = ch;
-    conf = (mx_rect){low.x, low.y + lhS, cwid * (ncol + 1), ch * (MX_BERN_NCLASS + 1)};
-    mx_text_in(ui, (mx_rect){conf.x + cwid, low.y, cwid * ncol, lhS}, MX_FONT_SMALL,
-               MX_ALIGN_CENTER, th->text_dim, "predicted");
-    mx_text_in(ui, (mx_rect){conf.x, conf.y, cwid, ch}, MX_FONT_SMALL, MX_ALIGN_CENTER,
-               th->text_dim, "true");
-    for (p = 0; p < ncol; p++) {
-      snprintf(buf, sizeof buf, p < MX_BERN_NCLASS ? "%d" : "none", p);
-      mx_text_in(ui, (mx_rect){conf.x + (p + 1) * cwid, conf.y, cwid, ch},
-                 p < MX_BERN_NCLASS ? MX_FONT_BODY : MX_FONT_SMALL, MX_ALIGN_CENTER,
-                 p < MX_BERN_NCLASS ? th->text : th->bad, buf);
-    }
-    for (c = 0; c < MX_BERN_NCLASS; c++) {
-      size_t row_total = t->nbev.none_by_class[c];
-      for (p = 0; p < MX_BERN_NCLASS; p++) row_total += t->nbev.confusion[c][p];
-      snprintf(buf, sizeof buf, "%d", c);
-      mx_text_in(ui, (mx_rect){conf.x, conf.y + (c + 1) * ch, cwid, ch}, MX_FONT_BODY,
-                 MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text, buf);
-      for (p = 0; p < ncol; p++) {
-        uint32_t v = p < MX_BERN_NCLASS ? t->nbev.confusion[c][p] : t->nbev.none_by_class[c];
-        double f = row_total ? (double)v / (double)row_total : 0.0;
-        mx_rect cr = {conf.x + (p + 1) * cwid + 1, conf.y + (c + 1) * ch + 1, cwid - 2, ch - 2};
-        mx_color bg = p == c ? mix(th->panel, th->good, 0.25 + 0.75 * f)
-                             : mix(th->panel, th->bad, v ? 0.2 + 4.0 * f : 0.0);
-        mx_draw_rect(ui, cr, bg);
-        if (v) {
-          snprintf(buf, sizeof buf, "%u", (unsigned)v);
-          mx_text_in(ui, cr, font, MX_ALIGN_CENTER, th->text, buf);
-        }
-      }
-    }
-  }
-  (void)cell;
-  /* accuracy and the selected digit */
-  info = (mx_rect){conf.x + conf.w + gap * 2, low.y, low.x + low.w - (conf.x + conf.w + gap * 2),
-                   low.h};
-  nb_info(t, ui, info);
 }
 
 static void theta_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
@@ -1021,8 +819,13 @@ static void theta_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
   mx_rect_cut_right(&r, pad);
   draw_side(t, app, ui, side);
   tv_refresh(t); /* a widget may have changed an input this frame */
-  if (t->panel == 0) draw_theta_panel(t, ui, r);
-  else draw_nb_panel(t, ui, r);
+  if (t->samp.shown)
+    mx_sample_set_panel(ui, r, &t->samp, t->samp_nb ? "Digits sampled from the naive Bayes "
+                        "classes" : "Digits sampled from the per-pixel θ", t->samp_nb ? "a class "
+                        "uniformly, then each pixel ~ Bernoulli(θ_c,j); ink = class.  G: new, "
+                        "Shift+G: back" : "each pixel lit with probability θ_j.  G: new, Shift+G: back");
+  else if (t->panel == 0) draw_theta_panel(t, ui, r);
+  else tv_draw_nb_panel(t, ui, r);
 }
 
 /* ------------------------------------------------------------------ set / scenes */

@@ -61,7 +61,8 @@ mx_gmm *mx_gmm_alloc(int K, int D) {
   g->logdet = calloc((size_t)K, sizeof *g->logdet);
   g->nk = calloc((size_t)K, sizeof *g->nk);
   g->collapsed = calloc((size_t)K, sizeof *g->collapsed);
-  g->scratch = malloc((2 * dd + 2 * (size_t)D + stats_len(K, D)) * sizeof *g->scratch);
+  g->scratch = malloc((3 * dd + 2 * (size_t)D + stats_len(K, D) + (size_t)K * (size_t)D) *
+                      sizeof *g->scratch);
   if (!g->weights || !g->means || !g->covs || !g->chol || !g->logdet || !g->nk ||
       !g->collapsed || !g->scratch) {
     mx_gmm_free(g);
@@ -112,6 +113,7 @@ int mx_gmm_copy(mx_gmm *dst, const mx_gmm *src) {
   dst->min_nk = src->min_nk;
   dst->seed = src->seed;
   dst->init = src->init;
+  dst->cov_type = src->cov_type;
   return MX_OK;
 }
 
@@ -263,6 +265,93 @@ int mx_gmm_set_params(mx_gmm *g, const double *weights, const double *means, con
   return rc;
 }
 
+/* ---- covariance types ---------------------------------------------------- */
+
+/* Project the (D, D) matrix a in place onto a diagonal (type diag) or a
+ * multiple of I (spherical: the mean of the diagonal); full / tied: as is. */
+static void cov_shape(double *a, size_t D, int type) {
+  size_t i, j;
+  double m = 0.0;
+  if (type != MX_GMM_COV_DIAG && type != MX_GMM_COV_SPHERICAL) return;
+  for (i = 0; i < D; i++) {
+    m += a[i * D + i];
+    for (j = 0; j < D; j++)
+      if (j != i) a[i * D + j] = 0.0;
+  }
+  m /= (double)D;
+  if (type == MX_GMM_COV_SPHERICAL)
+    for (i = 0; i < D; i++) a[i * D + i] = m;
+}
+
+/* Project the covariances in force onto g->cov_type and refactor them (tied:
+ * sum_k w_k Sigma_k). Factors into scratch first: g unchanged on MX_ENOTPD. */
+static int cov_project(mx_gmm *g) {
+  size_t K = (size_t)g->K, D = (size_t)g->D, dd = D * D, k, i;
+  double *T = g->scratch + 2 * dd + 2 * D + stats_len(g->K, g->D), ld;
+  double *L = g->scratch + dd;
+  if (g->cov_type == MX_GMM_COV_FULL) return MX_OK;
+  if (g->cov_type == MX_GMM_COV_TIED) {
+    memset(T, 0, dd * sizeof *T);
+    for (k = 0; k < K; k++)
+      for (i = 0; i < dd; i++) T[i] += g->weights[k] * g->covs[k * dd + i];
+    if (chol_factor(T, g->D, g->scratch, L, &ld) != MX_OK) return MX_ENOTPD;
+    for (k = 0; k < K; k++) {
+      memcpy(g->covs + k * dd, T, dd * sizeof *T);
+      memcpy(g->chol + k * dd, L, dd * sizeof *L);
+      g->logdet[k] = ld;
+    }
+    return MX_OK;
+  }
+  for (k = 0; k < K; k++) {
+    memcpy(T, g->covs + k * dd, dd * sizeof *T);
+    cov_shape(T, D, g->cov_type);
+    if (chol_factor(T, g->D, g->scratch, L, &ld) != MX_OK) return MX_ENOTPD;
+  }
+  for (k = 0; k < K; k++) {
+    cov_shape(g->covs + k * dd, D, g->cov_type);
+    chol_factor(g->covs + k * dd, g->D, g->scratch, g->chol + k * dd, &g->logdet[k]);
+  }
+  return MX_OK;
+}
+
+int mx_gmm_set_cov_type(mx_gmm *g, int type) {
+  if (type < 0 || type >= MX_GMM_NCOV) return MX_EINVAL;
+  g->cov_type = type;
+  return cov_project(g);
+}
+
+long mx_gmm_n_params(const mx_gmm *g) {
+  long K = g->K, D = g->D, cov;
+  switch (g->cov_type) {
+  case MX_GMM_COV_DIAG: cov = K * D; break;
+  case MX_GMM_COV_SPHERICAL: cov = K; break;
+  case MX_GMM_COV_TIED: cov = D * (D + 1) / 2; break;
+  default: cov = K * D * (D + 1) / 2; break;
+  }
+  return cov + K * D + K - 1;
+}
+
+double mx_gmm_bic(const mx_gmm *g, double loglik, size_t N) {
+  return -2.0 * loglik + (double)mx_gmm_n_params(g) * log((double)N);
+}
+
+double mx_gmm_aic(const mx_gmm *g, double loglik) {
+  return -2.0 * loglik + 2.0 * (double)mx_gmm_n_params(g);
+}
+
+static const char *const cov_names[MX_GMM_NCOV] = {"full", "diag", "spherical", "tied"};
+
+const char *mx_gmm_cov_name(int type) {
+  return type >= 0 && type < MX_GMM_NCOV ? cov_names[type] : "?";
+}
+
+int mx_gmm_cov_find(const char *name) {
+  int t;
+  for (t = 0; name && t < MX_GMM_NCOV; t++)
+    if (strcmp(name, cov_names[t]) == 0) return t;
+  return -1;
+}
+
 /* ---- initialisation ------------------------------------------------------ */
 
 static double sqdist(const double *a, const double *b, size_t D) {
@@ -404,7 +493,7 @@ int mx_gmm_init_data(mx_gmm *g, mx_gmm_work *w, const double *X, size_t N, mx_gm
   }
   for (k = 0; k < K; k++) memcpy(g->means + k * D, X + chosen[k] * D, D * sizeof *X);
   init_finish(g, var, seed, method);
-  return MX_OK;
+  return cov_project(g);
 }
 
 int mx_gmm_init_labels(mx_gmm *g, mx_gmm_work *w, const double *X, size_t N, const int *labels,
@@ -454,7 +543,7 @@ int mx_gmm_init_labels(mx_gmm *g, mx_gmm_work *w, const double *X, size_t N, con
       }
     }
   init_finish(g, var, seed, MX_GMM_INIT_LABELS);
-  return MX_OK;
+  return cov_project(g);
 }
 
 /* ---- densities ----------------------------------------------------------- */
@@ -583,8 +672,87 @@ static int stats_finite(const double *v, const double *S, size_t D) {
   return 1;
 }
 
+/* Mean mu (D) and centred sums S (lower triangle of (D, D)) of component k,
+ * from the kernel's statistics kmu / kS when given and finite, else by the
+ * scalar passes. */
+static void m_component_stats(const mx_gmm *g, int k, const double *X, size_t N,
+                              const mx_gmm_work *w, const double *kmu, const double *kS, double *mu,
+                              double *S, double *diff) {
+  size_t D = (size_t)g->D, dd = D * D;
+  if (kmu && stats_finite(kmu + (size_t)k * D, kS + (size_t)k * dd, D)) {
+    memcpy(mu, kmu + (size_t)k * D, D * sizeof *mu);
+    memcpy(S, kS + (size_t)k * dd, dd * sizeof *S);
+  } else {
+    m_stats_scalar(g, k, X, N, w->resp, mu, S, diff);
+  }
+}
+
+/* S (lower triangle) /= nk, projected onto the covariance type, mirrored, +
+ * reg on the diagonal; the reason to collapse if mu or S is not finite. */
+static int m_cov_finish(const mx_gmm *g, const double *mu, double *S, double nk) {
+  size_t D = (size_t)g->D, i, j;
+  for (i = 0; i < D; i++) {
+    for (j = 0; j <= i; j++) {
+      S[i * D + j] /= nk;
+      S[j * D + i] = S[i * D + j];
+    }
+  }
+  cov_shape(S, D, g->cov_type);
+  for (i = 0; i < D; i++) S[i * D + i] += g->reg;
+  for (i = 0; i < D; i++)
+    if (!isfinite(mu[i])) return MX_GMM_COLLAPSE_NONFINITE;
+  for (i = 0; i < D * D; i++)
+    if (!isfinite(S[i])) return MX_GMM_COLLAPSE_NONFINITE;
+  return MX_GMM_OK;
+}
+
+/* Tied M-step after the weights: Sigma = sum_k S_k / total + reg I over the
+ * components that did not collapse; each keeps its previous parameters if
+ * the shared matrix cannot be factored. Returns the number collapsed. */
+static int m_step_tied(mx_gmm *g, const double *X, size_t N, const mx_gmm_work *w,
+                       const double *kmu, const double *kS, double total) {
+  size_t D = (size_t)g->D, dd = D * D, i;
+  int K = g->K, k, nc = 0, nok = 0;
+  double *S = g->scratch + dd, *mu = g->scratch + 2 * dd, *diff = mu + D;
+  double *T = g->scratch + 2 * dd + 2 * D + stats_len(g->K, g->D), *tmu = T + dd, ld;
+  memset(T, 0, dd * sizeof *T);
+  for (k = 0; k < K; k++) {
+    int reason = MX_GMM_OK;
+    if (!(g->nk[k] >= g->min_nk)) {
+      reason = MX_GMM_COLLAPSE_NK;
+    } else {
+      m_component_stats(g, k, X, N, w, kmu, kS, mu, S, diff);
+      if (!stats_finite(mu, S, D)) reason = MX_GMM_COLLAPSE_NONFINITE;
+    }
+    if (reason == MX_GMM_OK) {
+      for (i = 0; i < dd; i++) T[i] += S[i];
+      memcpy(tmu + (size_t)k * D, mu, D * sizeof *mu);
+      nok++;
+    }
+    g->collapsed[k] = reason;
+  }
+  if (nok) {
+    memset(mu, 0, D * sizeof *mu);
+    if (m_cov_finish(g, mu, T, total) != MX_GMM_OK ||
+        chol_factor(T, g->D, g->scratch, S, &ld) != MX_OK) {
+      for (k = 0; k < K; k++)
+        if (g->collapsed[k] == MX_GMM_OK) g->collapsed[k] = MX_GMM_COLLAPSE_NOTPD;
+    } else {
+      for (k = 0; k < K; k++)
+        if (g->collapsed[k] == MX_GMM_OK) {
+          memcpy(g->means + (size_t)k * D, tmu + (size_t)k * D, D * sizeof *mu);
+          memcpy(g->covs + (size_t)k * dd, T, dd * sizeof *T);
+          memcpy(g->chol + (size_t)k * dd, S, dd * sizeof *S);
+          g->logdet[k] = ld;
+        }
+    }
+  }
+  for (k = 0; k < K; k++) nc += g->collapsed[k] != MX_GMM_OK;
+  return nc;
+}
+
 int mx_gmm_m_step(mx_gmm *g, const double *X, size_t N, mx_gmm_work *w) {
-  size_t D = (size_t)g->D, dd = D * D, n, i, j;
+  size_t D = (size_t)g->D, dd = D * D, n;
   int K = g->K, k, fast;
   double total = 0.0;
   double *mu = g->scratch + 2 * dd, *S = g->scratch + dd, *diff = mu + D;
@@ -607,31 +775,21 @@ int mx_gmm_m_step(mx_gmm *g, const double *X, size_t N, mx_gmm_work *w) {
     }
   }
   for (k = 0; k < K; k++) total += g->nk[k];
+  for (k = 0; k < K; k++) g->weights[k] = total > 0.0 ? g->nk[k] / total : 0.0;
+  if (g->cov_type == MX_GMM_COV_TIED) {
+    g->ncollapsed = m_step_tied(g, X, N, w, kmu, kS, total);
+    g->status = g->ncollapsed ? MX_ECOLLAPSE : MX_OK;
+    return g->status;
+  }
   g->ncollapsed = 0;
   for (k = 0; k < K; k++) {
     const double nk = g->nk[k];
     int reason = MX_GMM_OK;
-    g->weights[k] = total > 0.0 ? nk / total : 0.0;
     if (!(nk >= g->min_nk)) {
       reason = MX_GMM_COLLAPSE_NK;
     } else {
-      if (fast && stats_finite(kmu + (size_t)k * D, kS + (size_t)k * dd, D)) {
-        memcpy(mu, kmu + (size_t)k * D, D * sizeof *mu);
-        memcpy(S, kS + (size_t)k * dd, dd * sizeof *S);
-      } else {
-        m_stats_scalar(g, k, X, N, w->resp, mu, S, diff);
-      }
-      for (i = 0; i < D; i++) {
-        for (j = 0; j <= i; j++) {
-          S[i * D + j] /= nk;
-          S[j * D + i] = S[i * D + j];
-        }
-        S[i * D + i] += g->reg;
-      }
-      for (i = 0; i < D && reason == MX_GMM_OK; i++)
-        if (!isfinite(mu[i])) reason = MX_GMM_COLLAPSE_NONFINITE;
-      for (i = 0; i < dd && reason == MX_GMM_OK; i++)
-        if (!isfinite(S[i])) reason = MX_GMM_COLLAPSE_NONFINITE;
+      m_component_stats(g, k, X, N, w, kmu, kS, mu, S, diff);
+      reason = m_cov_finish(g, mu, S, nk);
       if (reason == MX_GMM_OK) {
         /* Factor into the model's chol slot only on success: chol_factor
          * writes out only when it succeeds. */

@@ -32,6 +32,23 @@ static int json_row(const cJSON *a, int n, double *out, const char *src, const c
   return MX_OK;
 }
 
+/* The optional "covariance_type" field: set and project onto it. */
+static int json_cov_type(const cJSON *root, const char *src, mx_gmm *g, mx_error *err) {
+  const cJSON *jt = cJSON_GetObjectItemCaseSensitive(root, "covariance_type");
+  int t;
+  if (!jt) return MX_OK;
+  t = cJSON_IsString(jt) ? mx_gmm_cov_find(jt->valuestring) : -1;
+  if (t < 0)
+    return mx_error_set(err, MX_EPARSE,
+                        "%s: covariance_type must be \"full\", \"diag\", \"spherical\" or "
+                        "\"tied\"",
+                        src);
+  if (mx_gmm_set_cov_type(g, t) != MX_OK)
+    return mx_error_set(err, MX_ENOTPD, "%s: the %s projection of the covariances is not positive "
+                        "definite", src, mx_gmm_cov_name(t));
+  return MX_OK;
+}
+
 int mx_gmm_json_parse(const cJSON *root, const char *src, mx_gmm **out, mx_error *err) {
   const cJSON *jw, *jm, *jc, *row;
   int K, D, k, i, rc;
@@ -122,6 +139,11 @@ int mx_gmm_json_parse(const cJSON *root, const char *src, mx_gmm **out, mx_error
     g = NULL;
     goto done;
   }
+  if ((rc = json_cov_type(root, src, g, err)) != MX_OK) {
+    mx_gmm_free(g);
+    g = NULL;
+    goto done;
+  }
   *out = g;
 done:
   free(w);
@@ -193,6 +215,9 @@ cJSON *mx_gmm_json_params(const mx_gmm *g) {
     }
     cJSON_AddItemToArray(jc, mat);
   }
+  if (g->cov_type != MX_GMM_COV_FULL &&
+      !cJSON_AddStringToObject(root, "covariance_type", mx_gmm_cov_name(g->cov_type)))
+    goto fail;
   return root;
 fail:
   cJSON_Delete(root);

@@ -67,6 +67,23 @@ typedef enum {
   MX_GMM_INIT_LABELS      /* means of the labelled points of each class (semi-supervised) */
 } mx_gmm_init;
 
+/* Covariance type (scikit-learn's covariance_type). The model always keeps
+ * K full (D, D) matrices and their Cholesky factors, so densities and the
+ * E-step are the same for every type; the M-step projects the centred
+ * scatter S_k / N_k before adding reg on the diagonal:
+ *   full      Sigma_k = S_k / N_k + reg I
+ *   diag      Sigma_k = diag(S_k / N_k) + reg I
+ *   spherical Sigma_k = (tr(S_k / N_k) / D + reg) I
+ *   tied      Sigma   = sum_k S_k / sum_k N_k + reg I, shared by all k
+ * (collapsed components are left out of the tied sum and keep their matrix). */
+typedef enum {
+  MX_GMM_COV_FULL = 0,
+  MX_GMM_COV_DIAG,
+  MX_GMM_COV_SPHERICAL,
+  MX_GMM_COV_TIED
+} mx_gmm_cov;
+#define MX_GMM_NCOV 4
+
 /* Why a component collapsed (collapsed[k]). */
 typedef enum {
   MX_GMM_OK = 0,
@@ -90,8 +107,9 @@ typedef struct mx_gmm {
   double min_nk;     /* collapse threshold on N_k (> 0) */
   unsigned long seed;/* seed of the last random initialisation */
   int init;          /* mx_gmm_init used last */
+  int cov_type;      /* mx_gmm_cov (0 = full after mx_gmm_alloc) */
   double *scratch;   /* 2 (D, D) + 2 (D) factorisation / M-step scratch, + K (D + D*D)
-                        M-step kernel statistics when D <= 8 */
+                        M-step kernel statistics when D <= 8, + (D, D) + (K, D) for tied */
 } mx_gmm;
 
 typedef struct mx_gmm_work {
@@ -218,6 +236,26 @@ int mx_gmm_simd_active(void);
  * every thread count gives the same numbers. Returns the previous setting. */
 int mx_gmm_set_threads(int n);
 
+/* Set the covariance type and project the covariances in force onto it
+ * (diag: their diagonal; spherical: the mean of the diagonal times I; tied:
+ * sum_k w_k Sigma_k), refactoring them. MX_EINVAL on an unknown type,
+ * MX_ENOTPD if a projection cannot be factored (g then unchanged but for
+ * the type). The M-step keeps the type from then on. */
+int mx_gmm_set_cov_type(mx_gmm *g, int type);
+/* "full", "diag", "spherical", "tied" / parse one (-1 if unknown). */
+const char *mx_gmm_cov_name(int type);
+int mx_gmm_cov_find(const char *name);
+
+/* Free parameters of the model as scikit-learn counts them
+ * (GaussianMixture._n_parameters): K D means + K - 1 weights + covariance
+ * parameters K D (D + 1) / 2 (full), K D (diag), K (spherical),
+ * D (D + 1) / 2 (tied). */
+long mx_gmm_n_params(const mx_gmm *g);
+/* BIC = -2 loglik + p log N and AIC = -2 loglik + 2 p, p = mx_gmm_n_params,
+ * loglik the total log-likelihood of the N points (as sklearn's bic/aic). */
+double mx_gmm_bic(const mx_gmm *g, double loglik, size_t N);
+double mx_gmm_aic(const mx_gmm *g, double loglik);
+
 /* Name of an init method ("random", "kmeans++", "given", "labels") / parse one (-1 if unknown). */
 const char *mx_gmm_init_name(mx_gmm_init m);
 int mx_gmm_init_find(const char *name);
@@ -225,7 +263,9 @@ int mx_gmm_init_find(const char *name);
 const char *mx_gmm_collapse_name(int reason);
 
 /* ---- JSON parameters (gmm_json.c), format:
- * {"weights":[w...], "means":[[...],...], "covariances":[[[...],[...]],...]} */
+ * {"weights":[w...], "means":[[...],...], "covariances":[[[...],[...]],...]}
+ * plus "covariance_type":"diag"|"spherical"|"tied" when not full (optional
+ * when reading; the full matrices given are then projected onto the type). */
 
 /* Parse parameters from a cJSON object (src names the file in messages);
  * allocates *out with K and D taken from the JSON. Validation errors name the

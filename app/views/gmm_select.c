@@ -1,0 +1,200 @@
+/* The GMM view's model-selection panel (see gmm_select.h). */
+#include "gmm_select.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+/* One fit of K components of type t into the tables; 0 or an MX_ error. */
+static int gsel_fit(mx_gmm_select *s, int K, int t, gsl_rng *r) {
+  mx_gmm *g = mx_gmm_alloc(K, 2);
+  mx_gmm_work *w = mx_gmm_work_alloc(K, s->n, 2);
+  mx_error err;
+  int rc = MX_ENOMEM, it, conv;
+  double ll;
+  if (g && w) {
+    g->reg = s->reg;
+    g->cov_type = t;
+    rc = mx_gmm_init_data(g, w, s->x, s->n, MX_GMM_INIT_KMEANSPP, s->seed, r, &err);
+  }
+  if (rc == MX_OK) {
+    rc = mx_gmm_run(g, s->x, s->n, NULL, w, 500, 1e-6, &it, &conv, &ll);
+    if (rc == MX_ECOLLAPSE) rc = MX_OK;
+  }
+  if (rc == MX_OK && (rc = mx_gmm_e_step(g, s->x, s->n, NULL, w, &ll)) == MX_OK) {
+    s->bic[t][K - 1] = mx_gmm_bic(g, ll, s->n);
+    s->aic[t][K - 1] = mx_gmm_aic(g, ll);
+    memcpy(s->w[t][K - 1], g->weights, (size_t)K * sizeof(double));
+    memcpy(s->mu[t][K - 1], g->means, (size_t)K * 2 * sizeof(double));
+    memcpy(s->cov[t][K - 1], g->covs, (size_t)K * 4 * sizeof(double));
+    s->ok[t][K - 1] = isfinite(ll);
+  }
+  mx_gmm_work_free(w);
+  mx_gmm_free(g);
+  return rc;
+}
+
+static void *gsel_worker(void *arg) {
+  mx_gmm_select *s = arg;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  int t, K, failed = !r;
+  for (K = 1; K <= MX_GSEL_KMAX && !failed; K++)
+    for (t = 0; t < MX_GMM_NCOV && !failed; t++) {
+      if (atomic_load(&s->cancel)) failed = 1;
+      else if ((size_t)K <= s->n) gsel_fit(s, K, t, r);
+      atomic_fetch_add(&s->done_fits, 1);
+    }
+  if (r) gsl_rng_free(r);
+  atomic_store(&s->state, failed ? -1 : 2);
+  return NULL;
+}
+
+void mx_gmm_select_wait(mx_gmm_select *s) {
+  if (s->started) {
+    pthread_join(s->th, NULL);
+    s->started = 0;
+  }
+}
+
+void mx_gmm_select_stop(mx_gmm_select *s) {
+  if (s->started) {
+    atomic_store(&s->cancel, 1);
+    pthread_join(s->th, NULL);
+    s->started = 0;
+  }
+  free(s->x);
+  s->x = NULL;
+  atomic_store(&s->state, 0);
+}
+
+int mx_gmm_select_start(mx_gmm_select *s, const double *x, size_t n, unsigned long seed,
+                        double reg) {
+  mx_gmm_select_stop(s);
+  memset(s->ok, 0, sizeof s->ok);
+  if (n == 0) return MX_EEMPTY;
+  s->x = malloc(n * 2 * sizeof *s->x);
+  if (!s->x) return MX_ENOMEM;
+  memcpy(s->x, x, n * 2 * sizeof *x);
+  s->n = n;
+  s->seed = seed;
+  s->reg = reg;
+  atomic_store(&s->cancel, 0);
+  atomic_store(&s->done_fits, 0);
+  atomic_store(&s->state, 1);
+  if (pthread_create(&s->th, NULL, gsel_worker, s) != 0) {
+    gsel_worker(s); /* no thread: compute here */
+    return MX_OK;
+  }
+  s->started = 1;
+  return MX_OK;
+}
+
+int mx_gmm_select_load(const mx_gmm_select *s, int k, int type, mx_gmm *g) {
+  mx_error err;
+  int rc;
+  if (atomic_load(&s->state) != 2 || k < 1 || k > MX_GSEL_KMAX || type < 0 ||
+      type >= MX_GMM_NCOV || !s->ok[type][k - 1] || g->K != k || g->D != 2)
+    return MX_EINVAL;
+  rc = mx_gmm_set_params(g, s->w[type][k - 1], s->mu[type][k - 1], s->cov[type][k - 1], &err);
+  if (rc == MX_OK) g->cov_type = type; /* already of that shape: no projection needed */
+  return rc;
+}
+
+/* The value range of the finished fits (BIC and AIC). */
+static void gsel_range(const mx_gmm_select *s, double *lo, double *hi) {
+  int t, k;
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (t = 0; t < MX_GMM_NCOV; t++)
+    for (k = 0; k < MX_GSEL_KMAX; k++)
+      if (s->ok[t][k]) {
+        *lo = fmin(*lo, fmin(s->bic[t][k], s->aic[t][k]));
+        *hi = fmax(*hi, fmax(s->bic[t][k], s->aic[t][k]));
+      }
+  if (*hi - *lo < 1e-9) {
+    *lo -= 1.0;
+    *hi += 1.0;
+  }
+}
+
+/* One type's curve (BIC or AIC) and, for BIC, its clickable points. */
+static int gsel_curve(mx_ui *ui, const mx_plot *pl, const mx_gmm_select *s, int t, int aic,
+                      int cur_k, int cur_type, int *kk) {
+  const mx_theme *th = mx_ui_theme(ui);
+  float xy[2 * MX_GSEL_KMAX];
+  int k, n = 0, hit = 0;
+  mx_color c = th->comp[t % MX_NCOMP_COLORS];
+  float rad = 4.0f * mx_ui_scale(ui);
+  for (k = 0; k < MX_GSEL_KMAX; k++)
+    if (s->ok[t][k]) {
+      xy[2 * n] = mx_plot_x(pl, k + 1);
+      xy[2 * n + 1] = mx_plot_y(pl, aic ? s->aic[t][k] : s->bic[t][k]);
+      n++;
+    }
+  if (aic) c.a = 150;
+  mx_draw_polyline(ui, xy, n, c, (aic ? 1.0f : 2.5f) * mx_ui_scale(ui));
+  for (k = 0, n = 0; k < MX_GSEL_KMAX; k++) {
+    mx_rect hot;
+    if (!s->ok[t][k]) continue;
+    mx_draw_circle(ui, xy[2 * n], xy[2 * n + 1], aic ? rad * 0.6f : rad, c);
+    if (!aic && k + 1 == cur_k && t == cur_type)
+      mx_draw_circle(ui, xy[2 * n], xy[2 * n + 1], rad * 0.45f, th->bg);
+    hot = (mx_rect){(int)(xy[2 * n] - 2 * rad), (int)(xy[2 * n + 1] - 2 * rad), (int)(4 * rad),
+                    (int)(4 * rad)};
+    if (!aic && mx_ui_clicked(ui, hot, 1)) {
+      *kk = k + 1;
+      hit = 1;
+    }
+    n++;
+  }
+  return hit;
+}
+
+int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cur_type, int *k,
+                       int *type) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_rect c = mx_panel(ui, r, "BIC and AIC against K");
+  int st = atomic_load(&s->state), t, hit = 0, lh = mx_line_height(ui, MX_FONT_SMALL);
+  mx_plot pl;
+  double lo, hi;
+  if (st == 1 || st == 0 || st == -1) {
+    mx_text_in(ui, c, MX_FONT_BODY, MX_ALIGN_CENTER, th->text_dim,
+               st == 1 ? "fitting K = 1..8 for four covariance types on a worker…"
+                       : "press X to compute");
+    return 0;
+  }
+  for (t = 0; t < MX_GMM_NCOV; t++) {
+    mx_text(ui, c.x + t * (c.w / MX_GMM_NCOV), c.y, MX_FONT_SMALL,
+            th->comp[t % MX_NCOMP_COLORS], "● %s", mx_gmm_cov_name(t));
+  }
+  mx_rect_cut_top(&c, lh + mx_ui_px(ui, 4));
+  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "thick BIC, thin AIC, lower wins; "
+                                                     "click to load");
+  mx_rect_cut_top(&c, lh + mx_ui_px(ui, 2));
+  gsel_range(s, &lo, &hi);
+  pl.r = c;
+  pl.r.x += mx_ui_px(ui, 64);
+  pl.r.w -= mx_ui_px(ui, 70);
+  pl.r.h -= mx_ui_px(ui, 36);
+  pl.x0 = 0.5;
+  pl.x1 = MX_GSEL_KMAX + 0.5;
+  pl.y0 = lo - 0.05 * (hi - lo);
+  pl.y1 = hi + 0.05 * (hi - lo);
+  mx_draw_axes(ui, &pl, "components K", NULL);
+  for (t = 0; t < MX_GMM_NCOV; t++) {
+    int kk = 0;
+    gsel_curve(ui, &pl, s, t, 1, cur_k, cur_type, &kk);
+  }
+  for (t = 0; t < MX_GMM_NCOV; t++) {
+    int kk = 0;
+    if (gsel_curve(ui, &pl, s, t, 0, cur_k, cur_type, &kk) && !hit) {
+      *k = kk;
+      *type = t;
+      hit = 1;
+    }
+  }
+  return hit;
+}

@@ -1,0 +1,157 @@
+/* mixscope — the θ view's naive Bayes panel: the ten per-class θ maps, the
+ * accuracy and the confusion matrix (state in view_theta_priv.h). */
+#include "view_theta_priv.h"
+
+/* ------------------------------------------------------------------ drawing: naive Bayes */
+
+/* The naive Bayes panel's right column: test accuracy and the selected digit. */
+static void nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
+  const mx_theme *th = mx_ui_theme(ui);
+  const mx_images *te = &t->m->test;
+  int gap = mx_ui_px(ui, 14), lh = mx_line_height(ui, MX_FONT_BODY);
+  int lhS = mx_line_height(ui, MX_FONT_SMALL), lhL = mx_line_height(ui, MX_FONT_LARGE);
+  int c;
+  char buf[200], a[32], b[32];
+  int y = info.y;
+  tv_fmt_count(a, sizeof a, t->nbev.correct);
+  tv_fmt_count(b, sizeof b, t->nbev.n);
+  mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim,
+             "test accuracy");
+  y += lh;
+  mx_text(ui, info.x, y, MX_FONT_TITLE, th->good, "%.2f %%", 100.0 * t->nbev.accuracy);
+  y += mx_line_height(ui, MX_FONT_TITLE);
+  snprintf(buf, sizeof buf, "%s of %s test digits", a, b);
+  mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
+  y += lh;
+  if (t->nbev.none) {
+    snprintf(buf, sizeof buf, "%zu with no class possible (all −inf)", t->nbev.none);
+    mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->bad, buf);
+    y += lh;
+  }
+  mx_text_in(ui, (mx_rect){info.x, y, info.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim,
+             "argmax  log π_c + Σ log p(x_j | θ_cj)");
+  y += lhS + gap;
+  /* selected digit */
+  {
+    int s2 = lhL * 3;
+    mx_rect dd = {info.x, y, s2, s2};
+    int pr = t->nb_digit_pred;
+    mx_draw_gray(ui, &t->tex_digit, t->tex_dirty[TEX_CRAW], dd,
+                 te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
+    mx_draw_rect_outline(ui, mx_rect_inset(dd, -1), th->border, 1);
+    tv_fmt_count(a, sizeof a, (size_t)t->digit);
+    snprintf(buf, sizeof buf, "test #%s, label %d", a, te->labels[t->digit]);
+    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y, info.w - s2 - gap, lh}, MX_FONT_BODY,
+               MX_ALIGN_LEFT, th->text_dim, buf);
+    if (pr == -1) snprintf(buf, sizeof buf, "no class possible");
+    else if (pr >= 0) snprintf(buf, sizeof buf, "predicted %d", pr);
+    else buf[0] = '\0';
+    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh, info.w - s2 - gap, lhL}, MX_FONT_LARGE,
+               MX_ALIGN_LEFT, pr == te->labels[t->digit] ? th->good : th->bad, buf);
+    if (pr >= -1) {
+      double best = -INFINITY;
+      int second = -1;
+      for (c = 0; c < MX_BERN_NCLASS; c++)
+        if (c != pr && t->nb_score[c] > best) {
+          best = t->nb_score[c];
+          second = c;
+        }
+      if (pr >= 0 && second >= 0) {
+        tv_fmt_num(a, sizeof a, 'f', 1, t->nb_score[pr] - best);
+        snprintf(buf, sizeof buf, "margin over %d: %s nats", second, a);
+      } else {
+        snprintf(buf, sizeof buf, "every class scores −inf");
+      }
+      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh + lhL, info.w - s2 - gap, lh},
+                 MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, buf);
+    }
+  }
+}
+
+void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  const mx_images *te = &t->m->test;
+  int gap = mx_ui_px(ui, 14);
+  int lhS = mx_line_height(ui, MX_FONT_SMALL);
+  int cw, k, c, side, ncol, cell, i, p;
+  mx_rect grid, low, conf, info;
+  char buf[200], a[32];
+  if (t->nb_rc != 0) {
+    int first = 0;
+    while (first < MX_BERN_NCLASS && t->cnt.nc[first]) first++;
+    snprintf(buf, sizeof buf, "Per-class θ is undefined for a = b = %g: digit %d has no training "
+             "images (0/0).", t->prior, first);
+    mx_text_in(ui, r, MX_FONT_LARGE, MX_ALIGN_CENTER, th->bad, buf);
+    return;
+  }
+  /* the ten class maps, two rows of five */
+  cw = (r.w - 4 * gap) / 5;
+  k = cw / t->cols;
+  i = (r.h * 46 / 100 - 2 * (lhS + gap)) / (2 * t->rows);
+  if (i < k) k = i;
+  if (k < 1) k = 1;
+  side = k * t->cols;
+  grid = mx_rect_cut_top(&r, 2 * (k * t->rows + lhS + gap));
+  for (c = 0; c < MX_BERN_NCLASS; c++) {
+    mx_rect d = {grid.x + (c % 5) * (cw + gap) + (cw - side) / 2,
+                 grid.y + (c / 5) * (k * t->rows + lhS + gap), side, k * t->rows};
+    tv_draw_map(t, ui, TEX_CLASS + c, d, t->nb.theta + (size_t)c * t->d, 0);
+    tv_map_hover(t, ui, d, &t->nb, c);
+    tv_fmt_count(a, sizeof a, t->cnt.nc[c]);
+    snprintf(buf, sizeof buf, "%d   ·   %s train", c, a);
+    mx_text_in(ui, (mx_rect){d.x - gap / 2, d.y + d.h + 2, d.w + gap, lhS}, MX_FONT_SMALL,
+               MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text_dim, buf);
+  }
+  mx_rect_cut_top(&r, gap / 2);
+  low = r;
+  /* confusion matrix: rows true digit, columns predicted (+ "none" when any).
+   * Cells are as wide as the widest count needs, so no number is ever cut. */
+  ncol = MX_BERN_NCLASS + (t->nbev.none ? 1 : 0);
+  {
+    int ch = (low.h - lhS) / (MX_BERN_NCLASS + 1), cwid = low.w * 58 / 100 / (ncol + 1);
+    int font = MX_FONT_BODY, need;
+    mx_text_size(ui, MX_FONT_BODY, "8888", &need, NULL);
+    if (need + mx_ui_px(ui, 6) > cwid) {
+      font = MX_FONT_SMALL;
+      mx_text_size(ui, MX_FONT_SMALL, "8888", &need, NULL);
+    }
+    if (cwid > ch * 2) cwid = ch * 2;
+    if (cwid < need + mx_ui_px(ui, 4)) cwid = need + mx_ui_px(ui, 4);
+    cell = ch;
+    conf = (mx_rect){low.x, low.y + lhS, cwid * (ncol + 1), ch * (MX_BERN_NCLASS + 1)};
+    mx_text_in(ui, (mx_rect){conf.x + cwid, low.y, cwid * ncol, lhS}, MX_FONT_SMALL,
+               MX_ALIGN_CENTER, th->text_dim, "predicted");
+    mx_text_in(ui, (mx_rect){conf.x, conf.y, cwid, ch}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+               th->text_dim, "true");
+    for (p = 0; p < ncol; p++) {
+      snprintf(buf, sizeof buf, p < MX_BERN_NCLASS ? "%d" : "none", p);
+      mx_text_in(ui, (mx_rect){conf.x + (p + 1) * cwid, conf.y, cwid, ch},
+                 p < MX_BERN_NCLASS ? MX_FONT_BODY : MX_FONT_SMALL, MX_ALIGN_CENTER,
+                 p < MX_BERN_NCLASS ? th->text : th->bad, buf);
+    }
+    for (c = 0; c < MX_BERN_NCLASS; c++) {
+      size_t row_total = t->nbev.none_by_class[c];
+      for (p = 0; p < MX_BERN_NCLASS; p++) row_total += t->nbev.confusion[c][p];
+      snprintf(buf, sizeof buf, "%d", c);
+      mx_text_in(ui, (mx_rect){conf.x, conf.y + (c + 1) * ch, cwid, ch}, MX_FONT_BODY,
+                 MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text, buf);
+      for (p = 0; p < ncol; p++) {
+        uint32_t v = p < MX_BERN_NCLASS ? t->nbev.confusion[c][p] : t->nbev.none_by_class[c];
+        double f = row_total ? (double)v / (double)row_total : 0.0;
+        mx_rect cr = {conf.x + (p + 1) * cwid + 1, conf.y + (c + 1) * ch + 1, cwid - 2, ch - 2};
+        mx_color bg = p == c ? tv_mix(th->panel, th->good, 0.25 + 0.75 * f)
+                             : tv_mix(th->panel, th->bad, v ? 0.2 + 4.0 * f : 0.0);
+        mx_draw_rect(ui, cr, bg);
+        if (v) {
+          snprintf(buf, sizeof buf, "%u", (unsigned)v);
+          mx_text_in(ui, cr, font, MX_ALIGN_CENTER, th->text, buf);
+        }
+      }
+    }
+  }
+  (void)cell;
+  /* accuracy and the selected digit */
+  info = (mx_rect){conf.x + conf.w + gap * 2, low.y, low.x + low.w - (conf.x + conf.w + gap * 2),
+                   low.h};
+  nb_info(t, ui, info);
+}
