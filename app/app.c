@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #include <SDL_image.h>
+#ifdef __EMSCRIPTEN__
+#include "web/web.h" /* the page: the browser's main loop, downloads */
+#endif
 
 #include "mixscope/fileio.h"
 #include "scene.h"
@@ -75,6 +78,8 @@ struct mx_app {
   char *scenes[APP_MAX_SCENES];
   int nscenes, scene_pos, scenes_listed;
 };
+
+static void scene_list_ensure(mx_app *app);
 
 /* ------------------------------------------------------------------ utils */
 
@@ -257,8 +262,17 @@ static int start_view(mx_app *app, const mx_app_options *opt, mx_error *err) {
     switch_to(app, 0);
   }
   if (opt && opt->scene) {
+    const char *base = strrchr(opt->scene, '/');
+    int i;
     rc = mx_scene_load(app, opt->scene, err);
     if (rc) return rc;
+    /* a bundled scene: PageDown/PageUp continue from it */
+    base = base ? base + 1 : opt->scene;
+    scene_list_ensure(app);
+    for (i = 0; i < app->nscenes; i++) {
+      const char *b = strrchr(app->scenes[i], '/');
+      if (!strcmp(b ? b + 1 : app->scenes[i], base)) app->scene_pos = i;
+    }
   }
   return 0;
 }
@@ -370,23 +384,40 @@ static void take_screenshot(mx_app *app) {
     if (access(path, F_OK) != 0) break;
   }
   mx_error_clear(&err);
+#ifdef __EMSCRIPTEN__
+  if (mx_app_save_png(app, path, &err) == 0 && mx_web_download(path, "image/png") == 0) {
+    mx_app_status(app, "Screenshot downloaded: %s", strrchr(path, '/') + 1);
+    return;
+  }
+#endif
   if (mx_app_save_png(app, path, &err) == 0) mx_app_status(app, "Screenshot saved: %s", path);
   else mx_app_error(app, "Screenshot failed: %s", err.msg);
 }
 
 /* ------------------------------------------------------------------ scenes */
 
-static void scene_step(mx_app *app, int dir) {
+static void scene_list_ensure(mx_app *app) {
   char sdir[MX_PATH_LEN + 16];
+  int n;
+  if (app->scenes_listed) return;
+  snprintf(sdir, sizeof sdir, "%s/scenes", app->assets);
+  app->scenes_listed = 1;
+  n = mx_scene_list(sdir, app->scenes, APP_MAX_SCENES, NULL);
+  app->nscenes = n > 0 ? n : 0;
+  app->scene_pos = -1;
+}
+
+/* The bundled scene last opened (by PageDown/PageUp or at start): its file name, or "". */
+const char *mx_app_scene_name(const mx_app *app) {
+  const char *p;
+  if (!app->scenes_listed || app->scene_pos < 0 || app->scene_pos >= app->nscenes) return "";
+  p = strrchr(app->scenes[app->scene_pos], '/');
+  return p ? p + 1 : app->scenes[app->scene_pos];
+}
+
+static void scene_step(mx_app *app, int dir) {
   mx_error err;
-  if (!app->scenes_listed) {
-    int n;
-    snprintf(sdir, sizeof sdir, "%s/scenes", app->assets);
-    app->scenes_listed = 1;
-    n = mx_scene_list(sdir, app->scenes, APP_MAX_SCENES, NULL);
-    app->nscenes = n > 0 ? n : 0;
-    app->scene_pos = -1;
-  }
+  scene_list_ensure(app);
   if (app->nscenes == 0) {
     mx_app_error(app, "No scenes in %s/scenes", app->assets);
     return;
@@ -414,6 +445,12 @@ static void save_scene_now(mx_app *app) {
   strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
   snprintf(path, sizeof path, "%s/mixscope-%s-%s.json", dir, mx_views[app->view]->name, stamp);
   mx_error_clear(&err);
+#ifdef __EMSCRIPTEN__
+  if (mx_scene_save(app, path, &err) == 0 && mx_web_download(path, "application/json") == 0) {
+    mx_app_status(app, "Scene downloaded: %s", strrchr(path, '/') + 1);
+    return;
+  }
+#endif
   if (mx_scene_save(app, path, &err) == 0) mx_app_status(app, "Scene saved: %s", path);
   else mx_app_error(app, "Scene not saved: %s", err.msg[0] ? err.msg : mx_strerror(err.code));
 }
@@ -1019,6 +1056,11 @@ int mx_app_main(int argc, char **argv) {
     fprintf(stderr, "mixscope: %s\n", err.msg);
     mx_app_error(app, "%s", err.msg);
   }
+#ifdef __EMSCRIPTEN__
+  (void)prev, (void)freq;
+  mx_web_run(app); /* the browser calls the frame from now on; main returns */
+  return rc;
+#else
   freq = SDL_GetPerformanceFrequency();
   prev = SDL_GetPerformanceCounter();
   while (!app->quit) {
@@ -1038,4 +1080,5 @@ int mx_app_main(int argc, char **argv) {
   mx_app_destroy(app);
   SDL_Quit();
   return rc;
+#endif
 }

@@ -79,6 +79,8 @@ int mx_app_help_visible(const mx_app *app);
 float mx_app_font_scale(const mx_app *app);
 /* Non-zero once Q / Ctrl Q / window close asked to quit. */
 int mx_app_quit_requested(const mx_app *app);
+/* File name of the bundled scene last opened (start or PageDown/PageUp), or "". */
+const char *mx_app_scene_name(const mx_app *app);
 /* The current view's create() failure message, or NULL if it is running (or
  * is a placeholder without create). */
 const char *mx_app_view_error(const mx_app *app);

@@ -1,4 +1,5 @@
 /* mixscope moe — mixture of experts on Bishop's inverse problem (or a CSV of x,t). */
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -157,7 +158,7 @@ int mx_cmd_moe(int argc, char **argv) {
       if (mx_cli_long(CMD, "--gate-steps", optarg, 0, 1000, &gate_steps)) return 2;
       break;
     case 's':
-      if (mx_cli_long(CMD, "--seed", optarg, 0, 4294967295L, &seed)) return 2;
+      if (mx_cli_long(CMD, "--seed", optarg, 0, LONG_MAX > 4294967295LL ? (long)4294967295LL : LONG_MAX, &seed)) return 2;
       break;
     case 'd': data = optarg; break;
     case 'w': wpath = optarg; break;

@@ -10,6 +10,7 @@
  * a small tanh network, trained by Adam) on the same data and axes. The data
  * and the initialisation use two RNG streams seeded with the same seed, exactly
  * as `mixscope moe [--mdn] --seed S`, so the CLI reproduces the view. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@
 #define MOE_STEPS_PER_SECOND 15.0
 #define MOE_STEP_BUDGET 0.008 /* seconds of a frame that running MDN training may take */
 #define MOE_MAX_N 20000
+/* largest seed: 2^32 - 1, or LONG_MAX where long has 32 bits (the web build's wasm32) */
+#define MOE_SEED_MAX (LONG_MAX > 4294967295LL ? (long)4294967295LL : LONG_MAX)
 #define MOE_HIST 100000
 #define MOE_PATH_LEN 1024
 
@@ -1161,8 +1164,9 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
     return moe_reconfigure(s, s->k, s->degree, (int)v, s->seed, NULL, err);
   }
   if (!strcmp(key, "seed")) {
-    if (parse_long(value, 0, 4294967295L, &v))
-      return mx_error_set(err, MX_EINVAL, "moe: seed=%s: expected an integer in 0..4294967295", value);
+    if (parse_long(value, 0, MOE_SEED_MAX, &v))
+      return mx_error_set(err, MX_EINVAL, "moe: seed=%s: expected an integer in 0..%ld", value,
+                          MOE_SEED_MAX);
     return moe_reconfigure(s, s->k, s->degree, s->n, (unsigned long)v, s->data_path, err);
   }
   if (!strcmp(key, "gate_steps")) {
@@ -1274,7 +1278,7 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   (void)app;
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "moe scene: expected an object");
   if (json_int(j, "k", 1, MX_MOE_MAX_K, &k, err) || json_int(j, "degree", 0, MX_MOE_MAX_DEGREE, &degree, err) ||
-      json_int(j, "n", 2, MOE_MAX_N, &n, err) || json_int(j, "seed", 0, 4294967295L, &seed, err) ||
+      json_int(j, "n", 2, MOE_MAX_N, &n, err) || json_int(j, "seed", 0, MOE_SEED_MAX, &seed, err) ||
       json_int(j, "iters", 0, 100000, &iters, err) || json_int(j, "gate_steps", 0, 1000, &gs, err) ||
       json_int(j, "hidden", 1, MX_MDN_MAX_HIDDEN, &hidden, err) || json_int(j, "mdn_steps", 0, 100000, &msteps, err))
     return MX_EINVAL;

@@ -109,14 +109,22 @@ build_zlib() {  # Debian's dfsg tarball drops win32/, which zlib's CMake build w
 build_cjson() { build_cmake cjson "$1" "$2" -DBUILD_SHARED_LIBS=OFF -DENABLE_CJSON_TEST=OFF -DENABLE_CJSON_UTILS=OFF -DENABLE_CUSTOM_COMPILER_FLAGS=OFF; }
 build_sdl2() { build_cmake sdl2 "$1" "$2" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF; }
 build_freetype() {
-  build_cmake freetype "$1" "$2" -DBUILD_SHARED_LIBS=OFF -DFT_DISABLE_ZLIB=ON -DFT_DISABLE_BZIP2=ON \
+  # with the zlib built above (FreeType would otherwise compile its own copy into ftgzip.o)
+  build_cmake freetype "$1" "$2" -DBUILD_SHARED_LIBS=OFF -DFT_REQUIRE_ZLIB=ON \
+    -DZLIB_INCLUDE_DIR="$ZLIB_PREFIX/include" -DZLIB_LIBRARY="$ZLIB_PREFIX/lib/libz.a" -DFT_DISABLE_BZIP2=ON \
     -DFT_DISABLE_PNG=ON -DFT_DISABLE_HARFBUZZ=ON -DFT_DISABLE_BROTLI=ON
 }
-build_gsl() {
+build_gsl() {  # the libraries and headers only (Debian's dfsg tarball has no doc sources)
   local prefix="$1" src="$2"
-  rm -rf "$src/_web"; mkdir -p "$src/_web"
-  (cd "$src/_web" && emconfigure ../configure --host=wasm32-unknown-none --build="$(uname -m)-pc-linux-gnu" --prefix="$prefix" --disable-shared --enable-static \
-      CFLAGS="-O2" >/dev/null && emmake make -j"$jobs" >/dev/null && emmake make install >/dev/null)
+  mkdir -p "$src/_web"
+  [ -f "$src/_web/Makefile" ] || (cd "$src/_web" && emconfigure ../configure --host=wasm32-unknown-none \
+      --build="$(uname -m)-pc-linux-gnu" --prefix="$prefix" --disable-shared --enable-static CFLAGS="-O2" >/dev/null)
+  (cd "$src/_web" && emmake make -j"$jobs" libgsl.la >/dev/null 2>&1 \
+     && emmake make -C cblas -j"$jobs" libgslcblas.la >/dev/null 2>&1) || {
+    echo "mixscope-web: gsl build failed (see $src/_web)" >&2; exit 1; }
+  mkdir -p "$prefix/lib" "$prefix/include/gsl"
+  cp "$src/_web/.libs/libgsl.a" "$src/_web/cblas/.libs/libgslcblas.a" "$prefix/lib/"
+  cp -L "$src/_web"/gsl/*.h "$prefix/include/gsl/"
 }
 build_ttf() {
   local prefix="$1" src="$2"
@@ -126,10 +134,26 @@ build_ttf() {
     -DCMAKE_PREFIX_PATH="$SDL_PREFIX;$FT_PREFIX" -DCMAKE_FIND_ROOT_PATH="$SDL_PREFIX;$FT_PREFIX"
 }
 
-one zlib zlib
+build_image() {  # SDL2_image: stb_image to load, its bundled miniz to save PNG (IMG_SavePNG)
+  build_cmake libsdl2-image "$1" "$2" -DBUILD_SHARED_LIBS=OFF -DSDL2IMAGE_SAMPLES=OFF -DSDL2IMAGE_TESTS=OFF \
+    -DSDL2IMAGE_VENDORED=OFF -DSDL2IMAGE_BACKEND_STB=ON -DSDL2IMAGE_DEPS_SHARED=OFF \
+    -DSDL2IMAGE_AVIF=OFF -DSDL2IMAGE_JXL=OFF -DSDL2IMAGE_TIF=OFF -DSDL2IMAGE_WEBP=OFF \
+    -DCMAKE_PREFIX_PATH="$SDL_PREFIX" -DCMAKE_FIND_ROOT_PATH="$SDL_PREFIX"
+}
+build_giflib() {  # giflib's own Makefile, the static library and header only
+  local prefix="$1" src="$2"
+  (cd "$src" && emmake make -j"$jobs" libgif.a CC=emcc AR=emar CFLAGS="-O2 -std=gnu99" >/dev/null 2>&1) || {
+    echo "mixscope-web: giflib build failed in $src" >&2; exit 1; }
+  mkdir -p "$prefix/lib" "$prefix/include"
+  cp "$src/libgif.a" "$prefix/lib/"; cp "$src/gif_lib.h" "$prefix/include/"
+}
+
+one zlib zlib; ZLIB_PREFIX="${PREFIXES[-1]}"
 one cjson cjson
 one libsdl2 sdl2; SDL_PREFIX="${PREFIXES[-1]}"
 one freetype freetype; FT_PREFIX="${PREFIXES[-1]}"
 one libsdl2-ttf ttf
 one gsl gsl
+one libsdl2-image image
+one giflib giflib
 ( IFS=';'; echo "MX_WEB_PREFIXES=${PREFIXES[*]}" )

@@ -1,0 +1,149 @@
+// mixscope web edition in Debian's chromium, headless (puppeteer-core, tests/web/package.json).
+//   node web_test.mjs BUILD_WEB_DIR NATIVE_MIXSCOPE OUT_DIR
+// 1. Opens scenes by URL hash at 1280x800 (devicePixelRatio 1) and compares each page
+//    screenshot with `mixscope shot` of the same scene on the bundled sample.
+//    Metric: per pixel, the largest of |dR|, |dG|, |dB| (0..255). Tolerance: mean <= 2.0 and
+//    at most 1.5 % of pixels above 64. Same fonts and FreeType, but WebGL vs SDL's software
+//    renderer rasterise lines and scaled textures slightly differently (antialiased edges);
+//    a wrong view, scene, state or layout moves far more than that.
+// 2. In the GMM scene, Space advances the EM iteration (window.mixscope.state().iteration).
+// 3. A hash naming no scene opens the first scene and says so on the status line.
+// 4. PageDown moves to the next scene and the hash follows.
+// Any console error or uncaught page exception fails the test.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(process.env.MX_WEB_NODE_MODULES + '/');
+const puppeteer = require('puppeteer-core');
+const [webDir, nativeBin, outDir] = process.argv.slice(2);
+const srcDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const W = 1280, H = 800;
+const SCENES = ['01-digits', '03-theta-raw', '06-gmm-em', '08-posterior'];
+const MEAN_TOL = 2.0, FRAC_TOL = 0.015, BIG = 64;
+fs.mkdirSync(outDir, { recursive: true });
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
+                '.data': 'application/octet-stream', '.png': 'image/png', '.gz': 'application/gzip' };
+const server = http.createServer((req, res) => {
+  const u = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const f = path.join(webDir, path.normalize(u === '/' ? '/index.html' : u));
+  if (!f.startsWith(path.resolve(webDir)) || !fs.existsSync(f) || fs.statSync(f).isDirectory()) {
+    res.writeHead(404); res.end(); return;
+  }
+  res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] || 'application/octet-stream' });
+  fs.createReadStream(f).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/index.html`;
+
+let failures = 0;
+const fail = (msg) => { failures++; console.log('FAIL: ' + msg); };
+const ok = (msg) => console.log('ok: ' + msg);
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.MX_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage', `--window-size=${W},${H}`,
+         '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  defaultViewport: { width: W, height: H, deviceScaleFactor: 1 },
+});
+
+async function open(hash) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push('exception: ' + e.message));
+  await page.goto(base + hash, { waitUntil: 'load' });
+  await page.waitForFunction('window.mixscope && window.mixscope.frames >= 3', { timeout: 60000 });
+  return { page, errors };
+}
+function checkErrors(name, errors) {
+  if (errors.length) fail(`${name}: console errors:\n  ` + errors.join('\n  '));
+}
+
+// pixel difference computed in the page (2D canvas), no PNG decoder needed in node
+async function compare(page, aPng, bPng) {
+  const a = 'data:image/png;base64,' + fs.readFileSync(aPng).toString('base64');
+  const b = 'data:image/png;base64,' + fs.readFileSync(bPng).toString('base64');
+  return page.evaluate(async (a, b, BIG) => {
+    const load = (src) => new Promise((res, rej) => {
+      const i = new Image(); i.onload = () => res(i); i.onerror = rej; i.src = src; });
+    const [ia, ib] = await Promise.all([load(a), load(b)]);
+    if (ia.width !== ib.width || ia.height !== ib.height)
+      return { size: `${ia.width}x${ia.height} vs ${ib.width}x${ib.height}` };
+    const px = (img) => {
+      const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+      return g.getImageData(0, 0, img.width, img.height).data;
+    };
+    const pa = px(ia), pb = px(ib);
+    let sum = 0, big = 0;
+    for (let i = 0; i < pa.length; i += 4) {
+      const d = Math.max(Math.abs(pa[i] - pb[i]), Math.abs(pa[i + 1] - pb[i + 1]),
+                         Math.abs(pa[i + 2] - pb[i + 2]));
+      sum += d; if (d > BIG) big++;
+    }
+    const n = pa.length / 4;
+    return { mean: sum / n, frac: big / n };
+  }, a, b, BIG);
+}
+
+try {
+  for (const s of SCENES) {
+    const { page, errors } = await open('#scene=' + s);
+    const got = await page.evaluate(() => [window.mixscope.query('scene'), window.mixscope.query('view')]);
+    if (got[0] !== s + '.json') fail(`${s}: page opened scene '${got[0]}'`);
+    await new Promise((r) => setTimeout(r, 500));
+    const webPng = path.join(outDir, `web-${s}.png`), natPng = path.join(outDir, `native-${s}.png`);
+    await page.screenshot({ path: webPng });
+    const view = JSON.parse(fs.readFileSync(path.join(srcDir, 'assets/scenes', s + '.json'))).view;
+    execFileSync(nativeBin, ['shot', '--view', view, '--scene', path.join(srcDir, 'assets/scenes', s + '.json'),
+      '--mnist', path.join(srcDir, 'assets/mnist-sample'), '--size', `${W}x${H}`, '--out', natPng],
+      { stdio: 'inherit', env: { ...process.env, SDL_VIDEODRIVER: 'dummy' } });
+    const d = await compare(page, webPng, natPng);
+    const line = `${s} (view ${got[1]}): mean |d| ${d.mean?.toFixed(3)}, ${(100 * d.frac).toFixed(3)} % > ${BIG}`;
+    if (d.size) fail(`${s}: sizes differ: ${d.size}`);
+    else if (!(d.mean <= MEAN_TOL && d.frac <= FRAC_TOL))
+      fail(line + ` (tolerance: mean <= ${MEAN_TOL}, <= ${100 * FRAC_TOL} %)`);
+    else ok(line);
+    checkErrors(s, errors);
+    await page.close();
+  }
+
+  { // Space in the GMM scene: one EM step
+    const { page, errors } = await open('#scene=06-gmm-em');
+    const before = await page.evaluate(() => window.mixscope.state().iteration);
+    await page.focus('#canvas');
+    await page.keyboard.press('Space');
+    await page.waitForFunction('window.mixscope.frames > 0', { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await page.evaluate(() => window.mixscope.state().iteration);
+    if (!(after === before + 1)) fail(`gmm: Space: iteration ${before} -> ${after}, expected ${before + 1}`);
+    else ok(`gmm: Space: iteration ${before} -> ${after}`);
+    // PageDown: the next bundled scene, and the hash follows
+    await page.keyboard.press('PageDown');
+    await page.waitForFunction("location.hash === '#scene=07-gmm-semi'", { timeout: 5000 })
+      .then(() => ok('PageDown: hash follows to #scene=07-gmm-semi'),
+            async () => fail('PageDown: hash is ' + await page.evaluate(() => location.hash)));
+    checkErrors('gmm', errors);
+    await page.close();
+  }
+
+  { // a hash that names no scene
+    const { page, errors } = await open('#scene=no-such-scene');
+    const r = await page.evaluate(() => [window.mixscope.query('scene'), window.mixscope.query('status')]);
+    if (r[0] !== '01-digits.json' || !/No scene "no-such-scene"/.test(r[1]))
+      fail(`bad hash: scene '${r[0]}', status '${r[1]}'`);
+    else ok(`bad hash: opened ${r[0]}, status: ${r[1]}`);
+    checkErrors('bad hash', errors);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+if (failures) { console.log(`web_test: ${failures} failure(s)`); process.exit(1); }
+console.log('web_test: all passed');
