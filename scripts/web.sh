@@ -27,6 +27,9 @@ emcmake cmake -S "$here" -B "$out/obj" -DCMAKE_BUILD_TYPE=Release -DMX_WERROR=ON
 cmake --build "$out/obj" -j"${MX_WEB_JOBS:-2}"
 cp "$out/obj/mixscope.js" "$out/obj/mixscope.wasm" "$out/obj/mixscope.data" "$out/"
 cp "$here/web/index.html" "$out/index.html"
+# data.json tells the page whether full MNIST sits beside it (no 404 probing)
+if [ $mnist = 1 ]; then echo '{"mnist": true}' > "$out/data.json"
+else echo '{"mnist": false}' > "$out/data.json"; rm -rf "$out/mnist"; fi
 if [ $mnist = 1 ]; then
   mkdir -p "$out/mnist"
   for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do

@@ -1,12 +1,12 @@
 // mixscope web edition in Debian's chromium, headless (puppeteer-core, tests/web/package.json).
 //   node web_test.mjs BUILD_WEB_DIR NATIVE_MIXSCOPE OUT_DIR
 // 1. Opens scenes by URL hash at 1280x800 (devicePixelRatio 1) and compares each page
-//    screenshot with `mixscope shot` of the same scene on the bundled sample.
-//    Metric: per pixel, the largest of |dR|, |dG|, |dB| (0..255). Tolerance: mean <= 2.0 and
-//    at most 1.5 % of pixels above 64. Same fonts and FreeType, but WebGL vs SDL's software
-//    renderer rasterise lines and scaled textures slightly differently (antialiased edges);
-//    a wrong view, scene, state or layout moves far more than that.
-// 2. In the GMM scene, Space advances the EM iteration (window.mixscope.state().iteration).
+//    screenshot with `mixscope shot` of the same scene on the bundled sample (metric: see
+//    compare() below; tolerance: block mean difference <= 2.5 and at most 3 % of blocks > 24).
+//    Measured on this machine: 0.8-1.6 and 0.8-1.5 % (text set one pixel apart, the status
+//    line naming the data differently); a control, the same scene three EM steps on, gives
+//    24.5 and 32 %, and the test fails if the control ever falls inside the tolerance.
+// 2. In the GMM scene, Space advances the EM iteration (window.mixscope.state().state.iteration).
 // 3. A hash naming no scene opens the first scene and says so on the status line.
 // 4. PageDown moves to the next scene and the hash follows.
 // Any console error or uncaught page exception fails the test.
@@ -18,11 +18,11 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(process.env.MX_WEB_NODE_MODULES + '/');
 const puppeteer = require('puppeteer-core');
-const [webDir, nativeBin, outDir] = process.argv.slice(2);
+const [webDir, nativeBin, outDir] = process.argv.slice(2).map((a) => path.resolve(a));
 const srcDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const W = 1280, H = 800;
 const SCENES = ['01-digits', '03-theta-raw', '06-gmm-em', '08-posterior'];
-const MEAN_TOL = 2.0, FRAC_TOL = 0.015, BIG = 64;
+const MEAN_TOL = 2.5, FRAC_TOL = 0.03, BIG = 24;
 fs.mkdirSync(outDir, { recursive: true });
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -30,7 +30,7 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
 const server = http.createServer((req, res) => {
   const u = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   const f = path.join(webDir, path.normalize(u === '/' ? '/index.html' : u));
-  if (!f.startsWith(path.resolve(webDir)) || !fs.existsSync(f) || fs.statSync(f).isDirectory()) {
+  if (!f.startsWith(webDir + path.sep) || !fs.existsSync(f) || fs.statSync(f).isDirectory()) {
     res.writeHead(404); res.end(); return;
   }
   res.writeHead(200, { 'Content-Type': TYPES[path.extname(f)] || 'application/octet-stream' });
@@ -47,7 +47,7 @@ const browser = await puppeteer.launch({
   executablePath: process.env.MX_CHROMIUM || '/usr/bin/chromium',
   headless: true,
   args: ['--no-sandbox', '--disable-dev-shm-usage', `--window-size=${W},${H}`,
-         '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+         '--enable-unsafe-swiftshader'],   // WebGL through SwiftShader (no GPU here)
   defaultViewport: { width: W, height: H, deviceScaleFactor: 1 },
 });
 
@@ -64,7 +64,11 @@ function checkErrors(name, errors) {
   if (errors.length) fail(`${name}: console errors:\n  ` + errors.join('\n  '));
 }
 
-// pixel difference computed in the page (2D canvas), no PNG decoder needed in node
+// Difference metric, computed in the page (2D canvas; no PNG decoder needed in node):
+// both images are averaged over 8x8-pixel blocks (so a glyph placed one pixel apart by the
+// two FreeType builds' hinting does not count, while a different state, view or layout does);
+// per block d = max(|dR|, |dG|, |dB|) of the block means (0..255).
+// Reported: mean d over blocks, and the fraction of blocks with d > BIG.
 async function compare(page, aPng, bPng) {
   const a = 'data:image/png;base64,' + fs.readFileSync(aPng).toString('base64');
   const b = 'data:image/png;base64,' + fs.readFileSync(bPng).toString('base64');
@@ -74,19 +78,27 @@ async function compare(page, aPng, bPng) {
     const [ia, ib] = await Promise.all([load(a), load(b)]);
     if (ia.width !== ib.width || ia.height !== ib.height)
       return { size: `${ia.width}x${ia.height} vs ${ib.width}x${ib.height}` };
-    const px = (img) => {
-      const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+    const W = ia.width, H = ia.height, B = 8;
+    const blocks = (img) => {
+      const c = document.createElement('canvas'); c.width = W; c.height = H;
       const g = c.getContext('2d'); g.drawImage(img, 0, 0);
-      return g.getImageData(0, 0, img.width, img.height).data;
+      const p = g.getImageData(0, 0, W, H).data;
+      const bw = Math.floor(W / B), bh = Math.floor(H / B), m = new Float64Array(bw * bh * 3);
+      for (let y = 0; y < bh * B; y++)
+        for (let x = 0; x < bw * B; x++) {
+          const i = 4 * (y * W + x), k = 3 * (Math.floor(y / B) * bw + Math.floor(x / B));
+          m[k] += p[i]; m[k + 1] += p[i + 1]; m[k + 2] += p[i + 2];
+        }
+      for (let k = 0; k < m.length; k++) m[k] /= B * B;
+      return m;
     };
-    const pa = px(ia), pb = px(ib);
+    const ma = blocks(ia), mb = blocks(ib), n = ma.length / 3;
     let sum = 0, big = 0;
-    for (let i = 0; i < pa.length; i += 4) {
-      const d = Math.max(Math.abs(pa[i] - pb[i]), Math.abs(pa[i + 1] - pb[i + 1]),
-                         Math.abs(pa[i + 2] - pb[i + 2]));
+    for (let k = 0; k < ma.length; k += 3) {
+      const d = Math.max(Math.abs(ma[k] - mb[k]), Math.abs(ma[k + 1] - mb[k + 1]),
+                         Math.abs(ma[k + 2] - mb[k + 2]));
       sum += d; if (d > BIG) big++;
     }
-    const n = pa.length / 4;
     return { mean: sum / n, frac: big / n };
   }, a, b, BIG);
 }
@@ -113,14 +125,28 @@ try {
     await page.close();
   }
 
+  { // the metric must see a different state: web 06-gmm-em (iteration 0) against native
+    // 06-gmm-em after three EM steps has to fall outside the tolerance
+    const { page } = await open('#scene=06-gmm-em');
+    const natPng = path.join(outDir, 'native-06-gmm-em-3steps.png');
+    execFileSync(nativeBin, ['shot', '--view', 'gmm', '--scene', path.join(srcDir, 'assets/scenes/06-gmm-em.json'),
+      '--mnist', path.join(srcDir, 'assets/mnist-sample'), '--size', `${W}x${H}`, '--keys', 'Space,Space,Space',
+      '--out', natPng], { stdio: 'inherit', env: { ...process.env, SDL_VIDEODRIVER: 'dummy' } });
+    const d = await compare(page, path.join(outDir, 'web-06-gmm-em.png'), natPng);
+    const line = `control: iteration 0 vs 3: mean |d| ${d.mean.toFixed(3)}, ${(100 * d.frac).toFixed(3)} % > ${BIG}`;
+    if (d.mean <= MEAN_TOL && d.frac <= FRAC_TOL) fail(line + ' is within tolerance: the metric is blind');
+    else ok(line + ' (outside tolerance, as it must be)');
+    await page.close();
+  }
+
   { // Space in the GMM scene: one EM step
     const { page, errors } = await open('#scene=06-gmm-em');
-    const before = await page.evaluate(() => window.mixscope.state().iteration);
+    const before = await page.evaluate(() => window.mixscope.state().state.iteration);
     await page.focus('#canvas');
     await page.keyboard.press('Space');
     await page.waitForFunction('window.mixscope.frames > 0', { timeout: 5000 });
     await new Promise((r) => setTimeout(r, 300));
-    const after = await page.evaluate(() => window.mixscope.state().iteration);
+    const after = await page.evaluate(() => window.mixscope.state().state.iteration);
     if (!(after === before + 1)) fail(`gmm: Space: iteration ${before} -> ${after}, expected ${before + 1}`);
     else ok(`gmm: Space: iteration ${before} -> ${after}`);
     // PageDown: the next bundled scene, and the hash follows
