@@ -1,8 +1,8 @@
 /* mixscope — entry point: a headless command, or the explorer. */
 #include <gsl/gsl_errno.h>
 
-#include "app.h"
-#include "cli.h"
+#include "shell/app.h"
+#include "cli/cli.h"
 
 int main(int argc, char **argv) {
   int rc;

@@ -32,9 +32,9 @@
 #include <cjson/cJSON.h>
 #include <gsl/gsl_rng.h>
 
-#include "app.h"
-#include "cli.h"
-#include "view.h"
+#include "shell/app.h"
+#include "cli/cli.h"
+#include "views/view.h"
 #include "mixscope/bernoulli.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"

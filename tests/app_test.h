@@ -13,9 +13,9 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "test.h"
-#include "view.h"
+#include "views/view.h"
 
 /* Arguments of mx_test_view_json: the object save() returns, or that object
  * printed and parsed back (as a scene file is read: the exact numbers save()

@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "scene.h"
+#include "shell/app.h"
+#include "shell/scene.h"
 #include "test.h"
 
 #if defined(__SANITIZE_ADDRESS__)

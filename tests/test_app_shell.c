@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "app_test.h"
-#include "ui.h"
+#include "ui/ui.h"
 
 /* Pixel (x, y) of an RGBA32 surface as r, g, b. */
 static void png_pixel(SDL_Surface *s, int x, int y, int *r, int *g, int *b) {

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "app_test.h"
-#include "ui.h"
+#include "ui/ui.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "test.h"
-#include "ui.h"
+#include "ui/ui.h"
 
 static void test_straight(void) {
   /* 5 collinear points: only the ends remain. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "app_test.h"
-#include "view_digits.h"
+#include "views/view_digits.h"
 
 #define MAXS 1024
 

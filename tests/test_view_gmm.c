@@ -17,7 +17,7 @@
 #include "mixscope/fileio.h"
 #include "mixscope/gmm.h"
 #include "mixscope/points.h"
-#include "scene.h"
+#include "shell/scene.h"
 
 static const mx_view *gmmv(void) { return mx_view_find("gmm", NULL); }
 

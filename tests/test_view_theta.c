@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "app_test.h"
-#include "view_theta.h"
+#include "views/view_theta.h"
 
 static mx_app *app;
 static void *st;

@@ -13,7 +13,7 @@
 
 #include "app_test.h"
 #include "mixscope/bernoulli.h"
-#include "view_theta.h"
+#include "views/view_theta.h"
 
 static mx_app *app;
 static void *st;

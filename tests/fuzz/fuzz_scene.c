@@ -18,8 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "app.h"
-#include "scene.h"
+#include "shell/app.h"
+#include "shell/scene.h"
 
 /* The app used by the harness: 400x300, bundled sample. NULL with *err. */
 static mx_app *fuzz_scene_app(mx_error *err) {

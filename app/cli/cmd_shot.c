@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "cli.h"
-#include "scene.h"
+#include "shell/scene.h"
 
 #define SHOT_MAX_SETS 64
 #define SHOT_MAX_CLICKS 64

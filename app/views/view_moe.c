@@ -18,7 +18,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "mixscope/moe.h"
 #include "view.h"
 

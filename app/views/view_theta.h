@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "ui.h"
+#include "ui/ui.h"
 
 #define MX_THETA_STRIP 10 /* test digits shown in the picker */
 

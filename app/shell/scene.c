@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "mixscope/fileio.h"
 
 cJSON *mx_scene_capture(mx_app *app, mx_error *err) {

@@ -26,7 +26,7 @@
 #include <SDL.h>
 #include <gsl/gsl_rng.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
 #include "view.h"

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "ui.h"
+#include "ui/ui.h"
 
 /* The dataset indices of the digits on the current page, as laid out by the
  * last drawn frame (row-major). Returns how many (<= max written to out). */

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "mixscope/bernoulli.h"
 #include "view.h"
 #include "view_theta.h"

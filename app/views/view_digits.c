@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "view.h"
 #include "view_digits.h"
 

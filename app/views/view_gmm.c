@@ -29,7 +29,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "mixscope/dataset.h"
 #include "mixscope/gmm.h"
 #include "mixscope/json.h"

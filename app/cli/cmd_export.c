@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "cli.h"
 #include "gif.h"
 #include "mixscope/fileio.h"
-#include "scene.h"
+#include "shell/scene.h"
 
 static void export_usage(FILE *fp) {
   fprintf(fp,

@@ -15,7 +15,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "app.h"
+#include "shell/app.h"
 #include "mixscope/posterior.h"
 #include "view.h"
 

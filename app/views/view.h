@@ -14,7 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "mixscope/error.h"
-#include "ui.h"
+#include "ui/ui.h"
 
 typedef struct mx_app mx_app;
 

@@ -13,8 +13,8 @@
 
 #include "mixscope/dataset.h"
 #include "mixscope/error.h"
-#include "ui.h"
-#include "view.h"
+#include "ui/ui.h"
+#include "views/view.h"
 
 typedef struct mx_app_options {
   const char *mnist_dir;   /* --mnist DIR or NULL */
