@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scene.h"
-#include "view.h"
+#include "shell/scene.h"
+#include "views/view.h"
 
 static mx_app *web_app;
 static Uint64 web_prev;

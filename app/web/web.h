@@ -4,7 +4,7 @@
 #ifndef MX_WEB_H
 #define MX_WEB_H
 
-#include "app.h"
+#include "shell/app.h"
 
 /* Run app's frames from the browser's animation loop; returns at once. */
 void mx_web_run(mx_app *app);
