@@ -24,7 +24,7 @@ export NODE_PATH=/usr/share/nodejs
 echo "== web: configure + build (emcmake, -j${MX_WEB_JOBS:-2}) -> $out/obj"
 emcmake cmake -S "$here" -B "$out/obj" -DCMAKE_BUILD_TYPE=Release -DMX_WERROR=ON \
   -DMX_WEB_PREFIXES="$prefixes" >/dev/null
-cmake --build "$out/obj" -j"${MX_WEB_JOBS:-2}"
+cmake --build "$out/obj" -j"${MX_WEB_JOBS:-2}" --target mixscope
 cp "$out/obj/mixscope.js" "$out/obj/mixscope.wasm" "$out/obj/mixscope.data" "$out/"
 cp "$here/web/index.html" "$out/index.html"
 # data.json tells the page whether full MNIST sits beside it (no 404 probing)
