@@ -8,6 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${MX_WEB_BUILD_DIR:-$here/build-web}"
+obj="${out}-obj"   # CMake build tree, kept out of the folder you publish
 serve=0 mnist=0
 for a in "$@"; do
   case "$a" in
@@ -21,11 +22,11 @@ t0=$SECONDS
 prefixes="$(bash "$here/scripts/web-deps.sh" | tee /dev/stderr | sed -n 's/^MX_WEB_PREFIXES=//p' | tail -1)"
 [ -n "$prefixes" ] || { echo "web.sh: the dependency step gave no library prefixes" >&2; exit 1; }
 export NODE_PATH=/usr/share/nodejs
-echo "== web: configure + build (emcmake, -j${MX_WEB_JOBS:-2}) -> $out/obj"
-emcmake cmake -S "$here" -B "$out/obj" -DCMAKE_BUILD_TYPE=Release -DMX_WERROR=ON \
+echo "== web: configure + build (emcmake, -j${MX_WEB_JOBS:-2}) -> $obj"
+emcmake cmake -S "$here" -B "$obj" -DCMAKE_BUILD_TYPE=Release -DMX_WERROR=ON \
   -DMX_WEB_PREFIXES="$prefixes" >/dev/null
-cmake --build "$out/obj" -j"${MX_WEB_JOBS:-2}" --target mixscope
-cp "$out/obj/mixscope.js" "$out/obj/mixscope.wasm" "$out/obj/mixscope.data" "$out/"
+cmake --build "$obj" -j"${MX_WEB_JOBS:-2}" --target mixscope
+cp "$obj/mixscope.js" "$obj/mixscope.wasm" "$obj/mixscope.data" "$out/"
 cp "$here/web/index.html" "$out/index.html"
 # data.json tells the page whether full MNIST sits beside it (no 404 probing)
 if [ $mnist = 1 ]; then echo '{"mnist": true}' > "$out/data.json"
