@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "shell/scene.h"
 #include "views/view.h"
@@ -32,6 +33,9 @@ static void web_frame(void) {
 void mx_web_run(mx_app *app) {
   web_app = app;
   setenv("MIXSCOPE_SHOTS", "/tmp", 1); /* P and Ctrl+S: written there, then downloaded */
+  /* emscripten starts with umask 0777, so a PNG written with the desktop's 0666 & ~umask
+   * would be unreadable to the page's download: the usual desktop umask instead */
+  umask(022);
   web_prev = SDL_GetPerformanceCounter();
   emscripten_set_main_loop(web_frame, 0, 0);
 }

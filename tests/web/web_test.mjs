@@ -158,6 +158,35 @@ try {
     await page.close();
   }
 
+  { // HiDPI and resizes: the canvas has CSS size x devicePixelRatio pixels and follows the window;
+    // P and Ctrl+S encode / write in the page and download (status line says so)
+    const { page, errors } = await open('#scene=08-posterior');
+    await page.setViewport({ width: 900, height: 600, deviceScaleFactor: 2 });
+    await page.waitForFunction('document.getElementById("canvas").width === 1800', { timeout: 10000 })
+      .catch(() => {});
+    let c = await page.evaluate(() => [canvas.width, canvas.height]);
+    if (c[0] !== 1800 || c[1] !== 1200) fail(`HiDPI 900x600 @2: canvas ${c[0]}x${c[1]}, expected 1800x1200`);
+    else ok(`HiDPI 900x600 @2: canvas ${c[0]}x${c[1]}`);
+    await page.setViewport({ width: 1100, height: 700, deviceScaleFactor: 2 });
+    await page.waitForFunction('document.getElementById("canvas").width === 2200', { timeout: 10000 })
+      .catch(() => {});
+    c = await page.evaluate(() => [canvas.width, canvas.height]);
+    if (c[0] !== 2200 || c[1] !== 1400) fail(`resize to 1100x700 @2: canvas ${c[0]}x${c[1]}, expected 2200x1400`);
+    else ok(`resize to 1100x700 @2: canvas ${c[0]}x${c[1]}`);
+    await page.screenshot({ path: path.join(outDir, 'web-hidpi-08-posterior.png') });
+    await page.focus('#canvas');
+    await page.keyboard.press('p');
+    await page.waitForFunction("/^Screenshot downloaded: mixscope-posterior-.*\\.png$/.test(window.mixscope.query('status'))",
+      { timeout: 5000 }).then(() => ok('P: ' + 'PNG downloaded'),
+      async () => fail('P: status ' + await page.evaluate(() => window.mixscope.query('status'))));
+    await page.keyboard.down('Control'); await page.keyboard.press('s'); await page.keyboard.up('Control');
+    await page.waitForFunction("/^Scene downloaded: mixscope-posterior-.*\\.json$/.test(window.mixscope.query('status'))",
+      { timeout: 5000 }).then(() => ok('Ctrl+S: scene JSON downloaded'),
+      async () => fail('Ctrl+S: status ' + await page.evaluate(() => window.mixscope.query('status'))));
+    checkErrors('hidpi', errors);
+    await page.close();
+  }
+
   { // a hash that names no scene
     const { page, errors } = await open('#scene=no-such-scene');
     const r = await page.evaluate(() => [window.mixscope.query('scene'), window.mixscope.query('status')]);

@@ -1,0 +1,13 @@
+import { createRequire } from 'node:module';
+const require = createRequire(process.env.MX_WEB_NODE_MODULES + '/');
+const puppeteer = require('puppeteer-core');
+const b = await puppeteer.launch({executablePath:'/usr/bin/chromium', headless:true, args:['--no-sandbox','--enable-unsafe-swiftshader'], defaultViewport:{width:1280,height:800}});
+const p = await b.newPage();
+p.on('console', m => { if (!/GPU stall/.test(m.text())) console.log('console.'+m.type(), m.text()); });
+await p.goto('http://127.0.0.1:8013/index.html#scene=08-posterior');
+await p.waitForFunction('window.mixscope && window.mixscope.frames >= 3', {timeout: 60000});
+await p.focus('#canvas');
+await p.keyboard.press('p');
+await new Promise(r=>setTimeout(r,1000));
+console.log(await p.evaluate(()=>window.mixscope.query('status')));
+await b.close();
