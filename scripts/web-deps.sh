@@ -119,8 +119,9 @@ build_gsl() {  # the libraries and headers only (Debian's dfsg tarball has no do
   mkdir -p "$src/_web"
   [ -f "$src/_web/Makefile" ] || (cd "$src/_web" && emconfigure ../configure --host=wasm32-unknown-none \
       --build="$(uname -m)-pc-linux-gnu" --prefix="$prefix" --disable-shared --enable-static CFLAGS="-O2" >/dev/null)
-  (cd "$src/_web" && emmake make -j"$jobs" libgsl.la >/dev/null 2>&1 \
-     && emmake make -C cblas -j"$jobs" libgslcblas.la >/dev/null 2>&1) || {
+  # every library subdirectory, not doc/ (its sources are not in Debian's tarball)
+  sed -i 's/^\(SUBDIRS = .*\) doc\b/\1/' "$src/_web/Makefile"
+  (cd "$src/_web" && emmake make -j"$jobs" >/dev/null 2>&1) || {
     echo "mixscope-web: gsl build failed (see $src/_web)" >&2; exit 1; }
   mkdir -p "$prefix/lib" "$prefix/include/gsl"
   cp "$src/_web/.libs/libgsl.a" "$src/_web/cblas/.libs/libgslcblas.a" "$prefix/lib/"

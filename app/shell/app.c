@@ -947,6 +947,27 @@ static int display_present(const char **why) {
   return 1;
 }
 
+#ifndef __EMSCRIPTEN__
+/* The desktop's frame loop: events, one frame, sleep to ~60 Hz, until quit. */
+static void app_run_loop(mx_app *app) {
+  Uint64 freq = SDL_GetPerformanceFrequency(), prev = SDL_GetPerformanceCounter();
+  while (!app->quit) {
+    SDL_Event e;
+    Uint64 now, t0;
+    double dt, spent;
+    while (SDL_PollEvent(&e)) mx_app_handle_event(app, &e);
+    if (app->quit) break;
+    now = SDL_GetPerformanceCounter();
+    dt = (double)(now - prev) / (double)freq;
+    prev = now;
+    t0 = now;
+    mx_app_frame(app, dt);
+    spent = (double)(SDL_GetPerformanceCounter() - t0) / (double)freq;
+    if (spent < 1.0 / 60.0 - 0.001) SDL_Delay((Uint32)((1.0 / 60.0 - spent) * 1000.0));
+  }
+}
+#endif
+
 int mx_app_main(int argc, char **argv) {
   static const struct option longopts[] = {
     {"mnist", required_argument, NULL, 'm'}, {"view", required_argument, NULL, 'v'},
@@ -959,7 +980,6 @@ int mx_app_main(int argc, char **argv) {
   const char *why = "";
   int c, rc = 0, w = APP_DEFAULT_W, h = APP_DEFAULT_H;
   Uint32 flags;
-  Uint64 prev, freq;
 
   memset(&opt, 0, sizeof opt);
   opterr = 0;
@@ -1057,28 +1077,11 @@ int mx_app_main(int argc, char **argv) {
     mx_app_error(app, "%s", err.msg);
   }
 #ifdef __EMSCRIPTEN__
-  (void)prev, (void)freq;
   mx_web_run(app); /* the browser calls the frame from now on; main returns */
-  return rc;
 #else
-  freq = SDL_GetPerformanceFrequency();
-  prev = SDL_GetPerformanceCounter();
-  while (!app->quit) {
-    SDL_Event e;
-    Uint64 now, t0;
-    double dt, spent;
-    while (SDL_PollEvent(&e)) mx_app_handle_event(app, &e);
-    if (app->quit) break;
-    now = SDL_GetPerformanceCounter();
-    dt = (double)(now - prev) / (double)freq;
-    prev = now;
-    t0 = now;
-    mx_app_frame(app, dt);
-    spent = (double)(SDL_GetPerformanceCounter() - t0) / (double)freq;
-    if (spent < 1.0 / 60.0 - 0.001) SDL_Delay((Uint32)((1.0 / 60.0 - spent) * 1000.0));
-  }
+  app_run_loop(app);
   mx_app_destroy(app);
   SDL_Quit();
-  return rc;
 #endif
+  return rc;
 }
