@@ -8,7 +8,8 @@
 //    24.5 and 32 %, and the test fails if the control ever falls inside the tolerance.
 // 2. In the GMM scene, Space advances the EM iteration (window.mixscope.state().state.iteration).
 // 3. A hash naming no scene opens the first scene and says so on the status line.
-// 4. PageDown moves to the next scene and the hash follows.
+// 4. PageDown moves to the next scene and the hash follows; HiDPI, resizes, P and Ctrl+S;
+//    a dropped file that doesn't parse shows the CLI's message.
 // Any console error or uncaught page exception fails the test.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -184,6 +185,31 @@ try {
       { timeout: 5000 }).then(() => ok('Ctrl+S: scene JSON downloaded'),
       async () => fail('Ctrl+S: status ' + await page.evaluate(() => window.mixscope.query('status'))));
     checkErrors('hidpi', errors);
+    await page.close();
+  }
+
+  { // a dropped file that doesn't parse: the status line shows the CLI's message (same path on
+    // both sides, /tmp/drop/NAME, where the page puts dropped files)
+    const { page, errors } = await open('#scene=01-digits');
+    fs.mkdirSync('/tmp/drop', { recursive: true });
+    const cases = [['bad.csv', '1,2\n3,x\n', ['gmm', '--data', '/tmp/drop/bad.csv', '--k', '2']],
+                   ['bad.json', '{"mixscope_scene": 1, "view": "gmm", "state": {"k": "three"}}\n',
+                    ['shot', '--view', 'gmm', '--scene', '/tmp/drop/bad.json', '--out', path.join(outDir, 'never.png')]]];
+    for (const [name, text, cli] of cases) {
+      fs.writeFileSync('/tmp/drop/' + name, text);
+      let cliMsg = '';
+      try { execFileSync(nativeBin, cli, { stdio: 'pipe', env: { ...process.env, SDL_VIDEODRIVER: 'dummy' } }); }
+      catch (e) { cliMsg = e.stderr.toString().trim().replace(/^mixscope \w+: /, ''); }
+      const st = await page.evaluate((name, text) => {
+        try { FS.mkdir('/tmp/drop'); } catch (e) { /* exists */ }
+        FS.writeFile('/tmp/drop/' + name, text);
+        window.mixscope.load('/tmp/drop/' + name);
+        return window.mixscope.query('status');
+      }, name, text);
+      if (!cliMsg || st !== cliMsg) fail(`dropped ${name}: status '${st}', CLI '${cliMsg}'`);
+      else ok(`dropped ${name}: '${st}' (as the CLI)`);
+    }
+    checkErrors('drop', errors);
     await page.close();
   }
 
