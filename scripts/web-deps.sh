@@ -21,7 +21,7 @@ as_root() {
 }
 
 # ---- 1. packages -----------------------------------------------------------
-PKGS=(emscripten chromium dpkg-dev python3 ca-certificates)
+PKGS=(emscripten chromium dpkg-dev cmake make python3 ca-certificates)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 missing=()
 for p in "${PKGS[@]}"; do
