@@ -93,7 +93,7 @@ expect 2 "--threshold: 1.5 is out of range" --mnist "$SAMPLE" --k 3 --threshold 
 expect 2 "--init: 'kmeans' is not kmeans++ or random" --mnist "$SAMPLE" --k 3 --init kmeans
 expect 2 "so --k must be 10 (got 7)" --mnist "$SAMPLE" --k 7 --labels-per-class 3
 expect 2 "--init does not apply with --labels-per-class" --mnist "$SAMPLE" --labels-per-class 3 --init random
-expect 2 "--n 9000: $SAMPLE has only 5000 training digits" --mnist "$SAMPLE" --k 3 --n 9000
+expect 1 "--n 9000: $SAMPLE has only 5000 training digits" --mnist "$SAMPLE" --k 3 --n 9000
 expect 2 "k-means++ needs at least K digits" --mnist "$SAMPLE" --k 20 --n 10
 expect 2 "--labels-per-class 60: 60 labelled digits per class asked, but class 0 has only 50 of the 500 images" --mnist "$SAMPLE" --labels-per-class 60 --n 500
 expect 2 "--threads: 99 is out of range" --mnist "$SAMPLE" --k 3 --threads 99

@@ -229,21 +229,21 @@ scene scene_unknown_view.json "scene_unknown_view.json: field \"view\": unknown 
 scene scene_view_type.json "scene_view_type.json: field \"view\" must be a string" "scene view not a string"
 scene scene_version.json "scene_version.json: field \"mixscope_scene\" must be 1" "scene wrong version"
 scene scene_state_type.json "scene_state_type.json: field \"state\" must be an object" "scene state not an object"
-scene scene_gmm_k_type.json "scene_gmm_k_type.json: field \"state\": gmm scene: \"k\" must be an integer" \
+scene scene_gmm_k_type.json "scene_gmm_k_type.json: field \"state.k\" must be an integer" \
   "scene gmm k of the wrong type"
-scene scene_theta_prior_type.json "scene_theta_prior_type.json: field \"state\": theta: field \"prior\" must be a number" \
+scene scene_theta_prior_type.json "scene_theta_prior_type.json: field \"state.prior\" must be a number" \
   "scene theta prior of the wrong type"
-scene scene_digits_split_type.json "scene_digits_split_type.json: field \"state\": digits: field \"split\" must be" \
+scene scene_digits_split_type.json "scene_digits_split_type.json: field \"state.split\" must be" \
   "scene digits split of the wrong type"
-scene scene_bmm_k_range.json "scene_bmm_k_range.json: field \"state\": bmm scene: \"k\" must be an integer in" \
+scene scene_bmm_k_range.json "scene_bmm_k_range.json: field \"state.k\" must be an integer in" \
   "scene bmm k out of range"
-scene scene_moe_degree.json "scene_moe_degree.json: field \"state\": moe scene: \"degree\" must be an integer" \
+scene scene_moe_degree.json "scene_moe_degree.json: field \"state.degree\" must be an integer" \
   "scene moe degree not an integer"
 scene scene_not_object.json "scene_not_object.json: a scene must be a JSON object" "scene not an object"
 scene scene_empty.json "scene_empty.json: empty file" "scene empty file"
 expect 1 "no-such-scene.json: No such file or directory" "scene missing file" -- \
   "$BIN" export --scene no-such-scene.json --iters 1 --out x.gif
-expect 1 "scene_theta_prior_type.json: field \"state\": theta: field \"prior\"" "shot --scene with a bad scene" -- \
+expect 1 "scene_theta_prior_type.json: field \"state.prior\"" "shot --scene with a bad scene" -- \
   "$BIN" shot --view theta --scene "$BAD/scene_theta_prior_type.json" --out shot.png --size 320x240
 [ ! -e shot.png ]; r=$?
 n=$((n + 1)); if [ $r -eq 0 ]; then echo "ok   shot wrote no PNG on error"; else echo "FAIL shot left shot.png"; fail=1; fi

@@ -72,7 +72,7 @@ static void expectations(mx_app *app) {
     {"unknown_view.json", MX_EINVAL, NULL, "field \"view\": unknown view 'nosuch'"},
     {"bad_version.json", MX_EPARSE, NULL, "field \"mixscope_scene\" must be 1"},
     {"state_not_object.json", MX_EPARSE, NULL, "field \"state\" must be an object"},
-    {"wrong_type.json", MX_EINVAL, NULL, "field \"state\": gmm scene: \"k\""},
+    {"wrong_type.json", MX_EINVAL, NULL, "field \"state.k\""},
     {"malformed.json", MX_EPARSE, NULL, "malformed.json:3: malformed JSON"}};
   char p[1100];
   size_t i;

@@ -1,4 +1,4 @@
-/* mixscope — the UI kit's anti-aliased primitives (app/ui.c) drawn with the
+/* mixscope — the UI kit's anti-aliased primitives (app/ui/ui_shapes.c) drawn with the
  * software renderer onto a surface and checked pixel by pixel against
  * expectations computed here, independently of ui.c:
  *  - coverage: the exact area of the shape inside each pixel, by 16 x 16

@@ -123,7 +123,8 @@ static void test_errors(void) {
     snprintf(csv_path, sizeof csv_path, "%s/nul.csv", mx_test_scratch());
     mx_file_write_atomic(csv_path, bin, sizeof bin - 1, NULL);
     ASSERT_INT_EQ(mx_points_read_csv(csv_path, 0, 0, &p, &e), MX_EPARSE);
-    ASSERT_STR_CONTAINS(e.msg, "nul.csv:2: contains a NUL byte (not a text CSV)");
+    /* bytes "1,2\n3," are offsets 0..5, so the NUL is at offset 6 */
+    ASSERT_STR_CONTAINS(e.msg, "nul.csv:2: contains a NUL byte at byte offset 6");
   }
   /* Long garbage field is shortened in the message. */
   ASSERT_INT_EQ(rd("1,2\n3,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 0, 0, &p, &e),

@@ -97,27 +97,9 @@ int mx_cli_long(const char *cmd, const char *opt, const char *s, long lo, long h
   return 0;
 }
 
-/* Turn every number of a tree into raw text that reads back to exactly the
- * same double (cJSON's printer only guarantees DBL_EPSILON closeness). */
-static void json_exact_numbers(cJSON *node) {
-  for (; node; node = node->next) {
-    if (cJSON_IsNumber(node)) {
-      cJSON *raw = mx_json_number(node->valuedouble);
-      if (raw && cJSON_IsRaw(raw)) {
-        node->type = cJSON_Raw | (node->type & cJSON_StringIsConst);
-        node->valuestring = raw->valuestring;
-        raw->valuestring = NULL;
-      }
-      cJSON_Delete(raw);
-    } else if (node->child) {
-      json_exact_numbers(node->child);
-    }
-  }
-}
-
 int mx_cli_print_json(cJSON *root) {
   char *s;
-  if (root) json_exact_numbers(root->child ? root->child : NULL);
+  if (root) mx_json_exact_numbers(root->child ? root->child : NULL);
   s = root ? cJSON_Print(root) : NULL;
   int rc = 0;
   if (!s) {
@@ -130,32 +112,5 @@ int mx_cli_print_json(cJSON *root) {
     cJSON_free(s);
   }
   cJSON_Delete(root);
-  return rc;
-}
-
-int mx_json_write_file(const char *path, const cJSON *root, mx_error *err) {
-  cJSON *copy = cJSON_Duplicate(root, 1);
-  char *s;
-  size_t n;
-  int rc;
-  if (copy) json_exact_numbers(copy->child);
-  s = copy ? cJSON_Print(copy) : NULL;
-  cJSON_Delete(copy);
-  if (!s) return mx_error_set(err, MX_ENOMEM, "%s: out of memory formatting JSON", path);
-  n = strlen(s);
-  s[n] = '\0';
-  {
-    char *t = malloc(n + 2);
-    if (!t) {
-      cJSON_free(s);
-      return mx_error_set(err, MX_ENOMEM, "%s: out of memory", path);
-    }
-    memcpy(t, s, n);
-    t[n] = '\n';
-    t[n + 1] = '\0';
-    rc = mx_file_write_atomic(path, t, n + 1, err);
-    free(t);
-  }
-  cJSON_free(s);
   return rc;
 }

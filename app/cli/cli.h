@@ -49,12 +49,10 @@ int mx_cli_double(const char *cmd, const char *opt, const char *s, double lo, do
 int mx_cli_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 
 /* mx_json_number (a JSON number that reads back exactly; the strings "inf",
- * "-inf", "nan" for non-finite values) and mx_json_numbers: mixscope/json.h. */
+ * "-inf", "nan" for non-finite values), mx_json_numbers and mx_json_write_file
+ * (root to a file atomically, exact numbers): mixscope/json.h. */
 
 /* Print root to stdout (formatted) and free it; returns 0, or 1 on failure. */
 int mx_cli_print_json(cJSON *root);
-
-/* Write root to path atomically (formatted, trailing newline). Does not free root. */
-int mx_json_write_file(const char *path, const cJSON *root, mx_error *err);
 
 #endif

@@ -15,6 +15,7 @@
 #include <SDL_image.h>
 
 #include "cli.h"
+#include "shell/png.h"
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
 #include "mixscope/fileio.h"
@@ -154,31 +155,7 @@ static int bmm_parse(int argc, char **argv, bmm_opts *o) {
 
 /* ---- PNG output ------------------------------------------------------------- */
 
-/* Save a surface as PNG atomically (temp file beside path, then rename). */
-static int bmm_save_png(SDL_Surface *s, const char *path, mx_error *err) {
-  char tmp[MX_TMP_LEN];
-  FILE *fp;
-  SDL_RWops *rw;
-  mode_t um;
-  int rc = mx_file_begin_atomic(path, tmp, &fp, err);
-  if (rc) return rc;
-  um = umask(0);
-  umask(um);
-  if (fchmod(fileno(fp), 0666 & ~um) != 0) { /* keep mkstemp's 0600 if this fails */
-  }
-  rw = SDL_RWFromFP(fp, SDL_FALSE);
-  if (!rw) {
-    mx_file_abort_atomic(tmp, fp);
-    return mx_error_set(err, MX_EIO, "%s: %s", path, SDL_GetError());
-  }
-  if (IMG_SavePNG_RW(s, rw, 0) != 0) {
-    SDL_RWclose(rw);
-    mx_file_abort_atomic(tmp, fp);
-    return mx_error_set(err, MX_EIO, "%s: cannot encode PNG: %s", path, IMG_GetError());
-  }
-  SDL_RWclose(rw);
-  return mx_file_commit_atomic(path, tmp, fp, err);
-}
+/* (written by the shell's atomic PNG writer, shell/png.h) */
 
 /* Paint θ of component k (rows x cols) at (x0, y0), BMM_PNG_SCALE pixels per
  * image pixel, grey 255·(1 − θ) as matplotlib's 'Greys' (the notes' plots). */
@@ -225,12 +202,12 @@ static int bmm_write_pngs(const mx_bmm *m, size_t rows, size_t cols, const char 
     bmm_paint(mont, th, rows, cols, gap + (int)(k % (size_t)ncol) * (w + gap),
               gap + (int)(k / (size_t)ncol) * (h + gap));
     snprintf(path, sizeof path, "%s/comp_%02zu.png", dir, k);
-    rc = bmm_save_png(one, path, err);
+    rc = mx_png_save_atomic(one, path, err);
     if (!rc) cJSON_AddItemToArray(files, cJSON_CreateString(path));
   }
   if (!rc) {
     snprintf(path, sizeof path, "%s/montage.png", dir);
-    rc = bmm_save_png(mont, path, err);
+    rc = mx_png_save_atomic(mont, path, err);
     if (!rc) cJSON_AddItemToArray(files, cJSON_CreateString(path));
   }
 done:
@@ -269,12 +246,20 @@ int mx_cmd_bmm(int argc, char **argv) {
   if (mx_mnist_load(&mn, o.mnist_dir, &err)) return mx_cli_fail(BMM_CMD, &err);
   N = o.n ? (size_t)o.n : mn.train.n;
   if (N > mn.train.n || (!o.labels && !o.init_random && N < (size_t)o.k)) {
-    if (N > mn.train.n)
-      rc = mx_cli_usage_error(BMM_CMD, "--n %ld: %s has only %zu training digits", o.n, mn.dir,
-                              mn.train.n);
-    else
+    /* 2 for arguments that can never work (--k > --n), 1 for data that does
+     * not fit them (fewer digits in the data than --n or --k) */
+    if (N > mn.train.n) {
+      fprintf(stderr, "mixscope %s: --n %ld: %s has only %zu training digits\n", BMM_CMD, o.n,
+              mn.dir, mn.train.n);
+      rc = 1;
+    } else if (o.n) {
       rc = mx_cli_usage_error(BMM_CMD, "--k %ld: k-means++ needs at least K digits, --n is %zu",
                               o.k, N);
+    } else {
+      fprintf(stderr, "mixscope %s: --k %ld: k-means++ needs at least K digits, %s has %zu\n",
+              BMM_CMD, o.k, mn.dir, N);
+      rc = 1;
+    }
     mx_mnist_free(&mn);
     return rc;
   }

@@ -1,6 +1,6 @@
 /* mixscope moe — mixture of experts on Bishop's inverse problem (or a CSV of x,t). */
-#include <limits.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,9 @@
 #include "cli.h"
 #include "mixscope/fileio.h"
 #include "mixscope/moe.h"
+
+/* largest --seed: 2^32 - 1, or LONG_MAX where long has 32 bits (the web build's wasm32) */
+#define MX_SEED_LONG_MAX (LONG_MAX > 4294967295LL ? (long)4294967295LL : LONG_MAX)
 
 static const char *const CMD = "moe";
 
@@ -109,7 +112,16 @@ static int run_mdn(int np, const double *x, const double *t, int k, int hidden, 
   return rc;
 }
 
-int mx_cmd_moe(int argc, char **argv) {
+/* What `moe` was asked to do. */
+typedef struct moe_args {
+  long n, k, degree, iters, seed, gate_steps, hidden;
+  int mdn, json;
+  double lr;
+  const char *data, *wpath;
+} moe_args;
+
+/* Parse the command line into *a: -1 to go on, else the exit code. */
+static int moe_parse(int argc, char **argv, moe_args *a) {
   static const struct option opts[] = {
       {"n", required_argument, NULL, 'n'},          {"k", required_argument, NULL, 'k'},
       {"degree", required_argument, NULL, 'p'},     {"iters", required_argument, NULL, 'i'},
@@ -118,61 +130,175 @@ int mx_cmd_moe(int argc, char **argv) {
       {"json", no_argument, NULL, 'j'},             {"help", no_argument, NULL, 'h'},
       {"mdn", no_argument, NULL, 'M'},              {"hidden", required_argument, NULL, 'H'},
       {"lr", required_argument, NULL, 'L'},         {NULL, 0, NULL, 0}};
-  long n = 1000, k = 3, degree = 1, iters = 200, seed = 1, gate_steps = 5, hidden = 20;
-  int mdn = 0, have_iters = 0, have_degree = 0;
-  double lr = 0.01;
-  const char *data = NULL, *wpath = NULL;
-  int json = 0, c, have_n = 0, rc = 0, np = 0, it, i, j;
-  double *x = NULL, *t = NULL, base_coef[2], base_var = 0.0, base_ll = 0.0;
-  gsl_rng *r = NULL, *rinit = NULL; /* data stream and initialisation stream, both seeded with --seed */
-  mx_moe *m = NULL;
-  mx_error err;
-
+  int c, have_n = 0, have_iters = 0, have_degree = 0;
+  memset(a, 0, sizeof *a);
+  a->n = 1000, a->k = 3, a->degree = 1, a->iters = 200, a->seed = 1, a->gate_steps = 5, a->hidden = 20;
+  a->lr = 0.01;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
     switch (c) {
     case 'n':
-      if (mx_cli_long(CMD, "--n", optarg, 2, 10000000, &n)) return 2;
+      if (mx_cli_long(CMD, "--n", optarg, 2, 10000000, &a->n)) return 2;
       have_n = 1;
       break;
     case 'k':
-      if (mx_cli_long(CMD, "--k", optarg, 1, MX_MOE_MAX_K, &k)) return 2;
+      if (mx_cli_long(CMD, "--k", optarg, 1, MX_MOE_MAX_K, &a->k)) return 2;
       break;
     case 'p':
-      if (mx_cli_long(CMD, "--degree", optarg, 0, MX_MOE_MAX_DEGREE, &degree)) return 2;
+      if (mx_cli_long(CMD, "--degree", optarg, 0, MX_MOE_MAX_DEGREE, &a->degree)) return 2;
       have_degree = 1;
       break;
     case 'i':
-      if (mx_cli_long(CMD, "--iters", optarg, 0, 1000000, &iters)) return 2;
+      if (mx_cli_long(CMD, "--iters", optarg, 0, 1000000, &a->iters)) return 2;
       have_iters = 1;
       break;
-    case 'M': mdn = 1; break;
+    case 'M': a->mdn = 1; break;
     case 'H':
-      if (mx_cli_long(CMD, "--hidden", optarg, 1, MX_MDN_MAX_HIDDEN, &hidden)) return 2;
+      if (mx_cli_long(CMD, "--hidden", optarg, 1, MX_MDN_MAX_HIDDEN, &a->hidden)) return 2;
       break;
     case 'L':
-      if (mx_cli_double(CMD, "--lr", optarg, 1e-9, 10.0, &lr)) return 2;
+      if (mx_cli_double(CMD, "--lr", optarg, 1e-9, 10.0, &a->lr)) return 2;
       break;
     case 'g':
-      if (mx_cli_long(CMD, "--gate-steps", optarg, 0, 1000, &gate_steps)) return 2;
+      if (mx_cli_long(CMD, "--gate-steps", optarg, 0, 1000, &a->gate_steps)) return 2;
       break;
     case 's':
-      if (mx_cli_long(CMD, "--seed", optarg, 0, LONG_MAX > 4294967295LL ? (long)4294967295LL : LONG_MAX, &seed)) return 2;
+      if (mx_cli_long(CMD, "--seed", optarg, 0, MX_SEED_LONG_MAX, &a->seed)) return 2;
       break;
-    case 'd': data = optarg; break;
-    case 'w': wpath = optarg; break;
-    case 'j': json = 1; break;
+    case 'd': a->data = optarg; break;
+    case 'w': a->wpath = optarg; break;
+    case 'j': a->json = 1; break;
     case 'h': usage(stdout); return 0;
     case ':': return mx_cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
     default: return mx_cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
     }
   }
   if (optind < argc) return mx_cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-  if (data && have_n) return mx_cli_usage_error(CMD, "--n and --data cannot be combined");
-  if (mdn && have_degree) return mx_cli_usage_error(CMD, "--degree applies to the EM experts, not to --mdn");
-  if (mdn && !have_iters) iters = 3000;
+  if (a->data && have_n) return mx_cli_usage_error(CMD, "--n and --data cannot be combined");
+  if (a->mdn && have_degree) return mx_cli_usage_error(CMD, "--degree applies to the EM experts, not to --mdn");
+  if (a->mdn && !have_iters) a->iters = 3000;
+  return -1;
+}
 
+/* The points: read from --data, or drawn from Bishop's problem with r; then
+ * --write-data. 0 or the exit code (message printed). */
+static int moe_load(const moe_args *a, gsl_rng *r, double **x, double **t, int *np) {
+  mx_error err;
+  if (a->data) {
+    if (mx_moe_read_csv(a->data, x, t, np, &err) != MX_OK) return mx_cli_fail(CMD, &err);
+  } else {
+    *np = (int)a->n;
+    *x = malloc((size_t)*np * sizeof **x);
+    *t = malloc((size_t)*np * sizeof **t);
+    if (!*x || !*t) {
+      fprintf(stderr, "mixscope %s: out of memory for %d points\n", CMD, *np);
+      return 1;
+    }
+    mx_moe_generate_bishop(r, *np, *x, *t);
+  }
+  if (a->wpath && write_csv(a->wpath, *x, *t, *np, &err) != MX_OK) return mx_cli_fail(CMD, &err);
+  return 0;
+}
+
+/* EM from an initialisation drawn with rinit; *m NULL when it could not be
+ * allocated. 0 or the exit code (message printed). */
+static int moe_run_em(const moe_args *a, const double *x, const double *t, int np, gsl_rng *rinit,
+                      mx_moe **mp) {
+  mx_error err;
+  mx_moe *m = mx_moe_alloc(np, (int)a->k, (int)a->degree, (int)a->iters + 1, &err);
+  int it;
+  *mp = m;
+  if (!m || mx_moe_set_data(m, x, t, &err) != MX_OK) {
+    if (a->data) { /* name the file too */
+      fprintf(stderr, "mixscope %s: %s: %s\n", CMD, a->data, err.msg);
+      return 1;
+    }
+    return mx_cli_fail(CMD, &err);
+  }
+  m->gate_steps = (int)a->gate_steps;
+  if (mx_moe_init(m, rinit, &err) != MX_OK) return mx_cli_fail(CMD, &err);
+  for (it = 0; it < a->iters; it++)
+    if (mx_moe_step(m, &err) != MX_OK) {
+      fprintf(stderr, "mixscope %s: EM iteration %d: %s\n", CMD, it + 1, err.msg);
+      return 1;
+    }
+  return 0;
+}
+
+/* The fitted model and the least-squares line, as JSON. */
+static int moe_print_json(const moe_args *a, const mx_moe *m, int np, const double *base_coef,
+                          double base_var, double base_ll) {
+  cJSON *root = cJSON_CreateObject(), *ex, *gate, *base;
+  long k = a->k;
+  int c, i;
+  cJSON_AddStringToObject(root, "data", a->data ? a->data : "bishop");
+  cJSON_AddNumberToObject(root, "n", np);
+  cJSON_AddNumberToObject(root, "k", (double)k);
+  cJSON_AddNumberToObject(root, "degree", (double)a->degree);
+  cJSON_AddNumberToObject(root, "iters", m->iter);
+  cJSON_AddNumberToObject(root, "seed", (double)a->seed);
+  cJSON_AddNumberToObject(root, "gate_steps", m->gate_steps);
+  cJSON_AddItemToObject(root, "loglik", mx_json_numbers(m->ll_hist, m->hist_n));
+  cJSON_AddItemToObject(root, "final_loglik", mx_json_number(m->loglik));
+  cJSON_AddItemToObject(root, "loglik_per_point", mx_json_number(m->loglik / np));
+  cJSON_AddNumberToObject(root, "gem_fallbacks", m->fallbacks);
+  ex = cJSON_AddArrayToObject(root, "experts");
+  for (c = 0; c < k; c++) {
+    cJSON *e = cJSON_CreateObject();
+    double nk = 0.0;
+    for (i = 0; i < np; i++) nk += m->resp[(size_t)i * k + c];
+    cJSON_AddItemToObject(e, "coef", mx_json_numbers(m->w + (size_t)c * m->d, m->d));
+    cJSON_AddItemToObject(e, "var", mx_json_number(m->var[c]));
+    cJSON_AddItemToObject(e, "sd", mx_json_number(sqrt(m->var[c])));
+    cJSON_AddItemToObject(e, "weight", mx_json_number(nk / np));
+    cJSON_AddItemToArray(ex, e);
+  }
+  gate = cJSON_AddArrayToObject(root, "gate");
+  for (c = 0; c < k; c++) cJSON_AddItemToArray(gate, mx_json_numbers(m->v + (size_t)c * m->d, m->d));
+  base = cJSON_AddObjectToObject(root, "baseline");
+  cJSON_AddStringToObject(base, "model", "least-squares line t = c0 + c1 x, var = RSS/n");
+  cJSON_AddItemToObject(base, "coef", mx_json_numbers(base_coef, 2));
+  cJSON_AddItemToObject(base, "var", mx_json_number(base_var));
+  cJSON_AddItemToObject(base, "loglik", mx_json_number(base_ll));
+  cJSON_AddItemToObject(base, "loglik_per_point", mx_json_number(base_ll / np));
+  return mx_cli_print_json(root);
+}
+
+/* The fitted model and the least-squares line, as text. */
+static int moe_print_text(const moe_args *a, const mx_moe *m, int np, const double *base_coef,
+                          double base_var, double base_ll) {
+  int c, j;
+  printf("mixture of experts: %s, N=%d, K=%ld, degree %ld, %d EM iterations (seed %ld)\n",
+         a->data ? a->data : "Bishop's inverse problem", np, a->k, a->degree, m->iter, a->seed);
+  printf("log-likelihood: start %.6f -> final %.6f (%.6f per point)\n", m->ll_hist[0], m->loglik,
+         m->loglik / np);
+  for (c = 0; c < a->k; c++) {
+    printf("  expert %d: mu(x) =", c + 1);
+    for (j = 0; j < m->d; j++) {
+      double wj = m->w[(size_t)c * m->d + j];
+      if (j == 0) printf(" %+.6g", wj);
+      else if (j == 1) printf(" %+.6g x", wj);
+      else printf(" %+.6g x^%d", wj, j);
+    }
+    printf("   sigma = %.6g\n", sqrt(m->var[c]));
+  }
+  printf("baseline line: t = %.6g + %.6g x, sigma = %.6g, log-likelihood %.6f (%.6f per point)\n",
+         base_coef[0], base_coef[1], sqrt(base_var), base_ll, base_ll / np);
+  return fflush(stdout) ? 1 : 0;
+}
+
+int mx_cmd_moe(int argc, char **argv) {
+  moe_args a;
+  int rc, np = 0;
+  double *x = NULL, *t = NULL, base_coef[2], base_var = 0.0, base_ll = 0.0;
+  gsl_rng *r = NULL, *rinit = NULL; /* data stream and initialisation stream, both seeded with --seed */
+  mx_moe *m = NULL;
+  mx_error err;
+
+  rc = moe_parse(argc, argv, &a);
+  if (rc >= 0) return rc;
+  rc = 0;
   r = gsl_rng_alloc(gsl_rng_mt19937);
   rinit = gsl_rng_alloc(gsl_rng_mt19937);
   if (!r || !rinit) {
@@ -180,110 +306,22 @@ int mx_cmd_moe(int argc, char **argv) {
     rc = 1;
     goto out;
   }
-  gsl_rng_set(r, (unsigned long)seed);
-  gsl_rng_set(rinit, (unsigned long)seed);
-  if (data) {
-    if (mx_moe_read_csv(data, &x, &t, &np, &err) != MX_OK) {
-      rc = mx_cli_fail(CMD, &err);
-      goto out;
-    }
-  } else {
-    np = (int)n;
-    x = malloc((size_t)np * sizeof *x);
-    t = malloc((size_t)np * sizeof *t);
-    if (!x || !t) {
-      fprintf(stderr, "mixscope %s: out of memory for %d points\n", CMD, np);
-      rc = 1;
-      goto out;
-    }
-    mx_moe_generate_bishop(r, np, x, t);
-  }
-  if (wpath && write_csv(wpath, x, t, np, &err) != MX_OK) {
-    rc = mx_cli_fail(CMD, &err);
+  gsl_rng_set(r, (unsigned long)a.seed);
+  gsl_rng_set(rinit, (unsigned long)a.seed);
+  rc = moe_load(&a, r, &x, &t, &np);
+  if (rc) goto out;
+  if (a.mdn) {
+    rc = run_mdn(np, x, t, (int)a.k, (int)a.hidden, a.lr, (int)a.iters, rinit, a.data, a.seed, a.json);
     goto out;
   }
-  if (mdn) {
-    rc = run_mdn(np, x, t, (int)k, (int)hidden, lr, (int)iters, rinit, data, seed, json);
-    goto out;
-  }
-  m = mx_moe_alloc(np, (int)k, (int)degree, (int)iters + 1, &err);
-  if (!m || mx_moe_set_data(m, x, t, &err) != MX_OK) {
-    if (data) { /* name the file too */
-      fprintf(stderr, "mixscope %s: %s: %s\n", CMD, data, err.msg);
-      rc = 1;
-    } else {
-      rc = mx_cli_fail(CMD, &err);
-    }
-    goto out;
-  }
-  m->gate_steps = (int)gate_steps;
-  if (mx_moe_init(m, rinit, &err) != MX_OK) {
-    rc = mx_cli_fail(CMD, &err);
-    goto out;
-  }
-  for (it = 0; it < iters; it++)
-    if (mx_moe_step(m, &err) != MX_OK) {
-      fprintf(stderr, "mixscope %s: EM iteration %d: %s\n", CMD, it + 1, err.msg);
-      rc = 1;
-      goto out;
-    }
+  rc = moe_run_em(&a, x, t, np, rinit, &m);
+  if (rc) goto out;
   if (mx_moe_linreg(x, t, np, 1, base_coef, &base_var, &base_ll, &err) != MX_OK) {
     rc = mx_cli_fail(CMD, &err);
     goto out;
   }
-
-  if (json) {
-    cJSON *root = cJSON_CreateObject(), *ex, *gate, *base;
-    cJSON_AddStringToObject(root, "data", data ? data : "bishop");
-    cJSON_AddNumberToObject(root, "n", np);
-    cJSON_AddNumberToObject(root, "k", (double)k);
-    cJSON_AddNumberToObject(root, "degree", (double)degree);
-    cJSON_AddNumberToObject(root, "iters", m->iter);
-    cJSON_AddNumberToObject(root, "seed", (double)seed);
-    cJSON_AddNumberToObject(root, "gate_steps", m->gate_steps);
-    cJSON_AddItemToObject(root, "loglik", mx_json_numbers(m->ll_hist, m->hist_n));
-    cJSON_AddItemToObject(root, "final_loglik", mx_json_number(m->loglik));
-    cJSON_AddItemToObject(root, "loglik_per_point", mx_json_number(m->loglik / np));
-    cJSON_AddNumberToObject(root, "gem_fallbacks", m->fallbacks);
-    ex = cJSON_AddArrayToObject(root, "experts");
-    for (c = 0; c < k; c++) {
-      cJSON *e = cJSON_CreateObject();
-      double nk = 0.0;
-      for (i = 0; i < np; i++) nk += m->resp[(size_t)i * k + c];
-      cJSON_AddItemToObject(e, "coef", mx_json_numbers(m->w + (size_t)c * m->d, m->d));
-      cJSON_AddItemToObject(e, "var", mx_json_number(m->var[c]));
-      cJSON_AddItemToObject(e, "sd", mx_json_number(sqrt(m->var[c])));
-      cJSON_AddItemToObject(e, "weight", mx_json_number(nk / np));
-      cJSON_AddItemToArray(ex, e);
-    }
-    gate = cJSON_AddArrayToObject(root, "gate");
-    for (c = 0; c < k; c++) cJSON_AddItemToArray(gate, mx_json_numbers(m->v + (size_t)c * m->d, m->d));
-    base = cJSON_AddObjectToObject(root, "baseline");
-    cJSON_AddStringToObject(base, "model", "least-squares line t = c0 + c1 x, var = RSS/n");
-    cJSON_AddItemToObject(base, "coef", mx_json_numbers(base_coef, 2));
-    cJSON_AddItemToObject(base, "var", mx_json_number(base_var));
-    cJSON_AddItemToObject(base, "loglik", mx_json_number(base_ll));
-    cJSON_AddItemToObject(base, "loglik_per_point", mx_json_number(base_ll / np));
-    rc = mx_cli_print_json(root);
-  } else {
-    printf("mixture of experts: %s, N=%d, K=%ld, degree %ld, %d EM iterations (seed %ld)\n",
-           data ? data : "Bishop's inverse problem", np, k, degree, m->iter, seed);
-    printf("log-likelihood: start %.6f -> final %.6f (%.6f per point)\n", m->ll_hist[0], m->loglik,
-           m->loglik / np);
-    for (c = 0; c < k; c++) {
-      printf("  expert %d: mu(x) =", c + 1);
-      for (j = 0; j < m->d; j++) {
-        double wj = m->w[(size_t)c * m->d + j];
-        if (j == 0) printf(" %+.6g", wj);
-        else if (j == 1) printf(" %+.6g x", wj);
-        else printf(" %+.6g x^%d", wj, j);
-      }
-      printf("   sigma = %.6g\n", sqrt(m->var[c]));
-    }
-    printf("baseline line: t = %.6g + %.6g x, sigma = %.6g, log-likelihood %.6f (%.6f per point)\n",
-           base_coef[0], base_coef[1], sqrt(base_var), base_ll, base_ll / np);
-    rc = fflush(stdout) ? 1 : 0;
-  }
+  if (a.json) rc = moe_print_json(&a, m, np, base_coef, base_var, base_ll);
+  else rc = moe_print_text(&a, m, np, base_coef, base_var, base_ll);
 out:
   mx_moe_free(m);
   free(x);

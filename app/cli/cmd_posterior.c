@@ -34,8 +34,15 @@ static int parse_var(const char *opt, const char *s, double *out) {
   errno = 0;
   v = strtod(s, &end);
   if (end == s || *end != '\0') return mx_cli_usage_error(CMD, "%s: '%s' is not a number", opt, s);
-  if (!isfinite(v) || errno == ERANGE)
+  if (!isfinite(v) && errno != ERANGE)
     return mx_cli_usage_error(CMD, "%s: '%s' is not a finite number", opt, s);
+  if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+    return mx_cli_usage_error(CMD, "%s: '%s' is too large to represent (above 1.8e308)", opt, s);
+  if (errno == ERANGE && v == 0.0 && strtod(s, NULL) == 0.0 && strpbrk(s, "123456789"))
+    return mx_cli_usage_error(CMD,
+                              "%s: '%s' is too small to represent: it underflows to 0 (the "
+                              "smallest positive double is 4.9e-324); a variance must be positive",
+                              opt, s);
   if (v <= 0.0)
     return mx_cli_usage_error(CMD, "%s: a variance must be positive, got %s", opt, s);
   *out = v;
@@ -89,7 +96,7 @@ static int parse_list(const char *s, double **xs, int *n) {
   return 0;
 }
 
-static void print_text(const mx_posterior *p) {
+static void print_text(const mx_posterior *p, double lm) {
   double a, b2, m, v;
   int i;
   mx_posterior_current(p, &a, &b2);
@@ -106,7 +113,26 @@ static void print_text(const mx_posterior *p) {
     printf("likelihood in mu: N(xbar=%.12g, sigma^2/n=%.12g); prior weight w = %.12g\n", m, v,
            mx_posterior_prior_weight(p));
   mx_posterior_predictive(p, &m, &v);
-  printf("predictive x* ~ N(%.12g, %.12g); log p(x_1..n) = %.12g\n", m, v, p->log_marginal);
+  printf("predictive x* ~ N(%.12g, %.12g); log p(x_1..n) = %.12g\n", m, v, lm);
+}
+
+/* The log marginal (centred form) into *lm; exit 2 when it or the posterior
+ * cannot be represented as a double, rather than print a wrong finite number. */
+static int check_representable(const mx_posterior *p, double *lm) {
+  mx_error err;
+  double a, b2;
+  mx_error_clear(&err);
+  mx_posterior_current(p, &a, &b2);
+  if (!isfinite(a))
+    return mx_cli_usage_error(CMD, "the posterior mean cannot be represented as a double");
+  if (!(b2 > 0.0))
+    return mx_cli_usage_error(CMD,
+                              "the posterior variance sigma^2 gamma^2/(sigma^2 + n gamma^2) "
+                              "underflows to 0 (below 4.9e-324): it cannot be represented; use a "
+                              "larger --noise-var or --prior-var");
+  if (mx_posterior_log_marginal(p, lm, &err) != MX_OK)
+    return mx_cli_usage_error(CMD, "%s; the options cannot give a printable answer", err.msg);
+  return 0;
 }
 
 static cJSON *mean_var(double m, double v) {
@@ -116,7 +142,7 @@ static cJSON *mean_var(double m, double v) {
   return o;
 }
 
-static int print_json(const mx_posterior *p) {
+static int print_json(const mx_posterior *p, double lm) {
   cJSON *root = cJSON_CreateObject(), *seq;
   double a, b2, m, v;
   int i;
@@ -135,7 +161,7 @@ static int print_json(const mx_posterior *p) {
     cJSON_AddNullToObject(root, "likelihood");
   mx_posterior_predictive(p, &m, &v);
   cJSON_AddItemToObject(root, "predictive", mean_var(m, v));
-  cJSON_AddItemToObject(root, "log_marginal", mx_json_number(p->log_marginal));
+  cJSON_AddItemToObject(root, "log_marginal", mx_json_number(lm));
   seq = cJSON_AddArrayToObject(root, "sequence");
   for (i = 0; i < p->n; i++) {
     cJSON *e = cJSON_CreateObject();
@@ -154,7 +180,7 @@ int mx_cmd_posterior(int argc, char **argv) {
       {"noise-var", required_argument, NULL, 's'},  {"data", required_argument, NULL, 'd'},
       {"json", no_argument, NULL, 'j'},             {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  double alpha = 0.0, gamma2 = 1.0, sigma2 = 1.0, *x = NULL;
+  double alpha = 0.0, gamma2 = 1.0, sigma2 = 1.0, *x = NULL, lm = 0.0;
   const char *data = NULL;
   int json = 0, c, n = 0, rc, i;
   mx_posterior *p;
@@ -195,10 +221,15 @@ int mx_cmd_posterior(int argc, char **argv) {
       free(x);
       return mx_cli_fail(CMD, &err);
     }
+  if ((rc = check_representable(p, &lm)) != 0) {
+    mx_posterior_free(p);
+    free(x);
+    return rc;
+  }
   if (json)
-    rc = print_json(p);
+    rc = print_json(p, lm);
   else {
-    print_text(p);
+    print_text(p, lm);
     rc = fflush(stdout) ? 1 : 0;
   }
   mx_posterior_free(p);

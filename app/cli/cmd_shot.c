@@ -42,6 +42,7 @@ static void shot_usage(FILE *fp) {
           "  --frames N         frames of 1/60 s to draw before saving (default 1)\n"
           "  --save-scene FILE  also save the resulting state as a scene (JSON, atomically)\n"
           "  --title T, --note N  the scene's title (shown on load) and lecture note\n"
+          "  --json             print what was written (file, view, scene) as JSON\n"
           "Exit codes: 0 written, 1 error (data, view, file), 2 bad arguments.\n");
 }
 
@@ -137,7 +138,61 @@ static void feed_mouse(mx_app *app, Uint32 type, int x, int y) {
   mx_app_handle_event(app, &e);
 }
 
-int mx_cmd_shot(int argc, char **argv) {
+/* What `shot` was asked to do. */
+typedef struct shot_args {
+  const char *view, *out, *keys, *scene_out, *title, *note;
+  const char *sets[SHOT_MAX_SETS];
+  int nsets, nclicks, clicks[SHOT_MAX_CLICKS][2], mouse_x, mouse_y, has_mouse, json;
+  long frames;
+  mx_app_options opt;
+} shot_args;
+
+/* One option into *a; 0, or the exit code (usage printed, or 2 after a message). */
+static int shot_option(shot_args *a, int c, char **argv) {
+  switch (c) {
+  case 'v': a->view = optarg; break;
+  case 'o': a->out = optarg; break;
+  case 'z':
+    if (mx_app_parse_size(optarg, &a->opt.width, &a->opt.height) != 0)
+      return mx_cli_usage_error("shot", "--size: '%s' is not WIDTHxHEIGHT (64..16384 each), e.g. 1280x800",
+                                optarg);
+    break;
+  case 'm': a->opt.mnist_dir = optarg; break;
+  case 's': a->opt.scene = optarg; break;
+  case 'S':
+    if (a->nsets >= SHOT_MAX_SETS) return mx_cli_usage_error("shot", "too many --set options (max %d)", SHOT_MAX_SETS);
+    if (!strchr(optarg, '=') || optarg[0] == '=')
+      return mx_cli_usage_error("shot", "--set: '%s' is not key=value", optarg);
+    a->sets[a->nsets++] = optarg;
+    break;
+  case 'k': a->keys = optarg; break;
+  case 'j': a->json = 1; break;
+  case 'W': a->scene_out = optarg; break;
+  case 'T': a->title = optarg; break;
+  case 'N': a->note = optarg; break;
+  case 'c':
+    if (a->nclicks >= SHOT_MAX_CLICKS) return mx_cli_usage_error("shot", "too many --click options");
+    if (parse_xy(optarg, &a->clicks[a->nclicks][0], &a->clicks[a->nclicks][1]) != 0)
+      return mx_cli_usage_error("shot", "--click: '%s' is not X,Y", optarg);
+    a->nclicks++;
+    break;
+  case 'M':
+    if (parse_xy(optarg, &a->mouse_x, &a->mouse_y) != 0)
+      return mx_cli_usage_error("shot", "--mouse: '%s' is not X,Y", optarg);
+    a->has_mouse = 1;
+    break;
+  case 'n':
+    if (mx_cli_long("shot", "--frames", optarg, 0, 100000, &a->frames)) return 2;
+    break;
+  case 'h': shot_usage(stdout); return -2;
+  case ':': return mx_cli_usage_error("shot", "option '%s' needs a value", argv[optind - 1]);
+  default: return mx_cli_usage_error("shot", "unknown option '%s'", argv[optind - 1]);
+  }
+  return 0;
+}
+
+/* Parse and check the command line into *a: -1 to go on, else the exit code. */
+static int shot_parse(int argc, char **argv, shot_args *a) {
   static const struct option longopts[] = {
     {"view", required_argument, NULL, 'v'},  {"out", required_argument, NULL, 'o'},
     {"size", required_argument, NULL, 'z'},  {"mnist", required_argument, NULL, 'm'},
@@ -146,133 +201,132 @@ int mx_cmd_shot(int argc, char **argv) {
     {"mouse", required_argument, NULL, 'M'}, {"frames", required_argument, NULL, 'n'},
     {"save-scene", required_argument, NULL, 'W'}, {"title", required_argument, NULL, 'T'},
     {"note", required_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, 'j'},
     {NULL, 0, NULL, 0}};
-  const char *view = NULL, *out = NULL, *keys = NULL, *scene_out = NULL, *title = NULL, *note = NULL;
-  const char *sets[SHOT_MAX_SETS];
-  int nsets = 0, nclicks = 0, clicks[SHOT_MAX_CLICKS][2], mouse_x = 0, mouse_y = 0, has_mouse = 0;
-  long frames = 1;
-  mx_app_options opt;
-  mx_app *app;
-  mx_error err;
   int c, i, rc;
-
-  memset(&opt, 0, sizeof opt);
+  memset(a, 0, sizeof *a);
+  a->frames = 1;
   opterr = 0;
   optind = 1;
-  while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'v': view = optarg; break;
-    case 'o': out = optarg; break;
-    case 'z':
-      if (mx_app_parse_size(optarg, &opt.width, &opt.height) != 0)
-        return mx_cli_usage_error("shot", "--size: '%s' is not WIDTHxHEIGHT (64..16384 each), e.g. 1280x800",
-                                  optarg);
-      break;
-    case 'm': opt.mnist_dir = optarg; break;
-    case 's': opt.scene = optarg; break;
-    case 'S':
-      if (nsets >= SHOT_MAX_SETS) return mx_cli_usage_error("shot", "too many --set options (max %d)", SHOT_MAX_SETS);
-      if (!strchr(optarg, '=') || optarg[0] == '=')
-        return mx_cli_usage_error("shot", "--set: '%s' is not key=value", optarg);
-      sets[nsets++] = optarg;
-      break;
-    case 'k': keys = optarg; break;
-    case 'W': scene_out = optarg; break;
-    case 'T': title = optarg; break;
-    case 'N': note = optarg; break;
-    case 'c':
-      if (nclicks >= SHOT_MAX_CLICKS) return mx_cli_usage_error("shot", "too many --click options");
-      if (parse_xy(optarg, &clicks[nclicks][0], &clicks[nclicks][1]) != 0)
-        return mx_cli_usage_error("shot", "--click: '%s' is not X,Y", optarg);
-      nclicks++;
-      break;
-    case 'M':
-      if (parse_xy(optarg, &mouse_x, &mouse_y) != 0)
-        return mx_cli_usage_error("shot", "--mouse: '%s' is not X,Y", optarg);
-      has_mouse = 1;
-      break;
-    case 'n':
-      if (mx_cli_long("shot", "--frames", optarg, 0, 100000, &frames)) return 2;
-      break;
-    case 'h': shot_usage(stdout); return 0;
-    case ':': return mx_cli_usage_error("shot", "option '%s' needs a value", argv[optind - 1]);
-    default: return mx_cli_usage_error("shot", "unknown option '%s'", argv[optind - 1]);
-    }
-  }
+  while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+    if ((rc = shot_option(a, c, argv)) != 0) return rc == -2 ? 0 : rc;
   if (optind < argc) return mx_cli_usage_error("shot", "unexpected argument '%s'", argv[optind]);
-  if (!view && !opt.scene) return mx_cli_usage_error("shot", "--view NAME (or --scene FILE) is required");
-  if (!out) return mx_cli_usage_error("shot", "--out FILE.png is required");
-  if (view && !mx_view_find(view, NULL)) {
+  if (!a->view && !a->opt.scene) return mx_cli_usage_error("shot", "--view NAME (or --scene FILE) is required");
+  if (!a->out) return mx_cli_usage_error("shot", "--out FILE.png is required");
+  if (a->view && !mx_view_find(a->view, NULL)) {
     char names[256] = "";
     for (i = 0; i < mx_nviews; i++) {
       strncat(names, mx_views[i]->name, sizeof names - strlen(names) - 1);
       if (i + 1 < mx_nviews) strncat(names, ", ", sizeof names - strlen(names) - 1);
     }
-    return mx_cli_usage_error("shot", "unknown view '%s'; views are: %s", view, names);
+    return mx_cli_usage_error("shot", "unknown view '%s'; views are: %s", a->view, names);
   }
   /* validate the keys before doing any work */
-  if (keys) {
+  if (a->keys) {
     char buf[1024], *tok, *save = NULL;
     SDL_Keysym ks;
-    snprintf(buf, sizeof buf, "%s", keys);
+    snprintf(buf, sizeof buf, "%s", a->keys);
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
       if (parse_key(tok, &ks) != 0)
         return mx_cli_usage_error("shot", "--keys: unknown key '%s' (use SDL names: Space, Right, "
                                   "Left, Return, a-z, 0-9, Ctrl+Plus, ...)", tok);
   }
-  opt.view = view;
-  mx_error_clear(&err);
-  app = mx_app_create_headless(&opt, &err);
-  if (!app) return mx_cli_fail("shot", &err);
-  if (mx_app_view_error(app)) {
-    fprintf(stderr, "mixscope shot: view '%s' could not start: %s\n", view ? view : "(from scene)",
-            mx_app_view_error(app));
-    mx_app_destroy(app);
-    return 1;
-  }
-  for (i = 0; i < nsets; i++) {
+  a->opt.view = a->view;
+  return -1;
+}
+
+/* The --set options, in order; 0 or the exit code (the app is freed then). */
+static int shot_apply_sets(mx_app *app, const shot_args *a) {
+  mx_error err;
+  int i, rc;
+  for (i = 0; i < a->nsets; i++) {
     char kv[512], *eq;
-    snprintf(kv, sizeof kv, "%s", sets[i]);
+    snprintf(kv, sizeof kv, "%s", a->sets[i]);
     eq = strchr(kv, '=');
     *eq = '\0';
     mx_error_clear(&err);
     rc = mx_app_view_set(app, kv, eq + 1, &err);
     if (rc) {
       mx_app_destroy(app);
-      return mx_cli_usage_error("shot", "--set %s: %s", sets[i], err.msg[0] ? err.msg : mx_strerror(rc));
+      return mx_cli_usage_error("shot", "--set %s: %s", a->sets[i], err.msg[0] ? err.msg : mx_strerror(rc));
     }
   }
+  return 0;
+}
+
+/* The first frame, then the keys, clicks, mouse position and extra frames. */
+static void shot_play(mx_app *app, const shot_args *a) {
+  long i;
   mx_app_frame(app, 1.0 / 60.0);
-  if (keys) {
+  if (a->keys) {
     char buf[1024], *tok, *save = NULL;
     SDL_Keysym ks;
-    snprintf(buf, sizeof buf, "%s", keys);
+    snprintf(buf, sizeof buf, "%s", a->keys);
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
       if (parse_key(tok, &ks) == 0) feed_key(app, &ks);
   }
-  for (i = 0; i < nclicks; i++) {
-    feed_mouse(app, SDL_MOUSEMOTION, clicks[i][0], clicks[i][1]);
+  for (i = 0; i < a->nclicks; i++) {
+    feed_mouse(app, SDL_MOUSEMOTION, a->clicks[i][0], a->clicks[i][1]);
     mx_app_frame(app, 1.0 / 60.0);
-    feed_mouse(app, SDL_MOUSEBUTTONDOWN, clicks[i][0], clicks[i][1]);
-    feed_mouse(app, SDL_MOUSEBUTTONUP, clicks[i][0], clicks[i][1]);
+    feed_mouse(app, SDL_MOUSEBUTTONDOWN, a->clicks[i][0], a->clicks[i][1]);
+    feed_mouse(app, SDL_MOUSEBUTTONUP, a->clicks[i][0], a->clicks[i][1]);
     mx_app_frame(app, 1.0 / 60.0);
   }
-  if (has_mouse) feed_mouse(app, SDL_MOUSEMOTION, mouse_x, mouse_y);
-  for (i = 0; i < frames; i++) mx_app_frame(app, 1.0 / 60.0);
-  if (frames == 0 && has_mouse) mx_app_frame(app, 0.0);
-  mx_error_clear(&err);
-  rc = mx_app_save_png(app, out, &err);
-  if (rc == 0 && scene_out) {
-    cJSON *sc = mx_scene_capture(app, &err);
+  if (a->has_mouse) feed_mouse(app, SDL_MOUSEMOTION, a->mouse_x, a->mouse_y);
+  for (i = 0; i < a->frames; i++) mx_app_frame(app, 1.0 / 60.0);
+  if (a->frames == 0 && a->has_mouse) mx_app_frame(app, 0.0);
+}
+
+/* The PNG, and the scene if asked for (with its title and note). */
+static int shot_save(mx_app *app, const shot_args *a, mx_error *err) {
+  int rc = mx_app_save_png(app, a->out, err);
+  if (rc == 0 && a->scene_out) {
+    cJSON *sc = mx_scene_capture(app, err);
     if (!sc) {
-      rc = err.code ? err.code : MX_EINVAL;
+      rc = err->code ? err->code : MX_EINVAL;
     } else {
-      if (title) cJSON_AddStringToObject(sc, "title", title);
-      if (note) cJSON_AddStringToObject(sc, "note", note);
-      rc = mx_json_write_file(scene_out, sc, &err);
+      if (a->title) cJSON_AddStringToObject(sc, "title", a->title);
+      if (a->note) cJSON_AddStringToObject(sc, "note", a->note);
+      rc = mx_json_write_file(a->scene_out, sc, err);
       cJSON_Delete(sc);
     }
   }
+  return rc;
+}
+
+/* --json: what was written (the PNG, the view, the scene file if any). */
+static int shot_print_json(mx_app *app, const shot_args *a) {
+  cJSON *o = cJSON_CreateObject();
+  int v = mx_app_view_index(app);
+  cJSON_AddStringToObject(o, "out", a->out);
+  cJSON_AddStringToObject(o, "view", v >= 0 && v < mx_nviews ? mx_views[v]->name : "");
+  cJSON_AddNumberToObject(o, "frames", (double)a->frames);
+  if (a->scene_out) cJSON_AddStringToObject(o, "scene_saved", a->scene_out);
+  else cJSON_AddNullToObject(o, "scene_saved");
+  return mx_cli_print_json(o);
+}
+
+int mx_cmd_shot(int argc, char **argv) {
+  shot_args a;
+  mx_app *app;
+  mx_error err;
+  int rc = shot_parse(argc, argv, &a);
+  if (rc >= 0) return rc;
+  mx_error_clear(&err);
+  app = mx_app_create_headless(&a.opt, &err);
+  if (!app) return mx_cli_fail("shot", &err);
+  if (mx_app_view_error(app)) {
+    fprintf(stderr, "mixscope shot: view '%s' could not start: %s\n", a.view ? a.view : "(from scene)",
+            mx_app_view_error(app));
+    mx_app_destroy(app);
+    return 1;
+  }
+  rc = shot_apply_sets(app, &a);
+  if (rc) return rc;
+  shot_play(app, &a);
+  mx_error_clear(&err);
+  rc = shot_save(app, &a, &err);
+  if (rc == 0 && a.json) rc = shot_print_json(app, &a) ? MX_EIO : 0;
   mx_app_destroy(app);
   if (rc) return mx_cli_fail("shot", &err);
   return 0;

@@ -11,6 +11,7 @@
 struct mx_gif {
   GifFileType *gf;
   int w, h, nframes;
+  FILE *fp; /* the atomic writer's temp file (core fileio); giflib writes a dup of it */
   char path[MX_TMP_LEN], tmp[MX_TMP_LEN];
   GifByteType *r, *g, *b, *idx; /* (h, w) planes */
 };
@@ -28,25 +29,18 @@ mx_gif *mx_gif_open(const char *path, int width, int height, mx_error *err) {
   g->w = width;
   g->h = height;
   snprintf(g->path, sizeof g->path, "%s", path);
-  if (snprintf(g->tmp, sizeof g->tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof g->tmp) {
-    free(g);
-    mx_error_set(err, MX_EINVAL, "%s: path too long", path);
-    return NULL;
-  }
   g->r = malloc(n);
   g->g = malloc(n);
   g->b = malloc(n);
   g->idx = malloc(n);
   if (!g->r || !g->g || !g->b || !g->idx) goto nomem;
-  fd = mkstemp(g->tmp);
-  if (fd < 0) {
-    mx_error_set(err, MX_EIO, "%s: cannot create temporary file", path);
-    goto fail;
-  }
-  g->gf = EGifOpenFileHandle(fd, &gerr);
+  /* the one atomic writer: links resolved, devices refused, mode from the umask */
+  if (mx_file_begin_atomic(path, g->tmp, &g->fp, err) != MX_OK) goto fail;
+  fd = dup(fileno(g->fp));
+  g->gf = fd >= 0 ? EGifOpenFileHandle(fd, &gerr) : NULL;
   if (!g->gf) {
-    close(fd);
-    unlink(g->tmp);
+    if (fd >= 0) close(fd);
+    mx_file_abort_atomic(g->tmp, g->fp);
     mx_error_set(err, MX_EIO, "%s: %s", path, GifErrorString(gerr));
     goto fail;
   }
@@ -54,7 +48,7 @@ mx_gif *mx_gif_open(const char *path, int width, int height, mx_error *err) {
   if (EGifPutScreenDesc(g->gf, width, height, 8, 0, NULL) == GIF_ERROR) {
     mx_error_set(err, MX_EIO, "%s: %s", path, GifErrorString(g->gf->Error));
     EGifCloseFile(g->gf, &gerr);
-    unlink(g->tmp);
+    mx_file_abort_atomic(g->tmp, g->fp);
     goto fail;
   }
   {
@@ -135,11 +129,10 @@ int mx_gif_close(mx_gif *g, int ok, mx_error *err) {
     rc = mx_error_set(err, MX_EINVAL, "%s: no frames", g->path);
     ok = 0;
   }
-  if (ok && rename(g->tmp, g->path) != 0) {
-    rc = mx_error_set(err, MX_EIO, "%s: cannot rename temporary file into place", g->path);
-    ok = 0;
-  }
-  if (!ok) unlink(g->tmp);
+  if (ok)
+    rc = mx_file_commit_atomic(g->path, g->tmp, g->fp, err); /* fsync, mode, rename */
+  else
+    mx_file_abort_atomic(g->tmp, g->fp);
   free(g->r);
   free(g->g);
   free(g->b);

@@ -9,12 +9,11 @@
 #define MIXSCOPE_APP_H
 
 #include <SDL.h>
-#include <gsl/gsl_rng.h>
 
 #include "mixscope/dataset.h"
 #include "mixscope/error.h"
 #include "ui/ui.h"
-#include "views/view.h"
+#include "views/view.h" /* also the app services the views use: status, error, MNIST, headless */
 
 typedef struct mx_app_options {
   const char *mnist_dir;   /* --mnist DIR or NULL */
@@ -26,6 +25,13 @@ typedef struct mx_app_options {
 
 /* Entry point of the explorer (argv as given to main). Exit code. */
 int mx_app_main(int argc, char **argv);
+/* The explorer's window from mx_app_main's arguments, without running its loop (an embedder
+ * such as the web page runs the frames). NULL with *rc the exit code when it cannot start. */
+mx_app *mx_app_open(int argc, char **argv, int *rc);
+/* After P or Ctrl S has written a file, call hook(path, mime) and say "downloaded". */
+void mx_app_set_file_hook(mx_app *app, void (*hook)(const char *path, const char *mime));
+/* File name of the bundled scene last opened (at start or by PgDn / PgUp), or "". */
+const char *mx_app_scene_name(const mx_app *app);
 
 /* Headless app drawing onto a w x h surface. NULL with *err on failure. */
 mx_app *mx_app_create_headless(const mx_app_options *opt, mx_error *err);
@@ -48,27 +54,8 @@ void *mx_app_view_state(mx_app *app, const char *name);
 /* Pass an option to the current view (shot --set key=value). */
 int mx_app_view_set(mx_app *app, const char *key, const char *value, mx_error *err);
 
-/* Shared MNIST, loaded on first use (lookup order in dataset.h). NULL with *err. */
-const mx_mnist *mx_app_mnist(mx_app *app, mx_error *err);
-/* The app's RNG (views may also own their own seeded RNGs). */
-gsl_rng *mx_app_rng(mx_app *app);
-/* Status line: a transient message; mx_app_error shows it in the error style. */
-void mx_app_status(mx_app *app, const char *fmt, ...)
-#if defined(__GNUC__)
-  __attribute__((format(printf, 2, 3)))
-#endif
-  ;
-void mx_app_error(mx_app *app, const char *fmt, ...)
-#if defined(__GNUC__)
-  __attribute__((format(printf, 2, 3)))
-#endif
-  ;
 /* Text of the last status / error message ("" if none), for tests. */
 const char *mx_app_status_text(const mx_app *app);
-/* Non-zero in headless mode (shot/tests): views run no wall-clock animation. */
-int mx_app_headless(const mx_app *app);
-/* The directory holding assets/ (fonts, sample, scenes). */
-const char *mx_app_assets_dir(const mx_app *app);
 
 /* ---- Added by the app shell (additive to the interface above) ---- */
 /* Parse "WxH" (each 64..16384) into *w, *h; 0 on success, -1 if malformed. */

@@ -1,18 +1,17 @@
+/* mixscope — scenes applied to the app: capture the current view, apply a
+ * checked scene (the format itself is scene_file.c). */
 #include "scene.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "cli/cli.h"
-#include "mixscope/fileio.h"
+#include "mixscope/json.h"
 
 cJSON *mx_scene_capture(mx_app *app, mx_error *err) {
   int idx = mx_app_view_index(app);
   const mx_view *v;
   void *state;
-  cJSON *root, *st, *data;
+  cJSON *st;
   mx_error e2;
   const mx_mnist *m;
   if (idx < 0 || idx >= mx_nviews) {
@@ -30,17 +29,8 @@ cJSON *mx_scene_capture(mx_app *app, mx_error *err) {
     mx_error_set(err, MX_ENOMEM, "view '%s': could not capture its state", v->name);
     return NULL;
   }
-  root = cJSON_CreateObject();
-  cJSON_AddNumberToObject(root, "mixscope_scene", 1);
-  cJSON_AddStringToObject(root, "view", v->name);
-  data = cJSON_AddObjectToObject(root, "data");
   m = mx_app_mnist(app, &e2);
-  if (m) {
-    cJSON_AddStringToObject(data, "source", mx_data_source_name(m->source));
-    cJSON_AddStringToObject(data, "dir", m->dir);
-  }
-  cJSON_AddItemToObject(root, "state", st);
-  return root;
+  return mx_scene_build(v->name, m ? mx_data_source_name(m->source) : NULL, m ? m->dir : NULL, st);
 }
 
 int mx_scene_save(mx_app *app, const char *path, mx_error *err) {
@@ -52,96 +42,69 @@ int mx_scene_save(mx_app *app, const char *path, mx_error *err) {
   return rc;
 }
 
+/* A view's load error with the field named as "state.KEY": the view says
+ * `VIEW scene: "KEY" ...`, or the message starts with a file path that a
+ * string field of the state holds (e.g. state.data). */
+static int scene_state_error(const char *path, const char *view, const cJSON *state, int rc,
+                             const mx_error *e2, mx_error *err) {
+  const char *m = e2->msg[0] ? e2->msg : mx_strerror(rc);
+  char prefix[64];
+  const cJSON *it;
+  size_t pl = (size_t)snprintf(prefix, sizeof prefix, "%s scene: \"", view);
+  if (pl >= sizeof prefix || strncmp(m, prefix, pl)) /* the other style: `VIEW: field "KEY"` */
+    pl = (size_t)snprintf(prefix, sizeof prefix, "%s: field \"", view);
+  if (pl < sizeof prefix && !strncmp(m, prefix, pl)) {
+    const char *key = m + pl, *q = strchr(key, '"');
+    if (q) {
+      const char *rest = q + 1, *sep = "";
+      if (rest[0] == ':' && rest[1] == ' ') {
+        sep = ": ";
+        rest += 2;
+      } else if (rest[0] == ' ') {
+        sep = " ";
+        rest++;
+      }
+      return mx_error_set(err, rc, "%s: field \"state.%.*s\"%s%s", path, (int)(q - key), key, sep,
+                          rest);
+    }
+  }
+  for (it = state ? state->child : NULL; it; it = it->next) {
+    size_t n;
+    if (!cJSON_IsString(it) || !it->string || !(n = strlen(it->valuestring))) continue;
+    if (!strncmp(m, it->valuestring, n) && m[n] == ':')
+      return mx_error_set(err, rc, "%s: field \"state.%s\": %s", path, it->string, m);
+  }
+  return mx_error_set(err, rc, "%s: field \"state\": %s", path, m);
+}
+
 int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *err) {
-  const cJSON *ver, *view, *state, *title;
-  const mx_view *v;
+  mx_scene sc;
   int rc, old = mx_app_view_index(app);
   void *vs;
-  if (!cJSON_IsObject(scene))
-    return mx_error_set(err, MX_EPARSE, "%s: a scene must be a JSON object", path);
-  ver = cJSON_GetObjectItemCaseSensitive(scene, "mixscope_scene");
-  if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
-    return mx_error_set(err, MX_EPARSE, "%s: field \"mixscope_scene\" must be 1 (scene format version)",
-                        path);
-  view = cJSON_GetObjectItemCaseSensitive(scene, "view");
-  if (!cJSON_IsString(view))
-    return mx_error_set(err, MX_EPARSE, "%s: field \"view\" must be a string naming a view", path);
-  v = mx_view_find(view->valuestring, NULL);
-  if (!v) return mx_error_set(err, MX_EINVAL, "%s: field \"view\": unknown view '%s'", path,
-                              view->valuestring);
-  state = cJSON_GetObjectItemCaseSensitive(scene, "state");
-  if (state && !cJSON_IsObject(state))
-    return mx_error_set(err, MX_EPARSE, "%s: field \"state\" must be an object", path);
-  rc = mx_app_set_view(app, v->name, err);
+  rc = mx_scene_check(scene, path, &sc, err);
   if (rc) return rc;
-  vs = mx_app_view_state(app, v->name);
-  if (state && v->load && vs) {
+  rc = mx_app_set_view(app, sc.view->name, err);
+  if (rc) return rc;
+  vs = mx_app_view_state(app, sc.view->name);
+  if (sc.state && sc.view->load && vs) {
     mx_error e2;
     mx_error_clear(&e2);
-    rc = v->load(vs, app, state, &e2);
+    rc = sc.view->load(vs, app, sc.state, &e2);
     if (rc) {
       /* the view kept its previous state; go back to the previous view too */
       if (old >= 0 && old < mx_nviews) mx_app_set_view(app, mx_views[old]->name, NULL);
-      return mx_error_set(err, rc, "%s: field \"state\": %s", path,
-                          e2.msg[0] ? e2.msg : mx_strerror(rc));
+      return scene_state_error(path, sc.view->name, sc.state, rc, &e2, err);
     }
   }
-  title = cJSON_GetObjectItemCaseSensitive(scene, "title");
-  if (cJSON_IsString(title)) mx_app_status(app, "%s", title->valuestring);
+  if (sc.title) mx_app_status(app, "%s", sc.title);
   return MX_OK;
 }
 
 int mx_scene_load(mx_app *app, const char *path, mx_error *err) {
-  char *text;
-  size_t len;
   cJSON *root;
-  int rc = mx_file_read_all(path, &text, &len, err);
+  int rc = mx_scene_file_read(path, &root, err);
   if (rc) return rc;
-  if (len == 0) {
-    free(text);
-    return mx_error_set(err, MX_EEMPTY, "%s: empty file (expected a scene: a JSON object)", path);
-  }
-  root = cJSON_ParseWithLength(text, len);
-  if (!root) {
-    const char *at = cJSON_GetErrorPtr();
-    int line = 1;
-    const char *p;
-    if (at && at >= text && at <= text + len)
-      for (p = text; p < at; p++) line += *p == '\n';
-    free(text);
-    return mx_error_set(err, MX_EPARSE, "%s:%d: malformed JSON", path, line);
-  }
-  free(text);
   rc = mx_scene_apply(app, root, path, err);
   cJSON_Delete(root);
   return rc;
-}
-
-static int scene_cmp(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int mx_scene_list(const char *dir, char **paths, int max, mx_error *err) {
-  DIR *d = opendir(dir);
-  struct dirent *de;
-  int n = 0;
-  if (!d) return mx_error_set(err, MX_ENOENT, "%s: cannot open scene directory", dir);
-  while ((de = readdir(d)) != NULL && n < max) {
-    size_t len = strlen(de->d_name);
-    if (len > 5 && !strcmp(de->d_name + len - 5, ".json") && de->d_name[0] != '.') {
-      size_t need = strlen(dir) + len + 2;
-      char *p = malloc(need);
-      if (!p) break;
-      snprintf(p, need, "%s/%s", dir, de->d_name);
-      paths[n++] = p;
-    }
-  }
-  closedir(d);
-  qsort(paths, (size_t)n, sizeof *paths, scene_cmp);
-  return n;
-}
-
-void mx_scene_list_free(char **paths, int n) {
-  int i;
-  for (i = 0; i < n; i++) free(paths[i]);
 }

@@ -7,13 +7,15 @@
  *     "data":  { "source": "sample", "dir": "..." },   written on save, informative on load
  *     "state": { ...view-specific... } }       what the view's save() wrote
  * Loading validates everything before touching the app: on any error the
- * current state is kept and the message names the file and the field. */
+ * current state is kept and the message names the file and the field.
+ * The format is scene_file.h (no mx_app); this is the shell applying it. */
 #ifndef MIXSCOPE_SCENE_H
 #define MIXSCOPE_SCENE_H
 
 #include <cjson/cJSON.h>
 
 #include "app.h"
+#include "scene_file.h"
 #include "mixscope/error.h"
 
 /* Capture the current view's state as a new scene object (caller frees). */
@@ -24,10 +26,5 @@ int mx_scene_save(mx_app *app, const char *path, mx_error *err);
 int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *err);
 /* Read, validate and apply a scene file. */
 int mx_scene_load(mx_app *app, const char *path, mx_error *err);
-
-/* The lecture's scene list: the *.json files of a directory in name order.
- * Fills up to max paths (each malloc'd; free with mx_scene_list_free); returns count or < 0. */
-int mx_scene_list(const char *dir, char **paths, int max, mx_error *err);
-void mx_scene_list_free(char **paths, int n);
 
 #endif

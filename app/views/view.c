@@ -1,5 +1,6 @@
 #include "view.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const mx_view *const mx_views[] = {
@@ -17,4 +18,19 @@ const mx_view *mx_view_find(const char *name, int *index) {
       return mx_views[i];
     }
   return NULL;
+}
+
+int mx_view_parse_long(const char *s, long lo, long hi, long *out) {
+  char *end;
+  long x;
+  if (!s || !*s) return -1;
+  x = strtol(s, &end, 10); /* out of long's range: LONG_MIN / LONG_MAX, outside [lo, hi] */
+  if (*end || x < lo || x > hi) return -1;
+  *out = x;
+  return 0;
+}
+
+mx_color mx_view_alpha(mx_color c, int a) {
+  c.a = (uint8_t)(a < 0 ? 0 : a > 255 ? 255 : a);
+  return c;
 }

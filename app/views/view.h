@@ -6,17 +6,37 @@
  * events go to `event` first (return 1 if handled); mouse interaction is done
  * inside draw through the UI kit. Views never compute statistics themselves:
  * they call core and draw the plain arrays it fills. Headless rendering
- * (`mixscope shot`) and the window go through exactly the same calls. */
+ * (`mixscope shot`) and the window go through exactly the same calls.
+ * Views include this header only, never the shell's app.h: the few app
+ * services they need are declared here. */
 #ifndef MIXSCOPE_VIEW_H
 #define MIXSCOPE_VIEW_H
 
 #include <SDL.h>
 #include <cjson/cJSON.h>
 
+#include "mixscope/dataset.h"
 #include "mixscope/error.h"
 #include "ui/ui.h"
 
 typedef struct mx_app mx_app;
+
+/* ---- The app services a view may use (implemented by the shell) ---- */
+/* Shared MNIST, loaded on first use (lookup order in dataset.h). NULL with *err. */
+const mx_mnist *mx_app_mnist(mx_app *app, mx_error *err);
+/* Status line: a transient message; mx_app_error shows it in the error style. */
+void mx_app_status(mx_app *app, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+void mx_app_error(mx_app *app, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+/* Non-zero in headless mode (shot/tests): views run no wall-clock animation. */
+int mx_app_headless(const mx_app *app);
 
 typedef struct mx_keyhelp {
   const char *key;   /* "Space", "Ctrl +", "0-9" */
@@ -58,5 +78,12 @@ MX_VIEWS(MX_VIEW_DECL)
 extern const mx_view *const mx_views[];
 extern const int mx_nviews;
 const mx_view *mx_view_find(const char *name, int *index);
+
+/* ---- Helpers shared by the views (view.c) ---- */
+/* s as a whole decimal integer in [lo, hi] into *out: 0, or -1 (then *out is
+ * unchanged) if s is NULL, empty, not an integer or out of range. */
+int mx_view_parse_long(const char *s, long lo, long hi, long *out);
+/* c with its alpha set to a, clamped to 0..255. */
+mx_color mx_view_alpha(mx_color c, int a);
 
 #endif

@@ -1,126 +1,9 @@
-/* mixscope — view: a Bernoulli mixture fitted by EM to binarized MNIST.
- *
- * The K component θ maps as heatmaps with their weights, updating at every
- * iteration; the log-likelihood per digit (training and test) against the
- * iteration; controls for K, the number of training digits N, the prior
- * pseudo-count α, the start (k-means++ / random) and the seed. In the
- * semi-supervised mode, K = 10 components are bound to the digit classes by L
- * labelled digits per class (their responsibilities fixed one-hot, as in the
- * lecture's semi-supervised EM), and the test accuracy (argmax posterior) is
- * shown beside the accuracy of the labelled digits alone; on demand, a sweep
- * over L draws accuracy against L for both.
- *
- * All numbers come from core/bmm. The EM runs off the render path: in the
- * window a worker thread owns the model and publishes each iteration into a
- * history (θ quantised to 8 bits for display, π, log-likelihoods, accuracy)
- * under a mutex; the frame only copies from the history, so the UI never
- * waits for EM. Headless (shot, tests) the same jobs run inline, so a key
- * press has finished by the time the frame is drawn. Every iteration is kept
- * (up to BMM_CAP), so Left walks back through them. */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include <SDL.h>
-#include <gsl/gsl_rng.h>
-
-#include "shell/app.h"
-#include "mixscope/bmm.h"
-#include "mixscope/dataset.h"
-#include "view.h"
-
-#define BMM_KMIN 2
-#define BMM_KMAX 30
-#define BMM_CAP 400          /* iterations kept (entry 0 is the start) */
-#define BMM_D 784            /* MNIST pixels; checked against the data */
-#define BMM_SIDE 28
-#define BMM_THREADS 2
-#define BMM_RUN_RATE 12.0    /* iterations per second while running */
-#define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
-#define BMM_SWEEP_MAX 12
-#define BMM_SWEEP_ITERS 40
-#define BMM_DEFAULT_N 10000
-
-static const int bmm_sweep_L[BMM_SWEEP_MAX] = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 2000};
-
-/* What a run is made from; a change means a new run. */
-typedef struct bmm_cfg {
-  int k;               /* components (10 in semi-supervised mode) */
-  int n;               /* first n training digits */
-  int semi;            /* semi-supervised: L labelled digits per class */
-  int labels;          /* L */
-  int init_random;     /* 0 k-means++, 1 random responsibilities */
-  unsigned long seed;
-  double alpha;        /* Beta(1+α, 1+α) prior on θ */
-  double threshold;    /* binarize pix/255 > threshold */
-} bmm_cfg;
-
-typedef struct bmm_view {
-  /* ---- UI thread only ---- */
-  bmm_cfg want;             /* what the controls show */
-  double n_slider, alpha_slider, labels_slider; /* slider backing values */
-  int k_slider;
-  int view_t;               /* displayed iteration */
-  int follow;               /* view_t follows the newest iteration */
-  int running;
-  double run_clock;
-  int headless;
-  /* copy of the displayed entry, and the curves, taken under the lock */
-  int shown_gen, shown_t;   /* (generation, iteration) in disp_rgba / the textures */
-  bmm_cfg disp_cfg;
-  double disp_pi[BMM_KMAX];
-  uint32_t disp_rgba[BMM_KMAX][BMM_D];
-  int tex_dirty;
-  SDL_Texture *tex[BMM_KMAX];
-  double c_ll[BMM_CAP], c_tll[BMM_CAP], c_lp[BMM_CAP], c_acc[BMM_CAP], c_ms[BMM_CAP];
-  int c_n;
-  int c_converged;
-  char c_msg[MX_ERRMSG_LEN];
-  int c_msg_err;
-  int c_busy;
-  int c_sweep_n, c_sweep_state;
-  double c_sweep_acc0[BMM_SWEEP_MAX], c_sweep_acc[BMM_SWEEP_MAX];
-  int c_sweep_L[BMM_SWEEP_MAX];
-
-  /* ---- shared, under mu ---- */
-  SDL_mutex *mu;
-  SDL_cond *cv;
-  SDL_Thread *thread;
-  int quit, busy;
-  int req_reset;            /* a new run with req_cfg is wanted */
-  bmm_cfg req_cfg;
-  int req_steps;            /* EM iterations wanted */
-  int req_sweep;            /* an accuracy-vs-L sweep is wanted */
-  int cancel;               /* the current sweep should stop */
-  int gen;                  /* run generation (a new run increments it) */
-  bmm_cfg cur;              /* the configuration of the history */
-  int hist_n;               /* entries 0..hist_n-1 are complete */
-  uint8_t *h_theta;         /* (BMM_CAP, BMM_KMAX, BMM_D) θ·255 rounded */
-  double *h_pi;             /* (BMM_CAP, BMM_KMAX) */
-  double *h_ll, *h_tll;     /* (BMM_CAP) log-likelihood per digit: training, test */
-  double *h_lp;             /* (BMM_CAP) log-posterior objective J */
-  double *h_acc;            /* (BMM_CAP) test accuracy (semi-supervised), else NAN */
-  double *h_ms;             /* (BMM_CAP) milliseconds the iteration took */
-  int converged;
-  char msg[MX_ERRMSG_LEN];
-  int msg_err;
-  int sweep_n, sweep_state; /* state 0 none, 1 running, 2 done */
-  int sweep_L[BMM_SWEEP_MAX];
-  double sweep_acc0[BMM_SWEEP_MAX], sweep_acc[BMM_SWEEP_MAX];
-
-  /* ---- the worker's (or, headless, the UI thread's) ---- */
-  const mx_mnist *mn;
-  double built_threshold;   /* threshold train_all / test were built with (NAN: none) */
-  mx_bmm_data *train_all, *test;
-  mx_bmm_data train;        /* the first n digits of train_all (shares its arrays) */
-  mx_bmm *m;
-  gsl_rng *rng;
-  int *fixed;               /* (train.n) labelled class or -1 */
-} bmm_view;
+/* mixscope — the Bernoulli mixture view: the EM jobs on the worker thread, requests from the UI thread, create / destroy, events, set / save / load, the vtable (see view_bmm.h). */
+#include "view_bmm.h"
 
 /* ------------------------------------------------------------ the jobs */
+
+static const int bmm_sweep_L[BMM_SWEEP_MAX] = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 2000};
 
 static double bmm_clock(void) {
   struct timespec ts;
@@ -374,7 +257,7 @@ static void bmm_kick(bmm_view *s) {
 
 /* ------------------------------------------------------------ requests (UI thread) */
 
-static void bmm_request_reset(bmm_view *s) {
+void bmm_request_reset(bmm_view *s) {
   SDL_LockMutex(s->mu);
   s->req_cfg = s->want;
   s->req_reset = 1;
@@ -398,7 +281,7 @@ static void bmm_request_steps(bmm_view *s, int n) {
 }
 
 /* Right / Space: forward through the history, or a new iteration at its end. */
-static void bmm_forward(bmm_view *s) {
+void bmm_forward(bmm_view *s) {
   if (s->view_t < s->c_n - 1) {
     s->view_t++;
     s->follow = s->view_t == s->c_n - 1;
@@ -407,7 +290,7 @@ static void bmm_forward(bmm_view *s) {
   }
 }
 
-static void bmm_back(bmm_view *s) {
+void bmm_back(bmm_view *s) {
   s->running = 0;
   if (s->view_t > 0) s->view_t--;
   s->follow = 0;
@@ -421,10 +304,10 @@ static void bmm_sync_sliders(bmm_view *s) {
   s->labels_slider = s->want.labels;
 }
 
-static int bmm_max_n(const bmm_view *s) { return (int)s->mn->train.n; }
+int bmm_max_n(const bmm_view *s) { return (int)s->mn->train.n; }
 
 /* Copy what the frame needs from the shared history. */
-static void bmm_copy_shared(bmm_view *s) {
+void bmm_copy_shared(bmm_view *s) {
   int t, k, gen;
   SDL_LockMutex(s->mu);
   gen = s->gen;
@@ -560,7 +443,7 @@ static void bmm_set_k(bmm_view *s, int k, mx_app *app) {
   bmm_request_reset(s);
 }
 
-static void bmm_set_semi(bmm_view *s, int on) {
+void bmm_set_semi(bmm_view *s, int on) {
   s->want.semi = on;
   if (on) s->want.k = 10;
   bmm_sync_sliders(s);
@@ -589,7 +472,7 @@ static int bmm_next_L(int L, int up) {
   return steps[0];
 }
 
-static void bmm_request_sweep(bmm_view *s, mx_app *app) {
+void bmm_request_sweep(bmm_view *s, mx_app *app) {
   if (!s->want.semi) {
     mx_app_status(app, "Accuracy against L is for the semi-supervised mode: press S first");
     return;
@@ -698,448 +581,7 @@ static void bmm_update(void *st, mx_app *app, double dt) {
   }
 }
 
-/* ------------------------------------------------------------ drawing */
-
-static mx_color bmm_alpha(mx_color c, int a) {
-  c.a = (uint8_t)a;
-  return c;
-}
-
-/* The K θ maps in a grid, each with its weight. */
-static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  int K = s->disp_cfg.k, cols, best_cols = 1, best = 0, gap = mx_ui_px(ui, 10);
-  int cap_h = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 10), k, side, rows, x0, y0;
-  double pimax = 0.0;
-  char title[160];
-  mx_rect c;
-  if (s->c_n == 0) {
-    snprintf(title, sizeof title, "Components θₖ");
-  } else if (s->view_t < s->c_n - 1) {
-    snprintf(title, sizeof title, "θₖ and πₖ  ·  iteration %d of %d  (history)", s->view_t,
-             s->c_n - 1);
-  } else {
-    snprintf(title, sizeof title, "θₖ and πₖ  ·  iteration %d  ·  K = %d on %d digits", s->view_t,
-             K, s->disp_cfg.n < bmm_max_n(s) ? s->disp_cfg.n : bmm_max_n(s));
-  }
-  c = mx_panel(ui, r, title);
-  if (s->c_n == 0) {
-    mx_text_in(ui, c, MX_FONT_LARGE, MX_ALIGN_CENTER, th->text_dim,
-               s->c_msg_err ? s->c_msg : "Preparing the data and the start…");
-    return;
-  }
-  {
-    mx_rect cb = mx_rect_cut_right(&c, mx_ui_px(ui, 58));
-    cb.x += mx_ui_px(ui, 18);
-    cb.w = mx_ui_px(ui, 12);
-    cb.y += mx_ui_px(ui, 6);
-    cb.h -= mx_ui_px(ui, 12);
-    mx_draw_colorbar(ui, cb, MX_CMAP_MAGMA, 0.0, 1.0, "%.1f");
-  }
-  for (cols = 1; cols <= K; cols++) {
-    int rr = (K + cols - 1) / cols;
-    int w = (c.w - (cols - 1) * gap) / cols;
-    int h = (c.h - rr * cap_h - (rr - 1) * gap) / rr;
-    int sd = w < h ? w : h;
-    if (sd > best) {
-      best = sd;
-      best_cols = cols;
-    }
-  }
-  cols = best_cols;
-  rows = (K + cols - 1) / cols;
-  side = best / BMM_SIDE >= 2 ? best / BMM_SIDE * BMM_SIDE : best; /* whole pixels when large */
-  x0 = c.x + (c.w - (cols * side + (cols - 1) * gap)) / 2;
-  y0 = c.y + (c.h - (rows * (side + cap_h) + (rows - 1) * gap)) / 2;
-  for (k = 0; k < K; k++) pimax = fmax(pimax, s->disp_pi[k]);
-  for (k = 0; k < K; k++) {
-    int col = k % cols, row = k / cols;
-    mx_rect cell = {x0 + col * (side + gap), y0 + row * (side + cap_h + gap), side, side};
-    mx_rect bar = {cell.x, cell.y + side + mx_ui_px(ui, 4), side, mx_ui_px(ui, 4)};
-    mx_rect cap = {cell.x, bar.y + bar.h + mx_ui_px(ui, 1), side, mx_line_height(ui, MX_FONT_SMALL)};
-    char lab[64];
-    mx_draw_rgba(ui, &s->tex[k], s->tex_dirty, cell, s->disp_rgba[k], BMM_SIDE, BMM_SIDE);
-    mx_draw_rect(ui, bar, th->panel_hi);
-    mx_draw_rect(ui, (mx_rect){bar.x, bar.y, (int)lround(bar.w * s->disp_pi[k] / fmax(pimax, 1e-300)),
-                               bar.h},
-                 th->accent);
-    if (s->disp_cfg.semi)
-      snprintf(lab, sizeof lab, "digit %d   π %.3f", k, s->disp_pi[k]);
-    else
-      snprintf(lab, sizeof lab, "%d   π %.3f", k + 1, s->disp_pi[k]);
-    mx_text_in(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, lab);
-    if (mx_ui_hover(ui, cell)) {
-      char tip[160];
-      snprintf(tip, sizeof tip, "component %d: weight π = %.5f; colour = θ (P(pixel on)), 0 → 1",
-               k + (s->disp_cfg.semi ? 0 : 1), s->disp_pi[k]);
-      mx_tooltip(ui, cell, tip);
-    }
-  }
-  s->tex_dirty = 0;
-}
-
-/* Log-likelihood per digit against the iteration, training and test. */
-static void draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  mx_rect c = mx_panel(ui, r, "Log-likelihood per digit  (nats)");
-  int n = s->c_n, i, t0, lh = mx_line_height(ui, MX_FONT_BODY);
-  double lo = INFINITY, hi = -INFINITY, pad;
-  float xy[2 * BMM_CAP];
-  mx_plot pl;
-  mx_rect leg;
-  if (n == 0) return;
-  /* legend */
-  leg = mx_rect_cut_top(&c, lh + mx_ui_px(ui, 4));
-  {
-    int x = leg.x + mx_ui_px(ui, 60);
-    float cy = (float)leg.y + lh * 0.5f;
-    mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 24), cy, th->comp[0], 3.0f * mx_ui_scale(ui));
-    x += mx_ui_px(ui, 32);
-    x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "training digits") + mx_ui_px(ui, 24);
-    mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 24), cy, th->comp[1], 3.0f * mx_ui_scale(ui));
-    x += mx_ui_px(ui, 32);
-    x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "test digits") + mx_ui_px(ui, 24);
-    if (n > 2) {
-      char note[96];
-      int tw;
-      snprintf(note, sizeof note, "(the start, %.1f, is below the axis)", s->c_ll[0]);
-      mx_text_size(ui, MX_FONT_BODY, note, &tw, NULL);
-      if (x + tw < leg.x + leg.w) mx_text(ui, x, leg.y, MX_FONT_BODY, th->text_dim, "%s", note);
-    }
-  }
-  /* y range from iteration 1 on (the start is far below and would flatten the rest) */
-  t0 = n > 2 ? 1 : 0;
-  for (i = t0; i < n; i++) {
-    lo = fmin(lo, fmin(s->c_ll[i], s->c_tll[i]));
-    hi = fmax(hi, fmax(s->c_ll[i], s->c_tll[i]));
-  }
-  pad = fmax(0.08 * (hi - lo), 0.5);
-  pl.r = c;
-  pl.r.x += mx_ui_px(ui, 60);
-  pl.r.w -= mx_ui_px(ui, 60) + mx_ui_px(ui, 8);
-  pl.r.h -= mx_ui_px(ui, 46);
-  {
-    /* an x range the kit's ticks divide into whole iterations (it aims at one tick per 90 px) */
-    static const int steps[] = {1, 2, 5, 10, 20, 50, 100};
-    int nx = pl.r.w / mx_ui_px(ui, 90), j;
-    if (nx < 2) nx = 2;
-    pl.x1 = nx * 100;
-    for (j = 0; j < 7; j++)
-      if (nx * steps[j] >= (n - 1 > 10 ? n - 1 : 10)) {
-        pl.x1 = nx * steps[j];
-        break;
-      }
-  }
-  pl.x0 = 0;
-  pl.y0 = lo - pad;
-  pl.y1 = hi + pad;
-  mx_draw_axes(ui, &pl, "iteration", NULL);
-  /* the viewed iteration, when walking back through the history */
-  if (s->view_t < n - 1) {
-    float x = mx_plot_x(&pl, s->view_t);
-    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), bmm_alpha(th->accent, 150),
-                 2.0f * mx_ui_scale(ui));
-  }
-  for (int curve = 0; curve < 2; curve++) {
-    const double *v = curve ? s->c_tll : s->c_ll;
-    mx_color col = th->comp[curve];
-    float bottom = (float)(pl.r.y + pl.r.h);
-    for (i = 0; i < n; i++) {
-      xy[2 * i] = mx_plot_x(&pl, i);
-      xy[2 * i + 1] = fminf(mx_plot_y(&pl, v[i]), bottom);
-    }
-    if (t0 == 1) { /* the start is off the bottom: an arrow pointing down to it */
-      float x = xy[0], y = bottom - mx_ui_px(ui, 4) - curve * mx_ui_px(ui, 10), a = 5.0f * mx_ui_scale(ui);
-      mx_draw_line(ui, x - a, y - a, x, y, col, 2.0f * mx_ui_scale(ui));
-      mx_draw_line(ui, x + a, y - a, x, y, col, 2.0f * mx_ui_scale(ui));
-    }
-    mx_draw_polyline(ui, xy + 2 * t0, n - t0, col, 2.5f * mx_ui_scale(ui));
-    if (n < 80)
-      for (i = t0; i < n; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], 3.0f * mx_ui_scale(ui), col);
-    if (s->view_t >= t0)
-      mx_draw_circle(ui, xy[2 * s->view_t], xy[2 * s->view_t + 1], 5.5f * mx_ui_scale(ui), col);
-  }
-}
-
-/* Test accuracy against L (log axis): the labelled digits alone (naive Bayes,
- * the start) and after EM with the rest of the N digits unlabelled. */
-static void draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  mx_rect c = mx_panel(ui, r, "Test accuracy against L");
-  int n = s->c_sweep_n, i, curve, lh = mx_line_height(ui, MX_FONT_BODY);
-  double lx1 = 3.0, a0 = 0.0, a1 = 1.0;
-  float xy[2 * BMM_SWEEP_MAX];
-  mx_color col[2] = {th->comp[4], th->comp[2]};
-  const char *names[2] = {"labelled alone", "EM + unlabelled"};
-  mx_plot pl;
-  mx_rect leg = mx_rect_cut_top(&c, lh + mx_ui_px(ui, 6));
-  {
-    int x = leg.x;
-    float cy = (float)leg.y + lh * 0.5f;
-    for (curve = 0; curve < 2; curve++) {
-      mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 20), cy, col[curve], 3.0f * mx_ui_scale(ui));
-      x += mx_ui_px(ui, 26);
-      x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "%s", names[curve]) + mx_ui_px(ui, 16);
-    }
-  }
-  if (n > 0) {
-    a0 = 1.0;
-    a1 = 0.0;
-    lx1 = fmax(1.0, log10(s->c_sweep_L[n - 1]));
-    for (i = 0; i < n; i++) {
-      a0 = fmin(a0, fmin(s->c_sweep_acc0[i], s->c_sweep_acc[i]));
-      a1 = fmax(a1, fmax(s->c_sweep_acc0[i], s->c_sweep_acc[i]));
-    }
-    a0 = fmax(0.0, floor(a0 * 10.0 - 0.3) / 10.0);
-    a1 = fmin(1.0, ceil(a1 * 10.0 + 0.3) / 10.0);
-  }
-  pl.r = c;
-  pl.r.x += mx_ui_px(ui, 50);
-  pl.r.w -= mx_ui_px(ui, 50) + mx_ui_px(ui, 10);
-  pl.r.h -= mx_ui_px(ui, 44);
-  pl.x0 = -0.1;
-  pl.x1 = lx1 + 0.1;
-  pl.y0 = a0;
-  pl.y1 = a1;
-  /* axes by hand: L on a log scale, accuracy in percent */
-  for (i = 0; i <= 4; i++) {
-    double a = a0 + (a1 - a0) * i / 4.0;
-    float y = mx_plot_y(&pl, a);
-    char lab[16];
-    snprintf(lab, sizeof lab, "%.0f%%", 100.0 * a);
-    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, bmm_alpha(th->border, 110), 1.0f);
-    mx_text_in(ui, (mx_rect){c.x, (int)y - lh / 2, mx_ui_px(ui, 44), lh}, MX_FONT_SMALL,
-               MX_ALIGN_RIGHT, th->text_dim, lab);
-  }
-  for (i = 1; i <= 10000; i *= 10) {
-    char lab[16];
-    float x;
-    if (log10(i) > lx1 + 0.01) break;
-    x = mx_plot_x(&pl, log10(i));
-    snprintf(lab, sizeof lab, "%d", i);
-    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), bmm_alpha(th->border, 110), 1.0f);
-    mx_text_in(ui, (mx_rect){(int)x - 40, pl.r.y + pl.r.h + mx_ui_px(ui, 4), 80,
-                             mx_line_height(ui, MX_FONT_SMALL)},
-               MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, lab);
-  }
-  mx_draw_rect(ui, (mx_rect){pl.r.x, pl.r.y + pl.r.h - 1, pl.r.w, mx_ui_px(ui, 2)}, th->text_dim);
-  mx_draw_rect(ui, (mx_rect){pl.r.x, pl.r.y, mx_ui_px(ui, 2), pl.r.h}, th->text_dim);
-  mx_text_in(ui, (mx_rect){pl.r.x, pl.r.y + pl.r.h + mx_ui_px(ui, 4) + lh, pl.r.w, lh}, MX_FONT_BODY,
-             MX_ALIGN_CENTER, th->text, "labelled digits per class  L");
-  /* the current L */
-  if (log10(s->disp_cfg.labels) <= lx1 + 0.05) {
-    float x = mx_plot_x(&pl, log10(s->disp_cfg.labels));
-    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), bmm_alpha(th->accent, 160),
-                 2.0f * mx_ui_scale(ui));
-  }
-  for (curve = 0; curve < 2; curve++) {
-    for (i = 0; i < n; i++) {
-      xy[2 * i] = mx_plot_x(&pl, log10(s->c_sweep_L[i]));
-      xy[2 * i + 1] = mx_plot_y(&pl, curve ? s->c_sweep_acc[i] : s->c_sweep_acc0[i]);
-    }
-    if (n > 1) mx_draw_polyline(ui, xy, n, col[curve], 2.5f * mx_ui_scale(ui));
-    for (i = 0; i < n; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], 4.0f * mx_ui_scale(ui), col[curve]);
-  }
-  if (s->c_sweep_state != 2) {
-    mx_rect b = {pl.r.x + pl.r.w / 2 - mx_ui_px(ui, 150), pl.r.y + pl.r.h / 2 - mx_ui_px(ui, 20),
-                 mx_ui_px(ui, 300), mx_ui_px(ui, 40)};
-    if (s->c_sweep_state == 1)
-      mx_text_in(ui, b, MX_FONT_BODY, MX_ALIGN_CENTER, th->warn, n ? "" : "fitting for each L…");
-    else if (mx_button(ui, b, "Compute for L = 1 … 1000   A"))
-      bmm_request_sweep(s, app);
-  }
-}
-
-/* The EM updates, as the core computes them, in the space left. */
-static void draw_formulas(bmm_view *s, mx_ui *ui, mx_rect c) {
-  const mx_theme *th = mx_ui_theme(ui);
-  int lh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 3), i, n;
-  const char *lines[8];
-  n = 0;
-  lines[n++] = "E-step   rₙₖ = πₖ p(xₙ|θₖ) / Σⱼ πⱼ p(xₙ|θⱼ)";
-  lines[n++] = "   log p(x|θₖ) = Σ_all log(1−θₖ) + Σ_on log θₖ/(1−θₖ)";
-  if (s->disp_cfg.semi) lines[n++] = "   a labelled digit of class c keeps rₙₖ = [k = c]";
-  lines[n++] = "M-step   θₖ = (Σₙ rₙₖ xₙ + α) / (Nₖ + 2α)";
-  lines[n++] = "   πₖ = Nₖ / N,   Nₖ = Σₙ rₙₖ";
-  if (c.h < lh * (n + 1)) return;
-  c.y = c.y + c.h - lh * n;
-  mx_draw_rect(ui, (mx_rect){c.x, c.y - mx_ui_px(ui, 8), c.w, 1}, th->border);
-  for (i = 0; i < n; i++) {
-    int sub = lines[i][0] == ' ';
-    mx_text(ui, c.x, c.y + i * lh + (sub ? mx_ui_px(ui, 2) : 0), sub ? MX_FONT_SMALL : MX_FONT_BODY,
-            sub ? th->text_dim : th->text, "%s", lines[i]);
-  }
-}
-
-static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  mx_rect c = mx_panel(ui, r, "Bernoulli mixture EM");
-  int gap = mx_ui_px(ui, 6), bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 12);
-  int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2), lh = mx_line_height(ui, MX_FONT_BODY);
-  int t = s->view_t;
-  mx_rect row;
-  char buf[200];
-
-  /* step / run / back / reset */
-  row = mx_rect_cut_top(&c, bh);
-  {
-    int bw = (row.w - 3 * gap) / 4;
-    if (mx_button(ui, mx_rect_cut_left(&row, bw), "◂ Back")) bmm_back(s);
-    mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Step ▸")) bmm_forward(s);
-    mx_rect_cut_left(&row, gap);
-    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), s->running ? "Pause" : "Run", s->running)) {
-      s->running = !s->running;
-      s->follow = 1;
-    }
-    mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, row, "Reset")) bmm_request_reset(s);
-  }
-  mx_rect_cut_top(&c, gap * 2);
-  /* mode */
-  row = mx_rect_cut_top(&c, bh);
-  {
-    int bw = (row.w - gap) / 2;
-    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), "Unsupervised", !s->want.semi) && s->want.semi)
-      bmm_set_semi(s, 0);
-    mx_rect_cut_left(&row, gap);
-    if (mx_button_on(ui, row, "Semi-supervised", s->want.semi) && !s->want.semi) bmm_set_semi(s, 1);
-  }
-  mx_rect_cut_top(&c, gap);
-  if (s->want.semi) {
-    row = mx_rect_cut_top(&c, sh);
-    if (mx_slider(ui, row, "labelled digits per class  L  [ ]", &s->labels_slider, 1.0, 1000.0, "%.0f", 1)) {
-      int L = (int)lround(s->labels_slider);
-      if (L != s->want.labels) {
-        s->want.labels = L;
-        bmm_request_reset(s);
-      }
-    }
-  } else {
-    row = mx_rect_cut_top(&c, sh);
-    if (mx_slider_int(ui, row, "components  K  (+ −)", &s->k_slider, BMM_KMIN, BMM_KMAX) &&
-        s->k_slider != s->want.k) {
-      s->want.k = s->k_slider;
-      bmm_request_reset(s);
-    }
-  }
-  mx_rect_cut_top(&c, gap);
-  row = mx_rect_cut_top(&c, sh);
-  if (mx_slider(ui, row, "training digits  N", &s->n_slider, 100.0, (double)bmm_max_n(s), "%.0f", 1)) {
-    int n = (int)lround(s->n_slider);
-    if (n != s->want.n) {
-      s->want.n = n;
-      bmm_request_reset(s);
-    }
-  }
-  mx_rect_cut_top(&c, gap);
-  row = mx_rect_cut_top(&c, sh);
-  if (mx_slider(ui, row, "prior pseudo-count  α", &s->alpha_slider, 0.01, 100.0, "%.3g", 1) &&
-      s->alpha_slider != s->want.alpha) {
-    s->want.alpha = s->alpha_slider;
-    bmm_request_reset(s);
-  }
-  mx_rect_cut_top(&c, gap);
-  row = mx_rect_cut_top(&c, bh);
-  if (s->want.semi) {
-    mx_text_in(ui, row, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, "start: naive Bayes on the labelled");
-  } else {
-    int bw = (row.w - 2 * gap) / 3;
-    mx_text_in(ui, mx_rect_cut_left(&row, bw), MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, "start  (I)");
-    mx_rect_cut_left(&row, gap);
-    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), "k-means++", !s->want.init_random) &&
-        s->want.init_random) {
-      s->want.init_random = 0;
-      bmm_request_reset(s);
-    }
-    mx_rect_cut_left(&row, gap);
-    if (mx_button_on(ui, row, "random", s->want.init_random) && !s->want.init_random) {
-      s->want.init_random = 1;
-      bmm_request_reset(s);
-    }
-  }
-  mx_rect_cut_top(&c, gap);
-  row = mx_rect_cut_top(&c, bh);
-  {
-    mx_rect b = mx_rect_cut_right(&row, mx_ui_px(ui, 130));
-    snprintf(buf, sizeof buf, "seed %lu", s->want.seed);
-    mx_text_in(ui, row, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
-    if (mx_button(ui, b, "New seed  N")) {
-      s->want.seed++;
-      bmm_request_reset(s);
-    }
-  }
-  mx_rect_cut_top(&c, gap * 2);
-  mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
-  mx_rect_cut_top(&c, gap * 2);
-
-  /* the numbers at the viewed iteration */
-  if (s->c_n > 0) {
-    int ln = lh + mx_ui_px(ui, 3);
-    double dJ = t > 0 ? s->c_lp[t] - s->c_lp[t - 1] : NAN;
-    mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t);
-    snprintf(buf, sizeof buf, "%s", s->c_busy ? "computing…" : s->c_converged && t == s->c_n - 1 ? "converged" : "");
-    mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_BODY,
-               MX_ALIGN_RIGHT, s->c_busy ? th->warn : th->good, buf);
-    mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + gap);
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[0], "train  log p(x) / digit  %.3f", s->c_ll[t]);
-    mx_rect_cut_top(&c, ln);
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[1], "test   log p(x) / digit  %.3f", s->c_tll[t]);
-    mx_rect_cut_top(&c, ln);
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text, "log posterior J  %.1f", s->c_lp[t]);
-    mx_rect_cut_top(&c, ln);
-    if (t > 0 && mx_app_headless(app))
-      /* no wall-clock figure headless: shots, scenes and exports stay reproducible */
-      mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g", dJ);
-    else if (t > 0)
-      mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g   ·   %.1f ms / iteration", dJ,
-              s->c_ms[t]);
-    else
-      mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "%d digits, %s", s->disp_cfg.n,
-              s->disp_cfg.semi ? "start from the labelled" : s->disp_cfg.init_random ? "random start" : "k-means++ start");
-    mx_rect_cut_top(&c, ln);
-    if (s->disp_cfg.semi) {
-      mx_rect_cut_top(&c, gap);
-      mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->comp[2], "test accuracy %.1f%%", 100.0 * s->c_acc[t]);
-      mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 2));
-      mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[4], "labelled digits alone (iteration 0)  %.1f%%",
-              100.0 * s->c_acc[0]);
-      mx_rect_cut_top(&c, ln + gap);
-    }
-    draw_formulas(s, ui, c);
-  }
-}
-
-static void bmm_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
-  bmm_view *s = st;
-  mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 12)), right, top;
-  int gap = mx_ui_px(ui, 12);
-  bmm_copy_shared(s);
-  right = mx_rect_cut_right(&r, mx_ui_px(ui, 410));
-  mx_rect_cut_right(&r, gap);
-  draw_controls(s, app, ui, right);
-  top = mx_rect_cut_top(&r, (r.h - gap) * 64 / 100);
-  mx_rect_cut_top(&r, gap);
-  draw_maps(s, ui, top);
-  if (s->disp_cfg.semi) {
-    mx_rect acc = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
-    mx_rect_cut_right(&r, gap);
-    draw_accuracy(s, app, ui, acc);
-  }
-  draw_curve(s, ui, r);
-}
-
 /* ------------------------------------------------------------ set / save / load */
-
-static int bmm_parse_long(const char *v, long lo, long hi, long *out) {
-  char *end;
-  long x;
-  if (!v || !*v) return -1;
-  x = strtol(v, &end, 10);
-  if (*end || x < lo || x > hi) return -1;
-  *out = x;
-  return 0;
-}
 
 static int bmm_parse_double(const char *v, double lo, double hi, double *out) {
   char *end;
@@ -1157,19 +599,19 @@ static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx
   double d;
   (void)app;
   if (!strcmp(key, "k")) {
-    if (bmm_parse_long(value, BMM_KMIN, BMM_KMAX, &l))
+    if (mx_view_parse_long(value, BMM_KMIN, BMM_KMAX, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: k=%s: expected an integer in [%d, %d]", value,
                           BMM_KMIN, BMM_KMAX);
     if (s->want.semi && l != 10)
       return mx_error_set(err, MX_EINVAL, "bmm: k=%s: semi-supervised mode has K = 10", value);
     s->want.k = (int)l;
   } else if (!strcmp(key, "n")) {
-    if (bmm_parse_long(value, 100, bmm_max_n(s), &l))
+    if (mx_view_parse_long(value, 100, bmm_max_n(s), &l))
       return mx_error_set(err, MX_EINVAL, "bmm: n=%s: expected an integer in [100, %d]", value,
                           bmm_max_n(s));
     s->want.n = (int)l;
   } else if (!strcmp(key, "seed")) {
-    if (bmm_parse_long(value, 0, 2147483647L, &l))
+    if (mx_view_parse_long(value, 0, 2147483647L, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: seed=%s: expected an integer in [0, 2147483647]",
                           value);
     s->want.seed = (unsigned long)l;
@@ -1193,18 +635,18 @@ static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx
     s->want.semi = value[0] == '1';
     if (s->want.semi) s->want.k = 10;
   } else if (!strcmp(key, "labels")) {
-    if (bmm_parse_long(value, 1, 5000, &l))
+    if (mx_view_parse_long(value, 1, 5000, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: labels=%s: expected an integer in [1, 5000]", value);
     s->want.labels = (int)l;
   } else if (!strcmp(key, "steps")) {
-    if (bmm_parse_long(value, 0, BMM_CAP - 1, &l))
+    if (mx_view_parse_long(value, 0, BMM_CAP - 1, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: steps=%s: expected an integer in [0, %d]", value,
                           BMM_CAP - 1);
     bmm_request_steps(s, (int)l);
     return MX_OK;
   } else if (!strcmp(key, "view")) {
     bmm_copy_shared(s);
-    if (bmm_parse_long(value, 0, s->c_n > 0 ? s->c_n - 1 : 0, &l))
+    if (mx_view_parse_long(value, 0, s->c_n > 0 ? s->c_n - 1 : 0, &l))
       return mx_error_set(err, MX_EINVAL, "bmm: view=%s: expected an iteration in [0, %d]", value,
                           s->c_n > 0 ? s->c_n - 1 : 0);
     s->view_t = (int)l;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/app.h"
 #include "view.h"
 #include "view_digits.h"
 
@@ -589,17 +588,6 @@ static void digits_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ------------------------------------------------------------------ set / scenes */
 
-static int parse_long(const char *s, long lo, long hi, long *out) {
-  char *end;
-  long v;
-  if (!s || !*s) return -1;
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (*end || errno == ERANGE || v < lo || v > hi) return -1;
-  *out = v;
-  return 0;
-}
-
 static int parse_bool(const char *s, int *out) {
   if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "yes")) *out = 1;
   else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "no")) *out = 0;
@@ -619,12 +607,12 @@ static int digits_set(void *state, mx_app *app, const char *key, const char *val
   }
   if (!strcmp(key, "label")) {
     if (!strcmp(value, "all") || !strcmp(value, "-1")) dg_set_label(d, -1);
-    else if (parse_long(value, 0, 9, &v) == 0) dg_set_label(d, (int)v);
+    else if (mx_view_parse_long(value, 0, 9, &v) == 0) dg_set_label(d, (int)v);
     else return mx_error_set(err, MX_EINVAL, "digits: label must be 0-9 or 'all', not '%s'", value);
     return 0;
   }
   if (!strcmp(key, "page")) {
-    if (parse_long(value, 0, 10000000, &v) != 0)
+    if (mx_view_parse_long(value, 0, 10000000, &v) != 0)
       return mx_error_set(err, MX_EINVAL, "digits: page must be an integer >= 0, not '%s'", value);
     d->page = (int)v;
     d->mosaic_dirty = 1;
@@ -651,7 +639,7 @@ static int digits_set(void *state, mx_app *app, const char *key, const char *val
   if (!strcmp(key, "selected")) {
     const mx_images *im = dg_set(d);
     if (!strcmp(value, "none") || !strcmp(value, "-1")) d->selected = -1;
-    else if (parse_long(value, 0, (long)im->n - 1, &v) == 0) d->selected = v;
+    else if (mx_view_parse_long(value, 0, (long)im->n - 1, &v) == 0) d->selected = v;
     else
       return mx_error_set(err, MX_EINVAL, "digits: selected must be an index 0-%zu of the %s set or "
                           "'none', not '%s'", im->n - 1, d->split ? "test" : "train", value);

@@ -15,7 +15,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "shell/app.h"
 #include "mixscope/posterior.h"
 #include "view.h"
 
@@ -174,11 +173,6 @@ static void post_update(void *st, mx_app *app, double dt) {
 
 /* ---------------------------------------------------------------- drawing */
 
-static mx_color with_alpha(mx_color c, int a) {
-  c.a = (uint8_t)(a < 0 ? 0 : a > 255 ? 255 : a);
-  return c;
-}
-
 static void dashed_vline(mx_ui *ui, float x, float y0, float y1, mx_color c, float w, float dash) {
   float y;
   for (y = y0; y < y1; y += 2 * dash) mx_draw_line(ui, x, y, x, fminf(y + dash, y1), c, w);
@@ -280,11 +274,56 @@ static void legend_item(mx_ui *ui, int *x0, int y, mx_color c, int style, const 
   *x0 = x + sw + mx_ui_px(ui, 8) + tw + mx_ui_px(ui, 20);
 }
 
+/* The main plot's legend under its title (wraps to a second row when narrow). */
+static void main_plot_legend(const post_view *s, mx_ui *ui, mx_rect *inner, int have_lik) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_color c_prior = th->comp[0], c_lik = th->comp[1], c_post = th->comp[2], c_true = th->text_dim;
+  struct { mx_color c; int style; const char *text; } it[5];
+  int nit = 0, k, total = 0, rowh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 6), rows, lx, ly;
+  mx_rect leg;
+  it[nit].c = c_prior, it[nit].style = 0, it[nit++].text = "prior N(α, γ²)";
+  it[nit].c = c_lik, it[nit].style = 0,
+  it[nit++].text = have_lik ? "likelihood ∝ N(x̄, σ²/n)" : "likelihood (no data yet)";
+  it[nit].c = c_post, it[nit].style = 0, it[nit++].text = "posterior N(a, b²)";
+  if (s->show_pred) it[nit].c = th->comp[3], it[nit].style = 1, it[nit++].text = "predictive N(a, b²+σ²)";
+  it[nit].c = c_true, it[nit].style = 1, it[nit++].text = "true μ";
+  for (k = 0; k < nit; k++) total += legend_width(ui, it[k].text);
+  rows = total > inner->w ? 2 : 1;
+  leg = mx_rect_cut_top(inner, rows * rowh);
+  lx = leg.x + mx_ui_px(ui, 4);
+  ly = leg.y;
+  for (k = 0; k < nit; k++) {
+    if (lx + legend_width(ui, it[k].text) > leg.x + leg.w && lx > leg.x + mx_ui_px(ui, 4)) {
+      lx = leg.x + mx_ui_px(ui, 4);
+      ly += rowh;
+    }
+    legend_item(ui, &lx, ly, it[k].c, it[k].style, it[k].text);
+  }
+}
+
+/* The data as dots sitting on the axis; the newest is amber and raised. */
+static void main_plot_data(mx_ui *ui, const mx_posterior *p, const mx_plot *pl, float base) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_color c_data = th->text;
+  int i;
+  float rad = (p->n > 200 ? 3.5f : 5.5f) * mx_ui_scale(ui);
+  for (i = 0; i < p->n; i++) {
+    float x = mx_plot_x(pl, p->x[i]);
+    if (i == p->n - 1) continue;
+    mx_draw_circle(ui, x, base - rad - 1, rad, mx_view_alpha(c_data, p->n > 60 ? 120 : 210));
+  }
+  if (p->n > 0) {
+    float x = mx_plot_x(pl, p->x[p->n - 1]);
+    mx_draw_line(ui, x, base, x, base - (float)mx_ui_px(ui, 30), th->accent, 2.5f * mx_ui_scale(ui));
+    mx_draw_circle(ui, x, base - (float)mx_ui_px(ui, 30), 7.0f * mx_ui_scale(ui), th->accent);
+  }
+}
+
 static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_posterior *p = s->post;
   mx_color c_prior = th->comp[0], c_lik = th->comp[1], c_post = th->comp[2];
-  mx_color c_true = th->text_dim, c_data = th->text;
+  mx_color c_true = th->text_dim;
   double lo, hi, ymax, a, b2, lm = 0, lv = 0, pm, pv, pad;
   int have_lik, i, n;
   float base;
@@ -297,30 +336,7 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   have_lik = mx_posterior_likelihood(p, &lm, &lv) == MX_OK;
   mx_posterior_predictive(p, &pm, &pv);
 
-  /* legend under the title (wraps to a second row when narrow) */
-  {
-    struct { mx_color c; int style; const char *text; } it[5];
-    int nit = 0, k, total = 0, rowh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 6), rows, lx, ly;
-    mx_rect leg;
-    it[nit].c = c_prior, it[nit].style = 0, it[nit++].text = "prior N(α, γ²)";
-    it[nit].c = c_lik, it[nit].style = 0,
-    it[nit++].text = have_lik ? "likelihood ∝ N(x̄, σ²/n)" : "likelihood (no data yet)";
-    it[nit].c = c_post, it[nit].style = 0, it[nit++].text = "posterior N(a, b²)";
-    if (s->show_pred) it[nit].c = th->comp[3], it[nit].style = 1, it[nit++].text = "predictive N(a, b²+σ²)";
-    it[nit].c = c_true, it[nit].style = 1, it[nit++].text = "true μ";
-    for (k = 0; k < nit; k++) total += legend_width(ui, it[k].text);
-    rows = total > inner.w ? 2 : 1;
-    leg = mx_rect_cut_top(&inner, rows * rowh);
-    lx = leg.x + mx_ui_px(ui, 4);
-    ly = leg.y;
-    for (k = 0; k < nit; k++) {
-      if (lx + legend_width(ui, it[k].text) > leg.x + leg.w && lx > leg.x + mx_ui_px(ui, 4)) {
-        lx = leg.x + mx_ui_px(ui, 4);
-        ly += rowh;
-      }
-      legend_item(ui, &lx, ly, it[k].c, it[k].style, it[k].text);
-    }
-  }
+  main_plot_legend(s, ui, &inner, have_lik);
 
   /* x range: the prior ±3.5γ, the truth ±3σ, and every data point. */
   lo = fmin(s->alpha - 3.5 * sqrt(s->gamma2), s->true_mu - 3.0 * sqrt(s->sigma2));
@@ -351,9 +367,9 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
 
   /* fills first (prior, posterior), then the lines on top */
   n = density_curve(s, &pl, s->alpha, s->gamma2);
-  fill_between(s, ui, s->curve, NULL, n, base, with_alpha(c_prior, 40));
+  fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_prior, 40));
   n = density_curve(s, &pl, a, b2);
-  fill_between(s, ui, s->curve, NULL, n, base, with_alpha(c_post, 70));
+  fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_post, 70));
   /* likelihood, normalised in μ */
   if (have_lik) {
     n = density_curve(s, &pl, lm, lv);
@@ -377,21 +393,8 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   dashed_vline(ui, mx_plot_x(&pl, s->true_mu), (float)pl.r.y, base, c_true, 2.0f * mx_ui_scale(ui),
                (float)mx_ui_px(ui, 7));
   mx_draw_line(ui, mx_plot_x(&pl, a), mx_plot_y(&pl, 1.0 / sqrt(2.0 * M_PI * b2)), mx_plot_x(&pl, a),
-               base, with_alpha(c_post, 200), 2.0f * mx_ui_scale(ui));
-  /* the data as dots sitting on the axis; the newest is amber and raised */
-  {
-    float rad = (p->n > 200 ? 3.5f : 5.5f) * mx_ui_scale(ui);
-    for (i = 0; i < p->n; i++) {
-      float x = mx_plot_x(&pl, p->x[i]);
-      if (i == p->n - 1) continue;
-      mx_draw_circle(ui, x, base - rad - 1, rad, with_alpha(c_data, p->n > 60 ? 120 : 210));
-    }
-    if (p->n > 0) {
-      float x = mx_plot_x(&pl, p->x[p->n - 1]);
-      mx_draw_line(ui, x, base, x, base - (float)mx_ui_px(ui, 30), th->accent, 2.5f * mx_ui_scale(ui));
-      mx_draw_circle(ui, x, base - (float)mx_ui_px(ui, 30), 7.0f * mx_ui_scale(ui), th->accent);
-    }
-  }
+               base, mx_view_alpha(c_post, 200), 2.0f * mx_ui_scale(ui));
+  main_plot_data(ui, p, &pl, base);
   if (p->n == 0)
     mx_text_in(ui, (mx_rect){pl.r.x, pl.r.y + mx_ui_px(ui, 6), pl.r.w - mx_ui_px(ui, 12),
                              mx_line_height(ui, MX_FONT_BODY)},
@@ -464,13 +467,13 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
       mx_draw_line(ui, x, y, fminf(x + (float)mx_ui_px(ui, 7), (float)(pl.r.x + pl.r.w)), y, th->text_dim,
                    2.0f * mx_ui_scale(ui));
     y = mx_plot_y(&pl, s->alpha);
-    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, with_alpha(th->comp[0], 150),
+    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, mx_view_alpha(th->comp[0], 150),
                  2.0f * mx_ui_scale(ui));
   }
   /* data points at their arrival index */
   for (i = 0; i < p->n; i++)
     mx_draw_circle(ui, mx_plot_x(&pl, i + 1), mx_plot_y(&pl, p->x[i]), (p->n > 100 ? 2.5f : 4.0f) * mx_ui_scale(ui),
-                   with_alpha(th->text, p->n > 100 ? 90 : 160));
+                   mx_view_alpha(th->text, p->n > 100 ? 90 : 160));
   /* running sample mean (likelihood centre) */
   m = 0;
   for (i = 0; i < p->n; i++) {
@@ -766,7 +769,7 @@ static int post_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "posterior scene: expected an object");
   if (json_num(j, "alpha", -1e6, 1e6, &alpha, 0, err) || json_num(j, "gamma2", 0, 1e6, &gamma2, 1, err) ||
       json_num(j, "sigma2", 0, 1e6, &sigma2, 1, err) || json_num(j, "true_mu", -1e6, 1e6, &true_mu, 0, err) ||
-      json_num(j, "seed", 0, 4294967295.0, &seed, 0, err) || json_num(j, "draws", 0, 1e9, &draws, 0, err))
+      json_num(j, "seed", 0, 4294967295.0, &seed, 0, err) || json_num(j, "draws", 0, 1e6, &draws, 0, err)) /* replayed: bounded */
     return MX_EINVAL;
   if (data) {
     if (!cJSON_IsArray(data)) return mx_error_set(err, MX_EINVAL, "posterior scene: \"data\" must be an array");

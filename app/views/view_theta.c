@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/app.h"
 #include "mixscope/bernoulli.h"
 #include "view.h"
 #include "view_theta.h"
@@ -657,6 +656,103 @@ static void surprise_hover(theta_view *t, mx_ui *ui, mx_rect dd, const double *c
   mx_tooltip(ui, (mx_rect){mx, my, 1, 1}, buf);
 }
 
+/* The two one-line explanations under the maps, with the red / amber keys
+ * drawn inline. */
+static void theta_explain(mx_ui *ui, mx_rect expl) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int lh = mx_line_height(ui, MX_FONT_BODY);
+  int sw = mx_ui_px(ui, 12), x = expl.x, y1 = expl.y, y2 = expl.y + lh, f;
+  const char *s1 = "θ = 0: never lit in training.", *s2 =
+    "lit in a test digit: probability 0, so NLL = inf.";
+  const char *s3 = "nan: the notes' −Σ x·log θ computes 0·log 0 = 0·(−inf) = NaN, and it omits "
+                   "the (1 − x)·log(1 − θ) term.";
+  int w1, w2;
+  mx_text_size(ui, MX_FONT_BODY, s1, &w1, NULL);
+  mx_text_size(ui, MX_FONT_BODY, s2, &w2, NULL);
+  f = w1 + w2 + 3 * sw + mx_ui_px(ui, 40) <= expl.w ? MX_FONT_BODY : MX_FONT_SMALL;
+  mx_draw_rect(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->bad);
+  x += sw + mx_ui_px(ui, 8);
+  x += mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s1);
+  x += mx_ui_px(ui, 22);
+  mx_draw_rect_outline(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->accent, mx_ui_px(ui, 3));
+  x += sw + mx_ui_px(ui, 8);
+  mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s2);
+  mx_text_in(ui, (mx_rect){expl.x, y2, expl.w, lh}, fit_font(ui, s3, expl.w), MX_ALIGN_LEFT,
+             th->text_dim, s3);
+}
+
+/* The selected test digit in lower: image, surprise maps (kd px a pixel),
+ * colour bar (cbw wide), numbers. */
+static void theta_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, int cbw) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int lh = mx_line_height(ui, MX_FONT_BODY), lhS = mx_line_height(ui, MX_FONT_SMALL);
+  char buf[256], v1[32], a[32];
+  const mx_images *te = &t->m->test;
+  int s2 = kd * t->cols, h2 = kd * t->rows, y = lower.y + lhS + mx_ui_px(ui, 4);
+  int g2 = mx_ui_px(ui, 18), tw, x;
+  mx_rect d0 = {lower.x, y, s2, h2}, d1 = {d0.x + s2 + g2, y, s2, h2};
+  mx_rect d2 = {d1.x + s2 + g2, y, s2, h2}, cb = {d2.x + s2 + mx_ui_px(ui, 10), y, cbw, h2};
+  mx_rect txt;
+  int fresh = t->tex_dirty[TEX_CRAW];
+  mx_text_in(ui, (mx_rect){d0.x, lower.y, s2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim,
+             "test digit");
+  mx_text_in(ui, (mx_rect){d1.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+             th->text_dim, "−log p, raw");
+  mx_text_in(ui, (mx_rect){d2.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+             th->text_dim, "−log p, prior");
+  mx_draw_gray(ui, &t->tex_digit, fresh, d0, te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
+  mx_draw_rect_outline(ui, mx_rect_inset(d0, -1), th->border, 1);
+  tv_draw_map(t, ui, TEX_CRAW, d1, t->c_raw, 1);
+  {
+    /* the pixels that make this digit impossible: amber rings, as on the θ map */
+    size_t j;
+    for (j = 0; j < t->d && t->ninf_raw; j++)
+      if (isinf(t->c_raw[j])) {
+        mx_rect cell = {d1.x + (int)(j % (size_t)t->cols) * kd,
+                        d1.y + (int)(j / (size_t)t->cols) * kd, kd, kd};
+        mx_draw_rect_outline(ui, mx_rect_inset(cell, -mx_ui_px(ui, 2)), th->accent,
+                             mx_ui_px(ui, 2));
+      }
+  }
+  surprise_hover(t, ui, d1, t->c_raw, &t->raw);
+  if (t->fit_rc == 0) {
+    tv_draw_map(t, ui, TEX_CFIT, d2, t->c_fit, 1);
+    surprise_hover(t, ui, d2, t->c_fit, &t->fit);
+  }
+  mx_draw_colorbar(ui, cb, MX_CMAP_VIRIDIS, 0.0, TV_SURPRISE_HI, "%.0f");
+  x = cb.x + cbw + mx_ui_px(ui, 6);
+  txt = (mx_rect){x, lower.y, lower.x + lower.w - x, lower.h};
+  fmt_count(a, sizeof a, (size_t)t->digit);
+  mx_text(ui, txt.x, txt.y, MX_FONT_TITLE, th->accent, "%d", te->labels[t->digit]);
+  mx_text_size(ui, MX_FONT_TITLE, "0", &tw, NULL);
+  mx_text(ui, txt.x + tw + mx_ui_px(ui, 12), txt.y + mx_ui_px(ui, 8), MX_FONT_BODY, th->text_dim,
+          "test #%s", a);
+  y = txt.y + mx_line_height(ui, MX_FONT_TITLE) + mx_ui_px(ui, 2);
+  fmt_num(v1, sizeof v1, 'f', 2, -t->ll_raw);
+  snprintf(buf, sizeof buf, "raw:  NLL = %s", v1);
+  mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
+             t->ninf_raw ? th->bad : th->text, buf);
+  y += lh;
+  if (t->ninf_raw)
+    snprintf(buf, sizeof buf, "%zu pixel%s lit where θ = 0", t->ninf_raw, t->ninf_raw == 1 ? "" : "s");
+  else
+    snprintf(buf, sizeof buf, "= %.1f bits", -t->ll_raw / MX_LN2);
+  mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT,
+             t->ninf_raw ? th->bad : th->text_dim, buf);
+  y += lhS + mx_ui_px(ui, 4);
+  fmt_num(v1, sizeof v1, 'f', 2, -t->ll_fit);
+  snprintf(buf, sizeof buf, "prior:  NLL = %s", v1);
+  mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
+             t->fit_rc || t->ninf_fit ? th->bad : th->good, buf);
+  y += lh;
+  if (t->fit_rc) snprintf(buf, sizeof buf, "θ undefined");
+  else if (t->ninf_fit)
+    snprintf(buf, sizeof buf, "%zu pixel%s with probability 0", t->ninf_fit,
+             t->ninf_fit == 1 ? "" : "s");
+  else snprintf(buf, sizeof buf, "= %.1f bits: the sum of its map", -t->ll_fit / MX_LN2);
+  mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
+}
+
 static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int gap = mx_ui_px(ui, 16), lhL = mx_line_height(ui, MX_FONT_LARGE);
@@ -754,106 +850,84 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_text_in(ui, line, fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
                isnan(q->notes_mean) ? th->bad : th->text_dim, buf);
   }
-  /* the two one-line explanations, with the red / amber keys drawn inline */
-  {
-    int sw = mx_ui_px(ui, 12), x = expl.x, y1 = expl.y, y2 = expl.y + lh, f;
-    const char *s1 = "θ = 0: never lit in training.", *s2 =
-      "lit in a test digit: probability 0, so NLL = inf.";
-    const char *s3 = "nan: the notes' −Σ x·log θ computes 0·log 0 = 0·(−inf) = NaN, and it omits "
-                     "the (1 − x)·log(1 − θ) term.";
-    int w1, w2;
-    mx_text_size(ui, MX_FONT_BODY, s1, &w1, NULL);
-    mx_text_size(ui, MX_FONT_BODY, s2, &w2, NULL);
-    f = w1 + w2 + 3 * sw + mx_ui_px(ui, 40) <= expl.w ? MX_FONT_BODY : MX_FONT_SMALL;
-    mx_draw_rect(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->bad);
-    x += sw + mx_ui_px(ui, 8);
-    x += mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s1);
-    x += mx_ui_px(ui, 22);
-    mx_draw_rect_outline(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->accent, mx_ui_px(ui, 3));
-    x += sw + mx_ui_px(ui, 8);
-    mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s2);
-    mx_text_in(ui, (mx_rect){expl.x, y2, expl.w, lh}, fit_font(ui, s3, expl.w), MX_ALIGN_LEFT,
-               th->text_dim, s3);
-  }
-  /* the selected test digit: image, surprise maps, numbers */
-  {
-    const mx_images *te = &t->m->test;
-    int s2 = kd * t->cols, h2 = kd * t->rows, y = lower.y + lhS + mx_ui_px(ui, 4);
-    int g2 = mx_ui_px(ui, 18), tw, x;
-    mx_rect d0 = {lower.x, y, s2, h2}, d1 = {d0.x + s2 + g2, y, s2, h2};
-    mx_rect d2 = {d1.x + s2 + g2, y, s2, h2}, cb = {d2.x + s2 + mx_ui_px(ui, 10), y, cbw, h2};
-    mx_rect txt;
-    int fresh = t->tex_dirty[TEX_CRAW];
-    mx_text_in(ui, (mx_rect){d0.x, lower.y, s2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim,
-               "test digit");
-    mx_text_in(ui, (mx_rect){d1.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
-               th->text_dim, "−log p, raw");
-    mx_text_in(ui, (mx_rect){d2.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
-               th->text_dim, "−log p, prior");
-    mx_draw_gray(ui, &t->tex_digit, fresh, d0, te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
-    mx_draw_rect_outline(ui, mx_rect_inset(d0, -1), th->border, 1);
-    tv_draw_map(t, ui, TEX_CRAW, d1, t->c_raw, 1);
-    {
-      /* the pixels that make this digit impossible: amber rings, as on the θ map */
-      size_t j;
-      for (j = 0; j < t->d && t->ninf_raw; j++)
-        if (isinf(t->c_raw[j])) {
-          mx_rect cell = {d1.x + (int)(j % (size_t)t->cols) * kd,
-                          d1.y + (int)(j / (size_t)t->cols) * kd, kd, kd};
-          mx_draw_rect_outline(ui, mx_rect_inset(cell, -mx_ui_px(ui, 2)), th->accent,
-                               mx_ui_px(ui, 2));
-        }
-    }
-    surprise_hover(t, ui, d1, t->c_raw, &t->raw);
-    if (t->fit_rc == 0) {
-      tv_draw_map(t, ui, TEX_CFIT, d2, t->c_fit, 1);
-      surprise_hover(t, ui, d2, t->c_fit, &t->fit);
-    }
-    mx_draw_colorbar(ui, cb, MX_CMAP_VIRIDIS, 0.0, TV_SURPRISE_HI, "%.0f");
-    x = cb.x + cbw + mx_ui_px(ui, 6);
-    txt = (mx_rect){x, lower.y, lower.x + lower.w - x, lower.h};
-    fmt_count(a, sizeof a, (size_t)t->digit);
-    mx_text(ui, txt.x, txt.y, MX_FONT_TITLE, th->accent, "%d", te->labels[t->digit]);
-    mx_text_size(ui, MX_FONT_TITLE, "0", &tw, NULL);
-    mx_text(ui, txt.x + tw + mx_ui_px(ui, 12), txt.y + mx_ui_px(ui, 8), MX_FONT_BODY, th->text_dim,
-            "test #%s", a);
-    y = txt.y + mx_line_height(ui, MX_FONT_TITLE) + mx_ui_px(ui, 2);
-    fmt_num(v1, sizeof v1, 'f', 2, -t->ll_raw);
-    snprintf(buf, sizeof buf, "raw:  NLL = %s", v1);
-    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
-               t->ninf_raw ? th->bad : th->text, buf);
-    y += lh;
-    if (t->ninf_raw)
-      snprintf(buf, sizeof buf, "%zu pixel%s lit where θ = 0", t->ninf_raw, t->ninf_raw == 1 ? "" : "s");
-    else
-      snprintf(buf, sizeof buf, "= %.1f bits", -t->ll_raw / MX_LN2);
-    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT,
-               t->ninf_raw ? th->bad : th->text_dim, buf);
-    y += lhS + mx_ui_px(ui, 4);
-    fmt_num(v1, sizeof v1, 'f', 2, -t->ll_fit);
-    snprintf(buf, sizeof buf, "prior:  NLL = %s", v1);
-    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
-               t->fit_rc || t->ninf_fit ? th->bad : th->good, buf);
-    y += lh;
-    if (t->fit_rc) snprintf(buf, sizeof buf, "θ undefined");
-    else if (t->ninf_fit)
-      snprintf(buf, sizeof buf, "%zu pixel%s with probability 0", t->ninf_fit,
-               t->ninf_fit == 1 ? "" : "s");
-    else snprintf(buf, sizeof buf, "= %.1f bits: the sum of its map", -t->ll_fit / MX_LN2);
-    mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
-  }
+  theta_explain(ui, expl);
+  theta_test_digit(t, ui, lower, kd, cbw);
 }
 
 /* ------------------------------------------------------------------ drawing: naive Bayes */
 
-static void draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
+/* The naive Bayes panel's right column: test accuracy and the selected digit. */
+static void nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_images *te = &t->m->test;
   int gap = mx_ui_px(ui, 14), lh = mx_line_height(ui, MX_FONT_BODY);
   int lhS = mx_line_height(ui, MX_FONT_SMALL), lhL = mx_line_height(ui, MX_FONT_LARGE);
+  int c;
+  char buf[200], a[32], b[32];
+  int y = info.y;
+  fmt_count(a, sizeof a, t->nbev.correct);
+  fmt_count(b, sizeof b, t->nbev.n);
+  mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim,
+             "test accuracy");
+  y += lh;
+  mx_text(ui, info.x, y, MX_FONT_TITLE, th->good, "%.2f %%", 100.0 * t->nbev.accuracy);
+  y += mx_line_height(ui, MX_FONT_TITLE);
+  snprintf(buf, sizeof buf, "%s of %s test digits", a, b);
+  mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
+  y += lh;
+  if (t->nbev.none) {
+    snprintf(buf, sizeof buf, "%zu with no class possible (all −inf)", t->nbev.none);
+    mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->bad, buf);
+    y += lh;
+  }
+  mx_text_in(ui, (mx_rect){info.x, y, info.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim,
+             "argmax  log π_c + Σ log p(x_j | θ_cj)");
+  y += lhS + gap;
+  /* selected digit */
+  {
+    int s2 = lhL * 3;
+    mx_rect dd = {info.x, y, s2, s2};
+    int pr = t->nb_digit_pred;
+    mx_draw_gray(ui, &t->tex_digit, t->tex_dirty[TEX_CRAW], dd,
+                 te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
+    mx_draw_rect_outline(ui, mx_rect_inset(dd, -1), th->border, 1);
+    fmt_count(a, sizeof a, (size_t)t->digit);
+    snprintf(buf, sizeof buf, "test #%s, label %d", a, te->labels[t->digit]);
+    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y, info.w - s2 - gap, lh}, MX_FONT_BODY,
+               MX_ALIGN_LEFT, th->text_dim, buf);
+    if (pr == -1) snprintf(buf, sizeof buf, "no class possible");
+    else if (pr >= 0) snprintf(buf, sizeof buf, "predicted %d", pr);
+    else buf[0] = '\0';
+    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh, info.w - s2 - gap, lhL}, MX_FONT_LARGE,
+               MX_ALIGN_LEFT, pr == te->labels[t->digit] ? th->good : th->bad, buf);
+    if (pr >= -1) {
+      double best = -INFINITY;
+      int second = -1;
+      for (c = 0; c < MX_BERN_NCLASS; c++)
+        if (c != pr && t->nb_score[c] > best) {
+          best = t->nb_score[c];
+          second = c;
+        }
+      if (pr >= 0 && second >= 0) {
+        fmt_num(a, sizeof a, 'f', 1, t->nb_score[pr] - best);
+        snprintf(buf, sizeof buf, "margin over %d: %s nats", second, a);
+      } else {
+        snprintf(buf, sizeof buf, "every class scores −inf");
+      }
+      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh + lhL, info.w - s2 - gap, lh},
+                 MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, buf);
+    }
+  }
+}
+
+static void draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  const mx_images *te = &t->m->test;
+  int gap = mx_ui_px(ui, 14);
+  int lhS = mx_line_height(ui, MX_FONT_SMALL);
   int cw, k, c, side, ncol, cell, i, p;
   mx_rect grid, low, conf, info;
-  char buf[200], a[32], b[32];
+  char buf[200], a[32];
   if (t->nb_rc != 0) {
     int first = 0;
     while (first < MX_BERN_NCLASS && t->cnt.nc[first]) first++;
@@ -931,62 +1005,7 @@ static void draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   /* accuracy and the selected digit */
   info = (mx_rect){conf.x + conf.w + gap * 2, low.y, low.x + low.w - (conf.x + conf.w + gap * 2),
                    low.h};
-  {
-    int y = info.y;
-    fmt_count(a, sizeof a, t->nbev.correct);
-    fmt_count(b, sizeof b, t->nbev.n);
-    mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim,
-               "test accuracy");
-    y += lh;
-    mx_text(ui, info.x, y, MX_FONT_TITLE, th->good, "%.2f %%", 100.0 * t->nbev.accuracy);
-    y += mx_line_height(ui, MX_FONT_TITLE);
-    snprintf(buf, sizeof buf, "%s of %s test digits", a, b);
-    mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
-    y += lh;
-    if (t->nbev.none) {
-      snprintf(buf, sizeof buf, "%zu with no class possible (all −inf)", t->nbev.none);
-      mx_text_in(ui, (mx_rect){info.x, y, info.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->bad, buf);
-      y += lh;
-    }
-    mx_text_in(ui, (mx_rect){info.x, y, info.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim,
-               "argmax  log π_c + Σ log p(x_j | θ_cj)");
-    y += lhS + gap;
-    /* selected digit */
-    {
-      int s2 = lhL * 3;
-      mx_rect dd = {info.x, y, s2, s2};
-      int pr = t->nb_digit_pred;
-      mx_draw_gray(ui, &t->tex_digit, t->tex_dirty[TEX_CRAW], dd,
-                   te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
-      mx_draw_rect_outline(ui, mx_rect_inset(dd, -1), th->border, 1);
-      fmt_count(a, sizeof a, (size_t)t->digit);
-      snprintf(buf, sizeof buf, "test #%s, label %d", a, te->labels[t->digit]);
-      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y, info.w - s2 - gap, lh}, MX_FONT_BODY,
-                 MX_ALIGN_LEFT, th->text_dim, buf);
-      if (pr == -1) snprintf(buf, sizeof buf, "no class possible");
-      else if (pr >= 0) snprintf(buf, sizeof buf, "predicted %d", pr);
-      else buf[0] = '\0';
-      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh, info.w - s2 - gap, lhL}, MX_FONT_LARGE,
-                 MX_ALIGN_LEFT, pr == te->labels[t->digit] ? th->good : th->bad, buf);
-      if (pr >= -1) {
-        double best = -INFINITY;
-        int second = -1;
-        for (c = 0; c < MX_BERN_NCLASS; c++)
-          if (c != pr && t->nb_score[c] > best) {
-            best = t->nb_score[c];
-            second = c;
-          }
-        if (pr >= 0 && second >= 0) {
-          fmt_num(a, sizeof a, 'f', 1, t->nb_score[pr] - best);
-          snprintf(buf, sizeof buf, "margin over %d: %s nats", second, a);
-        } else {
-          snprintf(buf, sizeof buf, "every class scores −inf");
-        }
-        mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh + lhL, info.w - s2 - gap, lh},
-                   MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, buf);
-      }
-    }
-  }
+  nb_info(t, ui, info);
 }
 
 static void theta_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {

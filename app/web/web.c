@@ -5,6 +5,7 @@
 #include "web.h"
 
 #include <emscripten.h>
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,11 @@ static void web_frame(void) {
          (double)(SDL_GetPerformanceCounter() - now) * 1000.0 / (double)SDL_GetPerformanceFrequency());
 }
 
+static void web_file_written(const char *path, const char *mime) { mx_web_download(path, mime); }
+
 void mx_web_run(mx_app *app) {
   web_app = app;
+  mx_app_set_file_hook(app, web_file_written);
   setenv("MIXSCOPE_SHOTS", "/tmp", 1); /* P and Ctrl+S: written there, then downloaded */
   /* emscripten starts with umask 0777, so a PNG written with the desktop's 0666 & ~umask
    * would be unreadable to the page's download: the usual desktop umask instead */
@@ -115,6 +119,17 @@ EMSCRIPTEN_KEEPALIVE void mx_web_message(const char *msg, int is_error) {
   else mx_app_status(web_app, "%s", msg);
 }
 
+/* The page's entry point (app/main.c is the desktop's): the explorer as mx_app_main opens it
+ * (same options: --scene, --mnist, --view), then the browser runs its frames. */
+int main(int argc, char **argv) {
+  int rc;
+  mx_app *app;
+  gsl_set_error_handler_off(); /* as app/main.c: GSL errors are statuses, never aborts */
+  app = mx_app_open(argc, argv, &rc);
+  if (!app) return rc;
+  mx_web_run(app);
+  return 0;
+}
 #else
 typedef int mx_web_native_unit; /* ISO C wants a declaration in every file */
 #endif

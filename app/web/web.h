@@ -1,6 +1,7 @@
 /* mixscope — the web edition's side of the app (built only with Emscripten).
- * The page (web/index.html) loads mixscope.js; main() starts the explorer and hands the
- * frame to the browser (emscripten_set_main_loop, no Asyncify, no threads). */
+ * The page (web/index.html) loads mixscope.js; main() (web.c) opens the explorer and hands
+ * the frame to the browser (emscripten_set_main_loop, no Asyncify, no threads). Sits above
+ * the shell, as app/cli does: web -> shell -> views -> ui. */
 #ifndef MX_WEB_H
 #define MX_WEB_H
 

@@ -43,10 +43,21 @@ static int is_file(const char *p) {
   return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Path of dir/base (raw preferred) or dir/base.gz into out; 0 if found. */
+/* Anything at p, even a dangling link or a link loop. */
+static int exists(const char *p) {
+  struct stat st;
+  return lstat(p, &st) == 0;
+}
+
+/* Path of dir/base (raw preferred) or dir/base.gz into out; 1 if found. A
+ * regular file wins; failing that, whatever is there (a directory, FIFO,
+ * device, link loop) is returned so that reading it says what it is instead
+ * of calling it missing. */
 static int find_file(const char *dir, const char *base, char *out, size_t cap) {
   if ((size_t)snprintf(out, cap, "%s/%s", dir, base) < cap && is_file(out)) return 1;
   if ((size_t)snprintf(out, cap, "%s/%s.gz", dir, base) < cap && is_file(out)) return 1;
+  if ((size_t)snprintf(out, cap, "%s/%s", dir, base) < cap && exists(out)) return 1;
+  if ((size_t)snprintf(out, cap, "%s/%s.gz", dir, base) < cap && exists(out)) return 1;
   return 0;
 }
 

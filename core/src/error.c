@@ -13,16 +13,6 @@ const char *mx_strerror(int code) {
   }
 }
 
-const char *mx_err_name(int code) {
-  switch (code) {
-  case MX_OK: return "MX_OK";
-#define MX_X_NAME(name, val, msg) case MX_E##name: return "MX_E" #name;
-  MX_ERRNO_MAP(MX_X_NAME)
-#undef MX_X_NAME
-  default: return "MX_E?";
-  }
-}
-
 int mx_error_set(mx_error *err, int code, const char *fmt, ...) {
   if (err) {
     va_list ap;

@@ -137,7 +137,7 @@ int mx_gmm_json_read(const char *path, mx_gmm **out, mx_error *err) {
   cJSON *root;
   int rc;
   *out = NULL;
-  if ((rc = mx_file_read_all(path, &data, &len, err)) != MX_OK) return rc;
+  if ((rc = mx_file_read_text(path, &data, &len, err)) != MX_OK) return rc;
   if (len == 0) {
     free(data);
     return mx_error_set(err, MX_EEMPTY, "%s: empty file (expected JSON parameters)", path);
@@ -201,26 +201,9 @@ fail:
 
 int mx_gmm_json_write(const char *path, const mx_gmm *g, mx_error *err) {
   cJSON *root = mx_gmm_json_params(g);
-  char *s;
   int rc;
-  size_t n;
   if (!root) return mx_error_set(err, MX_ENOMEM, "%s: out of memory", path);
-  s = cJSON_Print(root);
+  rc = mx_json_write_file(path, root, err);
   cJSON_Delete(root);
-  if (!s) return mx_error_set(err, MX_ENOMEM, "%s: out of memory", path);
-  n = strlen(s);
-  {
-    char *t = malloc(n + 2);
-    if (!t) {
-      cJSON_free(s);
-      return mx_error_set(err, MX_ENOMEM, "%s: out of memory", path);
-    }
-    memcpy(t, s, n);
-    t[n] = '\n';
-    t[n + 1] = '\0';
-    rc = mx_file_write_atomic(path, t, n + 1, err);
-    free(t);
-  }
-  cJSON_free(s);
   return rc;
 }

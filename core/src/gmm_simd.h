@@ -19,7 +19,7 @@
 int mx_gmm_simd_cpu(void);
 
 /* E-step for D == 2 (same contract as mx_gmm_e_step, sizes already checked):
- * 4 points per AVX2 register, exp/log by gmm_simd.c's polynomials; the points
+ * 4 points per AVX2 register, 2^x and log by glibc's libmvec; the points
  * are cut into 8 fixed chunks whose log-likelihoods are added in order, run on
  * up to mx_gmm_set_threads threads when N >= 32768 (same numbers for any
  * thread count). Points

@@ -1,8 +1,11 @@
 /* mixscope — IDX reader/writer (raw or gzip), validating every header field.
  *
- * Reading streams the file once: raw files through stdio (the size is known
- * from fstat, so truncation / trailing bytes are reported before allocating),
- * gzip files through zlib's gzread straight into the data buffer. */
+ * Reading streams the file once (regular files only): raw files through read()
+ * (the size is known from fstat, so truncation / trailing bytes are reported
+ * before allocating), gzip files through zlib's inflate into a buffer grown as
+ * data arrives; a member without its CRC/size trailer, or garbage after the
+ * stream, is refused like trailing bytes of a raw file. The data limit is
+ * 1 GiB after inflating (MIXSCOPE_MAX_IDX_BYTES overrides it). */
 #include "mixscope/idx.h"
 
 #include <errno.h>
@@ -12,18 +15,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "mixscope/fileio.h"
 
-#define IDX_MAX_BYTES ((size_t)1 << 30) /* 1 GiB: far above MNIST's 47 MB */
+#define IDX_MAX_BYTES MX_IDX_LIMIT_DEFAULT /* written files: 1 GiB, far above MNIST's 47 MB */
 #define IDX_TYPE_UBYTE 0x08
 
-/* A byte source: either a stdio FILE (raw) or a gzFile. */
+/* A byte source over a regular file's descriptor: raw, or gzip inflated as
+ * data arrives with zlib's inflate (so the stream's end, its CRC/size trailer
+ * and anything after it are seen and checked). */
 typedef struct idx_src {
   const char *path;
-  FILE *fp;
-  gzFile gz;
+  int fd;
+  int is_gz;
+  int gz_live;       /* inflateInit2 done */
+  int eof;           /* no more file bytes */
+  int stream_end;    /* the current gzip member ended cleanly */
+  size_t filesize;   /* from fstat */
+  size_t consumed;   /* file bytes read so far */
+  z_stream zs;
+  unsigned char in[1 << 16];
 } idx_src;
 
 static const char *idx_type_name(int t) {
@@ -38,56 +51,106 @@ static const char *idx_type_name(int t) {
   }
 }
 
-/* zlib's gzerror text, without the "path: " prefix it adds. */
-static const char *gz_msg(idx_src *s, int *zerr) {
-  const char *m = gzerror(s->gz, zerr);
-  size_t n = strlen(s->path);
-  if (!m || !*m) return "zlib error";
-  if (!strncmp(m, s->path, n) && m[n] == ':' && m[n + 1] == ' ') m += n + 2;
-  return m;
-}
-
-/* Read up to n bytes; *got = bytes read. Returns 0 or MX_EIO / MX_EGZIP. */
-static int src_read(idx_src *s, void *buf, size_t n, size_t *got, mx_error *err) {
+/* read() all of n bytes unless the file ends; *got = bytes read. */
+static int fd_read(idx_src *s, void *buf, size_t n, size_t *got, mx_error *err) {
   *got = 0;
-  if (s->fp) {
-    *got = fread(buf, 1, n, s->fp);
-    if (*got < n && ferror(s->fp))
-      return mx_error_set(err, MX_EIO, "%s: read error: %s", s->path, strerror(errno));
-    return MX_OK;
-  }
   while (*got < n) {
-    size_t want = n - *got;
-    int r;
-    if (want > (size_t)1 << 30) want = (size_t)1 << 30;
-    r = gzread(s->gz, (unsigned char *)buf + *got, (unsigned)want);
-    if (r < 0) {
-      int zerr;
-      const char *m = gz_msg(s, &zerr);
-      if (zerr == Z_ERRNO)
-        return mx_error_set(err, MX_EIO, "%s: read error: %s", s->path, strerror(errno));
-      return mx_error_set(err, MX_EGZIP, "%s: corrupt gzip stream: %s", s->path, m);
-    }
+    ssize_t r = read(s->fd, (unsigned char *)buf + *got, n - *got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return mx_error_set(err, MX_EIO, "%s: read error: %s", s->path, strerror(errno));
     if (r == 0) {
-      /* End of data: a clean end, or a gzip stream cut short. */
-      int zerr;
-      const char *m = gz_msg(s, &zerr);
-      if (zerr == Z_BUF_ERROR || zerr == Z_DATA_ERROR)
-        return mx_error_set(err, MX_EGZIP,
-                            "%s: corrupt gzip stream: %s (the .gz file is cut short or damaged)",
-                            s->path, m);
+      s->eof = 1;
       break;
     }
     *got += (size_t)r;
   }
+  s->consumed += *got;
   return MX_OK;
 }
 
+/* Refill the inflate input when empty. */
+static int gz_fill(idx_src *s, mx_error *err) {
+  size_t got;
+  int rc;
+  if (s->zs.avail_in > 0 || s->eof) return MX_OK;
+  if ((rc = fd_read(s, s->in, sizeof s->in, &got, err)) != MX_OK) return rc;
+  s->zs.next_in = s->in;
+  s->zs.avail_in = (uInt)got;
+  return MX_OK;
+}
+
+/* After a member's end: another member follows (1f 8b), the file ends, or the
+ * rest is trailing garbage (refused, as trailing bytes of a raw IDX file are). */
+static int gz_next_member(idx_src *s, int *more, mx_error *err) {
+  int rc;
+  *more = 0;
+  if ((rc = gz_fill(s, err)) != MX_OK) return rc;
+  if (s->zs.avail_in == 0) return MX_OK; /* clean end of file */
+  if (s->zs.avail_in < 2 && !s->eof) {
+    /* keep it simple: one byte left in the buffer, look at the next one */
+    unsigned char b[2];
+    size_t got;
+    b[0] = s->zs.next_in[0];
+    if ((rc = fd_read(s, b + 1, 1, &got, err)) != MX_OK) return rc;
+    memcpy(s->in, b, 1 + got);
+    s->zs.next_in = s->in;
+    s->zs.avail_in = (uInt)(1 + got);
+  }
+  if (s->zs.avail_in >= 2 && s->zs.next_in[0] == 0x1f && s->zs.next_in[1] == 0x8b) {
+    inflateReset(&s->zs);
+    s->stream_end = 0;
+    *more = 1;
+    return MX_OK;
+  }
+  return mx_error_set(err, MX_ESIZE,
+                      "%s: %zu bytes of trailing garbage after the end of the gzip stream", s->path,
+                      s->filesize > s->consumed - s->zs.avail_in
+                          ? s->filesize - (s->consumed - s->zs.avail_in)
+                          : (size_t)s->zs.avail_in);
+}
+
+static int gz_read(idx_src *s, void *buf, size_t n, size_t *got, mx_error *err) {
+  int rc;
+  *got = 0;
+  while (*got < n) {
+    int zr;
+    size_t before;
+    if (s->stream_end) {
+      int more;
+      if ((rc = gz_next_member(s, &more, err)) != MX_OK) return rc;
+      if (!more) break;
+    }
+    if ((rc = gz_fill(s, err)) != MX_OK) return rc;
+    if (s->zs.avail_in == 0 && s->eof)
+      return mx_error_set(err, MX_EGZIP,
+                          "%s: corrupt gzip stream: it ends before its CRC/size trailer (the .gz "
+                          "file is cut short or damaged)",
+                          s->path);
+    before = n - *got > (size_t)1 << 30 ? (size_t)1 << 30 : n - *got;
+    s->zs.next_out = (unsigned char *)buf + *got;
+    s->zs.avail_out = (uInt)before;
+    zr = inflate(&s->zs, Z_NO_FLUSH);
+    *got += before - s->zs.avail_out;
+    if (zr == Z_STREAM_END) s->stream_end = 1;
+    else if (zr == Z_NEED_DICT || zr == Z_DATA_ERROR || zr == Z_STREAM_ERROR)
+      return mx_error_set(err, MX_EGZIP, "%s: corrupt gzip stream: %s", s->path,
+                          s->zs.msg ? s->zs.msg : "invalid data");
+    else if (zr == Z_MEM_ERROR)
+      return mx_error_set(err, MX_ENOMEM, "%s: out of memory inflating", s->path);
+  }
+  return MX_OK;
+}
+
+/* Read up to n bytes; *got = bytes read (fewer only at the end of the data). */
+static int src_read(idx_src *s, void *buf, size_t n, size_t *got, mx_error *err) {
+  return s->is_gz ? gz_read(s, buf, n, got, err) : fd_read(s, buf, n, got, err);
+}
+
 static void src_close(idx_src *s) {
-  if (s->fp) fclose(s->fp);
-  if (s->gz) gzclose(s->gz);
-  s->fp = NULL;
-  s->gz = NULL;
+  if (s->gz_live) inflateEnd(&s->zs);
+  if (s->fd >= 0) close(s->fd);
+  s->gz_live = 0;
+  s->fd = -1;
 }
 
 static uint32_t be32(const unsigned char *p) {
@@ -104,189 +167,176 @@ static const char *dims_str(char *buf, size_t cap, int ndim, const size_t *dims)
   return buf;
 }
 
-int mx_idx_read(const char *path, mx_idx *out, mx_error *err) {
-  idx_src s = {path, NULL, NULL};
-  unsigned char hdr[4 + 4 * MX_IDX_MAXDIM];
+/* Open path (a regular file only), sniff the gzip magic, set up inflate. */
+static int idx_open(idx_src *s, mx_error *err) {
   unsigned char magic[2];
-  size_t got, size = 1, hdrlen, filesize = 0;
-  int is_gz, rc, ndim, i;
-  struct stat st;
-  uint8_t *data = NULL;
-  char dbuf[96];
+  size_t got;
+  int rc;
+  if ((rc = mx_file_open_regular(s->path, &s->fd, &s->filesize, err)) != MX_OK) return rc;
+  if ((rc = fd_read(s, magic, 2, &got, err)) != MX_OK) return rc;
+  if (got == 0) return mx_error_set(err, MX_EEMPTY, "%s: file is empty (0 bytes)", s->path);
+  s->is_gz = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  if (s->is_gz) {
+    memcpy(s->in, magic, 2);
+    s->zs.next_in = s->in;
+    s->zs.avail_in = 2;
+    /* windowBits 15 + 16: gzip wrapper only, with its CRC and size checked */
+    if (inflateInit2(&s->zs, 15 + 16) != Z_OK)
+      return mx_error_set(err, MX_ENOMEM, "%s: cannot initialise zlib", s->path);
+    s->gz_live = 1;
+    s->eof = 0;
+    return MX_OK;
+  }
+  if (lseek(s->fd, 0, SEEK_SET) != 0)
+    return mx_error_set(err, MX_EIO, "%s: cannot rewind: %s", s->path, strerror(errno));
+  s->consumed = 0;
+  s->eof = 0;
+  return MX_OK;
+}
 
+/* Read and check the header; out->ndim, out->dims and *size (data bytes). */
+static int idx_read_header(idx_src *s, mx_idx *out, size_t *size, mx_error *err) {
+  const char *path = s->path;
+  unsigned char hdr[4 + 4 * MX_IDX_MAXDIM];
+  size_t got, limit = mx_file_limit(MX_IDX_LIMIT_ENV, MX_IDX_LIMIT_DEFAULT);
+  int rc, ndim, i;
+  char dbuf[96], lim[32];
+  if ((rc = src_read(s, hdr, 4, &got, err)) != MX_OK) return rc;
+  if (got == 0 && s->is_gz)
+    return mx_error_set(err, MX_EEMPTY, "%s: gzip stream decompresses to 0 bytes", path);
+  if (got >= 2 && (hdr[0] != 0 || hdr[1] != 0))
+    return mx_error_set(err, MX_EMAGIC,
+                        "%s: bad magic: first two bytes are 0x%02x 0x%02x, an IDX file starts with "
+                        "0x00 0x00",
+                        path, hdr[0], hdr[1]);
+  if (got < 4)
+    return mx_error_set(err, MX_ETRUNC, "%s: truncated header: expected at least 4 bytes, got %zu",
+                        path, got);
+  if (hdr[2] != IDX_TYPE_UBYTE)
+    return mx_error_set(err, MX_ETYPE,
+                        "%s: type byte is 0x%02x (%s); only 0x08 (unsigned byte) is supported",
+                        path, hdr[2], idx_type_name(hdr[2]));
+  ndim = hdr[3];
+  if (ndim < 1 || ndim > MX_IDX_MAXDIM)
+    return mx_error_set(err, MX_EDIMS, "%s: header has %d dimensions; expected 1..%d", path, ndim,
+                        MX_IDX_MAXDIM);
+  if ((rc = src_read(s, hdr + 4, 4 * (size_t)ndim, &got, err)) != MX_OK) return rc;
+  if (got < 4 * (size_t)ndim)
+    return mx_error_set(err, MX_ETRUNC,
+                        "%s: truncated header: expected %d bytes for %d dimensions, got %zu", path,
+                        4 + 4 * ndim, ndim, 4 + got);
+  out->ndim = ndim;
+  for (i = 0; i < ndim; i++) out->dims[i] = be32(hdr + 4 + 4 * i);
+  *size = 1;
+  for (i = 0; i < ndim; i++) {
+    if (out->dims[i] == 0)
+      return mx_error_set(err, MX_EDIMS, "%s: dimension %d of %s is zero", path, i,
+                          dims_str(dbuf, sizeof dbuf, ndim, out->dims));
+    if (*size > SIZE_MAX / out->dims[i])
+      return mx_error_set(err, MX_EDIMS, "%s: dimensions %s overflow the size type", path,
+                          dims_str(dbuf, sizeof dbuf, ndim, out->dims));
+    *size *= out->dims[i];
+  }
+  if (*size > limit)
+    return mx_error_set(err, MX_ETOOBIG,
+                        "%s: dimensions %s need %zu bytes; the limit is %zu (%s); set %s to raise "
+                        "it",
+                        path, dims_str(dbuf, sizeof dbuf, ndim, out->dims), *size, limit,
+                        mx_file_size_str(limit, lim, sizeof lim), MX_IDX_LIMIT_ENV);
+  return MX_OK;
+}
+
+/* Raw files: the size is known, so truncation / trailing bytes are reported
+ * before allocating anything. */
+static int idx_check_raw_size(idx_src *s, const mx_idx *out, size_t size, mx_error *err) {
+  size_t hdrlen = 4 + 4 * (size_t)out->ndim, have = s->filesize - hdrlen;
+  char dbuf[96];
+  if (s->filesize < hdrlen) have = 0;
+  if (have < size)
+    return mx_error_set(err, MX_ETRUNC,
+                        "%s: truncated: header says %s = %zu data bytes but the file has %zu",
+                        s->path, dims_str(dbuf, sizeof dbuf, out->ndim, out->dims), size, have);
+  if (have > size)
+    return mx_error_set(err, MX_ESIZE,
+                        "%s: %zu trailing bytes: header says %s = %zu data bytes but the file has "
+                        "%zu",
+                        s->path, have - size, dims_str(dbuf, sizeof dbuf, out->ndim, out->dims),
+                        size, have);
+  return MX_OK;
+}
+
+/* Read the size data bytes into a buffer grown as data arrives (doubling from
+ * 1 MiB): a tiny .gz that claims 1 GiB reserves 1 MiB, not 1 GiB. */
+static int idx_read_data(idx_src *s, const mx_idx *out, size_t size, uint8_t **data,
+                         mx_error *err) {
+  size_t cap = 0, got = 0, chunk;
+  char dbuf[96];
+  int rc;
+  *data = NULL;
+  for (;;) {
+    size_t want = cap == 0 ? (size_t)1 << 20 : 2 * cap;
+    if (want > size || cap > size / 2) want = size;
+    if (want > cap) {
+      uint8_t *grown = realloc(*data, want);
+      if (!grown) return mx_error_set(err, MX_ENOMEM, "%s: out of memory for %zu bytes", s->path, want);
+      *data = grown;
+      cap = want;
+    }
+    if ((rc = src_read(s, *data + got, cap - got, &chunk, err)) != MX_OK) return rc;
+    got += chunk;
+    if (got < cap || cap == size) break; /* data ended, or all promised bytes read */
+  }
+  if (got < size)
+    return mx_error_set(err, MX_ETRUNC,
+                        "%s: truncated: header says %s = %zu data bytes but the %s has %zu",
+                        s->path, dims_str(dbuf, sizeof dbuf, out->ndim, out->dims), size,
+                        s->is_gz ? "decompressed stream" : "file", got);
+  return MX_OK;
+}
+
+/* Anything after the data is an error; count it (up to the limit). */
+static int idx_check_trailing(idx_src *s, const mx_idx *out, size_t size, mx_error *err) {
+  unsigned char extra[4096];
+  size_t total = 0, got;
+  char dbuf[96];
+  int rc;
+  do {
+    if ((rc = src_read(s, extra, sizeof extra, &got, err)) != MX_OK) return rc;
+    total += got;
+  } while (got == sizeof extra && total < ((size_t)1 << 30));
+  if (total > 0)
+    return mx_error_set(err, MX_ESIZE, "%s: %zu trailing bytes after the %zu data bytes promised by %s",
+                        s->path, total, size, dims_str(dbuf, sizeof dbuf, out->ndim, out->dims));
+  return MX_OK;
+}
+
+int mx_idx_read(const char *path, mx_idx *out, mx_error *err) {
+  idx_src *s;
+  size_t size = 0;
+  uint8_t *data = NULL;
+  int rc;
   memset(out, 0, sizeof *out);
   mx_error_clear(err);
   if (!path || !*path) return mx_error_set(err, MX_EINVAL, "empty IDX file path");
-
-  s.fp = fopen(path, "rb");
-  if (!s.fp)
-    return mx_error_set(err, errno == ENOENT ? MX_ENOENT : MX_EIO, "%s: cannot open: %s", path,
-                        strerror(errno));
-  if (fstat(fileno(s.fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-    src_close(&s);
-    return mx_error_set(err, MX_EIO, "%s: not a regular file", path);
+  s = calloc(1, sizeof *s);
+  if (!s) return mx_error_set(err, MX_ENOMEM, "%s: out of memory", path);
+  s->path = path;
+  s->fd = -1;
+  rc = idx_open(s, err);
+  if (!rc) rc = idx_read_header(s, out, &size, err);
+  if (!rc && !s->is_gz) rc = idx_check_raw_size(s, out, size, err);
+  if (!rc) rc = idx_read_data(s, out, size, &data, err);
+  if (!rc) rc = idx_check_trailing(s, out, size, err);
+  src_close(s);
+  free(s);
+  if (rc) {
+    free(data);
+    memset(out, 0, sizeof *out);
+    return rc;
   }
-  filesize = (size_t)st.st_size;
-  got = fread(magic, 1, 2, s.fp);
-  if (got == 0) {
-    src_close(&s);
-    return mx_error_set(err, MX_EEMPTY, "%s: file is empty (0 bytes)", path);
-  }
-  is_gz = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-  if (is_gz) {
-    fclose(s.fp);
-    s.fp = NULL;
-    s.gz = gzopen(path, "rb");
-    if (!s.gz)
-      return mx_error_set(err, MX_EIO, "%s: cannot open: %s", path, strerror(errno));
-    gzbuffer(s.gz, 1u << 17);
-  } else {
-    rewind(s.fp);
-  }
-
-  /* Fixed part of the header: 0, 0, type, ndim. */
-  rc = src_read(&s, hdr, 4, &got, err);
-  if (rc) goto fail;
-  if (got == 0 && is_gz) {
-    rc = mx_error_set(err, MX_EEMPTY, "%s: gzip stream decompresses to 0 bytes", path);
-    goto fail;
-  }
-  if (got >= 2 && (hdr[0] != 0 || hdr[1] != 0)) {
-    rc = mx_error_set(err, MX_EMAGIC,
-                      "%s: bad magic: first two bytes are 0x%02x 0x%02x, an IDX file starts with "
-                      "0x00 0x00",
-                      path, hdr[0], hdr[1]);
-    goto fail;
-  }
-  if (got < 4) {
-    rc = mx_error_set(err, MX_ETRUNC, "%s: truncated header: expected at least 4 bytes, got %zu",
-                      path, got);
-    goto fail;
-  }
-  if (hdr[2] != IDX_TYPE_UBYTE) {
-    rc = mx_error_set(err, MX_ETYPE,
-                      "%s: type byte is 0x%02x (%s); only 0x08 (unsigned byte) is supported", path,
-                      hdr[2], idx_type_name(hdr[2]));
-    goto fail;
-  }
-  ndim = hdr[3];
-  if (ndim < 1 || ndim > MX_IDX_MAXDIM) {
-    rc = mx_error_set(err, MX_EDIMS, "%s: header has %d dimensions; expected 1..%d", path, ndim,
-                      MX_IDX_MAXDIM);
-    goto fail;
-  }
-  hdrlen = 4 + 4 * (size_t)ndim;
-  rc = src_read(&s, hdr + 4, 4 * (size_t)ndim, &got, err);
-  if (rc) goto fail;
-  if (got < 4 * (size_t)ndim) {
-    rc = mx_error_set(err, MX_ETRUNC, "%s: truncated header: expected %zu bytes for %d dimensions, "
-                      "got %zu", path, hdrlen, ndim, 4 + got);
-    goto fail;
-  }
-  out->ndim = ndim;
-  for (i = 0; i < ndim; i++) out->dims[i] = be32(hdr + 4 + 4 * i);
-  for (i = 0; i < ndim; i++) {
-    if (out->dims[i] == 0) {
-      rc = mx_error_set(err, MX_EDIMS, "%s: dimension %d of %s is zero", path, i,
-                        dims_str(dbuf, sizeof dbuf, ndim, out->dims));
-      goto fail;
-    }
-    if (size > SIZE_MAX / out->dims[i]) {
-      rc = mx_error_set(err, MX_EDIMS, "%s: dimensions %s overflow the size type", path,
-                        dims_str(dbuf, sizeof dbuf, ndim, out->dims));
-      goto fail;
-    }
-    size *= out->dims[i];
-  }
-  if (size > IDX_MAX_BYTES) {
-    rc = mx_error_set(err, MX_ETOOBIG, "%s: dimensions %s need %zu bytes; the limit is %zu (1 GiB)",
-                      path, dims_str(dbuf, sizeof dbuf, ndim, out->dims), size, IDX_MAX_BYTES);
-    goto fail;
-  }
-  if (!is_gz) {
-    /* Raw: the file size is known, so check it before allocating. */
-    size_t have = filesize - hdrlen;
-    if (have < size) {
-      rc = mx_error_set(err, MX_ETRUNC,
-                        "%s: truncated: header says %s = %zu data bytes but the file has %zu",
-                        path, dims_str(dbuf, sizeof dbuf, ndim, out->dims), size, have);
-      goto fail;
-    }
-    if (have > size) {
-      rc = mx_error_set(err, MX_ESIZE,
-                        "%s: %zu trailing bytes: header says %s = %zu data bytes but the file has "
-                        "%zu",
-                        path, have - size, dims_str(dbuf, sizeof dbuf, ndim, out->dims), size,
-                        have);
-      goto fail;
-    }
-  }
-  if (!is_gz) {
-    data = malloc(size);
-    if (!data) {
-      rc = mx_error_set(err, MX_ENOMEM, "%s: out of memory for %zu bytes", path, size);
-      goto fail;
-    }
-    rc = src_read(&s, data, size, &got, err);
-    if (rc) goto fail;
-  } else {
-    /* A .gz header's claim is not checked against anything until the stream
-     * ends, so grow the buffer as data arrives (doubling from 1 MiB): a tiny
-     * file that claims 1 GiB reserves 1 MiB, not 1 GiB. */
-    size_t cap = 0, chunk;
-    got = 0;
-    for (;;) {
-      size_t want = cap == 0 ? (size_t)1 << 20 : 2 * cap;
-      unsigned char *grown;
-      if (want > size || cap > size / 2) want = size;
-      if (want > cap) {
-        grown = realloc(data, want);
-        if (!grown) {
-          rc = mx_error_set(err, MX_ENOMEM, "%s: out of memory for %zu bytes", path, want);
-          goto fail;
-        }
-        data = grown;
-        cap = want;
-      }
-      rc = src_read(&s, data + got, cap - got, &chunk, err);
-      if (rc) goto fail;
-      got += chunk;
-      if (got < cap || cap == size) break; /* stream ended, or all promised bytes read */
-    }
-  }
-  if (got < size) {
-    rc = mx_error_set(err, MX_ETRUNC,
-                      "%s: truncated: header says %s = %zu data bytes but the %s has %zu", path,
-                      dims_str(dbuf, sizeof dbuf, ndim, out->dims), size,
-                      is_gz ? "decompressed stream" : "file", got);
-    goto fail;
-  }
-  {
-    /* Anything after the data is an error; count it. */
-    unsigned char extra[4096];
-    size_t total = 0;
-    do {
-      rc = src_read(&s, extra, sizeof extra, &got, err);
-      if (rc) goto fail;
-      total += got;
-    } while (got == sizeof extra && total < ((size_t)1 << 30));
-    if (total > 0) {
-      rc = mx_error_set(err, MX_ESIZE,
-                        "%s: %zu trailing bytes after the %zu data bytes promised by %s", path,
-                        total, size, dims_str(dbuf, sizeof dbuf, ndim, out->dims));
-      goto fail;
-    }
-  }
-  src_close(&s);
   out->size = size;
   out->data = data;
   return MX_OK;
-
-fail:
-  src_close(&s);
-  free(data);
-  memset(out, 0, sizeof *out);
-  return rc;
 }
 
 void mx_idx_free(mx_idx *idx) {

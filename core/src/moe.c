@@ -53,7 +53,7 @@ int mx_moe_read_csv(const char *path, double **xo, double **to, int *no, mx_erro
   int n = 0, lineno = 0, rc, seen_row = 0;
   *xo = *to = NULL;
   *no = 0;
-  if ((rc = mx_file_read_all(path, &data, &len, err)) != MX_OK) return rc;
+  if ((rc = mx_file_read_text(path, &data, &len, err)) != MX_OK) return rc;
   if (memchr(data, '\0', len)) {
     free(data);
     return mx_error_set(err, MX_EPARSE, "%s: binary data (NUL byte), expected a CSV of x,t rows", path);

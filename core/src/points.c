@@ -197,6 +197,25 @@ static int csv_label(const csv_field *f, int k, const char *path, size_t line, i
   return MX_OK;
 }
 
+/* The dim coordinates of a row into xv; a message naming line and field otherwise. */
+static int csv_coords(const csv_field *f, int dim, const char *path, size_t line, double *xv,
+                      mx_error *err) {
+  char show[48];
+  int i;
+  for (i = 0; i < dim; i++) {
+    int r = csv_number(&f[i], &xv[i]);
+    if (r == 0 && f[i].len == 0)
+      return mx_error_set(err, MX_EPARSE, "%s:%zu: field %d is empty", path, line, i + 1);
+    if (r == 0)
+      return mx_error_set(err, MX_EPARSE, "%s:%zu: field %d ('%s') is not a number", path, line,
+                          i + 1, csv_show(&f[i], show, sizeof show));
+    if (r < 0)
+      return mx_error_set(err, MX_ENONFINITE, "%s:%zu: field %d ('%s') is not a finite number",
+                          path, line, i + 1, csv_show(&f[i], show, sizeof show));
+  }
+  return MX_OK;
+}
+
 int mx_points_read_csv(const char *path, int d, int k, mx_points *out, mx_error *err) {
   char *data = NULL;
   size_t len = 0, line = 0, pos = 0;
@@ -204,24 +223,18 @@ int mx_points_read_csv(const char *path, int d, int k, mx_points *out, mx_error 
   int header_seen = 0;
   csv_field f[CSV_MAXF];
   double xv[MX_POINTS_MAXD];
-  char show[48];
 
   memset(out, 0, sizeof *out);
   out->max_label = -1;
   if (d < 0 || d > MX_POINTS_MAXD)
     return mx_error_set(err, MX_EINVAL, "%s: dimension %d out of range 1..%d", path, d,
                         MX_POINTS_MAXD);
-  if ((rc = mx_file_read_all(path, &data, &len, err)) != MX_OK) return rc;
+  if ((rc = mx_file_read_text(path, &data, &len, err)) != MX_OK) return rc;
   if (len == 0) {
     free(data);
     return mx_error_set(err, MX_EEMPTY, "%s: empty file (expected rows x,y[,label])", path);
   }
-  if (strlen(data) != len) {
-    size_t nul = strlen(data), l = 1, i;
-    for (i = 0; i < nul; i++) l += data[i] == '\n';
-    free(data);
-    return mx_error_set(err, MX_EPARSE, "%s:%zu: contains a NUL byte (not a text CSV)", path, l);
-  }
+  /* mx_file_read_text refused NUL bytes (with their offset) as they arrived */
 
   while (pos < len) {
     const char *s = data + pos, *e;
@@ -301,22 +314,7 @@ int mx_points_read_csv(const char *path, int d, int k, mx_points *out, mx_error 
       rc = mx_error_set(err, rc, "%s: out of memory", path);
       goto fail;
     }
-    for (i = 0; i < dim; i++) {
-      int r = csv_number(&f[i], &xv[i]);
-      if (r == 0) {
-        if (f[i].len == 0)
-          rc = mx_error_set(err, MX_EPARSE, "%s:%zu: field %d is empty", path, line, i + 1);
-        else
-          rc = mx_error_set(err, MX_EPARSE, "%s:%zu: field %d ('%s') is not a number", path, line,
-                            i + 1, csv_show(&f[i], show, sizeof show));
-        goto fail;
-      }
-      if (r < 0) {
-        rc = mx_error_set(err, MX_ENONFINITE, "%s:%zu: field %d ('%s') is not a finite number",
-                          path, line, i + 1, csv_show(&f[i], show, sizeof show));
-        goto fail;
-      }
-    }
+    if ((rc = csv_coords(f, dim, path, line, xv, err)) != MX_OK) goto fail;
     if (has_label && (rc = csv_label(&f[dim], k, path, line, &lab, err)) != MX_OK) goto fail;
     if ((rc = mx_points_push(out, xv, lab)) != MX_OK) {
       rc = mx_error_set(err, rc, "%s: out of memory", path);

@@ -1,6 +1,7 @@
 /* mixscope — Normal–Normal conjugate posterior (derivation in posterior.h). */
 #include "mixscope/posterior.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -16,6 +17,23 @@ static int check_vars(double gamma2, double sigma2, mx_error *err) {
   return MX_OK;
 }
 
+/* Combine a N(., b) belief with one of variance s (b, s > 0, subnormal
+ * allowed) from the ratio of the smaller to the larger, so nothing overflows:
+ * *nb = 1/(1/b + 1/s), *w = s/(b + s) the weight on the first mean, *w1 = 1 - *w. */
+static void combine(double b, double s, double *nb, double *w, double *w1) {
+  if (b >= s) {
+    double r = s / b;
+    *nb = s / (1.0 + r);
+    *w = r / (1.0 + r);
+    *w1 = 1.0 / (1.0 + r);
+  } else {
+    double r = b / s;
+    *nb = b / (1.0 + r);
+    *w = 1.0 / (1.0 + r);
+    *w1 = r / (1.0 + r);
+  }
+}
+
 int mx_posterior_update(double a, double b2, double sigma2, double x, double *a_out,
                         double *b2_out) {
   double prec, nb2;
@@ -24,11 +42,13 @@ int mx_posterior_update(double a, double b2, double sigma2, double x, double *a_
   prec = 1.0 / b2 + 1.0 / sigma2;          /* precisions add */
   nb2 = 1.0 / prec;
   *a_out = nb2 * (a / b2 + x / sigma2);    /* precision-weighted mean */
-  if (!isfinite(*a_out)) {
-    /* a/b2 + x/sigma2 overflowed (|a|, |x| near DBL_MAX): the same mean as a
-     * convex combination, w a + (1 - w) x with w = nb2/b2, cannot overflow */
-    double w = nb2 / b2;
-    *a_out = w * a + (nb2 / sigma2) * x;
+  if (!isfinite(prec) || !(nb2 >= DBL_MIN) || !isfinite(*a_out)) {
+    /* A precision overflowed (a subnormal variance) or the sum a/b2 + x/sigma2
+     * did (|a|, |x| near DBL_MAX): the same numbers from ratios, with the mean
+     * as the convex combination w a + (1 - w) x, which cannot overflow. */
+    double w, w1;
+    combine(b2, sigma2, &nb2, &w, &w1);
+    *a_out = w * a + w1 * x;
   }
   *b2_out = nb2;
   return MX_OK;
@@ -60,8 +80,53 @@ int mx_posterior_batch(double alpha, double gamma2, double sigma2, const double 
   prec = 1.0 / gamma2 + (double)n / sigma2;
   *b2 = 1.0 / prec;
   *a = *b2 * (alpha / gamma2 + sum_over(x, n, sum, sigma2));
-  if (!isfinite(*a) && n > 0) /* α/γ² + Σx/σ² overflowed: a = w α + (1 − w) x̄, w = b²/γ² */
-    *a = (*b2 / gamma2) * alpha + (*b2 * (double)n / sigma2) * sum_over(x, n, sum, (double)n);
+  if (n > 0 && (!isfinite(prec) || !(*b2 >= DBL_MIN) || !isfinite(*a))) {
+    /* a precision or α/γ² + Σx/σ² overflowed: b² = 1/(1/γ² + 1/(σ²/n)) and
+     * a = w α + (1 − w) x̄ from ratios (see combine) */
+    double w, w1;
+    combine(gamma2, sigma2 / n, b2, &w, &w1);
+    if (!(sigma2 / n > 0.0)) { /* σ²/n underflowed: b² ≈ σ²/n, all weight on x̄ */
+      *b2 = sigma2 / n;
+      w = 0.0;
+      w1 = 1.0;
+    }
+    *a = w * alpha + w1 * sum_over(x, n, sum, (double)n);
+  }
+  return MX_OK;
+}
+
+/* The centred form of the log marginal likelihood (see posterior.h):
+ *   log p(x) = −(n/2) log(2πσ²) − ½ log(1 + nγ²/σ²)
+ *              − ½ [ Σ(x−x̄)²/σ² + (x̄−α)²/(σ²/n + γ²) ],
+ * each part scaled (halves, square roots, ratios ≤ 1) so that no
+ * intermediate overflows while the result is representable. */
+static double log_marginal_centred(double alpha, double g2, double s2, const double *x, int n) {
+  double sum = 0.0, xbar, sig = sqrt(s2), q = 0.0, h, e, lt, sn = s2 / n;
+  int i;
+  if (n == 0) return 0.0;
+  for (i = 0; i < n; i++) sum += x[i];
+  xbar = sum_over(x, n, sum, (double)n);
+  for (i = 0; i < n; i++) {
+    double z = (0.5 * x[i] - 0.5 * xbar) / sig; /* (x − x̄)/(2σ) */
+    q += z * z;
+  }
+  q *= 4.0;                                     /* Σ (x − x̄)²/σ² */
+  h = 0.5 * sn + 0.5 * g2;                      /* (σ²/n + γ²)/2 */
+  e = (0.5 * xbar - 0.5 * alpha) / sqrt(h);     /* (x̄ − α)/2 / sqrt(h) */
+  if (g2 <= sn) /* log(1 + t), t = γ²/(σ²/n) = nγ²/σ² */
+    lt = log1p(g2 / sn);
+  else
+    lt = log(g2) - (log(s2) - log((double)n)) + log1p(sn / g2);
+  return -0.5 * n * (MX_LOG_2PI + log(s2)) - 0.5 * lt - 0.5 * (q + 2.0 * e * e);
+}
+
+int mx_posterior_log_marginal(const mx_posterior *p, double *out, mx_error *err) {
+  *out = log_marginal_centred(p->alpha, p->gamma2, p->sigma2, p->x, p->n);
+  if (!isfinite(*out))
+    return mx_error_set(err, MX_ERANGE,
+                        "the log marginal likelihood is %s: beyond the range of a double "
+                        "(|value| > 1.8e308)",
+                        *out < 0 ? "below -1.8e308" : "not representable");
   return MX_OK;
 }
 
@@ -178,6 +243,13 @@ void mx_posterior_predictive(const mx_posterior *p, double *mean, double *var) {
 double mx_posterior_prior_weight(const mx_posterior *p) { return p->b2[p->n] / p->gamma2; }
 
 double mx_normal_logpdf(double x, double mean, double var) {
-  double d = x - mean;
-  return -0.5 * (MX_LOG_2PI + log(var) + d * d / var);
+  double d = x - mean, q = d * d / var;
+  if (!isfinite(d)) { /* |x − mean| > DBL_MAX: halve both first */
+    double z = (0.5 * x - 0.5 * mean) / sqrt(var);
+    q = 4.0 * z * z;
+  } else if (!isfinite(q) || d * d < DBL_MIN) { /* d² overflowed or lost digits */
+    double z = d / sqrt(var);
+    q = z * z;
+  }
+  return -0.5 * (MX_LOG_2PI + log(var) + q);
 }

@@ -46,9 +46,6 @@ typedef struct mx_error {
 /* Short static description of a status code ("bad magic number"). Never NULL. */
 const char *mx_strerror(int code);
 
-/* Symbolic name of a status code ("MX_EMAGIC"). Never NULL. */
-const char *mx_err_name(int code);
-
 /* Fill *err (if non-NULL) with code and a printf-style message; returns code,
  * so loaders can write `return mx_error_set(err, MX_EMAGIC, "%s: ...", path);`. */
 int mx_error_set(mx_error *err, int code, const char *fmt, ...)

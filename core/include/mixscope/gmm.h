@@ -33,9 +33,11 @@
  * Kernels: on a CPU with AVX2 and FMA (checked at run time; the build needs no
  * -march) the E-step and mx_gmm_predict for D = 2 and the M-step for D <= 8
  * run vectorized (core/src/gmm_simd.c), for N >= 32768 on threads
- * (mx_gmm_set_threads). The E-step computes exp and log with its own
- * polynomials (about 1 ulp, like libm's but not bit-equal; responsibilities
- * below 2.2e-308 come out as 0, not subnormal) and sums in another order; the
+ * (mx_gmm_set_threads); they need glibc's libmvec at build time (else the
+ * scalar code runs). The E-step computes 2^x and log with libmvec's 4-lane
+ * functions in log2 units (about 1 ulp, like libm's exp/log but not
+ * bit-equal; responsibilities below 2.2e-308 come out as 0, not subnormal)
+ * and sums in another order; the
  * D = 2 M-step sums about the current means in one pass (two passes, as the
  * scalar code, where a mean moved more than one standard deviation); the
  * M-step for other D is bit-identical to the scalar code. So the two paths

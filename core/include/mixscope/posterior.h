@@ -85,7 +85,13 @@ void mx_posterior_predictive(const mx_posterior *p, double *mean, double *var);
 /* Shrinkage weight on the prior mean, w = b²/γ² = σ²/(σ² + nγ²), so a = wα + (1−w)x̄. */
 double mx_posterior_prior_weight(const mx_posterior *p);
 
-/* log N(x | mean, var) (var > 0). */
+/* log p(x_1..x_n) in its centred form, −(n/2) log(2πσ²) − ½ log(1 + nγ²/σ²)
+ * − ½ [Σ(x−x̄)²/σ² + n(x̄−α)²/(σ² + nγ²)], computed without overflow for any
+ * representable inputs (subnormal variances, data near ±DBL_MAX). MX_ERANGE
+ * (message in err) when the value itself is beyond a double; *out is then ±inf. */
+int mx_posterior_log_marginal(const mx_posterior *p, double *out, mx_error *err);
+
+/* log N(x | mean, var) (var > 0), without overflow in (x − mean)²/var. */
 double mx_normal_logpdf(double x, double mean, double var);
 
 #endif

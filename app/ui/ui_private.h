@@ -1,0 +1,177 @@
+/* mixscope — the UI kit's private header: the mx_ui struct, caches and small
+ * helpers shared by its files (not for users of the kit: they use ui.h).
+ *   ui.c: themes, fonts, lifecycle, input, layout
+ *   ui_shapes.c: geometry, disc sprites, the band rasteriser, primitives, images, colour maps
+ *   ui_text.c: text and its texture cache
+ *   ui_widgets.c: widgets (buttons, sliders, tabs, tooltips, panels) and plots */
+#ifndef MIXSCOPE_UI_PRIVATE_H
+#define MIXSCOPE_UI_PRIVATE_H
+
+#include "ui.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define UI_TEXT_CAP 768      /* cached text textures */
+#define UI_TEXT_BUCKETS 1024 /* hash buckets (power of two) */
+#define UI_TEXT_MAX 512      /* longest string drawn */
+
+typedef struct ui_text {
+  uint32_t hash;
+  int font;
+  mx_color col;
+  char *s;
+  SDL_Texture *tex;
+  int w, h;
+  struct ui_text *next_bucket;
+  struct ui_text *lru_prev, *lru_next; /* most recent at head */
+} ui_text;
+
+/* A cached anti-aliased disc: radius rq / 16 px in one colour, drawn at ph x ph
+ * sub-pixel phases (cells of side 2R+1 laid out ph x ph in one texture). */
+#define UI_SPR_CAP 96          /* cached sprites */
+#define UI_SPR_HASH 256        /* lookup slots (power of two) */
+#define UI_SPR_BUDGET (2u << 20) /* texture bytes kept before evicting */
+#define UI_SPR_RMAX 32.0f      /* larger discs are triangle fans */
+#define UI_BAND_H 32           /* rows of one band of the band raster */
+#define UI_TILE 32             /* columns of one tile of a band */
+
+typedef struct ui_sprite {
+  int rq;           /* radius in 1/16 px (0: free) */
+  int ph;           /* phases per axis: 1 (pixel corners), 2 or 4 */
+  int R;            /* cell side 2R + 1, disc centre R + phase/ph from the cell corner */
+  mx_color col;
+  SDL_Texture *tex; /* (ph * (2R+1))^2 texels, colour (col.r, col.g, col.b), alpha coverage x col.a */
+  uint32_t used;    /* LRU stamp */
+} ui_sprite;
+
+typedef struct ui_input {
+  int pressed;      /* bit b-1 set: button b went down */
+  int released;     /* bit b-1 set: button b went up */
+  int press_x, press_y, release_x, release_y;
+  int wheel;
+  int nudge;        /* arrow-key steps for the hovered slider */
+} ui_input;
+
+struct mx_ui {
+  SDL_Renderer *r;
+  char font_dir[1024];
+  TTF_Font *font[MX_FONT_COUNT];
+  int font_px[MX_FONT_COUNT];
+  int w, h;
+  float scale;
+  int high_contrast;
+  mx_theme theme;
+
+  /* input */
+  int mx, my, buttons;
+  ui_input acc;   /* accumulating since the last mx_ui_begin */
+  ui_input cur;   /* this frame */
+  int down_x, down_y; /* where the left button last went down */
+  uintptr_t active;   /* widget being dragged / pressed */
+  uintptr_t hot_slider, hot_slider_prev; /* slider under the mouse (this / last frame) */
+
+  /* tooltip (drawn at mx_ui_end) */
+  char tip[256];
+  int tip_on;
+
+  /* text cache */
+  ui_text *bucket[UI_TEXT_BUCKETS];
+  ui_text *lru_head, *lru_tail;
+  int ntext;
+
+  /* geometry scratch */
+  SDL_Vertex *vtx;
+  int *idx;
+  int vcap, icap;
+  float geo_off;  /* added to vertex positions: 0.5 on the software renderer,
+                     which truncates them to whole pixels */
+
+  /* anti-aliased disc sprites (see "sprites") */
+  ui_sprite spr[UI_SPR_CAP];
+  int nspr;
+  short spr_hash[UI_SPR_HASH]; /* 1 + index into spr, 0: empty */
+  uint32_t spr_clock;          /* LRU stamps */
+  size_t spr_bytes;            /* texture bytes held */
+
+  /* one band of analytic shapes (see "band raster") */
+  SDL_Texture *band;           /* streaming ARGB8888, band_w x UI_BAND_H */
+  int band_w;
+  uint8_t *band_cov;           /* (UI_BAND_H, band_w) coverage of the shape being drawn */
+};
+
+/* ---- small helpers */
+
+static inline mx_color col_alpha(mx_color c, int a) {
+  c.a = (uint8_t)(a < 0 ? 0 : a > 255 ? 255 : a);
+  return c;
+}
+
+static inline mx_color col_mix(mx_color a, mx_color b, double t) {
+  mx_color c;
+  c.r = (uint8_t)lround(a.r + (b.r - a.r) * t);
+  c.g = (uint8_t)lround(a.g + (b.g - a.g) * t);
+  c.b = (uint8_t)lround(a.b + (b.b - a.b) * t);
+  c.a = (uint8_t)lround(a.a + (b.a - a.a) * t);
+  return c;
+}
+
+static inline SDL_Color sdl_col(mx_color c) {
+  SDL_Color s;
+  s.r = c.r;
+  s.g = c.g;
+  s.b = c.b;
+  s.a = c.a;
+  return s;
+}
+
+static inline uint32_t hash_str(const char *s, int font, mx_color c) {
+  uint32_t h = 2166136261u;
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    h ^= *p++;
+    h *= 16777619u;
+  }
+  h ^= (uint32_t)font * 0x9E3779B1u;
+  h ^= ((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a) * 0x85EBCA6Bu;
+  return h;
+}
+
+static inline uintptr_t label_id(const char *label, mx_rect r) {
+  uint32_t h = hash_str(label ? label : "", r.x * 31 + r.y, (mx_color){0, 0, 0, 0});
+  return (uintptr_t)h | 1u; /* odd: never collides with an aligned pointer */
+}
+
+
+/* printf one double with a caller-given format ("%.3f"); the format is the
+ * caller's contract, so the non-literal-format warning is silenced here only. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+static inline void fmt_value(char *buf, size_t n, const char *fmt, double v) {
+  snprintf(buf, n, fmt ? fmt : "%.3g", v);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+/* ui_shapes.c */
+void ui_sprites_clear(mx_ui *ui);
+void ui_band_free(mx_ui *ui);
+void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c);
+
+/* ui_text.c */
+void ui_text_vertical(mx_ui *ui, float cx, float cy, int font, mx_color c, const char *s);
+
+/* ui_widgets.c */
+void ui_draw_tooltip(mx_ui *ui);
+
+#endif

@@ -1,0 +1,434 @@
+/* mixscope — the Bernoulli mixture view: the plots and the controls (see view_bmm.h). */
+#include "view_bmm.h"
+
+/* ------------------------------------------------------------ drawing */
+
+/* The K θ maps in a grid, each with its weight. */
+static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int K = s->disp_cfg.k, cols, best_cols = 1, best = 0, gap = mx_ui_px(ui, 10);
+  int cap_h = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 10), k, side, rows, x0, y0;
+  double pimax = 0.0;
+  char title[160];
+  mx_rect c;
+  if (s->c_n == 0) {
+    snprintf(title, sizeof title, "Components θₖ");
+  } else if (s->view_t < s->c_n - 1) {
+    snprintf(title, sizeof title, "θₖ and πₖ  ·  iteration %d of %d  (history)", s->view_t,
+             s->c_n - 1);
+  } else {
+    snprintf(title, sizeof title, "θₖ and πₖ  ·  iteration %d  ·  K = %d on %d digits", s->view_t,
+             K, s->disp_cfg.n < bmm_max_n(s) ? s->disp_cfg.n : bmm_max_n(s));
+  }
+  c = mx_panel(ui, r, title);
+  if (s->c_n == 0) {
+    mx_text_in(ui, c, MX_FONT_LARGE, MX_ALIGN_CENTER, th->text_dim,
+               s->c_msg_err ? s->c_msg : "Preparing the data and the start…");
+    return;
+  }
+  {
+    mx_rect cb = mx_rect_cut_right(&c, mx_ui_px(ui, 58));
+    cb.x += mx_ui_px(ui, 18);
+    cb.w = mx_ui_px(ui, 12);
+    cb.y += mx_ui_px(ui, 6);
+    cb.h -= mx_ui_px(ui, 12);
+    mx_draw_colorbar(ui, cb, MX_CMAP_MAGMA, 0.0, 1.0, "%.1f");
+  }
+  for (cols = 1; cols <= K; cols++) {
+    int rr = (K + cols - 1) / cols;
+    int w = (c.w - (cols - 1) * gap) / cols;
+    int h = (c.h - rr * cap_h - (rr - 1) * gap) / rr;
+    int sd = w < h ? w : h;
+    if (sd > best) {
+      best = sd;
+      best_cols = cols;
+    }
+  }
+  cols = best_cols;
+  rows = (K + cols - 1) / cols;
+  side = best / BMM_SIDE >= 2 ? best / BMM_SIDE * BMM_SIDE : best; /* whole pixels when large */
+  x0 = c.x + (c.w - (cols * side + (cols - 1) * gap)) / 2;
+  y0 = c.y + (c.h - (rows * (side + cap_h) + (rows - 1) * gap)) / 2;
+  for (k = 0; k < K; k++) pimax = fmax(pimax, s->disp_pi[k]);
+  for (k = 0; k < K; k++) {
+    int col = k % cols, row = k / cols;
+    mx_rect cell = {x0 + col * (side + gap), y0 + row * (side + cap_h + gap), side, side};
+    mx_rect bar = {cell.x, cell.y + side + mx_ui_px(ui, 4), side, mx_ui_px(ui, 4)};
+    mx_rect cap = {cell.x, bar.y + bar.h + mx_ui_px(ui, 1), side, mx_line_height(ui, MX_FONT_SMALL)};
+    char lab[64];
+    mx_draw_rgba(ui, &s->tex[k], s->tex_dirty, cell, s->disp_rgba[k], BMM_SIDE, BMM_SIDE);
+    mx_draw_rect(ui, bar, th->panel_hi);
+    mx_draw_rect(ui, (mx_rect){bar.x, bar.y, (int)lround(bar.w * s->disp_pi[k] / fmax(pimax, 1e-300)),
+                               bar.h},
+                 th->accent);
+    if (s->disp_cfg.semi)
+      snprintf(lab, sizeof lab, "digit %d   π %.3f", k, s->disp_pi[k]);
+    else
+      snprintf(lab, sizeof lab, "%d   π %.3f", k + 1, s->disp_pi[k]);
+    mx_text_in(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, lab);
+    if (mx_ui_hover(ui, cell)) {
+      char tip[160];
+      snprintf(tip, sizeof tip, "component %d: weight π = %.5f; colour = θ (P(pixel on)), 0 → 1",
+               k + (s->disp_cfg.semi ? 0 : 1), s->disp_pi[k]);
+      mx_tooltip(ui, cell, tip);
+    }
+  }
+  s->tex_dirty = 0;
+}
+
+/* Log-likelihood per digit against the iteration, training and test. */
+static void draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_rect c = mx_panel(ui, r, "Log-likelihood per digit  (nats)");
+  int n = s->c_n, i, t0, lh = mx_line_height(ui, MX_FONT_BODY);
+  double lo = INFINITY, hi = -INFINITY, pad;
+  float xy[2 * BMM_CAP];
+  mx_plot pl;
+  mx_rect leg;
+  if (n == 0) return;
+  /* legend */
+  leg = mx_rect_cut_top(&c, lh + mx_ui_px(ui, 4));
+  {
+    int x = leg.x + mx_ui_px(ui, 60);
+    float cy = (float)leg.y + lh * 0.5f;
+    mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 24), cy, th->comp[0], 3.0f * mx_ui_scale(ui));
+    x += mx_ui_px(ui, 32);
+    x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "training digits") + mx_ui_px(ui, 24);
+    mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 24), cy, th->comp[1], 3.0f * mx_ui_scale(ui));
+    x += mx_ui_px(ui, 32);
+    x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "test digits") + mx_ui_px(ui, 24);
+    if (n > 2) {
+      char note[96];
+      int tw;
+      snprintf(note, sizeof note, "(the start, %.1f, is below the axis)", s->c_ll[0]);
+      mx_text_size(ui, MX_FONT_BODY, note, &tw, NULL);
+      if (x + tw < leg.x + leg.w) mx_text(ui, x, leg.y, MX_FONT_BODY, th->text_dim, "%s", note);
+    }
+  }
+  /* y range from iteration 1 on (the start is far below and would flatten the rest) */
+  t0 = n > 2 ? 1 : 0;
+  for (i = t0; i < n; i++) {
+    lo = fmin(lo, fmin(s->c_ll[i], s->c_tll[i]));
+    hi = fmax(hi, fmax(s->c_ll[i], s->c_tll[i]));
+  }
+  pad = fmax(0.08 * (hi - lo), 0.5);
+  pl.r = c;
+  pl.r.x += mx_ui_px(ui, 60);
+  pl.r.w -= mx_ui_px(ui, 60) + mx_ui_px(ui, 8);
+  pl.r.h -= mx_ui_px(ui, 46);
+  {
+    /* an x range the kit's ticks divide into whole iterations (it aims at one tick per 90 px) */
+    static const int steps[] = {1, 2, 5, 10, 20, 50, 100};
+    int nx = pl.r.w / mx_ui_px(ui, 90), j;
+    if (nx < 2) nx = 2;
+    pl.x1 = nx * 100;
+    for (j = 0; j < 7; j++)
+      if (nx * steps[j] >= (n - 1 > 10 ? n - 1 : 10)) {
+        pl.x1 = nx * steps[j];
+        break;
+      }
+  }
+  pl.x0 = 0;
+  pl.y0 = lo - pad;
+  pl.y1 = hi + pad;
+  mx_draw_axes(ui, &pl, "iteration", NULL);
+  /* the viewed iteration, when walking back through the history */
+  if (s->view_t < n - 1) {
+    float x = mx_plot_x(&pl, s->view_t);
+    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), mx_view_alpha(th->accent, 150),
+                 2.0f * mx_ui_scale(ui));
+  }
+  for (int curve = 0; curve < 2; curve++) {
+    const double *v = curve ? s->c_tll : s->c_ll;
+    mx_color col = th->comp[curve];
+    float bottom = (float)(pl.r.y + pl.r.h);
+    for (i = 0; i < n; i++) {
+      xy[2 * i] = mx_plot_x(&pl, i);
+      xy[2 * i + 1] = fminf(mx_plot_y(&pl, v[i]), bottom);
+    }
+    if (t0 == 1) { /* the start is off the bottom: an arrow pointing down to it */
+      float x = xy[0], y = bottom - mx_ui_px(ui, 4) - curve * mx_ui_px(ui, 10), a = 5.0f * mx_ui_scale(ui);
+      mx_draw_line(ui, x - a, y - a, x, y, col, 2.0f * mx_ui_scale(ui));
+      mx_draw_line(ui, x + a, y - a, x, y, col, 2.0f * mx_ui_scale(ui));
+    }
+    mx_draw_polyline(ui, xy + 2 * t0, n - t0, col, 2.5f * mx_ui_scale(ui));
+    if (n < 80)
+      for (i = t0; i < n; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], 3.0f * mx_ui_scale(ui), col);
+    if (s->view_t >= t0)
+      mx_draw_circle(ui, xy[2 * s->view_t], xy[2 * s->view_t + 1], 5.5f * mx_ui_scale(ui), col);
+  }
+}
+
+/* Test accuracy against L (log axis): the labelled digits alone (naive Bayes,
+ * the start) and after EM with the rest of the N digits unlabelled. */
+static void draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_rect c = mx_panel(ui, r, "Test accuracy against L");
+  int n = s->c_sweep_n, i, curve, lh = mx_line_height(ui, MX_FONT_BODY);
+  double lx1 = 3.0, a0 = 0.0, a1 = 1.0;
+  float xy[2 * BMM_SWEEP_MAX];
+  mx_color col[2] = {th->comp[4], th->comp[2]};
+  const char *names[2] = {"labelled alone", "EM + unlabelled"};
+  mx_plot pl;
+  mx_rect leg = mx_rect_cut_top(&c, lh + mx_ui_px(ui, 6));
+  {
+    int x = leg.x;
+    float cy = (float)leg.y + lh * 0.5f;
+    for (curve = 0; curve < 2; curve++) {
+      mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 20), cy, col[curve], 3.0f * mx_ui_scale(ui));
+      x += mx_ui_px(ui, 26);
+      x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "%s", names[curve]) + mx_ui_px(ui, 16);
+    }
+  }
+  if (n > 0) {
+    a0 = 1.0;
+    a1 = 0.0;
+    lx1 = fmax(1.0, log10(s->c_sweep_L[n - 1]));
+    for (i = 0; i < n; i++) {
+      a0 = fmin(a0, fmin(s->c_sweep_acc0[i], s->c_sweep_acc[i]));
+      a1 = fmax(a1, fmax(s->c_sweep_acc0[i], s->c_sweep_acc[i]));
+    }
+    a0 = fmax(0.0, floor(a0 * 10.0 - 0.3) / 10.0);
+    a1 = fmin(1.0, ceil(a1 * 10.0 + 0.3) / 10.0);
+  }
+  pl.r = c;
+  pl.r.x += mx_ui_px(ui, 50);
+  pl.r.w -= mx_ui_px(ui, 50) + mx_ui_px(ui, 10);
+  pl.r.h -= mx_ui_px(ui, 44);
+  pl.x0 = -0.1;
+  pl.x1 = lx1 + 0.1;
+  pl.y0 = a0;
+  pl.y1 = a1;
+  /* axes by hand: L on a log scale, accuracy in percent */
+  for (i = 0; i <= 4; i++) {
+    double a = a0 + (a1 - a0) * i / 4.0;
+    float y = mx_plot_y(&pl, a);
+    char lab[16];
+    snprintf(lab, sizeof lab, "%.0f%%", 100.0 * a);
+    mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, mx_view_alpha(th->border, 110), 1.0f);
+    mx_text_in(ui, (mx_rect){c.x, (int)y - lh / 2, mx_ui_px(ui, 44), lh}, MX_FONT_SMALL,
+               MX_ALIGN_RIGHT, th->text_dim, lab);
+  }
+  for (i = 1; i <= 10000; i *= 10) {
+    char lab[16];
+    float x;
+    if (log10(i) > lx1 + 0.01) break;
+    x = mx_plot_x(&pl, log10(i));
+    snprintf(lab, sizeof lab, "%d", i);
+    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), mx_view_alpha(th->border, 110), 1.0f);
+    mx_text_in(ui, (mx_rect){(int)x - 40, pl.r.y + pl.r.h + mx_ui_px(ui, 4), 80,
+                             mx_line_height(ui, MX_FONT_SMALL)},
+               MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, lab);
+  }
+  mx_draw_rect(ui, (mx_rect){pl.r.x, pl.r.y + pl.r.h - 1, pl.r.w, mx_ui_px(ui, 2)}, th->text_dim);
+  mx_draw_rect(ui, (mx_rect){pl.r.x, pl.r.y, mx_ui_px(ui, 2), pl.r.h}, th->text_dim);
+  mx_text_in(ui, (mx_rect){pl.r.x, pl.r.y + pl.r.h + mx_ui_px(ui, 4) + lh, pl.r.w, lh}, MX_FONT_BODY,
+             MX_ALIGN_CENTER, th->text, "labelled digits per class  L");
+  /* the current L */
+  if (log10(s->disp_cfg.labels) <= lx1 + 0.05) {
+    float x = mx_plot_x(&pl, log10(s->disp_cfg.labels));
+    mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), mx_view_alpha(th->accent, 160),
+                 2.0f * mx_ui_scale(ui));
+  }
+  for (curve = 0; curve < 2; curve++) {
+    for (i = 0; i < n; i++) {
+      xy[2 * i] = mx_plot_x(&pl, log10(s->c_sweep_L[i]));
+      xy[2 * i + 1] = mx_plot_y(&pl, curve ? s->c_sweep_acc[i] : s->c_sweep_acc0[i]);
+    }
+    if (n > 1) mx_draw_polyline(ui, xy, n, col[curve], 2.5f * mx_ui_scale(ui));
+    for (i = 0; i < n; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], 4.0f * mx_ui_scale(ui), col[curve]);
+  }
+  if (s->c_sweep_state != 2) {
+    mx_rect b = {pl.r.x + pl.r.w / 2 - mx_ui_px(ui, 150), pl.r.y + pl.r.h / 2 - mx_ui_px(ui, 20),
+                 mx_ui_px(ui, 300), mx_ui_px(ui, 40)};
+    if (s->c_sweep_state == 1)
+      mx_text_in(ui, b, MX_FONT_BODY, MX_ALIGN_CENTER, th->warn, n ? "" : "fitting for each L…");
+    else if (mx_button(ui, b, "Compute for L = 1 … 1000   A"))
+      bmm_request_sweep(s, app);
+  }
+}
+
+/* The EM updates, as the core computes them, in the space left. */
+static void draw_formulas(bmm_view *s, mx_ui *ui, mx_rect c) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int lh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 3), i, n;
+  const char *lines[8];
+  n = 0;
+  lines[n++] = "E-step   rₙₖ = πₖ p(xₙ|θₖ) / Σⱼ πⱼ p(xₙ|θⱼ)";
+  lines[n++] = "   log p(x|θₖ) = Σ_all log(1−θₖ) + Σ_on log θₖ/(1−θₖ)";
+  if (s->disp_cfg.semi) lines[n++] = "   a labelled digit of class c keeps rₙₖ = [k = c]";
+  lines[n++] = "M-step   θₖ = (Σₙ rₙₖ xₙ + α) / (Nₖ + 2α)";
+  lines[n++] = "   πₖ = Nₖ / N,   Nₖ = Σₙ rₙₖ";
+  if (c.h < lh * (n + 1)) return;
+  c.y = c.y + c.h - lh * n;
+  mx_draw_rect(ui, (mx_rect){c.x, c.y - mx_ui_px(ui, 8), c.w, 1}, th->border);
+  for (i = 0; i < n; i++) {
+    int sub = lines[i][0] == ' ';
+    mx_text(ui, c.x, c.y + i * lh + (sub ? mx_ui_px(ui, 2) : 0), sub ? MX_FONT_SMALL : MX_FONT_BODY,
+            sub ? th->text_dim : th->text, "%s", lines[i]);
+  }
+}
+
+/* The control panel's numbers at the viewed iteration, then the formulas. */
+static void controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_BODY);
+  int t = s->view_t;
+  char buf[200];
+  int ln = lh + mx_ui_px(ui, 3);
+  double dJ = t > 0 ? s->c_lp[t] - s->c_lp[t - 1] : NAN;
+  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t);
+  snprintf(buf, sizeof buf, "%s", s->c_busy ? "computing…" : s->c_converged && t == s->c_n - 1 ? "converged" : "");
+  mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_BODY,
+             MX_ALIGN_RIGHT, s->c_busy ? th->warn : th->good, buf);
+  mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + gap);
+  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[0], "train  log p(x) / digit  %.3f", s->c_ll[t]);
+  mx_rect_cut_top(&c, ln);
+  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[1], "test   log p(x) / digit  %.3f", s->c_tll[t]);
+  mx_rect_cut_top(&c, ln);
+  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text, "log posterior J  %.1f", s->c_lp[t]);
+  mx_rect_cut_top(&c, ln);
+  if (t > 0 && mx_app_headless(app))
+    /* no wall-clock figure headless: shots, scenes and exports stay reproducible */
+    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g", dJ);
+  else if (t > 0)
+    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g   ·   %.1f ms / iteration", dJ,
+            s->c_ms[t]);
+  else
+    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "%d digits, %s", s->disp_cfg.n,
+            s->disp_cfg.semi ? "start from the labelled" : s->disp_cfg.init_random ? "random start" : "k-means++ start");
+  mx_rect_cut_top(&c, ln);
+  if (s->disp_cfg.semi) {
+    mx_rect_cut_top(&c, gap);
+    mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->comp[2], "test accuracy %.1f%%", 100.0 * s->c_acc[t]);
+    mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 2));
+    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[4], "labelled digits alone (iteration 0)  %.1f%%",
+            100.0 * s->c_acc[0]);
+    mx_rect_cut_top(&c, ln + gap);
+  }
+  draw_formulas(s, ui, c);
+}
+
+static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_rect c = mx_panel(ui, r, "Bernoulli mixture EM");
+  int gap = mx_ui_px(ui, 6), bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 12);
+  int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
+  mx_rect row;
+  char buf[200];
+
+  /* step / run / back / reset */
+  row = mx_rect_cut_top(&c, bh);
+  {
+    int bw = (row.w - 3 * gap) / 4;
+    if (mx_button(ui, mx_rect_cut_left(&row, bw), "◂ Back")) bmm_back(s);
+    mx_rect_cut_left(&row, gap);
+    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Step ▸")) bmm_forward(s);
+    mx_rect_cut_left(&row, gap);
+    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), s->running ? "Pause" : "Run", s->running)) {
+      s->running = !s->running;
+      s->follow = 1;
+    }
+    mx_rect_cut_left(&row, gap);
+    if (mx_button(ui, row, "Reset")) bmm_request_reset(s);
+  }
+  mx_rect_cut_top(&c, gap * 2);
+  /* mode */
+  row = mx_rect_cut_top(&c, bh);
+  {
+    int bw = (row.w - gap) / 2;
+    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), "Unsupervised", !s->want.semi) && s->want.semi)
+      bmm_set_semi(s, 0);
+    mx_rect_cut_left(&row, gap);
+    if (mx_button_on(ui, row, "Semi-supervised", s->want.semi) && !s->want.semi) bmm_set_semi(s, 1);
+  }
+  mx_rect_cut_top(&c, gap);
+  if (s->want.semi) {
+    row = mx_rect_cut_top(&c, sh);
+    if (mx_slider(ui, row, "labelled digits per class  L  [ ]", &s->labels_slider, 1.0, 1000.0, "%.0f", 1)) {
+      int L = (int)lround(s->labels_slider);
+      if (L != s->want.labels) {
+        s->want.labels = L;
+        bmm_request_reset(s);
+      }
+    }
+  } else {
+    row = mx_rect_cut_top(&c, sh);
+    if (mx_slider_int(ui, row, "components  K  (+ −)", &s->k_slider, BMM_KMIN, BMM_KMAX) &&
+        s->k_slider != s->want.k) {
+      s->want.k = s->k_slider;
+      bmm_request_reset(s);
+    }
+  }
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, sh);
+  if (mx_slider(ui, row, "training digits  N", &s->n_slider, 100.0, (double)bmm_max_n(s), "%.0f", 1)) {
+    int n = (int)lround(s->n_slider);
+    if (n != s->want.n) {
+      s->want.n = n;
+      bmm_request_reset(s);
+    }
+  }
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, sh);
+  if (mx_slider(ui, row, "prior pseudo-count  α", &s->alpha_slider, 0.01, 100.0, "%.3g", 1) &&
+      s->alpha_slider != s->want.alpha) {
+    s->want.alpha = s->alpha_slider;
+    bmm_request_reset(s);
+  }
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, bh);
+  if (s->want.semi) {
+    mx_text_in(ui, row, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, "start: naive Bayes on the labelled");
+  } else {
+    int bw = (row.w - 2 * gap) / 3;
+    mx_text_in(ui, mx_rect_cut_left(&row, bw), MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, "start  (I)");
+    mx_rect_cut_left(&row, gap);
+    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), "k-means++", !s->want.init_random) &&
+        s->want.init_random) {
+      s->want.init_random = 0;
+      bmm_request_reset(s);
+    }
+    mx_rect_cut_left(&row, gap);
+    if (mx_button_on(ui, row, "random", s->want.init_random) && !s->want.init_random) {
+      s->want.init_random = 1;
+      bmm_request_reset(s);
+    }
+  }
+  mx_rect_cut_top(&c, gap);
+  row = mx_rect_cut_top(&c, bh);
+  {
+    mx_rect b = mx_rect_cut_right(&row, mx_ui_px(ui, 130));
+    snprintf(buf, sizeof buf, "seed %lu", s->want.seed);
+    mx_text_in(ui, row, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
+    if (mx_button(ui, b, "New seed  N")) {
+      s->want.seed++;
+      bmm_request_reset(s);
+    }
+  }
+  mx_rect_cut_top(&c, gap * 2);
+  mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
+  mx_rect_cut_top(&c, gap * 2);
+
+  /* the numbers at the viewed iteration */
+  if (s->c_n > 0) controls_numbers(s, app, ui, c);
+}
+
+void bmm_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
+  bmm_view *s = st;
+  mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 12)), right, top;
+  int gap = mx_ui_px(ui, 12);
+  bmm_copy_shared(s);
+  right = mx_rect_cut_right(&r, mx_ui_px(ui, 410));
+  mx_rect_cut_right(&r, gap);
+  draw_controls(s, app, ui, right);
+  top = mx_rect_cut_top(&r, (r.h - gap) * 64 / 100);
+  mx_rect_cut_top(&r, gap);
+  draw_maps(s, ui, top);
+  if (s->disp_cfg.semi) {
+    mx_rect acc = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
+    mx_rect_cut_right(&r, gap);
+    draw_accuracy(s, app, ui, acc);
+  }
+  draw_curve(s, ui, r);
+}

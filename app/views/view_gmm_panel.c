@@ -1,0 +1,450 @@
+/* mixscope — the GMM view: the plots, the side panel and the log-likelihood curve (see view_gmm.h). */
+#include "view_gmm.h"
+
+/* ------------------------------------------------------------------ drawing */
+
+/* Fit the data box into r with equal scales on both axes. */
+static mx_plot gv_plot_for(const gmm_view *v, mx_rect r) {
+  mx_plot pl;
+  double dw = v->vx1 - v->vx0, dh = v->vy1 - v->vy0, s, cx, cy;
+  pl.r = r;
+  s = fmin((double)r.w / dw, (double)r.h / dh);
+  cx = 0.5 * (v->vx0 + v->vx1);
+  cy = 0.5 * (v->vy0 + v->vy1);
+  pl.x0 = cx - 0.5 * (double)r.w / s;
+  pl.x1 = cx + 0.5 * (double)r.w / s;
+  pl.y0 = cy - 0.5 * (double)r.h / s;
+  pl.y1 = cy + 0.5 * (double)r.h / s;
+  return pl;
+}
+
+/* One model panel: heatmap, iso-lines, ellipses, points, boundary. */
+static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int which,
+                          const char *title, int main_panel) {
+  const mx_theme *th = mx_ui_theme(ui);
+  gv_run *run = &v->run[which];
+  mx_rect inner = mx_panel(ui, r, title);
+  mx_plot pl;
+  float ps = mx_ui_scale(ui) * (v->pts.n > 3000 ? 1.6f : v->pts.n > 1000 ? 2.2f : 3.0f);
+  size_t i;
+  int k;
+  int show_known = v->semi && which != RUN_PLAIN, had_clip, bound;
+  SDL_Rect old_clip;
+  if (!run->g || inner.w < 20 || inner.h < 20) return;
+  pl = gv_plot_for(v, inner);
+  bound = v->show_boundary && (v->semi || !main_panel) && run->g->K > 1;
+  gv_grid(v, run, &pl, th, bound);
+  /* everything inside the plot is clipped to it (restored at the end) */
+  {
+    SDL_Rect clip = {pl.r.x, pl.r.y, pl.r.w, pl.r.h};
+    had_clip = SDL_RenderIsClipEnabled(mx_ui_renderer(ui));
+    SDL_RenderGetClipRect(mx_ui_renderer(ui), &old_clip);
+    SDL_RenderSetClipRect(mx_ui_renderer(ui), &clip);
+  }
+  /* background, density heatmap, ellipses, iso-lines, boundary and points:
+   * one image, redrawn only when something in it changed */
+  if (!gv_image(v, run, ui, &pl, ps, show_known, bound))
+    mx_draw_rect(ui, pl.r, (mx_color){(uint8_t)(th->bg.r * 3 / 4), (uint8_t)(th->bg.g * 3 / 4),
+                                      (uint8_t)(th->bg.b * 3 / 4), 255});
+  /* component centres */
+  if (v->show_ellipses)
+    for (k = 0; k < run->g->K; k++) {
+      float cx = mx_plot_x(&pl, run->g->means[2 * k]), cy = mx_plot_y(&pl, run->g->means[2 * k + 1]);
+      float a = 6.0f * mx_ui_scale(ui);
+      mx_color c = run->g->collapsed[k] ? th->text_dim : th->comp[k % MX_NCOMP_COLORS];
+      mx_draw_line(ui, cx - a, cy, cx + a, cy, th->bg, 5.0f * mx_ui_scale(ui));
+      mx_draw_line(ui, cx, cy - a, cx, cy + a, th->bg, 5.0f * mx_ui_scale(ui));
+      mx_draw_line(ui, cx - a, cy, cx + a, cy, c, 2.5f * mx_ui_scale(ui));
+      mx_draw_line(ui, cx, cy - a, cx, cy + a, c, 2.5f * mx_ui_scale(ui));
+    }
+  /* corner caption: iteration, log-likelihood, accuracy (clipped to the
+   * plot too: in a narrow panel it is cut, not drawn over the next one) */
+  {
+    char buf[200];
+    int lh = mx_line_height(ui, MX_FONT_SMALL), y = pl.r.y + mx_ui_px(ui, 6);
+    int x = pl.r.x + mx_ui_px(ui, 8);
+    if (which != RUN_SUP) {
+      snprintf(buf, sizeof buf, "iteration %d   log-lik %.3f", run->cur, run->ll[run->cur]);
+      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
+      y += lh;
+    } else {
+      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "MLE from %d labelled points, no EM",
+              v->labelled);
+      y += lh;
+    }
+    if (isfinite(run->acc)) {
+      mx_text(ui, x, y, MX_FONT_SMALL, th->good, "accuracy %.1f%%%s", 100.0 * run->acc,
+              !run->matched                          ? ""
+              : main_panel && pl.r.w > mx_ui_px(ui, 520) ? "  (components matched to classes)"
+                                                       : "  (matched)");
+    }
+  }
+  SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
+  /* clicks edit the data in the main panel */
+  if (main_panel) {
+    int button;
+    for (button = 1; button <= 3; button += 2)
+      if (mx_ui_clicked(ui, pl.r, button)) {
+        int mx, my;
+        mx_ui_mouse(ui, &mx, &my);
+        if (button == 1) {
+          double p[2];
+          p[0] = mx_plot_inv_x(&pl, (float)mx);
+          p[1] = mx_plot_inv_y(&pl, (float)my);
+          if (v->pts.n >= GV_MAXN) {
+            mx_app_error(app, "At most %d points", GV_MAXN);
+          } else if (gv_reserve(v, v->pts.n + 1) == MX_OK &&
+                     mx_points_push(&v->pts, p, -1) == MX_OK) {
+            v->edited = 1;
+            gv_restart_here(v);
+            mx_app_status(app, "Added a point at (%.2f, %.2f): EM continues from here", p[0],
+                          p[1]);
+          }
+        } else {
+          double best = 1e30;
+          size_t bi = 0;
+          for (i = 0; i < v->pts.n; i++) {
+            double dx = mx_plot_x(&pl, v->pts.x[2 * i]) - mx, dy = mx_plot_y(&pl, v->pts.x[2 * i + 1]) - my;
+            if (dx * dx + dy * dy < best) {
+              best = dx * dx + dy * dy;
+              bi = i;
+            }
+          }
+          if (best <= 144.0 * mx_ui_scale(ui) * mx_ui_scale(ui) && v->pts.n > (size_t)v->K) {
+            mx_points_remove(&v->pts, bi);
+            v->nclasses = v->pts.max_label + 1;
+            v->edited = 1;
+            gv_restart_here(v);
+            mx_app_status(app, "Removed a point: EM continues from here");
+          }
+        }
+      }
+  }
+}
+
+/* The log-likelihood curve of the stored history. */
+static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_plot pl;
+  int which, t, nr = v->semi ? 2 : 1, nmax = 1;
+  double lo = INFINITY, hi = -INFINITY;
+  float pts[2 * 256];
+  int axis_l = mx_ui_px(ui, 58), axis_b = mx_ui_px(ui, 36);
+  for (which = 0; which < nr; which++) {
+    gv_run *run = &v->run[which];
+    if (run->n - 1 > nmax) nmax = run->n - 1;
+    for (t = 0; t < run->n; t++) {
+      lo = fmin(lo, run->ll[t]);
+      hi = fmax(hi, run->ll[t]);
+    }
+  }
+  if (!isfinite(lo) || !isfinite(hi)) return;
+  if (hi - lo < 1e-9) {
+    lo -= 1.0;
+    hi += 1.0;
+  }
+  {
+    /* keep the interesting part: the first value may be far below */
+    double pad = 0.06 * (hi - lo);
+    lo -= pad;
+    hi += pad;
+  }
+  pl.r = r;
+  pl.r.x += axis_l;
+  pl.r.w -= axis_l + mx_ui_px(ui, 6);
+  pl.r.y += mx_ui_px(ui, 4);
+  pl.r.h -= axis_b + mx_ui_px(ui, 4);
+  if (pl.r.w < 20 || pl.r.h < 20) return;
+  pl.x0 = 0;
+  pl.x1 = nmax < 5 ? 5 : nmax;
+  pl.y0 = lo;
+  pl.y1 = hi;
+  mx_draw_axes(ui, &pl, "iteration", NULL);
+  for (which = nr - 1; which >= 0; which--) {
+    gv_run *run = &v->run[which];
+    mx_color c = which == RUN_MAIN ? th->accent : th->text_dim;
+    int n = 0, stride = (run->n + 255) / 256;
+    if (stride < 1) stride = 1;
+    for (t = 0; t < run->n; t += stride) {
+      pts[2 * n] = mx_plot_x(&pl, t);
+      pts[2 * n + 1] = mx_plot_y(&pl, run->ll[t]);
+      n++;
+    }
+    if (n >= 2) mx_draw_polyline(ui, pts, n, c, 2.0f * mx_ui_scale(ui));
+    mx_draw_circle(ui, mx_plot_x(&pl, run->cur), mx_plot_y(&pl, run->ll[run->cur]),
+                   4.0f * mx_ui_scale(ui), c);
+  }
+}
+
+/* The panel's data rows: the data set buttons and what is loaded. */
+static void gv_panel_data(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 2);
+  int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 10);
+  mx_rect c = *cp, row;
+  int i, bw;
+  char buf[160];
+
+  /* data */
+  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "Data  (D)");
+  mx_rect_cut_top(&c, lh);
+  row = mx_rect_cut_top(&c, bh);
+  bw = (row.w - 2 * gap) / 3;
+  for (i = 0; i < 6; i++) {
+    mx_rect b;
+    static const char *const lab[6] = {"blobs", "overlap", "elongated", "flat", "digits",
+                                       "csv"};
+    static const char *const tip[6] = {
+        "three well-separated round blobs", "three overlapping blobs",
+        "three long, tilted, parallel clusters (k-means fails, a GMM does not)",
+        "two blobs and a near-degenerate (almost flat) cluster: dataset=degenerate",
+        "MNIST digits projected to 2-D by PCA", "the CSV file given with data=FILE"};
+    if (i == 3) {
+      mx_rect_cut_top(&c, gap);
+      row = mx_rect_cut_top(&c, bh);
+    }
+    b = mx_rect_cut_left(&row, bw);
+    mx_rect_cut_left(&row, gap);
+    if (i == GV_CSV && !v->csv[0]) {
+      mx_button_on(ui, b, "(csv)", 0);
+      continue;
+    }
+    mx_tooltip(ui, b, tip[i]);
+    if (mx_button_on(ui, b, lab[i], v->dataset == i) && v->dataset != i)
+      gv_set_dataset(v, app, i, NULL);
+  }
+  mx_rect_cut_top(&c, gap);
+  if (v->dataset == GV_DIGITS) {
+    snprintf(buf, sizeof buf, "MNIST digits ");
+    for (i = 0; i < v->ndigits; i++)
+      snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "", v->digits[i]);
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " by PCA: %zu points", v->pts.n);
+  } else if (v->dataset == GV_CSV) {
+    const char *base = strrchr(v->csv, '/');
+    snprintf(buf, sizeof buf, "%.100s: %zu points", base ? base + 1 : v->csv, v->pts.n);
+  } else {
+    snprintf(buf, sizeof buf, "%zu points (seed %lu)%s", v->pts.n, v->data_seed,
+             v->edited ? ", edited" : "");
+  }
+  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%s", buf);
+  mx_rect_cut_top(&c, lh + gap);
+  *cp = c;
+}
+
+/* The panel's model rows: K, the initialisation, the step / run / reset / seed
+ * buttons, semi-supervised and the labelled count, the layer toggles. 0 when
+ * the panel is too short for the rest (nothing below is drawn then). */
+static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
+  int gap = mx_ui_px(ui, 6);
+  int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 10);
+  int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
+  mx_rect c = *cp, row;
+  int i, bw;
+  char buf[160];
+
+  /* model (in a short panel the rows that do not fit are left out, rather
+   * than drawn over each other; their keys still work) */
+  if (c.h < sh) return 0;
+  {
+    int k = v->K;
+    if (mx_slider_int(ui, mx_rect_cut_top(&c, sh), "components K  (+/−)", &k, 1, GV_MAXK) &&
+        k != v->K)
+      gv_change_k(v, app, k - v->K);
+  }
+  mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return 0;
+  row = mx_rect_cut_top(&c, bh);
+  {
+    static const int meth[3] = {MX_GMM_INIT_KMEANSPP, MX_GMM_INIT_RANDOM, MX_GMM_INIT_LABELS};
+    static const char *const lab[3] = {"k-means++", "random", "labels"};
+    static const char *const tip[3] = {
+        "means: data points drawn far apart (k-means++ seeding)", "means: random data points",
+        "means: the class means of the labelled points (semi-supervised only)"};
+    int wk = (row.w - 2 * gap) * 40 / 100, wr = (row.w - 2 * gap - wk) / 2;
+    for (i = 0; i < 3; i++) {
+      mx_rect b = i < 2 ? mx_rect_cut_left(&row, i == 0 ? wk : wr) : row;
+      if (i < 2) mx_rect_cut_left(&row, gap);
+      mx_tooltip(ui, b, tip[i]);
+      if (mx_button_on(ui, b, lab[i], v->init == meth[i]) && v->init != meth[i]) {
+        if (meth[i] == MX_GMM_INIT_LABELS && !v->semi) {
+          mx_app_status(app, "Start from labels needs semi-supervised mode (U)");
+          continue;
+        }
+        v->init = meth[i];
+        gv_reset(v, app);
+      }
+    }
+  }
+  mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return 0;
+  row = mx_rect_cut_top(&c, bh);
+  bw = (row.w - 4 * gap) / 7; /* arrows 1 unit, run / reset 1.5, seed the rest */
+  if (mx_button(ui, mx_rect_cut_left(&row, bw), "◀")) {
+    v->running = 0;
+    gv_back(v);
+  }
+  mx_tooltip(ui, (mx_rect){row.x - bw, row.y, bw, row.h}, "step back  (←)");
+  mx_rect_cut_left(&row, gap);
+  if (mx_button(ui, mx_rect_cut_left(&row, bw), "▶")) {
+    v->running = 0;
+    gv_step(v, app);
+  }
+  mx_tooltip(ui, (mx_rect){row.x - bw, row.y, bw, row.h}, "one EM step  (Space, →)");
+  mx_rect_cut_left(&row, gap);
+  if (mx_button_on(ui, mx_rect_cut_left(&row, bw * 3 / 2), v->running ? "pause" : "run",
+                   v->running))
+    v->running = !v->running;
+  mx_tooltip(ui, (mx_rect){row.x - bw * 3 / 2, row.y, bw * 3 / 2, row.h}, "run / pause  (Enter)");
+  mx_rect_cut_left(&row, gap);
+  if (mx_button(ui, mx_rect_cut_left(&row, bw * 3 / 2), "reset")) gv_reset(v, app);
+  mx_tooltip(ui, (mx_rect){row.x - bw * 3 / 2, row.y, bw * 3 / 2, row.h},
+             "back to the initial means  (R)");
+  mx_rect_cut_left(&row, gap);
+  snprintf(buf, sizeof buf, "seed %lu", v->seed);
+  if (mx_button(ui, row, buf)) {
+    v->seed++;
+    gv_reset(v, app);
+  }
+  mx_tooltip(ui, row, "the seed of the initial means: click or S for the next, R to reset");
+  mx_rect_cut_top(&c, gap);
+
+  /* semi-supervised */
+  if (c.h < bh) return 0;
+  {
+    int semi = v->semi;
+    row = mx_rect_cut_top(&c, bh);
+    if (mx_toggle(ui, row, "semi-supervised  (U)", &semi)) gv_set_semi(v, app, semi);
+  }
+  if (v->semi) {
+    int m = v->labelled, most = (int)gv_nlabelable(v);
+    mx_rect_cut_top(&c, gap);
+    if (c.h < sh) return 0;
+    if (mx_slider_int(ui, mx_rect_cut_top(&c, sh), "labelled points  ([ / ])", &m, 0,
+                      most < 200 ? most : 200) &&
+        m != v->labelled)
+      gv_set_labelled(v, app, m);
+  }
+  mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return 0;
+  row = mx_rect_cut_top(&c, bh);
+  bw = (row.w - 2 * gap) / 3;
+  if (mx_button_on(ui, mx_rect_cut_left(&row, bw), "density", v->show_density))
+    v->show_density = !v->show_density;
+  mx_rect_cut_left(&row, gap);
+  if (mx_button_on(ui, mx_rect_cut_left(&row, bw), "ellipses", v->show_ellipses))
+    v->show_ellipses = !v->show_ellipses;
+  mx_rect_cut_left(&row, gap);
+  if (mx_button_on(ui, row, "boundary", v->show_boundary)) v->show_boundary = !v->show_boundary;
+  mx_rect_cut_top(&c, gap * 2);
+  *cp = c;
+  return 1;
+}
+
+/* The panel's numbers (as far as they fit): iteration, log-likelihood, the
+ * weights, the log-likelihood curve. */
+static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 2);
+  gv_run *run = &v->run[RUN_MAIN];
+  int i;
+  char buf[160];
+
+  if (c.h < mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) + gap * 2) return;
+  mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
+  mx_rect_cut_top(&c, gap);
+  snprintf(buf, sizeof buf, "iteration %d", run->cur);
+  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s", buf);
+  if (run->converged && run->cur + 1 == run->n)
+    mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_SMALL,
+               MX_ALIGN_RIGHT, th->good, "converged");
+  else if (v->running)
+    mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_SMALL,
+               MX_ALIGN_RIGHT, th->accent, "running");
+  mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE));
+  {
+    int x = c.x + mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log-lik %.4f", run->ll[run->cur]);
+    if (run->cur > 0)
+      mx_text(ui, x + mx_ui_px(ui, 10), c.y + mx_ui_px(ui, 3), MX_FONT_SMALL, th->text_dim,
+              "Δ %+.3g", run->ll[run->cur] - run->ll[run->cur - 1]);
+  }
+  mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_BODY));
+  if (c.h < lh * 2) return;
+  if (!v->semi) {
+    mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%.5f per point",
+            run->ll[run->cur] / (double)(v->pts.n ? v->pts.n : 1));
+    mx_rect_cut_top(&c, lh);
+  }
+  mx_rect_cut_top(&c, gap);
+  /* per-component weights (one line each when there is room, else all in one) */
+  if (c.h > lh * (run->g->K + 1) + mx_ui_px(ui, 120)) {
+    for (i = 0; i < run->g->K; i++) {
+      mx_color cc = run->g->collapsed[i] ? th->text_dim : th->comp[i % MX_NCOMP_COLORS];
+      int sw = mx_ui_px(ui, 10);
+      mx_draw_round_rect(ui, (mx_rect){c.x, c.y + lh / 4, sw, sw}, (float)sw / 2, cc);
+      mx_text(ui, c.x + sw + gap, c.y, MX_FONT_SMALL, run->g->collapsed[i] ? th->bad : th->text,
+              "π %.3f   μ (%.2f, %.2f)%s", run->g->weights[i], run->g->means[2 * i],
+              run->g->means[2 * i + 1], run->g->collapsed[i] ? "   collapsed" : "");
+      mx_rect_cut_top(&c, lh);
+    }
+  } else {
+    int x0 = c.x + mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "π "), x = x0, tw;
+    for (i = 0; i < run->g->K; i++) {
+      snprintf(buf, sizeof buf, run->g->K > 5 ? "%.2f  " : "%.3f  ", run->g->weights[i]);
+      mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
+      if (x + tw > c.x + c.w) { /* wrap */
+        mx_rect_cut_top(&c, lh);
+        x = x0;
+      }
+      x += mx_text(ui, x, c.y, MX_FONT_SMALL,
+                   run->g->collapsed[i] ? th->text_dim : th->comp[i % MX_NCOMP_COLORS], "%s", buf);
+    }
+    mx_rect_cut_top(&c, lh);
+  }
+  mx_rect_cut_top(&c, gap);
+  if (c.h > mx_ui_px(ui, 90)) {
+    if (v->semi) {
+      int x = c.x;
+      mx_draw_rect(ui, (mx_rect){x, c.y + lh / 2, mx_ui_px(ui, 14), mx_ui_px(ui, 3)}, th->accent);
+      x += mx_ui_px(ui, 18);
+      x += mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "semi (labelled: log p(x,y))  ");
+      mx_draw_rect(ui, (mx_rect){x, c.y + lh / 2, mx_ui_px(ui, 14), mx_ui_px(ui, 3)}, th->text_dim);
+      x += mx_ui_px(ui, 18);
+      mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "plain EM");
+      mx_rect_cut_top(&c, lh);
+    }
+    gv_draw_curve(v, ui, c);
+  }
+}
+
+static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
+  mx_rect c = mx_panel(ui, r, "Gaussian mixture  ·  EM");
+  gv_panel_data(v, app, ui, &c);
+  if (gv_panel_model(v, app, ui, &c)) gv_panel_numbers(v, ui, c);
+}
+
+void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
+  gmm_view *v = st;
+  mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 10)), side;
+  int gap = mx_ui_px(ui, 10);
+  side = mx_rect_cut_right(&r, mx_ui_px(ui, 360));
+  mx_rect_cut_right(&r, gap);
+  gv_draw_panel(v, app, ui, side);
+  if (!v->semi) {
+    gv_draw_model(v, app, ui, r, RUN_MAIN,
+                  r.w > mx_ui_px(ui, 860)
+                      ? "Points coloured by responsibility  ·  ellipses at 1, 2, 3 σ  ·  density"
+                      : "EM on a Gaussian mixture",
+                  1);
+  } else {
+    mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 40 / 100), top;
+    char t1[128];
+    mx_rect_cut_right(&r, gap);
+    snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled (ringed)", v->labelled);
+    if (r.w < mx_ui_px(ui, 560)) snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled", v->labelled);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, t1, 1);
+    top = mx_rect_cut_top(&right, (right.h - gap) / 2);
+    mx_rect_cut_top(&right, gap);
+    gv_draw_model(v, app, ui, top, RUN_PLAIN, "Plain EM, same start", 0);
+    gv_draw_model(v, app, ui, right, RUN_SUP, "Labelled points only", 0);
+  }
+}
