@@ -1,4 +1,8 @@
-/* mixscope — the UI kit: geometry, disc sprites, the band rasteriser, primitives, images, colour maps (see ui.h). */
+/* mixscope — the UI kit: geometry, disc sprites, the band rasteriser,
+ * primitives, images, colour maps (see ui.h).
+ *
+ * Sections: geometry · sprites · band raster · primitives · images · colour
+ * maps. */
 #include "ui_private.h"
 
 /* ---------------------------------------------------------------- geometry */

@@ -1,4 +1,5 @@
-/* mixscope — the UI kit: widgets (buttons, sliders, tabs, tooltips, panels) and plots (see ui.h). */
+/* mixscope — the UI kit: widgets (buttons, sliders, tabs, tooltips, panels)
+ * and plots (see ui.h). */
 #include "ui_private.h"
 
 /* ---------------------------------------------------------------- widgets */

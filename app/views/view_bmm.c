@@ -1,4 +1,9 @@
-/* mixscope — the Bernoulli mixture view: the EM jobs on the worker thread, requests from the UI thread, create / destroy, events, set / save / load, the vtable (see view_bmm.h). */
+/* mixscope — the Bernoulli mixture view: the EM jobs on the worker thread,
+ * requests from the UI thread, create / destroy, events, set / save / load,
+ * the vtable (see view_bmm.h).
+ *
+ * Sections: the jobs · requests (UI thread) · create / destroy · events /
+ * update · set / save / load. */
 #include "view_bmm.h"
 
 /* ------------------------------------------------------------ the jobs */

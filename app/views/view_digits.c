@@ -4,7 +4,9 @@
  *
  * The page's digits are packed into one opaque grey atlas texture (cols*28 x
  * rows*28), re-uploaded only when the page, filter, split, threshold or layout
- * changes, and copied cell by cell (nearest-neighbour, integer zoom). */
+ * changes, and copied cell by cell (nearest-neighbour, integer zoom).
+ *
+ * Sections: lifecycle · events · drawing · set / scenes · accessors. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>

@@ -1,4 +1,7 @@
-/* mixscope — the GMM view: the controller (create / destroy, events, set / save / load, the vtable) (see view_gmm.h). */
+/* mixscope — the GMM view: the controller (create / destroy, events, set /
+ * save / load, the vtable) (see view_gmm.h).
+ *
+ * Sections: create · events · set / save / load. */
 #include "view_gmm.h"
 
 /* ------------------------------------------------------------------ create */

@@ -1,4 +1,5 @@
-/* mixscope — the GMM view: the density grid, iso-lines and decision margins of a plot (see view_gmm.h). */
+/* mixscope — the GMM view: the density grid, iso-lines and decision margins of
+ * a plot (see view_gmm.h). */
 #include "view_gmm.h"
 
 /* ------------------------------------------------------------------ grid */

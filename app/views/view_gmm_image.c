@@ -1,4 +1,5 @@
-/* mixscope — the GMM view: the private rasteriser drawing a plot into one image (bands on the pool) (see view_gmm.h). */
+/* mixscope — the GMM view: the private rasteriser drawing a plot into one
+ * image (bands on the pool) (see view_gmm.h). */
 #include "view_gmm.h"
 
 /* ------------------------------------------------------------------ image */

@@ -1,4 +1,5 @@
-/* mixscope — the GMM view: the plots, the side panel and the log-likelihood curve (see view_gmm.h). */
+/* mixscope — the GMM view: the plots, the side panel and the log-likelihood
+ * curve (see view_gmm.h). */
 #include "view_gmm.h"
 
 /* ------------------------------------------------------------------ drawing */

@@ -1,4 +1,7 @@
-/* mixscope — the mixture-of-experts view: the model (EM or MDN), create / destroy, events, set / save / load, the vtable (see view_moe.h). */
+/* mixscope — the mixture-of-experts view: the model (EM or MDN), create /
+ * destroy, events, set / save / load, the vtable (see view_moe.h).
+ *
+ * Sections: model · set / save / load. */
 #include "view_moe.h"
 
 /* ---------------------------------------------------------------- model */

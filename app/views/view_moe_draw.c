@@ -1,4 +1,5 @@
-/* mixscope — the mixture-of-experts view: the caches, the heatmap, the main plot, the gate strip and the side panel (see view_moe.h). */
+/* mixscope — the mixture-of-experts view: the caches, the heatmap, the main
+ * plot, the gate strip and the side panel (see view_moe.h). */
 #include "view_moe.h"
 
 /* ---------------------------------------------------------------- drawing */

@@ -5,7 +5,9 @@
  * (Space: a draw from N(true μ, σ²) with the view's seeded RNG; click: a point
  * where you click). Below, the "funnel": the posterior mean ± 2b after each
  * point next to the running sample mean, so shrinkage towards α is visible.
- * All numbers come from core/posterior (the sequence a[i], b2[i]). */
+ * All numbers come from core/posterior (the sequence a[i], b2[i]).
+ *
+ * Sections: state · drawing · set / save / load. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>

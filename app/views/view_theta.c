@@ -16,7 +16,10 @@
  * once, gives the test NLL at any threshold in one pass over the pixels (only
  * the digits meeting a zero-probability pixel are read again), and naive
  * Bayes reads lists of the lit pixels, made once per threshold.
- * Heatmaps are cached textures, rebuilt only when their numbers change. */
+ * Heatmaps are cached textures, rebuilt only when their numbers change.
+ *
+ * Sections: helpers · computing (core) · lifecycle · events · drawing: side
+ * panel · drawing: θ maps · drawing: naive Bayes · set / scenes · accessor. */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>

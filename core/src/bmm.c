@@ -1,6 +1,7 @@
 /* mixscope — Bernoulli mixture EM on binary images (see bmm.h for the maths). */
 #include "mixscope/bmm.h"
 #include "mixscope/simd.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -722,6 +723,9 @@ static void *bmm_job_run(void *arg) {
   return NULL;
 }
 
+/* Share t of a pass (core's parallel-for, parallel.h): jobs[t]. */
+static void bmm_share_run(void *jobs, int t) { bmm_job_run((bmm_job *)jobs + t); }
+
 /* Where thread t of T starts: about n t / T, on a tile boundary. */
 static size_t bmm_split(size_t n, size_t t, size_t T) {
   size_t i = (n * t / T + MX_BMM_CHUNK / 2) / MX_BMM_CHUNK * MX_BMM_CHUNK;
@@ -736,8 +740,6 @@ static size_t bmm_split(size_t n, size_t t, size_t T) {
  * range runs in the caller. */
 static void bmm_pass(mx_bmm *m, const mx_bmm_data *data, int do_e, int do_m, double lprior) {
   bmm_job jobs[MX_BMM_MAX_THREADS];
-  pthread_t tid[MX_BMM_MAX_THREADS];
-  int started[MX_BMM_MAX_THREADS];
   size_t t, T = m->nthreads, j, slab = m->d * m->kp;
   double ll = 0.0;
   if (T > m->n) T = 1;
@@ -751,15 +753,8 @@ static void bmm_pass(mx_bmm *m, const mx_bmm_data *data, int do_e, int do_m, dou
     jobs[t].buf = m->chunk + t * BMM_CHUNK_SLAB(m->kp);
     jobs[t].acc = m->acc + t * slab;
     jobs[t].nk = m->nkpart + t * m->kp;
-    started[t] = t > 0 && pthread_create(&tid[t], NULL, bmm_job_run, &jobs[t]) == 0;
   }
-  bmm_job_run(&jobs[0]);
-  for (t = 1; t < T; t++) {
-    if (started[t])
-      pthread_join(tid[t], NULL);
-    else
-      bmm_job_run(&jobs[t]);
-  }
+  mx_par_run((int)T, bmm_share_run, jobs);
   for (t = 0; t < T; t++) ll += jobs[t].ll;
   if (do_e) {
     m->loglik = ll;

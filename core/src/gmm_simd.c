@@ -21,6 +21,7 @@
  * chunk order, run on threads (run_chunks); the numbers do not depend on the
  * thread count. */
 #include "gmm_simd.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -290,35 +291,25 @@ static int threads_for(size_t N) {
 typedef struct split_job {
   void (*fn)(void *arg, int c); /* runs chunk c */
   void *arg;
-  int c0, c1; /* chunks c0 .. c1-1 */
+  int T; /* shares: share t runs chunks t NCHUNK / T .. (t + 1) NCHUNK / T - 1 */
 } split_job;
 
-static void *split_run(void *a) {
+static void split_run(void *a, int t) {
   const split_job *j = a;
   int c;
-  for (c = j->c0; c < j->c1; c++) j->fn(j->arg, c);
-  return NULL;
+  for (c = t * NCHUNK / j->T; c < (t + 1) * NCHUNK / j->T; c++) j->fn(j->arg, c);
 }
 
 /* Run fn on all chunks: this thread takes the first share, T - 1 started
- * threads the others (a share whose thread cannot start runs here). */
+ * threads the others (core's parallel-for, parallel.h). */
 static void run_chunks(void (*fn)(void *, int), void *arg, size_t N) {
-  split_job jobs[NCHUNK];
-  pthread_t tid[NCHUNK];
-  int started[NCHUNK], T = threads_for(N), t;
+  split_job job;
+  int T = threads_for(N);
   if (T < 1 || T > NCHUNK) T = 1;
-  for (t = 0; t < T; t++) {
-    jobs[t].fn = fn;
-    jobs[t].arg = arg;
-    jobs[t].c0 = t * NCHUNK / T;
-    jobs[t].c1 = (t + 1) * NCHUNK / T;
-    started[t] = t > 0 && pthread_create(&tid[t], NULL, split_run, &jobs[t]) == 0;
-  }
-  split_run(&jobs[0]);
-  for (t = 1; t < T; t++) {
-    if (started[t]) pthread_join(tid[t], NULL);
-    else split_run(&jobs[t]);
-  }
+  job.fn = fn;
+  job.arg = arg;
+  job.T = T;
+  mx_par_run(T, split_run, &job);
 }
 
 /* ---- E-step driver -------------------------------------------------------- */

@@ -2,6 +2,7 @@
 
 #include "mixscope/dataset.h"
 #include "mixscope/points.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -76,37 +77,26 @@ typedef void (*pca_range_fn)(void *ctx, size_t a, size_t b, int t);
 typedef struct pca_task {
   pca_range_fn fn;
   void *ctx;
-  size_t a, b;
-  int t;
+  size_t N;
+  int T;
 } pca_task;
 
-static void *pca_task_run(void *arg) {
-  pca_task *k = arg;
-  k->fn(k->ctx, k->a, k->b, k->t);
-  return NULL;
+static void pca_task_run(void *arg, int t) {
+  const pca_task *k = arg;
+  k->fn(k->ctx, k->N * (size_t)t / (size_t)k->T, k->N * (size_t)(t + 1) / (size_t)k->T, t);
 }
 
 /* Run fn over [0, N) split evenly into T contiguous ranges (thread t gets
- * range t); the calling thread does range 0. */
+ * range t); the calling thread does range 0 (core's parallel-for, parallel.h). */
 static void pca_parallel(int T, size_t N, pca_range_fn fn, void *ctx) {
-  pca_task tasks[PCA_MAXT];
-  pthread_t tid[PCA_MAXT];
-  int started[PCA_MAXT], t;
+  pca_task k;
   if (T < 1) T = 1;
   if (T > PCA_MAXT) T = PCA_MAXT;
-  for (t = 0; t < T; t++) {
-    tasks[t].fn = fn;
-    tasks[t].ctx = ctx;
-    tasks[t].a = N * (size_t)t / (size_t)T;
-    tasks[t].b = N * (size_t)(t + 1) / (size_t)T;
-    tasks[t].t = t;
-    started[t] = t > 0 && pthread_create(&tid[t], NULL, pca_task_run, &tasks[t]) == 0;
-  }
-  pca_task_run(&tasks[0]);
-  for (t = 1; t < T; t++) {
-    if (started[t]) pthread_join(tid[t], NULL);
-    else pca_task_run(&tasks[t]); /* thread creation failed: do it here */
-  }
+  k.fn = fn;
+  k.ctx = ctx;
+  k.N = N;
+  k.T = T;
+  mx_par_run(T, pca_task_run, &k);
 }
 
 static int pca_threads(const mx_pca *p, size_t N) {
