@@ -26,6 +26,7 @@ echo "== web: configure + build (emcmake, -j${MX_WEB_JOBS:-2}) -> $obj"
 emcmake cmake -S "$here" -B "$obj" -DCMAKE_BUILD_TYPE=Release -DMX_WERROR=ON \
   -DMX_WEB_PREFIXES="$prefixes" >/dev/null
 cmake --build "$obj" -j"${MX_WEB_JOBS:-2}" --target mixscope
+mkdir -p "$out"
 cp "$obj/mixscope.js" "$obj/mixscope.wasm" "$obj/mixscope.data" "$out/"
 cp "$here/web/index.html" "$out/index.html"
 # data.json tells the page whether full MNIST sits beside it (no 404 probing)
