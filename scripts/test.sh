@@ -12,6 +12,11 @@ echo "== build (RelWithDebInfo, -Werror) and test"
 MX_BUILD_DIR="$here/build" bash "$here/scripts/build.sh" -DMX_WERROR=ON
 (cd "$here/build" && ctest --output-on-failure -j"$jobs")
 
+if [ "${MX_SKIP_WEB:-0}" != 1 ]; then
+  echo "== web edition (WebAssembly) in headless chromium"
+  bash "$here/scripts/web-test.sh"
+fi
+
 if [ "${MX_SKIP_ASAN:-0}" != 1 ]; then
   echo "== build with AddressSanitizer + UndefinedBehaviorSanitizer and test"
   MX_BUILD_DIR="$here/build-asan" bash "$here/scripts/build.sh" -DMX_SANITIZE=ON -DMX_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug

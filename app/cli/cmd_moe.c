@@ -1,5 +1,6 @@
 /* mixscope moe — mixture of experts on Bishop's inverse problem (or a CSV of x,t). */
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@
 #include "cli.h"
 #include "mixscope/fileio.h"
 #include "mixscope/moe.h"
+
+/* largest --seed: 2^32 - 1, or LONG_MAX where long has 32 bits (the web build's wasm32) */
+#define MX_SEED_LONG_MAX (LONG_MAX > 4294967295LL ? (long)4294967295LL : LONG_MAX)
 
 static const char *const CMD = "moe";
 
@@ -160,7 +164,7 @@ static int moe_parse(int argc, char **argv, moe_args *a) {
       if (mx_cli_long(CMD, "--gate-steps", optarg, 0, 1000, &a->gate_steps)) return 2;
       break;
     case 's':
-      if (mx_cli_long(CMD, "--seed", optarg, 0, 4294967295L, &a->seed)) return 2;
+      if (mx_cli_long(CMD, "--seed", optarg, 0, MX_SEED_LONG_MAX, &a->seed)) return 2;
       break;
     case 'd': a->data = optarg; break;
     case 'w': a->wpath = optarg; break;

@@ -207,6 +207,7 @@ int mx_shell_start_view(mx_app *app, const mx_app_options *opt, mx_error *err) {
   }
   if (opt && opt->scene) {
     rc = mx_scene_load(app, opt->scene, err);
+    if (!rc) mx_shell_playlist_at(app, opt->scene); /* a bundled scene: PgDn goes on from it */
     if (rc) return rc;
   }
   return 0;
@@ -293,8 +294,14 @@ void mx_shell_take_screenshot(mx_app *app) {
     if (access(path, F_OK) != 0) break;
   }
   mx_error_clear(&err);
-  if (mx_app_save_png(app, path, &err) == 0) mx_app_status(app, "Screenshot saved: %s", path);
-  else mx_app_error(app, "Screenshot failed: %s", err.msg);
+  if (mx_app_save_png(app, path, &err) != 0) {
+    mx_app_error(app, "Screenshot failed: %s", err.msg);
+  } else if (app->file_hook) {
+    app->file_hook(path, "image/png");
+    mx_app_status(app, "Screenshot downloaded: %s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+  } else {
+    mx_app_status(app, "Screenshot saved: %s", path);
+  }
 }
 
 /* ------------------------------------------------------------------ events */

@@ -25,6 +25,13 @@ typedef struct mx_app_options {
 
 /* Entry point of the explorer (argv as given to main). Exit code. */
 int mx_app_main(int argc, char **argv);
+/* The explorer's window from mx_app_main's arguments, without running its loop (an embedder
+ * such as the web page runs the frames). NULL with *rc the exit code when it cannot start. */
+mx_app *mx_app_open(int argc, char **argv, int *rc);
+/* After P or Ctrl S has written a file, call hook(path, mime) and say "downloaded". */
+void mx_app_set_file_hook(mx_app *app, void (*hook)(const char *path, const char *mime));
+/* File name of the bundled scene last opened (at start or by PgDn / PgUp), or "". */
+const char *mx_app_scene_name(const mx_app *app);
 
 /* Headless app drawing onto a w x h surface. NULL with *err on failure. */
 mx_app *mx_app_create_headless(const mx_app_options *opt, mx_error *err);
@@ -59,6 +66,8 @@ int mx_app_help_visible(const mx_app *app);
 float mx_app_font_scale(const mx_app *app);
 /* Non-zero once Q / Ctrl Q / window close asked to quit. */
 int mx_app_quit_requested(const mx_app *app);
+/* File name of the bundled scene last opened (start or PageDown/PageUp), or "". */
+const char *mx_app_scene_name(const mx_app *app);
 /* The current view's create() failure message, or NULL if it is running (or
  * is a placeholder without create). */
 const char *mx_app_view_error(const mx_app *app);

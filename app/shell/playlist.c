@@ -4,23 +4,44 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "scene.h"
 
 /* ------------------------------------------------------------------ scenes */
 
-void mx_shell_scene_step(mx_app *app, int dir) {
+static void playlist_list(mx_app *app) {
   char sdir[MX_PATH_LEN + 16];
+  int n;
+  if (app->scenes_listed) return;
+  snprintf(sdir, sizeof sdir, "%s/scenes", app->assets);
+  app->scenes_listed = 1;
+  n = mx_scene_list(sdir, app->scenes, APP_MAX_SCENES, NULL);
+  app->nscenes = n > 0 ? n : 0;
+  app->scene_pos = -1;
+}
+
+static const char *base_name(const char *p) {
+  const char *b = strrchr(p, '/');
+  return b ? b + 1 : p;
+}
+
+void mx_shell_playlist_at(mx_app *app, const char *path) {
+  int i;
+  playlist_list(app);
+  for (i = 0; i < app->nscenes; i++)
+    if (!strcmp(base_name(app->scenes[i]), base_name(path))) app->scene_pos = i;
+}
+
+const char *mx_app_scene_name(const mx_app *app) {
+  if (!app->scenes_listed || app->scene_pos < 0 || app->scene_pos >= app->nscenes) return "";
+  return base_name(app->scenes[app->scene_pos]);
+}
+
+void mx_shell_scene_step(mx_app *app, int dir) {
   mx_error err;
-  if (!app->scenes_listed) {
-    int n;
-    snprintf(sdir, sizeof sdir, "%s/scenes", app->assets);
-    app->scenes_listed = 1;
-    n = mx_scene_list(sdir, app->scenes, APP_MAX_SCENES, NULL);
-    app->nscenes = n > 0 ? n : 0;
-    app->scene_pos = -1;
-  }
+  playlist_list(app);
   if (app->nscenes == 0) {
     mx_app_error(app, "No scenes in %s/scenes", app->assets);
     return;
@@ -48,7 +69,10 @@ void mx_shell_scene_save_now(mx_app *app) {
   strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
   snprintf(path, sizeof path, "%s/mixscope-%s-%s.json", dir, mx_views[app->view]->name, stamp);
   mx_error_clear(&err);
-  if (mx_scene_save(app, path, &err) == 0) mx_app_status(app, "Scene saved: %s", path);
-  else mx_app_error(app, "Scene not saved: %s", err.msg[0] ? err.msg : mx_strerror(err.code));
+  if (mx_scene_save(app, path, &err) == 0) {
+    if (app->file_hook) app->file_hook(path, "application/json");
+    mx_app_status(app, app->file_hook ? "Scene downloaded: %s" : "Scene saved: %s",
+                  app->file_hook ? base_name(path) : path);
+  } else mx_app_error(app, "Scene not saved: %s", err.msg[0] ? err.msg : mx_strerror(err.code));
 }
 

@@ -48,6 +48,8 @@ struct mx_app {
   int shot_pending;
   char assets[MX_PATH_LEN];
 
+  /* set by an embedder (the web page): P and Ctrl S hand it the file written */
+  void (*file_hook)(const char *path, const char *mime);
   char *scenes[APP_MAX_SCENES];
   int nscenes, scene_pos, scenes_listed;
 };
@@ -69,6 +71,8 @@ int mx_shell_iterate(mx_app *app, Uint64 *prev);
 /* playlist.c */
 /* PgDn / PgUp: the next (dir 1) or previous (-1) scene of assets/scenes. */
 void mx_shell_scene_step(mx_app *app, int dir);
+/* A bundled scene opened at start (path): PgDn / PgUp continue from it. */
+void mx_shell_playlist_at(mx_app *app, const char *path);
 /* Ctrl S: save the current view as a scene beside the screenshots. */
 void mx_shell_scene_save_now(mx_app *app);
 

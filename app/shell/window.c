@@ -196,16 +196,25 @@ int mx_shell_iterate(mx_app *app, Uint64 *prev) {
   return 1;
 }
 
-int mx_app_main(int argc, char **argv) {
+mx_app *mx_app_open(int argc, char **argv, int *rc) {
   mx_app_options opt;
+  int w = APP_DEFAULT_W, h = APP_DEFAULT_H;
+  *rc = shell_parse(argc, argv, &opt, &w, &h);
+  if (*rc >= 0) return NULL;
+  *rc = shell_open_video();
+  if (*rc >= 0) return NULL;
+  return shell_open(&opt, w, h, rc);
+}
+
+void mx_app_set_file_hook(mx_app *app, void (*hook)(const char *path, const char *mime)) {
+  app->file_hook = hook;
+}
+
+int mx_app_main(int argc, char **argv) {
   mx_app *app;
-  int rc, w = APP_DEFAULT_W, h = APP_DEFAULT_H;
+  int rc;
   Uint64 prev;
-  rc = shell_parse(argc, argv, &opt, &w, &h);
-  if (rc >= 0) return rc;
-  rc = shell_open_video();
-  if (rc >= 0) return rc;
-  app = shell_open(&opt, w, h, &rc);
+  app = mx_app_open(argc, argv, &rc);
   if (!app) return rc;
   prev = SDL_GetPerformanceCounter();
   while (!app->quit && mx_shell_iterate(app, &prev)) {

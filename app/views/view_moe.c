@@ -450,8 +450,9 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
     return moe_reconfigure(s, s->k, s->degree, (int)v, s->seed, NULL, err);
   }
   if (!strcmp(key, "seed")) {
-    if (mx_view_parse_long(value, 0, 4294967295L, &v))
-      return mx_error_set(err, MX_EINVAL, "moe: seed=%s: expected an integer in 0..4294967295", value);
+    if (mx_view_parse_long(value, 0, MOE_SEED_MAX, &v))
+      return mx_error_set(err, MX_EINVAL, "moe: seed=%s: expected an integer in 0..%ld", value,
+                          MOE_SEED_MAX);
     return moe_reconfigure(s, s->k, s->degree, s->n, (unsigned long)v, s->data_path, err);
   }
   if (!strcmp(key, "gate_steps")) {
@@ -563,7 +564,7 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   (void)app;
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "moe scene: expected an object");
   if (json_int(j, "k", 1, MX_MOE_MAX_K, &k, err) || json_int(j, "degree", 0, MX_MOE_MAX_DEGREE, &degree, err) ||
-      json_int(j, "n", 2, MOE_MAX_N, &n, err) || json_int(j, "seed", 0, 4294967295L, &seed, err) ||
+      json_int(j, "n", 2, MOE_MAX_N, &n, err) || json_int(j, "seed", 0, MOE_SEED_MAX, &seed, err) ||
       json_int(j, "iters", 0, 100000, &iters, err) || json_int(j, "gate_steps", 0, 1000, &gs, err) ||
       json_int(j, "hidden", 1, MX_MDN_MAX_HIDDEN, &hidden, err) || json_int(j, "mdn_steps", 0, 100000, &msteps, err))
     return MX_EINVAL;

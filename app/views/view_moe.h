@@ -17,6 +17,7 @@
 #ifndef MIXSCOPE_VIEW_MOE_H
 #define MIXSCOPE_VIEW_MOE_H
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
 #include "view.h"
 
 #define MOE_HEAT_W 320
+/* largest seed: 2^32 - 1, or LONG_MAX where long has 32 bits (the web build's wasm32) */
+#define MOE_SEED_MAX (LONG_MAX > 4294967295LL ? (long)4294967295LL : LONG_MAX)
 #define MOE_HEAT_H 200
 #define MOE_CURVE_PTS 240
 #define MOE_STEPS_PER_SECOND 15.0
