@@ -4,7 +4,7 @@
 /* ------------------------------------------------------------ drawing */
 
 /* The K θ maps in a grid, each with its weight. */
-static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
+static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int K = s->disp_cfg.k, cols, best_cols = 1, best = 0, gap = mx_ui_px(ui, 10);
   int cap_h = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 10), k, side, rows, x0, y0;
@@ -88,7 +88,7 @@ static void draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
 }
 
 /* Log-likelihood per digit against the iteration, training and test. */
-static void draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
+static void bmm_draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect c = mx_panel(ui, r, "Log-likelihood per digit  (nats)");
   int n = s->c_n, i, t0, lh = mx_line_height(ui, MX_FONT_BODY);
@@ -172,7 +172,7 @@ static void draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
 
 /* Test accuracy against L (log axis): the labelled digits alone (naive Bayes,
  * the start) and after EM with the rest of the N digits unlabelled. */
-static void draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect c = mx_panel(ui, r, "Test accuracy against L");
   int n = s->c_sweep_n, i, curve, lh = mx_line_height(ui, MX_FONT_BODY);
@@ -260,7 +260,7 @@ static void draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
 }
 
 /* The EM updates, as the core computes them, in the space left. */
-static void draw_formulas(bmm_view *s, mx_ui *ui, mx_rect c) {
+static void bmm_draw_formulas(bmm_view *s, mx_ui *ui, mx_rect c) {
   const mx_theme *th = mx_ui_theme(ui);
   int lh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 3), i, n;
   const char *lines[8];
@@ -281,7 +281,7 @@ static void draw_formulas(bmm_view *s, mx_ui *ui, mx_rect c) {
 }
 
 /* The control panel's numbers at the viewed iteration, then the formulas. */
-static void controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c) {
+static void bmm_controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c) {
   const mx_theme *th = mx_ui_theme(ui);
   int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_BODY);
   int t = s->view_t;
@@ -317,10 +317,10 @@ static void controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c) {
             100.0 * s->c_acc[0]);
     mx_rect_cut_top(&c, ln + gap);
   }
-  draw_formulas(s, ui, c);
+  bmm_draw_formulas(s, ui, c);
 }
 
-static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect c = mx_panel(ui, r, "Bernoulli mixture EM");
   int gap = mx_ui_px(ui, 6), bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 12);
@@ -433,7 +433,7 @@ static void draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, gap * 2);
 
   /* the numbers at the viewed iteration */
-  if (s->c_n > 0) controls_numbers(s, app, ui, c);
+  if (s->c_n > 0) bmm_controls_numbers(s, app, ui, c);
 }
 
 void bmm_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
@@ -443,14 +443,14 @@ void bmm_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   bmm_copy_shared(s);
   right = mx_rect_cut_right(&r, mx_ui_px(ui, 410));
   mx_rect_cut_right(&r, gap);
-  draw_controls(s, app, ui, right);
+  bmm_draw_controls(s, app, ui, right);
   top = mx_rect_cut_top(&r, (r.h - gap) * 64 / 100);
   mx_rect_cut_top(&r, gap);
-  draw_maps(s, ui, top);
+  bmm_draw_maps(s, ui, top);
   if (s->disp_cfg.semi) {
     mx_rect acc = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
     mx_rect_cut_right(&r, gap);
-    draw_accuracy(s, app, ui, acc);
+    bmm_draw_accuracy(s, app, ui, acc);
   }
-  draw_curve(s, ui, r);
+  bmm_draw_curve(s, ui, r);
 }

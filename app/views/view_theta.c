@@ -26,7 +26,7 @@
 static const double tv_ladder[] = {0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 100, 1000, 10000};
 #define TV_NLADDER ((int)(sizeof tv_ladder / sizeof tv_ladder[0]))
 
-static const mx_keyhelp theta_keys[] = {
+static const mx_keyhelp tv_keys[] = {
   {"0 / U", "raw MLE (a = b = 0) / Laplace (a = b = 1)"},
   {"Up / Down", "stronger / weaker prior a = b (0, 0.01 ... 1, 2, 5 ... 10000)"},
   {"I / Shift+I", "next / previous test digit that raw θ calls impossible"},
@@ -61,13 +61,13 @@ void tv_fmt_num(char *buf, size_t n, char style, int prec, double v) {
   else snprintf(buf, n, style == 'g' ? "%.*g" : "%.*f", prec, v);
 }
 
-static void fmt_prior(char *buf, size_t n, double a) {
+static void tv_fmt_prior(char *buf, size_t n, double a) {
   if (a == 0) snprintf(buf, n, "0");
   else if (a >= 100) snprintf(buf, n, "%.0f", a);
   else snprintf(buf, n, "%.3g", a);
 }
 
-static uint32_t px(mx_color c) {
+static uint32_t tv_px(mx_color c) {
   uint32_t v;
   memcpy(&v, &c, sizeof v); /* bytes r, g, b, a in memory order = ABGR8888 */
   return v;
@@ -84,7 +84,7 @@ mx_color tv_mix(mx_color a, mx_color b, double f) {
   return c;
 }
 
-static double slider_from_prior(double a) {
+static double tv_slider_from_prior(double a) {
   double s;
   if (!(a > 0)) return 0.0;
   s = (log10(a) - TV_LOG_LO) / (TV_LOG_HI - TV_LOG_LO);
@@ -92,7 +92,7 @@ static double slider_from_prior(double a) {
 }
 
 /* Slider position to a prior, rounded to two significant digits (0 at the left end). */
-static double prior_from_slider(double s) {
+static double tv_prior_from_slider(double s) {
   double a, e;
   if (s <= 0) return 0.0;
   a = pow(10.0, TV_LOG_LO + s * (TV_LOG_HI - TV_LOG_LO));
@@ -223,13 +223,13 @@ static void tv_refresh(theta_view *t) {
  * contributions shown as surprise -log p in [0, TV_SURPRISE_HI] (-inf in red). */
 static void tv_fill(theta_view *t, uint32_t *out, const double *v, int kind, mx_color red) {
   size_t j;
-  uint32_t r = px(red);
+  uint32_t r = tv_px(red);
   for (j = 0; j < t->d; j++) {
     double x = v[j];
     if (kind == 0)
-      out[j] = (x == 0.0 || x == 1.0) ? r : px(mx_cmap(MX_CMAP_VIRIDIS, x, 0.0, 1.0));
+      out[j] = (x == 0.0 || x == 1.0) ? r : tv_px(mx_cmap(MX_CMAP_VIRIDIS, x, 0.0, 1.0));
     else
-      out[j] = isinf(x) ? r : px(mx_cmap(MX_CMAP_VIRIDIS, -x, 0.0, TV_SURPRISE_HI));
+      out[j] = isinf(x) ? r : tv_px(mx_cmap(MX_CMAP_VIRIDIS, -x, 0.0, TV_SURPRISE_HI));
   }
 }
 
@@ -254,7 +254,7 @@ static void *tv_hist_worker(void *arg) {
   return NULL;
 }
 
-static void theta_destroy(void *state) {
+static void tv_destroy(void *state) {
   theta_view *t = state;
   int i;
   if (!t) return;
@@ -281,7 +281,7 @@ static void theta_destroy(void *state) {
   free(t);
 }
 
-static void *theta_create(mx_app *app, mx_error *err) {
+static void *tv_create(mx_app *app, mx_error *err) {
   const mx_mnist *m = mx_app_mnist(app, err);
   theta_view *t;
   size_t d, n;
@@ -313,7 +313,7 @@ static void *theta_create(mx_app *app, mx_error *err) {
       !(t->pred = calloc(n, sizeof *t->pred)) ||
       !(t->c_raw = calloc(d, sizeof *t->c_raw)) || !(t->c_fit = calloc(d, sizeof *t->c_fit)) ||
       !(t->rgba = calloc((size_t)TV_NMAPS * d, sizeof *t->rgba))) {
-    theta_destroy(t);
+    tv_destroy(t);
     mx_error_set(err, MX_ENOMEM, "θ view: out of memory");
     return NULL;
   }
@@ -370,7 +370,7 @@ static void tv_key_sample(theta_view *t, mx_app *app, int back) {
   else mx_app_status(app, "No model to sample from (θ undefined)");
 }
 
-static int theta_event(void *state, mx_app *app, const SDL_Event *ev) {
+static int tv_event(void *state, mx_app *app, const SDL_Event *ev) {
   theta_view *t = state;
   SDL_Keycode k;
   int shift;
@@ -412,7 +412,7 @@ static int theta_event(void *state, mx_app *app, const SDL_Event *ev) {
 
 /* ------------------------------------------------------------------ drawing: side panel */
 
-static void draw_strip(theta_view *t, mx_ui *ui, mx_rect r) {
+static void tv_draw_strip(theta_view *t, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_images *te = &t->m->test;
   int gap = mx_ui_px(ui, 8), lhS = mx_line_height(ui, MX_FONT_SMALL), k, per_row = 5, nrows = 2;
@@ -461,7 +461,7 @@ static void draw_strip(theta_view *t, mx_ui *ui, mx_rect r) {
 }
 
 /* The largest font from `font` down to SMALL in which s fits in w pixels. */
-static int fit_font_from(mx_ui *ui, int font, const char *s, int w) {
+static int tv_fit_font_from(mx_ui *ui, int font, const char *s, int w) {
   int tw;
   for (; font > MX_FONT_SMALL; font--) {
     mx_text_size(ui, font, s, &tw, NULL);
@@ -471,9 +471,9 @@ static int fit_font_from(mx_ui *ui, int font, const char *s, int w) {
 }
 
 /* BODY if s fits in w pixels, else SMALL. */
-static int fit_font(mx_ui *ui, const char *s, int w) { return fit_font_from(ui, MX_FONT_BODY, s, w); }
+static int tv_fit_font(mx_ui *ui, const char *s, int w) { return tv_fit_font_from(ui, MX_FONT_BODY, s, w); }
 
-static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
+static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int bh = mx_ui_px(ui, 38), gap = mx_ui_px(ui, 8), lh = mx_line_height(ui, MX_FONT_BODY);
   int lhS = mx_line_height(ui, MX_FONT_SMALL), w3;
@@ -489,12 +489,12 @@ static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&r, gap + gap / 2);
   c = mx_panel(ui, r, "Prior  Beta(a, a)");
   /* prior slider: log scale from 0.001 to 10,000, left end = 0 */
-  t->slider_pos = slider_from_prior(t->prior);
-  fmt_prior(a, sizeof a, t->prior);
+  t->slider_pos = tv_slider_from_prior(t->prior);
+  tv_fmt_prior(a, sizeof a, t->prior);
   snprintf(buf, sizeof buf, "a = b = %s", a);
   if (mx_slider(ui, mx_rect_cut_top(&c, lh * 2 + mx_ui_px(ui, 4)), "Strength",
                 &t->slider_pos, 0.0, 1.0, buf, 0))
-    tv_set_prior(t, prior_from_slider(t->slider_pos));
+    tv_set_prior(t, tv_prior_from_slider(t->slider_pos));
   mx_rect_cut_top(&c, gap);
   row = mx_rect_cut_top(&c, bh);
   w3 = (row.w - 2 * gap) / 3;
@@ -551,19 +551,19 @@ static void draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
     if (i >= 0) tv_set_digit(t, i);
   }
   mx_tooltip(ui, row, "I: the next test digit with a pixel that raw θ gives probability 0");
-  draw_strip(t, ui, c);
+  tv_draw_strip(t, ui, c);
 }
 
 /* ------------------------------------------------------------------ drawing: θ maps */
 
 /* Title over a map, centred: line 1 large, line 2 dim. */
-static void map_title(mx_ui *ui, mx_rect r, const char *l1, const char *l2, mx_color c1) {
+static void tv_map_title(mx_ui *ui, mx_rect r, const char *l1, const char *l2, mx_color c1) {
   const mx_theme *th = mx_ui_theme(ui);
   int lhL = mx_line_height(ui, MX_FONT_LARGE), lh = mx_line_height(ui, MX_FONT_BODY);
-  mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lhL}, fit_font_from(ui, MX_FONT_LARGE, l1, r.w),
+  mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lhL}, tv_fit_font_from(ui, MX_FONT_LARGE, l1, r.w),
              MX_ALIGN_CENTER, c1, l1);
   if (l2)
-    mx_text_in(ui, (mx_rect){r.x, r.y + lhL, r.w, lh}, fit_font(ui, l2, r.w), MX_ALIGN_CENTER,
+    mx_text_in(ui, (mx_rect){r.x, r.y + lhL, r.w, lh}, tv_fit_font(ui, l2, r.w), MX_ALIGN_CENTER,
                th->text_dim, l2);
 }
 
@@ -593,7 +593,7 @@ void tv_map_hover(theta_view *t, mx_ui *ui, mx_rect dst, const mx_bern *m, int c
 }
 
 /* Tooltip for a surprise map of the selected digit. */
-static void surprise_hover(theta_view *t, mx_ui *ui, mx_rect dd, const double *cv, const mx_bern *mm) {
+static void tv_surprise_hover(theta_view *t, mx_ui *ui, mx_rect dd, const double *cv, const mx_bern *mm) {
   int mx, my, rr, cc, xj;
   size_t j;
   char buf[200], v1[32], v2[32];
@@ -613,7 +613,7 @@ static void surprise_hover(theta_view *t, mx_ui *ui, mx_rect dd, const double *c
 
 /* The two one-line explanations under the maps, with the red / amber keys
  * drawn inline. */
-static void theta_explain(mx_ui *ui, mx_rect expl) {
+static void tv_explain(mx_ui *ui, mx_rect expl) {
   const mx_theme *th = mx_ui_theme(ui);
   int lh = mx_line_height(ui, MX_FONT_BODY);
   int sw = mx_ui_px(ui, 12), x = expl.x, y1 = expl.y, y2 = expl.y + lh, f;
@@ -632,13 +632,13 @@ static void theta_explain(mx_ui *ui, mx_rect expl) {
   mx_draw_rect_outline(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->accent, mx_ui_px(ui, 3));
   x += sw + mx_ui_px(ui, 8);
   mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s2);
-  mx_text_in(ui, (mx_rect){expl.x, y2, expl.w, lh}, fit_font(ui, s3, expl.w), MX_ALIGN_LEFT,
+  mx_text_in(ui, (mx_rect){expl.x, y2, expl.w, lh}, tv_fit_font(ui, s3, expl.w), MX_ALIGN_LEFT,
              th->text_dim, s3);
 }
 
 /* The selected test digit in lower: image, surprise maps (kd px a pixel),
  * colour bar (cbw wide), numbers. */
-static void theta_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, int cbw) {
+static void tv_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, int cbw) {
   const mx_theme *th = mx_ui_theme(ui);
   int lh = mx_line_height(ui, MX_FONT_BODY), lhS = mx_line_height(ui, MX_FONT_SMALL);
   char buf[256], v1[32], a[32];
@@ -669,10 +669,10 @@ static void theta_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, in
                              mx_ui_px(ui, 2));
       }
   }
-  surprise_hover(t, ui, d1, t->c_raw, &t->raw);
+  tv_surprise_hover(t, ui, d1, t->c_raw, &t->raw);
   if (t->fit_rc == 0) {
     tv_draw_map(t, ui, TEX_CFIT, d2, t->c_fit, 1);
-    surprise_hover(t, ui, d2, t->c_fit, &t->fit);
+    tv_surprise_hover(t, ui, d2, t->c_fit, &t->fit);
   }
   mx_draw_colorbar(ui, cb, MX_CMAP_VIRIDIS, 0.0, TV_SURPRISE_HI, "%.0f");
   x = cb.x + cbw + mx_ui_px(ui, 6);
@@ -708,7 +708,7 @@ static void theta_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, in
   mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
 }
 
-static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
+static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int gap = mx_ui_px(ui, 16), lhL = mx_line_height(ui, MX_FONT_LARGE);
   int lh = mx_line_height(ui, MX_FONT_BODY), lhS = mx_line_height(ui, MX_FONT_SMALL);
@@ -741,8 +741,8 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   t->map_rect[1] = dst[1];
   /* titles */
   snprintf(sub, sizeof sub, "θ = n₁ / n   ·   %zu pixels with θ = 0", t->raw_nll.theta0);
-  map_title(ui, card[0], "Raw MLE", sub, th->text);
-  fmt_prior(a, sizeof a, t->prior);
+  tv_map_title(ui, card[0], "Raw MLE", sub, th->text);
+  tv_fmt_prior(a, sizeof a, t->prior);
   if (t->prior == 0 && !t->map) snprintf(buf, sizeof buf, "Beta(0, 0) mean = raw MLE");
   else if (t->prior == 1 && !t->map) snprintf(buf, sizeof buf, "Laplace  ·  Beta(1, 1)");
   else snprintf(buf, sizeof buf, "Beta(%s, %s) %s", a, a, t->map ? "mode" : "mean");
@@ -752,7 +752,7 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
              t->fit_nll.theta0 + t->fit_nll.theta1);
   else
     snprintf(sub, sizeof sub, "%s", t->map ? "θ = (n₁ + a − 1) / (n + 2a − 2)" : "θ = (n₁ + a) / (n + 2a)");
-  map_title(ui, card[1], buf, sub, th->accent);
+  tv_map_title(ui, card[1], buf, sub, th->accent);
   /* maps */
   tv_draw_map(t, ui, TEX_RAW, dst[0], t->raw.theta, 0);
   {
@@ -785,7 +785,7 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_rect line = {card[i].x, dst[i].y + dst[i].h + mx_ui_px(ui, 8), card[i].w, lhL};
     tv_fmt_num(v1, sizeof v1, 'f', 2, ok ? q->mean : NAN);
     snprintf(buf, sizeof buf, "test NLL   %s   nats / digit", v1);
-    mx_text_in(ui, line, fit_font_from(ui, MX_FONT_LARGE, buf, line.w), MX_ALIGN_CENTER,
+    mx_text_in(ui, line, tv_fit_font_from(ui, MX_FONT_LARGE, buf, line.w), MX_ALIGN_CENTER,
                ok && isfinite(q->mean) ? th->good : th->bad, buf);
     line.y += lhL;
     line.h = lh;
@@ -797,19 +797,19 @@ static void draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     tv_fmt_count(v2, sizeof v2, q->n);
     if (q->n_inf) snprintf(buf, sizeof buf, "%s of %s test digits are impossible", v1, v2);
     else snprintf(buf, sizeof buf, "all %s test digits possible  ·  %.2f bits", v2, q->mean / MX_LN2);
-    mx_text_in(ui, line, fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
+    mx_text_in(ui, line, tv_fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
                q->n_inf ? th->bad : th->text_dim, buf);
     line.y += lh;
     tv_fmt_num(v1, sizeof v1, 'f', 2, q->notes_mean);
     snprintf(buf, sizeof buf, "the notes' −Σ x·log θ / n:   %s", v1);
-    mx_text_in(ui, line, fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
+    mx_text_in(ui, line, tv_fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
                isnan(q->notes_mean) ? th->bad : th->text_dim, buf);
   }
-  theta_explain(ui, expl);
-  theta_test_digit(t, ui, lower, kd, cbw);
+  tv_explain(ui, expl);
+  tv_test_digit(t, ui, lower, kd, cbw);
 }
 
-static void theta_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
+static void tv_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
   theta_view *t = state;
   int pad = mx_ui_px(ui, 16), sidew = mx_ui_px(ui, 372);
   mx_rect r = mx_rect_inset(area, pad), side;
@@ -817,20 +817,20 @@ static void theta_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
   if (sidew > r.w * 2 / 5) sidew = r.w * 2 / 5;
   side = mx_rect_cut_right(&r, sidew);
   mx_rect_cut_right(&r, pad);
-  draw_side(t, app, ui, side);
+  tv_draw_side(t, app, ui, side);
   tv_refresh(t); /* a widget may have changed an input this frame */
   if (t->samp.shown)
     mx_sample_set_panel(ui, r, &t->samp, t->samp_nb ? "Digits sampled from the naive Bayes "
                         "classes" : "Digits sampled from the per-pixel θ", t->samp_nb ? "a class "
                         "uniformly, then each pixel ~ Bernoulli(θ_c,j); ink = class.  G: new, "
                         "Shift+G: back" : "each pixel lit with probability θ_j.  G: new, Shift+G: back");
-  else if (t->panel == 0) draw_theta_panel(t, ui, r);
+  else if (t->panel == 0) tv_draw_theta_panel(t, ui, r);
   else tv_draw_nb_panel(t, ui, r);
 }
 
 /* ------------------------------------------------------------------ set / scenes */
 
-static int parse_double(const char *s, double lo, double hi, double *out) {
+static int tv_parse_double(const char *s, double lo, double hi, double *out) {
   char *end;
   double v;
   if (!s || !*s) return -1;
@@ -841,14 +841,14 @@ static int parse_double(const char *s, double lo, double hi, double *out) {
   return 0;
 }
 
-static int theta_set(void *state, mx_app *app, const char *key, const char *value, mx_error *err) {
+static int tv_set(void *state, mx_app *app, const char *key, const char *value, mx_error *err) {
   theta_view *t = state;
   double v;
   (void)app;
   if (!strcmp(key, "prior") || !strcmp(key, "alpha") || !strcmp(key, "a")) {
     if (!strcmp(value, "raw")) v = 0;
     else if (!strcmp(value, "laplace")) v = 1;
-    else if (parse_double(value, 0, TV_PRIOR_MAX, &v))
+    else if (tv_parse_double(value, 0, TV_PRIOR_MAX, &v))
       return mx_error_set(err, MX_EINVAL, "theta: %s must be a number in [0, %g], 'raw' or "
                           "'laplace', not '%s'", key, TV_PRIOR_MAX, value);
     tv_set_prior(t, v);
@@ -862,7 +862,7 @@ static int theta_set(void *state, mx_app *app, const char *key, const char *valu
     return 0;
   }
   if (!strcmp(key, "threshold")) {
-    if (parse_double(value, 0, 1, &v))
+    if (tv_parse_double(value, 0, 1, &v))
       return mx_error_set(err, MX_EINVAL, "theta: threshold must be a number in [0, 1], not '%s'",
                           value);
     tv_set_threshold(t, v);
@@ -877,7 +877,7 @@ static int theta_set(void *state, mx_app *app, const char *key, const char *valu
       tv_set_digit(t, i);
       return 0;
     }
-    if (parse_double(value, 0, (double)t->ntest - 1, &v) || v != floor(v))
+    if (tv_parse_double(value, 0, (double)t->ntest - 1, &v) || v != floor(v))
       return mx_error_set(err, MX_EINVAL, "theta: digit must be a test index 0-%zu or "
                           "'impossible', not '%s'", t->ntest - 1, value);
     tv_set_digit(t, (long)v);
@@ -893,7 +893,7 @@ static int theta_set(void *state, mx_app *app, const char *key, const char *valu
                       "threshold, digit, panel)", key);
 }
 
-static cJSON *theta_save(void *state, mx_app *app) {
+static cJSON *tv_save(void *state, mx_app *app) {
   theta_view *t = state;
   cJSON *o = cJSON_CreateObject();
   (void)app;
@@ -907,7 +907,7 @@ static cJSON *theta_save(void *state, mx_app *app) {
 }
 
 /* Validate every field first; apply only if all are good. */
-static int theta_load(void *state, mx_app *app, const cJSON *json, mx_error *err) {
+static int tv_load(void *state, mx_app *app, const cJSON *json, mx_error *err) {
   theta_view *t = state;
   const cJSON *f;
   double prior = t->prior, thr = t->threshold;
@@ -987,5 +987,5 @@ int mx_theta_view_info(void *state, mx_theta_info *out) {
 }
 
 const mx_view mx_view_theta = {
-  "theta", "θ maps", theta_create, theta_destroy, theta_event, NULL, theta_draw,
-  theta_set, theta_save, theta_load, theta_keys};
+  "theta", "θ maps", tv_create, tv_destroy, tv_event, NULL, tv_draw,
+  tv_set, tv_save, tv_load, tv_keys};

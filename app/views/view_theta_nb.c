@@ -5,7 +5,7 @@
 /* ------------------------------------------------------------------ drawing: naive Bayes */
 
 /* The naive Bayes panel's right column: test accuracy and the selected digit. */
-static void nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
+static void tv_nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_images *te = &t->m->test;
   int gap = mx_ui_px(ui, 14), lh = mx_line_height(ui, MX_FONT_BODY);
@@ -153,5 +153,5 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   /* accuracy and the selected digit */
   info = (mx_rect){conf.x + conf.w + gap * 2, low.y, low.x + low.w - (conf.x + conf.w + gap * 2),
                    low.h};
-  nb_info(t, ui, info);
+  tv_nb_info(t, ui, info);
 }
