@@ -65,10 +65,10 @@ static const mx_keyhelp digits_keys[] = {
   {"Esc", "clear the selection"},
   {NULL, NULL}};
 
-static const mx_images *dg_set(const digits *d) { return d->split ? &d->m->test : &d->m->train; }
+static const mx_images *dg_images(const digits *d) { return d->split ? &d->m->test : &d->m->train; }
 
 static void dg_refilter(digits *d) {
-  const mx_images *im = dg_set(d);
+  const mx_images *im = dg_images(d);
   size_t i, n = 0;
   for (i = 0; i < im->n; i++)
     if (d->label < 0 || im->labels[i] == d->label) d->idx[n++] = i;
@@ -122,7 +122,7 @@ static void dg_set_threshold(digits *d, double t) {
 
 /* ------------------------------------------------------------------ lifecycle */
 
-static void digits_destroy(void *state) {
+static void dg_destroy(void *state) {
   digits *d = state;
   if (!d) return;
   mx_texture_free(&d->tex_mosaic);
@@ -135,7 +135,7 @@ static void digits_destroy(void *state) {
   free(d);
 }
 
-static void *digits_create(mx_app *app, mx_error *err) {
+static void *dg_create(mx_app *app, mx_error *err) {
   const mx_mnist *m = mx_app_mnist(app, err);
   digits *d;
   size_t nmax, i;
@@ -160,7 +160,7 @@ static void *digits_create(mx_app *app, mx_error *err) {
   d->bin = malloc(m->train.d);
   d->bigbin = malloc(m->train.d);
   if (!d->idx || !d->bin || !d->bigbin) {
-    digits_destroy(d);
+    dg_destroy(d);
     mx_error_set(err, MX_ENOMEM, "digits view: out of memory");
     return NULL;
   }
@@ -173,7 +173,7 @@ static void *digits_create(mx_app *app, mx_error *err) {
 
 /* ------------------------------------------------------------------ events */
 
-static int digits_event(void *state, mx_app *app, const SDL_Event *ev) {
+static int dg_event(void *state, mx_app *app, const SDL_Event *ev) {
   digits *d = state;
   SDL_Keycode k;
   (void)app;
@@ -225,7 +225,7 @@ static int digits_event(void *state, mx_app *app, const SDL_Event *ev) {
 
 /* ------------------------------------------------------------------ drawing */
 
-static void fmt_count(char *buf, size_t n, size_t v) {
+static void dg_fmt_count(char *buf, size_t n, size_t v) {
   char tmp[32];
   int len, i, o = 0;
   snprintf(tmp, sizeof tmp, "%zu", v);
@@ -239,7 +239,7 @@ static void fmt_count(char *buf, size_t n, size_t v) {
 
 /* Choose zoom / columns / rows for the grid rect. */
 static void dg_layout(digits *d, mx_ui *ui, mx_rect g) {
-  const mx_images *im = dg_set(d);
+  const mx_images *im = dg_images(d);
   int R = (int)im->rows, C = (int)im->cols, s, lab = mx_line_height(ui, MX_FONT_SMALL);
   int gapx = mx_ui_px(ui, 10), gapy = mx_ui_px(ui, 6);
   int cols = 1, rows = 1, zoom = 1;
@@ -281,7 +281,7 @@ static void dg_layout(digits *d, mx_ui *ui, mx_rect g) {
 
 /* Fill the atlas for the current page: digit k at (k % cols, k / cols) * (C, R). */
 static void dg_build_mosaic(digits *d) {
-  const mx_images *im = dg_set(d);
+  const mx_images *im = dg_images(d);
   int R = (int)im->rows, C = (int)im->cols, k, mw = d->cols * C, mh = d->rows * R;
   size_t first = (size_t)d->page * (size_t)d->per_page, need = (size_t)mw * (size_t)mh, j;
   if (need > d->mosaic_cap) {
@@ -323,7 +323,7 @@ static mx_rect dg_cell_rect(const digits *d, int k) {
 /* Upload the atlas if rebuilt and copy each shown cell to its place. */
 static void dg_draw_cells(digits *d, mx_ui *ui, int rebuilt) {
   SDL_Renderer *ren = mx_ui_renderer(ui);
-  const mx_images *im = dg_set(d);
+  const mx_images *im = dg_images(d);
   int k, tw = 0, th = 0;
   if (d->tex_mosaic) SDL_QueryTexture(d->tex_mosaic, NULL, NULL, &tw, &th);
   if (!d->tex_mosaic || tw != d->mw || th != d->mh) {
@@ -351,9 +351,9 @@ static void dg_draw_cells(digits *d, mx_ui *ui, int rebuilt) {
   }
 }
 
-static void draw_big(digits *d, mx_ui *ui, mx_rect r) {
+static void dg_draw_big(digits *d, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
-  const mx_images *im = dg_set(d);
+  const mx_images *im = dg_images(d);
   int R = (int)im->rows, C = (int)im->cols, lhL = mx_line_height(ui, MX_FONT_TITLE);
   int lh = mx_line_height(ui, MX_FONT_BODY), side, gap = mx_ui_px(ui, 12);
   char buf[160], num[32];
@@ -381,7 +381,7 @@ static void draw_big(digits *d, mx_ui *ui, mx_rect r) {
   }
   /* caption: the label big, the index small */
   mx_text(ui, r.x, r.y, MX_FONT_TITLE, preview ? th->text : th->accent, "%d", im->labels[show]);
-  fmt_count(num, sizeof num, (size_t)show);
+  dg_fmt_count(num, sizeof num, (size_t)show);
   snprintf(buf, sizeof buf, "%s digit #%s%s", d->split ? "test" : "train", num,
            preview ? "  (hover)" : "");
   {
@@ -419,7 +419,7 @@ static void draw_big(digits *d, mx_ui *ui, mx_rect r) {
   d->big_dirty = 0;
 }
 
-static void draw_side(digits *d, mx_app *app, mx_ui *ui, mx_rect r) {
+static void dg_draw_side(digits *d, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int bh = mx_ui_px(ui, 38), gap = mx_ui_px(ui, 8), lh = mx_line_height(ui, MX_FONT_BODY);
   int i, half;
@@ -429,8 +429,8 @@ static void draw_side(digits *d, mx_app *app, mx_ui *ui, mx_rect r) {
   /* split */
   row = mx_rect_cut_top(&c, bh);
   half = (row.w - gap) / 2;
-  fmt_count(a, sizeof a, d->m->train.n);
-  fmt_count(b, sizeof b, d->m->test.n);
+  dg_fmt_count(a, sizeof a, d->m->train.n);
+  dg_fmt_count(b, sizeof b, d->m->test.n);
   snprintf(buf, sizeof buf, "Train  %s", a);
   if (mx_button_on(ui, mx_rect_cut_left(&row, half), buf, d->split == 0)) dg_set_split(d, 0);
   mx_rect_cut_left(&row, gap);
@@ -454,7 +454,7 @@ static void draw_side(digits *d, mx_app *app, mx_ui *ui, mx_rect r) {
     if (mx_button_on(ui, br, buf, d->label == i)) dg_set_label(d, i);
     if (i >= 0) {
       char tip[96];
-      fmt_count(a, sizeof a, d->count[d->split][i]);
+      dg_fmt_count(a, sizeof a, d->count[d->split][i]);
       snprintf(tip, sizeof tip, "%s %s digits labelled %d", a, d->split ? "test" : "train", i);
       mx_tooltip(ui, br, tip);
     }
@@ -475,13 +475,13 @@ static void draw_side(digits *d, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, gap * 2);
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap * 2);
-  draw_big(d, ui, c);
+  dg_draw_big(d, ui, c);
 }
 
-static void digits_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
+static void dg_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
   digits *d = state;
   const mx_theme *th = mx_ui_theme(ui);
-  const mx_images *im = dg_set(d);
+  const mx_images *im = dg_images(d);
   int pad = mx_ui_px(ui, 16), lh = mx_line_height(ui, MX_FONT_BODY), k, hover = -1;
   int sidew = mx_ui_px(ui, 380), rebuilt = 0, hc = th->bg.r + th->bg.g + th->bg.b == 0;
   mx_rect r = mx_rect_inset(area, pad), side, head, g, pager;
@@ -492,9 +492,9 @@ static void digits_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
   if (sidew > r.w / 2) sidew = r.w / 2;
   side = mx_rect_cut_right(&r, sidew);
   mx_rect_cut_right(&r, pad);
-  draw_side(d, app, ui, side);
+  dg_draw_side(d, app, ui, side);
   if (d->filter_dirty) dg_refilter(d); /* a button in the side panel changed it */
-  im = dg_set(d);
+  im = dg_images(d);
 
   /* header: what is shown; pager at the bottom */
   head = mx_rect_cut_top(&r, lh + mx_ui_px(ui, 8));
@@ -511,7 +511,7 @@ static void digits_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
     rebuilt = 1;
   }
 
-  fmt_count(a, sizeof a, d->nidx);
+  dg_fmt_count(a, sizeof a, d->nidx);
   if (d->label < 0)
     snprintf(buf, sizeof buf, "%s set  ·  all labels  ·  %s digits", d->split ? "Test" : "Training", a);
   else
@@ -556,7 +556,7 @@ static void digits_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
     size_t i = d->shown[hover];
     if ((long)i != d->selected)
       mx_draw_rect_outline(ui, mx_rect_inset(cr, -mx_ui_px(ui, 2)), th->text, mx_ui_px(ui, 2));
-    fmt_count(a, sizeof a, i);
+    dg_fmt_count(a, sizeof a, i);
     snprintf(tip, sizeof tip, "%s #%s  ·  label %d", d->split ? "test" : "train", a, im->labels[i]);
     mx_tooltip(ui, cr, tip);
     if (mx_ui_clicked(ui, cr, 1)) {
@@ -575,13 +575,13 @@ static void digits_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
     mx_rect_cut_left(&p, mx_ui_px(ui, 18));
     first = (size_t)d->page * (size_t)d->per_page;
     last = first + (size_t)d->nshown;
-    fmt_count(a, sizeof a, (size_t)d->page + 1);
-    fmt_count(b, sizeof b, (size_t)dg_npages(d));
+    dg_fmt_count(a, sizeof a, (size_t)d->page + 1);
+    dg_fmt_count(b, sizeof b, (size_t)dg_npages(d));
     {
       char f[32], l[32], n[32];
-      fmt_count(f, sizeof f, d->nshown ? first + 1 : 0);
-      fmt_count(l, sizeof l, last);
-      fmt_count(n, sizeof n, d->nidx);
+      dg_fmt_count(f, sizeof f, d->nshown ? first + 1 : 0);
+      dg_fmt_count(l, sizeof l, last);
+      dg_fmt_count(n, sizeof n, d->nidx);
       snprintf(buf, sizeof buf, "Page %s of %s   ·   digits %s-%s of %s", a, b, f, l, n);
     }
     mx_text_in(ui, p, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
@@ -590,14 +590,14 @@ static void digits_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ------------------------------------------------------------------ set / scenes */
 
-static int parse_bool(const char *s, int *out) {
+static int dg_parse_bool(const char *s, int *out) {
   if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "yes")) *out = 1;
   else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "no")) *out = 0;
   else return -1;
   return 0;
 }
 
-static int digits_set(void *state, mx_app *app, const char *key, const char *value, mx_error *err) {
+static int dg_set(void *state, mx_app *app, const char *key, const char *value, mx_error *err) {
   digits *d = state;
   long v;
   (void)app;
@@ -622,7 +622,7 @@ static int digits_set(void *state, mx_app *app, const char *key, const char *val
   }
   if (!strcmp(key, "binarize")) {
     int b;
-    if (parse_bool(value, &b) != 0)
+    if (dg_parse_bool(value, &b) != 0)
       return mx_error_set(err, MX_EINVAL, "digits: binarize must be 0 or 1, not '%s'", value);
     dg_set_binarize(d, b);
     return 0;
@@ -639,7 +639,7 @@ static int digits_set(void *state, mx_app *app, const char *key, const char *val
     return 0;
   }
   if (!strcmp(key, "selected")) {
-    const mx_images *im = dg_set(d);
+    const mx_images *im = dg_images(d);
     if (!strcmp(value, "none") || !strcmp(value, "-1")) d->selected = -1;
     else if (mx_view_parse_long(value, 0, (long)im->n - 1, &v) == 0) d->selected = v;
     else
@@ -652,7 +652,7 @@ static int digits_set(void *state, mx_app *app, const char *key, const char *val
                       "binarize, threshold, selected)", key);
 }
 
-static cJSON *digits_save(void *state, mx_app *app) {
+static cJSON *dg_save(void *state, mx_app *app) {
   digits *d = state;
   cJSON *o = cJSON_CreateObject();
   (void)app;
@@ -668,7 +668,7 @@ static cJSON *digits_save(void *state, mx_app *app) {
 }
 
 /* Validate everything first; only then apply (load leaves the state unchanged on error). */
-static int digits_load(void *state, mx_app *app, const cJSON *json, mx_error *err) {
+static int dg_load(void *state, mx_app *app, const cJSON *json, mx_error *err) {
   digits *d = state;
   const cJSON *f;
   int split = d->split, label = d->label, page = d->page, bin = d->binarize;
@@ -749,5 +749,5 @@ int mx_digits_per_page(const void *state) {
 }
 
 const mx_view mx_view_digits = {
-  "digits", "Digits", digits_create, digits_destroy, digits_event, NULL, digits_draw,
-  digits_set, digits_save, digits_load, digits_keys};
+  "digits", "Digits", dg_create, dg_destroy, dg_event, NULL, dg_draw,
+  dg_set, dg_save, dg_load, digits_keys};

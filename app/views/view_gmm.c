@@ -25,10 +25,7 @@ static void gv_destroy(void *st) {
   free(v->bstart);
   free(v->lab);
   free(v->rpts);
-  for (i = 0; i < 2; i++) {
-    mx_gmm_work_free(v->gwork[i]);
-    free(v->gpts[i]);
-  }
+  for (i = 0; i < 2; i++) mx_gmm_grid_work_free(v->gwork[i]);
   if (v->rng) gsl_rng_free(v->rng);
   free(v);
 }

@@ -41,6 +41,7 @@
 
 #include "mixscope/dataset.h"
 #include "mixscope/gmm.h"
+#include "mixscope/gmm_grid.h"
 #include "mixscope/json.h"
 #include "mixscope/pca.h"
 #include "mixscope/points.h"
@@ -194,8 +195,7 @@ typedef struct gmm_view {
   int nring;
   float *rpts;                 /* (GV_MAXK * 3 * (GV_RPTS + 1), 2) their polylines */
   int simd;                    /* SSE2 drawing (off with MX_NO_SIMD, as core's kernels) */
-  mx_gmm_work *gwork[2];       /* grid by E-step (gv_grid_chunk): a workspace ... */
-  double *gpts[2];             /* ... and cell centres (GV_GBAND gw, 2) for each thread */
+  mx_gmm_grid_work *gwork[2];  /* grid workspaces (GV_GBAND gw cells), one a thread */
 } gmm_view;
 
 /* What the chunks of one grid or image share. */
@@ -206,7 +206,7 @@ typedef struct gv_job {
   const mx_theme *th;
   /* grid: cell size in data units (dy < 0: rows go down), what to compute */
   double dx, dy, lmax;
-  int density, ellipses, bound, estep, ncell, line[GV_NLEVELS + GV_MAXK];
+  int density, ellipses, bound, ncell, line[GV_NLEVELS + GV_MAXK];
   uint32_t lut[256]; /* heatmap over the plot background, by density / peak */
   /* image */
   uint32_t *img;

@@ -149,54 +149,17 @@ static int gv_span(double a, double b, double c, double mx, double my, double yc
 #define GV_GBAND 16
 
 /* Chunk c (thread t): log p(x) and the margins on grid rows [GV_GBAND c,
- * GV_GBAND (c + 1)). With core's vectorized E-step (jb->estep) they come
- * from an E-step on the cell centres: log p(x) = w->logp, and the margin of
- * component k, log r_k - log(the largest other r_j), equals mx_gmm_grid2d's
- * difference of log-joints (the log p(x) cancels); else from mx_gmm_grid2d
- * itself (scalar, about 10 times slower; tests/test_view_gmm_fast.c checks
- * the two give the same picture). */
+ * GV_GBAND (c + 1)), by core (mx_gmm_grid_rows: an E-step on the cell
+ * centres with the vectorized kernels, else mx_gmm_grid2d;
+ * tests/test_view_gmm_fast.c checks the two give the same picture). */
 static void gv_grid_chunk(void *arg, int c, int t) {
   const gv_job *jb = arg;
-  gmm_view *v = jb->v;
   gv_run *r = jb->r;
-  int j0 = c * GV_GBAND, j1 = j0 + GV_GBAND > r->gh ? r->gh : j0 + GV_GBAND, gw = r->gw;
-  int K = r->g->K, i, j, k;
-  size_t off = (size_t)j0 * (size_t)gw, n = 0, m;
-  if (!jb->estep) {
-    double y0 = jb->pl->y1 + jb->dy * (double)j0, y1 = jb->pl->y1 + jb->dy * (double)j1;
-    mx_gmm_grid2d(r->g, jb->pl->x0, jb->pl->x0 + jb->dx * (double)gw, gw, y0, y1, j1 - j0,
-                  jb->density ? r->glogp + off : NULL, jb->bound ? r->gmargin + off * (size_t)K : NULL);
-    return;
-  }
-  {
-    double *X = v->gpts[t];
-    mx_gmm_work *w = v->gwork[t];
-    for (j = j0; j < j1; j++) {
-      double y = jb->pl->y1 + ((double)j + 0.5) * jb->dy;
-      for (i = 0; i < gw; i++, n++) {
-        X[2 * n] = jb->pl->x0 + ((double)i + 0.5) * jb->dx;
-        X[2 * n + 1] = y;
-      }
-    }
-    mx_gmm_e_step(r->g, X, n, NULL, w, NULL);
-    if (jb->density) memcpy(r->glogp + off, w->logp, n * sizeof *w->logp);
-    if (!jb->bound) return;
-    for (m = 0; m < n; m++) {
-      const double *rp = w->resp + m * (size_t)K;
-      double lr[MX_GMM_MAXK], *out = r->gmargin + (off + m) * (size_t)K;
-      int b1 = 0, b2 = -1;
-      for (k = 0; k < K; k++) {
-        lr[k] = log(rp[k]);
-        if (k && rp[k] > rp[b1]) b1 = k;
-      }
-      for (k = 0; k < K; k++)
-        if (k != b1 && (b2 < 0 || rp[k] > rp[b2])) b2 = k;
-      for (k = 0; k < K; k++) {
-        double d = lr[k] - lr[k == b1 ? b2 : b1];
-        out[k] = isnan(d) ? -INFINITY : d; /* both 0: as mx_gmm_grid2d, weightless */
-      }
-    }
-  }
+  int j0 = c * GV_GBAND, j1 = j0 + GV_GBAND > r->gh ? r->gh : j0 + GV_GBAND;
+  size_t off = (size_t)j0 * (size_t)r->gw;
+  mx_gmm_grid_rows(r->g, jb->pl->x0, jb->dx, r->gw, jb->pl->y1, jb->dy, j0, j1,
+                   jb->density ? r->glogp + off : NULL,
+                   jb->bound ? r->gmargin + off * (size_t)r->g->K : NULL, jb->v->gwork[t]);
 }
 
 /* Chunk c < ncell: the cell colours of grid rows [GV_GBAND c, ...): the
@@ -263,25 +226,20 @@ static void gv_cells_chunk(void *arg, int c, int t) {
   }
 }
 
-/* E-step workspaces and cell centres for n points of K components, one for
- * each thread. */
-static int gv_grid_work(gmm_view *v, int K, size_t n) {
+/* Grid workspaces for n cells of K components, one for each thread (left
+ * NULL without memory: core then computes the grid without them). */
+static void gv_grid_work(gmm_view *v, int K, size_t n) {
   int t;
-  if (v->gwork[0] && v->gwork[0]->K == K && v->gwork[0]->N >= n) return MX_OK;
+  if (v->gwork[0] && v->gwork[1] && v->gwork[0]->K == K && v->gwork[0]->N >= n) return;
   for (t = 0; t < 2; t++) {
-    mx_gmm_work_free(v->gwork[t]);
-    free(v->gpts[t]);
-    v->gwork[t] = mx_gmm_work_alloc(K, n, 2);
-    v->gpts[t] = malloc(2 * n * sizeof *v->gpts[t]);
+    mx_gmm_grid_work_free(v->gwork[t]);
+    v->gwork[t] = mx_gmm_grid_work_alloc(K, n);
   }
-  if (v->gwork[0] && v->gwork[1] && v->gpts[0] && v->gpts[1]) return MX_OK;
+  if (v->gwork[0] && v->gwork[1]) return;
   for (t = 0; t < 2; t++) {
-    mx_gmm_work_free(v->gwork[t]);
-    free(v->gpts[t]);
+    mx_gmm_grid_work_free(v->gwork[t]);
     v->gwork[t] = NULL;
-    v->gpts[t] = NULL;
   }
-  return MX_ENOMEM;
 }
 
 /* Recompute what depends on the model at grid resolution (GV_CELL x GV_CELL
@@ -332,7 +290,7 @@ void gv_grid(gmm_view *v, gv_run *r, const mx_plot *pl, const mx_theme *th, int 
   jb.dx = (pl->x1 - pl->x0) * GV_CELL / (double)pl->r.w;
   jb.dy = (pl->y0 - pl->y1) * GV_CELL / (double)pl->r.h;
   nband = (gh + GV_GBAND - 1) / GV_GBAND;
-  jb.estep = mx_gmm_simd_active() && gv_grid_work(v, r->g->K, (size_t)GV_GBAND * (size_t)gw) == MX_OK;
+  if (jb.density || bound) gv_grid_work(v, r->g->K, (size_t)GV_GBAND * (size_t)gw);
   if (jb.density || bound) mx_pool_run(&v->pool, gv_grid_chunk, &jb, nband);
   jb.lmax = -INFINITY;
   if (jb.density) {

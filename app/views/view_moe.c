@@ -58,7 +58,7 @@ static int moe_load_data(moe_view *s, const char *path, int n, unsigned long see
 
 /* Allocate and initialise the mixture density network for the current K, H and data
  * (initialisation stream seeded with the seed, as `mixscope moe --mdn`). */
-int mdn_rebuild(moe_view *s, mx_error *err) {
+int moe_mdn_rebuild(moe_view *s, mx_error *err) {
   mx_mdn *d = mx_mdn_alloc(s->n_data, s->k, s->hidden, MOE_HIST, err);
   int rc;
   if (!d) return err ? err->code : MX_EINVAL;
@@ -81,7 +81,7 @@ int mdn_rebuild(moe_view *s, mx_error *err) {
 }
 
 /* Adam steps on the network; stops running on error or when the history is full. */
-static int mdn_steps(moe_view *s, mx_app *app, int count) {
+static int moe_mdn_steps(moe_view *s, mx_app *app, int count) {
   mx_error err;
   int i;
   for (i = 0; i < count; i++) {
@@ -102,21 +102,21 @@ static int mdn_steps(moe_view *s, mx_app *app, int count) {
 
 /* Space / "+50": headless (shots, scenes, tests) the steps run at once; in a
  * window they are queued and moe_update runs them within the frame budget. */
-void mdn_queue(moe_view *s, mx_app *app, int count) {
-  if (mx_app_headless(app)) mdn_steps(s, app, count);
+void moe_mdn_queue(moe_view *s, mx_app *app, int count) {
+  if (mx_app_headless(app)) moe_mdn_steps(s, app, count);
   else s->pending += count;
 }
 
 /* ---- the model shown: the same questions asked of either fit ---- */
 
-int model_iter(const moe_view *s) { return s->mode ? s->mdn->iter : s->m->iter; }
-double model_loglik(const moe_view *s) { return s->mode ? s->mdn->loglik : s->m->loglik; }
-const double *model_hist(const moe_view *s, int *n) {
+int moe_model_iter(const moe_view *s) { return s->mode ? s->mdn->iter : s->m->iter; }
+double moe_model_loglik(const moe_view *s) { return s->mode ? s->mdn->loglik : s->m->loglik; }
+const double *moe_model_hist(const moe_view *s, int *n) {
   *n = s->mode ? s->mdn->hist_n : s->m->hist_n;
   return s->mode ? s->mdn->ll_hist : s->m->ll_hist;
 }
 /* μ_k(x), σ_k(x), π_k(x) (K each; any may be NULL). */
-void model_eval(const moe_view *s, double x, double *mu, double *sd, double *pi) {
+void moe_model_eval(const moe_view *s, double x, double *mu, double *sd, double *pi) {
   int c;
   if (s->mode) {
     mx_mdn_eval(s->mdn, x, pi, mu, sd);
@@ -127,7 +127,7 @@ void model_eval(const moe_view *s, double x, double *mu, double *sd, double *pi)
     for (c = 0; c < s->m->k; c++) sd[c] = sqrt(s->m->var[c]);
 }
 /* Responsibilities of point i (K). */
-void model_resp(const moe_view *s, int i, double *g) {
+void moe_model_resp(const moe_view *s, int i, double *g) {
   if (s->mode) mx_mdn_resp(s->mdn, s->x[i], s->t[i], g);
   else memcpy(g, s->m->resp + (size_t)i * s->m->k, (size_t)s->m->k * sizeof *g);
 }
@@ -159,7 +159,7 @@ int moe_rebuild(moe_view *s, mx_error *err) {
   s->acc = 0.0;
   s->version++;
   s->mdn_stale = 1;
-  return s->mode == 1 ? mdn_rebuild(s, err) : MX_OK;
+  return s->mode == 1 ? moe_mdn_rebuild(s, err) : MX_OK;
 }
 
 /* One EM iteration; stops running at convergence. Returns MX_OK or an error. */
@@ -239,7 +239,7 @@ int moe_set_mode(moe_view *s, int mode, mx_error *err) {
   s->converged = 0;
   s->version++;
   if (mode == 1 && (s->mdn_stale || !s->mdn)) {
-    if ((rc = mdn_rebuild(s, err)) != MX_OK) {
+    if ((rc = moe_mdn_rebuild(s, err)) != MX_OK) {
       s->mode = 0;
       return rc;
     }
@@ -316,7 +316,7 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
   switch (key) {
   case SDLK_SPACE:
     s->running = 0; /* queued steps (pending) add up */
-    if (s->mode) mdn_queue(s, app, 50);
+    if (s->mode) moe_mdn_queue(s, app, 50);
     else moe_step(s, app);
     return 1;
   case SDLK_x:
@@ -332,7 +332,8 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
     if (s->running) s->converged = 0;
     return 1;
   case SDLK_r:
-    if ((s->mode ? mdn_rebuild(s, &err) : moe_rebuild(s, &err)) != MX_OK) mx_app_error(app, "%s", err.msg);
+    if ((s->mode ? moe_mdn_rebuild(s, &err) : moe_rebuild(s, &err)) != MX_OK)
+      mx_app_error(app, "%s", err.msg);
     else mx_app_status(app, "%s restarted from the seeded initialisation (seed %lu)", s->mode ? "MDN" : "EM",
                        s->seed);
     return 1;
@@ -361,7 +362,7 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
       if (h < 2) h = 2;
       if (h > 64) h = 64;
       s->hidden = h;
-      if (mdn_rebuild(s, &err) != MX_OK) mx_app_error(app, "%s", err.msg);
+      if (moe_mdn_rebuild(s, &err) != MX_OK) mx_app_error(app, "%s", err.msg);
       else mx_app_status(app, "MDN with %d hidden tanh units", s->hidden);
       return 1;
     }
@@ -402,7 +403,7 @@ static void moe_update(void *st, mx_app *app, double dt) {
     if (s->pending > 0) n = s->pending; /* asked-for steps: as many as the budget allows */
     for (i = 0; i < n && (s->running || s->pending > 0); i++) {
       if (s->pending > 0) s->pending--;
-      if (mdn_steps(s, app, 1) != MX_OK) break;
+      if (moe_mdn_steps(s, app, 1) != MX_OK) break;
       if ((double)(SDL_GetPerformanceCounter() - t0) > budget) break;
     }
     return;
@@ -419,7 +420,7 @@ static void moe_update(void *st, mx_app *app, double dt) {
 /* ---------------------------------------------------------------- set / save / load */
 
 /* EM iterations (mode 0) on s->m, or Adam steps on s->mdn. */
-static int run_iters(moe_view *s, int mdn, long iters, mx_error *err) {
+static int moe_run_iters(moe_view *s, int mdn, long iters, mx_error *err) {
   long i;
   for (i = 0; i < iters; i++) {
     int rc = mdn ? mx_mdn_step(s->mdn, err) : mx_moe_step(s->m, err);
@@ -464,7 +465,7 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
   if (!strcmp(key, "iters")) {
     if (mx_view_parse_long(value, 0, 100000, &v))
       return mx_error_set(err, MX_EINVAL, "moe: iters=%s: expected an integer in 0..100000", value);
-    return run_iters(s, s->mode, v, err); /* EM iterations, or Adam steps for the MDN */
+    return moe_run_iters(s, s->mode, v, err); /* EM iterations, or Adam steps for the MDN */
   }
   if (!strcmp(key, "mode")) {
     if (!value || (strcmp(value, "em") && strcmp(value, "mdn")))
@@ -477,7 +478,7 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
       return mx_error_set(err, MX_EINVAL, "moe: hidden=%s: expected an integer in 1..%d", value, MX_MDN_MAX_HIDDEN);
     s->hidden = (int)v;
     s->mdn_stale = 1;
-    if (s->mode && (rc = mdn_rebuild(s, err)) != MX_OK) {
+    if (s->mode && (rc = moe_mdn_rebuild(s, err)) != MX_OK) {
       s->hidden = old;
       return rc;
     }
@@ -490,7 +491,7 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
       return mx_error_set(err, MX_EINVAL, "moe: lr=%s: expected a step size in (0, 10]", value ? value : "");
     s->lr = lr;
     s->mdn_stale = 1;
-    return s->mode ? mdn_rebuild(s, err) : MX_OK;
+    return s->mode ? moe_mdn_rebuild(s, err) : MX_OK;
   }
   if (!strcmp(key, "data")) {
     if (!value || !*value || !strcmp(value, "bishop"))
@@ -535,13 +536,13 @@ static cJSON *moe_save(void *st, mx_app *app) {
   cJSON_AddBoolToObject(o, "line", s->show_line);
   cJSON_AddBoolToObject(o, "bands", s->show_bands);
   /* derived, for readers of the scene (ignored by load) */
-  cJSON_AddNumberToObject(o, "loglik", model_loglik(s)); /* of the model shown */
+  cJSON_AddNumberToObject(o, "loglik", moe_model_loglik(s)); /* of the model shown */
   cJSON_AddNumberToObject(o, "baseline_loglik", s->base_ll);
   cJSON_AddBoolToObject(o, "running", s->running);
   return o;
 }
 
-static int json_int(const cJSON *j, const char *key, long lo, long hi, long *out, mx_error *err) {
+static int moe_json_int(const cJSON *j, const char *key, long lo, long hi, long *out, mx_error *err) {
   const cJSON *it = cJSON_GetObjectItem(j, key);
   if (!it) return 0;
   if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) || it->valuedouble < lo ||
@@ -563,10 +564,14 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   int rc;
   (void)app;
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "moe scene: expected an object");
-  if (json_int(j, "k", 1, MX_MOE_MAX_K, &k, err) || json_int(j, "degree", 0, MX_MOE_MAX_DEGREE, &degree, err) ||
-      json_int(j, "n", 2, MOE_MAX_N, &n, err) || json_int(j, "seed", 0, MOE_SEED_MAX, &seed, err) ||
-      json_int(j, "iters", 0, 100000, &iters, err) || json_int(j, "gate_steps", 0, 1000, &gs, err) ||
-      json_int(j, "hidden", 1, MX_MDN_MAX_HIDDEN, &hidden, err) || json_int(j, "mdn_steps", 0, 100000, &msteps, err))
+  if (moe_json_int(j, "k", 1, MX_MOE_MAX_K, &k, err) ||
+      moe_json_int(j, "degree", 0, MX_MOE_MAX_DEGREE, &degree, err) ||
+      moe_json_int(j, "n", 2, MOE_MAX_N, &n, err) ||
+      moe_json_int(j, "seed", 0, MOE_SEED_MAX, &seed, err) ||
+      moe_json_int(j, "iters", 0, 100000, &iters, err) ||
+      moe_json_int(j, "gate_steps", 0, 1000, &gs, err) ||
+      moe_json_int(j, "hidden", 1, MX_MDN_MAX_HIDDEN, &hidden, err) ||
+      moe_json_int(j, "mdn_steps", 0, 100000, &msteps, err))
     return MX_EINVAL;
   /* the replay is bounded work (each limit alone still allows 40+ s) */
   if ((double)iters * (double)(gs + 1) * (double)n > 1e9)
@@ -604,8 +609,8 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
     return rc;
   }
   s->mode = mode;
-  if ((rc = run_iters(s, 0, iters, err)) != MX_OK) return rc;
-  if (msteps > 0 && (rc = run_iters(s, 1, msteps, err)) != MX_OK) return rc;
+  if ((rc = moe_run_iters(s, 0, iters, err)) != MX_OK) return rc;
+  if (msteps > 0 && (rc = moe_run_iters(s, 1, msteps, err)) != MX_OK) return rc;
   if ((it = cJSON_GetObjectItem(j, "heatmap"))) s->show_heat = cJSON_IsTrue(it);
   if ((it = cJSON_GetObjectItem(j, "line"))) s->show_line = cJSON_IsTrue(it);
   if ((it = cJSON_GetObjectItem(j, "bands"))) s->show_bands = cJSON_IsTrue(it);

@@ -96,13 +96,13 @@ typedef struct moe_view {
 } moe_view;
 
 /* view_moe.c */
-int mdn_rebuild(moe_view *s, mx_error *err);
-void mdn_queue(moe_view *s, mx_app *app, int count);
-int model_iter(const moe_view *s);
-double model_loglik(const moe_view *s);
-const double *model_hist(const moe_view *s, int *n);
-void model_eval(const moe_view *s, double x, double *mu, double *sd, double *pi);
-void model_resp(const moe_view *s, int i, double *g);
+int moe_mdn_rebuild(moe_view *s, mx_error *err);
+void moe_mdn_queue(moe_view *s, mx_app *app, int count);
+int moe_model_iter(const moe_view *s);
+double moe_model_loglik(const moe_view *s);
+const double *moe_model_hist(const moe_view *s, int *n);
+void moe_model_eval(const moe_view *s, double x, double *mu, double *sd, double *pi);
+void moe_model_resp(const moe_view *s, int i, double *g);
 int moe_rebuild(moe_view *s, mx_error *err);
 int moe_step(moe_view *s, mx_app *app);
 int moe_reconfigure(moe_view *s, int k, int degree, int n, unsigned long seed, const char *path_in,

@@ -22,7 +22,7 @@ static void moe_cache_update(moe_view *s) {
   for (c = 0; c < K; c++) s->share[c] = 0.0;
   for (i = 0; i < N; i++) {
     int bi = 0;
-    model_resp(s, i, g);
+    moe_model_resp(s, i, g);
     for (c = 0; c < K; c++) s->share[c] += g[c];
     for (c = 1; c < K; c++)
       if (g[c] > g[bi]) bi = c;
@@ -30,7 +30,7 @@ static void moe_cache_update(moe_view *s) {
   }
   for (i = 0; i < MOE_CURVE_PTS; i++) {
     double x = s->xlo + (s->xhi - s->xlo) * i / (MOE_CURVE_PTS - 1);
-    model_eval(s, x, mu, NULL, pi);
+    moe_model_eval(s, x, mu, NULL, pi);
     for (c = 0; c < K; c++) {
       s->cmu[c * MOE_CURVE_PTS + i] = mu[c];
       s->cpi[c * MOE_CURVE_PTS + i] = pi[c];
@@ -66,7 +66,7 @@ static const double *moe_columns(moe_view *s, const mx_plot *pl) {
       s->col_pl.x0 != pl->x0 || s->col_pl.x1 != pl->x1) {
     for (px = 0; px < W; px++) {
       double *q = s->col + (size_t)px * 3 * K;
-      model_eval(s, mx_plot_inv_x(pl, (float)(pl->r.x + px) + 0.5f), q, q + K, q + 2 * K);
+      moe_model_eval(s, mx_plot_inv_x(pl, (float)(pl->r.x + px) + 0.5f), q, q + K, q + 2 * K);
     }
     s->col_pl = *pl;
     s->col_version = s->version;
@@ -129,7 +129,7 @@ static void moe_heat_update(moe_view *s) {
   }
 }
 
-static void draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
+static void moe_draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int y, lh = mx_line_height(ui, MX_FONT_SMALL);
   mx_rect bar = {r.x, r.y + lh / 2, mx_ui_px(ui, 14), r.h - lh};
@@ -168,7 +168,7 @@ static void draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
  * cost one line instead of dozens, and a translucent line no longer shows a
  * darker dot at every joint. Segments far outside the plot (or wholly above /
  * below it, where the clip rectangle drops them) are skipped. */
-static void draw_gated_curve(mx_ui *ui, const mx_plot *pl, const float *xy, const double *pi, int n,
+static void moe_draw_gated_curve(mx_ui *ui, const mx_plot *pl, const float *xy, const double *pi, int n,
                              mx_color col, float lw) {
   const float far_top = (float)pl->r.y - 400, far_bot = (float)(pl->r.y + pl->r.h) + 400;
   const float top = (float)pl->r.y - lw, bot = (float)(pl->r.y + pl->r.h) + lw;
@@ -208,7 +208,7 @@ static void draw_gated_curve(mx_ui *ui, const mx_plot *pl, const float *xy, cons
 
 /* The main plot's legend: data, experts, line (wraps to a second row when
  * narrow); cut from the top of *inner. */
-static void main_legend(moe_view *s, mx_ui *ui, mx_rect *inner, float lw) {
+static void moe_main_legend(moe_view *s, mx_ui *ui, mx_rect *inner, float lw) {
   const mx_theme *th = mx_ui_theme(ui);
   const int K = s->k;
   const char *txt[3];
@@ -254,7 +254,7 @@ static void main_legend(moe_view *s, mx_ui *ui, mx_rect *inner, float lw) {
 }
 
 /* The ±σ_k bands from the column values col (see moe_columns). */
-static void main_bands(moe_view *s, mx_ui *ui, const mx_plot *plp, const double *col) {
+static void moe_main_bands(moe_view *s, mx_ui *ui, const mx_plot *plp, const double *col) {
   const mx_theme *th = mx_ui_theme(ui);
   const int K = s->k;
   const mx_plot pl = *plp;
@@ -296,7 +296,7 @@ static void main_bands(moe_view *s, mx_ui *ui, const mx_plot *plp, const double 
   }
 }
 
-static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
+static void moe_draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
   const mx_theme *th = mx_ui_theme(ui);
   const int K = s->k;
   mx_plot pl;
@@ -308,7 +308,7 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
   SDL_Rect old_clip;
   SDL_bool had_clip;
 
-  main_legend(s, ui, &inner, lw);
+  moe_main_legend(s, ui, &inner, lw);
 
   pl.r = inner;
   pl.r.x += axis_l;
@@ -346,7 +346,7 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
       if (fresh) SDL_UpdateTexture(s->heat_tex, NULL, s->heat, MOE_HEAT_W * (int)sizeof *s->heat);
       SDL_RenderCopy(ren, s->heat_tex, NULL, &d);
     }
-    draw_heat_bar(s, ui, (mx_rect){pl.r.x + pl.r.w + mx_ui_px(ui, 10), pl.r.y, mx_ui_px(ui, 54), pl.r.h});
+    moe_draw_heat_bar(s, ui, (mx_rect){pl.r.x + pl.r.w + mx_ui_px(ui, 10), pl.r.y, mx_ui_px(ui, 54), pl.r.h});
   }
   mx_draw_axes(ui, &pl, "x  (input)", "t  (target)");
   SDL_SetRenderDrawBlendMode(mx_ui_renderer(ui), SDL_BLENDMODE_BLEND);
@@ -362,7 +362,7 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
    * overlaps within a component). The rectangles of one component and one
    * alpha go to the renderer in one call; components stay in order, so every
    * pixel blends exactly as it would rectangle by rectangle. */
-  if (s->show_bands && (col = moe_columns(s, &pl))) main_bands(s, ui, &pl, col);
+  if (s->show_bands && (col = moe_columns(s, &pl))) moe_main_bands(s, ui, &pl, col);
 
   /* the data, coloured by the expert with the largest responsibility */
   {
@@ -393,12 +393,12 @@ static void draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) {
       xy[2 * i] = mx_plot_x(&pl, pl.x0 + (pl.x1 - pl.x0) * i / (npts - 1));
       xy[2 * i + 1] = mx_plot_y(&pl, cm[i]);
     }
-    draw_gated_curve(ui, &pl, xy, cp, npts, th->comp[c], lw);
+    moe_draw_gated_curve(ui, &pl, xy, cp, npts, th->comp[c], lw);
   }
   SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
 }
 
-static void draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main) {
+static void moe_draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main) {
   const mx_theme *th = mx_ui_theme(ui);
   const int K = s->k;
   mx_rect inner = mx_panel(ui, r, NULL);
@@ -439,7 +439,7 @@ static void draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main) {
 }
 
 /* The side panel's log-likelihood trajectory (hist: hn values) in pr. */
-static void side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *hist, int hn) {
+static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *hist, int hn) {
   const mx_theme *th = mx_ui_theme(ui);
   int i;
   mx_plot pl;
@@ -499,7 +499,7 @@ static void side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *hist,
   }
 }
 
-static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+static void moe_draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int K, N; /* read after the widgets: a slider or button may rebuild the model */
   mx_rect c = mx_panel(ui, r, s->mode ? "Density network · Adam" : "Mixture of experts · EM");
@@ -508,7 +508,7 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 14), k, hn;
   mx_rect row;
   int nk = s->k, nd = s->degree, nn = s->n, nh = s->hidden, mode = s->mode;
-  const double *hist = model_hist(s, &hn);
+  const double *hist = moe_model_hist(s, &hn);
   mx_error err;
 
   /* model switch */
@@ -522,7 +522,7 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
       mx_app_error(app, "%s", err.msg);
   }
   mx_rect_cut_top(&c, gap);
-  hist = model_hist(s, &hn);
+  hist = moe_model_hist(s, &hn);
 
   /* settings */
   if (mx_slider_int(ui, mx_rect_cut_top(&c, sh), s->mode ? "components K" : "experts K", &nk, 1, MX_MOE_MAX_K)) {
@@ -533,7 +533,7 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   if (s->mode) {
     if (mx_slider_int(ui, mx_rect_cut_top(&c, sh), "hidden tanh units", &nh, 2, 64)) {
       s->hidden = nh;
-      if (mdn_rebuild(s, &err) != MX_OK) mx_app_error(app, "%s", err.msg);
+      if (moe_mdn_rebuild(s, &err) != MX_OK) mx_app_error(app, "%s", err.msg);
     }
   } else if (mx_slider_int(ui, mx_rect_cut_top(&c, sh), "polynomial degree", &nd, 0, 5)) {
     if (moe_reconfigure(s, s->k, nd, s->n, s->seed, s->data_path, &err) != MX_OK)
@@ -547,13 +547,13 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     }
     mx_rect_cut_top(&c, gap);
   }
-  hist = model_hist(s, &hn);
+  hist = moe_model_hist(s, &hn);
   row = mx_rect_cut_top(&c, bh);
   {
     int bw = (row.w - 3 * gap) / 4;
     if (mx_button(ui, mx_rect_cut_left(&row, bw), s->mode ? "+50" : "Step")) {
       s->running = 0;
-      if (s->mode) mdn_queue(s, app, 50);
+      if (s->mode) moe_mdn_queue(s, app, 50);
       else moe_step(s, app);
     }
     mx_rect_cut_left(&row, gap);
@@ -563,7 +563,8 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     }
     mx_rect_cut_left(&row, gap);
     if (mx_button(ui, mx_rect_cut_left(&row, bw), "Reset")) {
-      if ((s->mode ? mdn_rebuild(s, &err) : moe_rebuild(s, &err)) != MX_OK) mx_app_error(app, "%s", err.msg);
+      if ((s->mode ? moe_mdn_rebuild(s, &err) : moe_rebuild(s, &err)) != MX_OK)
+        mx_app_error(app, "%s", err.msg);
     }
     mx_rect_cut_left(&row, gap);
     if (mx_button(ui, row, "New")) {
@@ -573,24 +574,25 @@ static void draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   }
   K = s->k;
   N = s->n_data;
-  hist = model_hist(s, &hn);
+  hist = moe_model_hist(s, &hn);
   mx_rect_cut_top(&c, gap * 2);
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap);
 
   /* numbers */
-  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s %d%s", s->mode ? "Adam step" : "iteration", model_iter(s),
+  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s %d%s",
+          s->mode ? "Adam step" : "iteration", moe_model_iter(s),
           s->converged ? "  ✓" : s->running ? "  ▶" : "");
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 2));
-  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log p(t | x) = %.2f   (%.4f / point)", model_loglik(s),
-          model_loglik(s) / N);
+  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log p(t | x) = %.2f   (%.4f / point)", moe_model_loglik(s),
+          moe_model_loglik(s) / N);
   mx_rect_cut_top(&c, lh);
   mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "one line:  %.2f   (%.4f / point)", s->base_ll,
           s->base_ll / N);
   mx_rect_cut_top(&c, lh + gap);
 
   /* log-likelihood trajectory */
-  side_ll_plot(s, ui, mx_rect_cut_top(&c, mx_ui_px(ui, K > 5 ? 100 : 120)), hist, hn);
+  moe_side_ll_plot(s, ui, mx_rect_cut_top(&c, mx_ui_px(ui, K > 5 ? 100 : 120)), hist, hn);
   mx_rect_cut_top(&c, gap);
 
   /* experts / components (smaller rows when there are many) */
@@ -625,9 +627,9 @@ void moe_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   mx_plot main_plot;
   right = mx_rect_cut_right(&r, mx_ui_px(ui, 420));
   mx_rect_cut_right(&r, gap);
-  draw_side(s, app, ui, right);
+  moe_draw_side(s, app, ui, right);
   gate = mx_rect_cut_bottom(&r, mx_ui_px(ui, 96));
   mx_rect_cut_bottom(&r, gap / 2);
-  draw_main(s, ui, r, &main_plot);
-  draw_gate(s, ui, gate, &main_plot);
+  moe_draw_main(s, ui, r, &main_plot);
+  moe_draw_gate(s, ui, gate, &main_plot);
 }

@@ -175,13 +175,13 @@ static void post_update(void *st, mx_app *app, double dt) {
 
 /* ---------------------------------------------------------------- drawing */
 
-static void dashed_vline(mx_ui *ui, float x, float y0, float y1, mx_color c, float w, float dash) {
+static void post_dashed_vline(mx_ui *ui, float x, float y0, float y1, mx_color c, float w, float dash) {
   float y;
   for (y = y0; y < y1; y += 2 * dash) mx_draw_line(ui, x, y, x, fminf(y + dash, y1), c, w);
 }
 
 /* Room for w column rectangles in s->cols; 0 if there is none. */
-static int cols_reserve(post_view *s, int w) {
+static int post_cols_reserve(post_view *s, int w) {
   if (w > s->cols_cap) {
     SDL_Rect *c = realloc(s->cols, (size_t)w * sizeof *c);
     if (!c) return 0;
@@ -196,13 +196,13 @@ static int cols_reserve(post_view *s, int w) {
  * rectangle per pixel column: the pixels whose centres lie between the two
  * lines, as a triangle fill of the same region covers, sent in one
  * SDL_RenderFillRects call instead of two triangles per segment. */
-static void fill_between(post_view *s, mx_ui *ui, const float *top, const float *bot, int n, float base,
+static void post_fill_between(post_view *s, mx_ui *ui, const float *top, const float *bot, int n, float base,
                          mx_color c) {
   int px, px0, px1, i = 0, m = 0;
   if (n < 2 || c.a == 0) return;
   px0 = (int)ceilf(top[0] - 0.5f);
   px1 = (int)ceilf(top[2 * (n - 1)] - 0.5f); /* columns px0 .. px1-1 have centres inside */
-  if (px1 <= px0 || !cols_reserve(s, px1 - px0)) return;
+  if (px1 <= px0 || !post_cols_reserve(s, px1 - px0)) return;
   for (px = px0; px < px1; px++) {
     float xc = (float)px + 0.5f, t, yt, yb;
     int y0, y1;
@@ -226,12 +226,12 @@ static void fill_between(post_view *s, mx_ui *ui, const float *top, const float 
 }
 
 /* A curve as one thick line, with its straight stretches merged first. */
-static void draw_curve(mx_ui *ui, float *xy, int n, mx_color c, float width) {
+static void post_draw_curve(mx_ui *ui, float *xy, int n, mx_color c, float width) {
   mx_draw_polyline(ui, xy, mx_polyline_simplify(xy, n, 0.25f), c, width);
 }
 
 /* Density curve of N(mean, var) over the plot's x range into s->curve. */
-static int density_curve(post_view *s, const mx_plot *p, double mean, double var) {
+static int post_density_curve(post_view *s, const mx_plot *p, double mean, double var) {
   int i, n = POST_CURVE_PTS;
   for (i = 0; i < n; i++) {
     double mu = p->x0 + (p->x1 - p->x0) * i / (n - 1);
@@ -245,21 +245,21 @@ static int density_curve(post_view *s, const mx_plot *p, double mean, double var
 }
 
 /* The long panel title if it fits in r (title font), else the short one. */
-static const char *fit_title(mx_ui *ui, mx_rect r, const char *lng, const char *shrt) {
+static const char *post_fit_title(mx_ui *ui, mx_rect r, const char *lng, const char *shrt) {
   int w;
   mx_text_size(ui, MX_FONT_LARGE, lng, &w, NULL);
   return w + mx_ui_px(ui, 40) <= r.w ? lng : shrt;
 }
 
 /* Width of a legend entry (sample + text + spacing). */
-static int legend_width(mx_ui *ui, const char *text) {
+static int post_legend_width(mx_ui *ui, const char *text) {
   int tw;
   mx_text_size(ui, MX_FONT_BODY, text, &tw, NULL);
   return mx_ui_px(ui, 26) + mx_ui_px(ui, 8) + tw + mx_ui_px(ui, 20);
 }
 
 /* One legend entry at (*x, y): a line sample (style 0 solid, 1 dashed, 2 a dot) and text. */
-static void legend_item(mx_ui *ui, int *x0, int y, mx_color c, int style, const char *text) {
+static void post_legend_item(mx_ui *ui, int *x0, int y, mx_color c, int style, const char *text) {
   int lh = mx_line_height(ui, MX_FONT_BODY), sw = mx_ui_px(ui, 26), x = *x0, tw;
   float cy = (float)y + lh * 0.5f;
   if (style == 2) {
@@ -277,7 +277,7 @@ static void legend_item(mx_ui *ui, int *x0, int y, mx_color c, int style, const 
 }
 
 /* The main plot's legend under its title (wraps to a second row when narrow). */
-static void main_plot_legend(const post_view *s, mx_ui *ui, mx_rect *inner, int have_lik) {
+static void post_main_plot_legend(const post_view *s, mx_ui *ui, mx_rect *inner, int have_lik) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_color c_prior = th->comp[0], c_lik = th->comp[1], c_post = th->comp[2], c_true = th->text_dim;
   struct { mx_color c; int style; const char *text; } it[5];
@@ -289,22 +289,22 @@ static void main_plot_legend(const post_view *s, mx_ui *ui, mx_rect *inner, int 
   it[nit].c = c_post, it[nit].style = 0, it[nit++].text = "posterior N(a, b²)";
   if (s->show_pred) it[nit].c = th->comp[3], it[nit].style = 1, it[nit++].text = "predictive N(a, b²+σ²)";
   it[nit].c = c_true, it[nit].style = 1, it[nit++].text = "true μ";
-  for (k = 0; k < nit; k++) total += legend_width(ui, it[k].text);
+  for (k = 0; k < nit; k++) total += post_legend_width(ui, it[k].text);
   rows = total > inner->w ? 2 : 1;
   leg = mx_rect_cut_top(inner, rows * rowh);
   lx = leg.x + mx_ui_px(ui, 4);
   ly = leg.y;
   for (k = 0; k < nit; k++) {
-    if (lx + legend_width(ui, it[k].text) > leg.x + leg.w && lx > leg.x + mx_ui_px(ui, 4)) {
+    if (lx + post_legend_width(ui, it[k].text) > leg.x + leg.w && lx > leg.x + mx_ui_px(ui, 4)) {
       lx = leg.x + mx_ui_px(ui, 4);
       ly += rowh;
     }
-    legend_item(ui, &lx, ly, it[k].c, it[k].style, it[k].text);
+    post_legend_item(ui, &lx, ly, it[k].c, it[k].style, it[k].text);
   }
 }
 
 /* The data as dots sitting on the axis; the newest is amber and raised. */
-static void main_plot_data(mx_ui *ui, const mx_posterior *p, const mx_plot *pl, float base) {
+static void post_main_plot_data(mx_ui *ui, const mx_posterior *p, const mx_plot *pl, float base) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_color c_data = th->text;
   int i;
@@ -321,7 +321,7 @@ static void main_plot_data(mx_ui *ui, const mx_posterior *p, const mx_plot *pl, 
   }
 }
 
-static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+static void post_draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_posterior *p = s->post;
   mx_color c_prior = th->comp[0], c_lik = th->comp[1], c_post = th->comp[2];
@@ -330,7 +330,7 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   int have_lik, i, n;
   float base;
   mx_plot pl;
-  mx_rect inner = mx_panel(ui, r, fit_title(ui, r, "Prior  ×  likelihood  ∝  posterior      (in μ)",
+  mx_rect inner = mx_panel(ui, r, post_fit_title(ui, r, "Prior  ×  likelihood  ∝  posterior      (in μ)",
                                              "Prior × likelihood ∝ posterior"));
   int axis_l = mx_ui_px(ui, 56), axis_b = mx_ui_px(ui, 58);
 
@@ -338,7 +338,7 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   have_lik = mx_posterior_likelihood(p, &lm, &lv) == MX_OK;
   mx_posterior_predictive(p, &pm, &pv);
 
-  main_plot_legend(s, ui, &inner, have_lik);
+  post_main_plot_legend(s, ui, &inner, have_lik);
 
   /* x range: the prior ±3.5γ, the truth ±3σ, and every data point. */
   lo = fmin(s->alpha - 3.5 * sqrt(s->gamma2), s->true_mu - 3.0 * sqrt(s->sigma2));
@@ -368,35 +368,35 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   base = mx_plot_y(&pl, 0.0);
 
   /* fills first (prior, posterior), then the lines on top */
-  n = density_curve(s, &pl, s->alpha, s->gamma2);
-  fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_prior, 40));
-  n = density_curve(s, &pl, a, b2);
-  fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_post, 70));
+  n = post_density_curve(s, &pl, s->alpha, s->gamma2);
+  post_fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_prior, 40));
+  n = post_density_curve(s, &pl, a, b2);
+  post_fill_between(s, ui, s->curve, NULL, n, base, mx_view_alpha(c_post, 70));
   /* likelihood, normalised in μ */
   if (have_lik) {
-    n = density_curve(s, &pl, lm, lv);
-    draw_curve(ui, s->curve, n, c_lik, 3.0f * mx_ui_scale(ui));
+    n = post_density_curve(s, &pl, lm, lv);
+    post_draw_curve(ui, s->curve, n, c_lik, 3.0f * mx_ui_scale(ui));
   }
   /* predictive (optional), dotted */
   if (s->show_pred) {
-    n = density_curve(s, &pl, pm, pv);
+    n = post_density_curve(s, &pl, pm, pv);
     for (i = 0; i + 1 < n; i += 2)
       mx_draw_line(ui, s->curve[2 * i], s->curve[2 * i + 1], s->curve[2 * i + 2], s->curve[2 * i + 3],
                    th->comp[3], 2.5f * mx_ui_scale(ui));
   }
   /* posterior */
-  n = density_curve(s, &pl, a, b2);
-  draw_curve(ui, s->curve, n, c_post, 4.5f * mx_ui_scale(ui));
+  n = post_density_curve(s, &pl, a, b2);
+  post_draw_curve(ui, s->curve, n, c_post, 4.5f * mx_ui_scale(ui));
   /* the prior line last, so it stays visible where the posterior equals it (n = 0) */
-  n = density_curve(s, &pl, s->alpha, s->gamma2);
-  draw_curve(ui, s->curve, n, c_prior, 2.5f * mx_ui_scale(ui));
+  n = post_density_curve(s, &pl, s->alpha, s->gamma2);
+  post_draw_curve(ui, s->curve, n, c_prior, 2.5f * mx_ui_scale(ui));
 
   /* true μ and the posterior mean */
-  dashed_vline(ui, mx_plot_x(&pl, s->true_mu), (float)pl.r.y, base, c_true, 2.0f * mx_ui_scale(ui),
+  post_dashed_vline(ui, mx_plot_x(&pl, s->true_mu), (float)pl.r.y, base, c_true, 2.0f * mx_ui_scale(ui),
                (float)mx_ui_px(ui, 7));
   mx_draw_line(ui, mx_plot_x(&pl, a), mx_plot_y(&pl, 1.0 / sqrt(2.0 * M_PI * b2)), mx_plot_x(&pl, a),
                base, mx_view_alpha(c_post, 200), 2.0f * mx_ui_scale(ui));
-  main_plot_data(ui, p, &pl, base);
+  post_main_plot_data(ui, p, &pl, base);
   if (p->n == 0)
     mx_text_in(ui, (mx_rect){pl.r.x, pl.r.y + mx_ui_px(ui, 6), pl.r.w - mx_ui_px(ui, 12),
                              mx_line_height(ui, MX_FONT_BODY)},
@@ -414,14 +414,15 @@ static void draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
 }
 
 /* The funnel: posterior mean ± 2b and the running sample mean against n. */
-static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
+static void post_draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_posterior *p = s->post;
   int nmax = p->n < 10 ? 10 : p->n, i, axis_l = mx_ui_px(ui, 56), axis_b = mx_ui_px(ui, 52);
   double lo = s->alpha - 3.0 * sqrt(s->gamma2), hi = s->alpha + 3.0 * sqrt(s->gamma2), run = 0;
   mx_plot pl;
-  mx_rect inner = mx_panel(ui, r, fit_title(ui, r, "Shrinkage with n: posterior mean ± 2b  vs  sample mean x̄",
-                                             "Shrinkage: a ± 2b vs x̄"));
+  mx_rect inner = mx_panel(ui, r,
+                           post_fit_title(ui, r, "Shrinkage with n: posterior mean ± 2b  vs  sample mean x̄",
+                                          "Shrinkage: a ± 2b vs x̄"));
   float *band = s->curve; /* reuse scratch: up to POST_CURVE_PTS points */
   int stride = (p->n + 1 + POST_CURVE_PTS / 2 - 1) / (POST_CURVE_PTS / 2), m;
   if (stride < 1) stride = 1;
@@ -460,7 +461,7 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
       q++;
       if (ii == p->n) break;
     }
-    fill_between(s, ui, up, dn, q, 0.0f, (mx_color){th->comp[2].r, th->comp[2].g, th->comp[2].b, 60});
+    post_fill_between(s, ui, up, dn, q, 0.0f, (mx_color){th->comp[2].r, th->comp[2].g, th->comp[2].b, 60});
   }
   /* true μ and prior mean α as reference lines */
   {
@@ -486,7 +487,7 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
       m++;
     }
   }
-  draw_curve(ui, band, m, th->comp[1], 2.5f * mx_ui_scale(ui));
+  post_draw_curve(ui, band, m, th->comp[1], 2.5f * mx_ui_scale(ui));
   /* posterior mean */
   m = 0;
   for (i = 0; i <= p->n; i += stride) {
@@ -499,7 +500,7 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
     band[2 * m + 1] = mx_plot_y(&pl, p->a[p->n]);
     m++;
   }
-  draw_curve(ui, band, m, th->comp[2], 3.5f * mx_ui_scale(ui));
+  post_draw_curve(ui, band, m, th->comp[2], 3.5f * mx_ui_scale(ui));
   /* the current posterior as a whisker a ± 2b at n */
   {
     float x = mx_plot_x(&pl, p->n), cap = (float)mx_ui_px(ui, 7), wd = 3.0f * mx_ui_scale(ui);
@@ -513,12 +514,12 @@ static void draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
 }
 
 /* One line of body text at the top of *c, which loses h; 0 (nothing drawn) if it does not fit. */
-static int text_row(mx_ui *ui, mx_rect *c, int h, mx_color col, const char *fmt, ...)
+static int post_text_row(mx_ui *ui, mx_rect *c, int h, mx_color col, const char *fmt, ...)
 #if defined(__GNUC__)
   __attribute__((format(printf, 5, 6)))
 #endif
   ;
-static int text_row(mx_ui *ui, mx_rect *c, int h, mx_color col, const char *fmt, ...) {
+static int post_text_row(mx_ui *ui, mx_rect *c, int h, mx_color col, const char *fmt, ...) {
   char buf[256];
   va_list ap;
   if (c->h < mx_line_height(ui, MX_FONT_BODY)) return 0;
@@ -530,7 +531,7 @@ static int text_row(mx_ui *ui, mx_rect *c, int h, mx_color col, const char *fmt,
   return 1;
 }
 
-static void draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+static void post_draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_posterior *p = s->post;
   mx_rect c = mx_panel(ui, r, "Model");
@@ -574,15 +575,16 @@ static void draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
                MX_ALIGN_RIGHT, th->comp[1], buf);
   }
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + gap);
-  if (!text_row(ui, &c, lh, th->text_dim, "1/b² = 1/γ² + n/σ²") ||
-      !text_row(ui, &c, lh, th->text, "   = 1/%.3g + %d/%.3g = %.4g", s->gamma2, p->n, s->sigma2, 1.0 / b2) ||
-      !text_row(ui, &c, lh + gap, th->comp[2], "b² = %.4g     (b = %.4g)", b2, sqrt(b2)) ||
-      !text_row(ui, &c, lh, th->text_dim, "a = b² (α/γ² + Σx/σ²)") ||
-      !text_row(ui, &c, lh, th->text, "   = %.4g × (%.3g + %.4g)", b2, s->alpha / s->gamma2,
+  if (!post_text_row(ui, &c, lh, th->text_dim, "1/b² = 1/γ² + n/σ²") ||
+      !post_text_row(ui, &c, lh, th->text, "   = 1/%.3g + %d/%.3g = %.4g", s->gamma2, p->n, s->sigma2,
+                     1.0 / b2) ||
+      !post_text_row(ui, &c, lh + gap, th->comp[2], "b² = %.4g     (b = %.4g)", b2, sqrt(b2)) ||
+      !post_text_row(ui, &c, lh, th->text_dim, "a = b² (α/γ² + Σx/σ²)") ||
+      !post_text_row(ui, &c, lh, th->text, "   = %.4g × (%.3g + %.4g)", b2, s->alpha / s->gamma2,
                     mx_posterior_sum_over(p, s->sigma2)) ||
-      !text_row(ui, &c, lh + gap, th->comp[2], "a = %.5g", a) ||
-      !text_row(ui, &c, lh, th->text_dim, "a = w·α + (1−w)·x̄,  w = σ²/(σ²+nγ²)") ||
-      !text_row(ui, &c, lh, th->text, "   w = %.3f  (weight on the prior)", w))
+      !post_text_row(ui, &c, lh + gap, th->comp[2], "a = %.5g", a) ||
+      !post_text_row(ui, &c, lh, th->text_dim, "a = w·α + (1−w)·x̄,  w = σ²/(σ²+nγ²)") ||
+      !post_text_row(ui, &c, lh, th->text, "   w = %.3f  (weight on the prior)", w))
     return;
   if (c.h >= mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6)) {
     /* a bar showing w: the prior's share of a against the data's */
@@ -600,8 +602,8 @@ static void draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   {
     double pm, pv;
     mx_posterior_predictive(p, &pm, &pv);
-    if (!text_row(ui, &c, lh, th->text_dim, "predictive N(a, b²+σ²) = N(%.3g, %.3g)", pm, pv)) return;
-    text_row(ui, &c, lh, th->text_dim, "log p(x₁…xₙ) = %.4f", p->log_marginal);
+    if (!post_text_row(ui, &c, lh, th->text_dim, "predictive N(a, b²+σ²) = N(%.3g, %.3g)", pm, pv)) return;
+    post_text_row(ui, &c, lh, th->text_dim, "log p(x₁…xₙ) = %.4f", p->log_marginal);
   }
 }
 
@@ -620,7 +622,7 @@ static const char *const derivation[] = {
   "Predictive of the next point: N(a, b² + σ²).",
 };
 
-static void draw_derivation(mx_ui *ui, mx_rect r) {
+static void post_draw_derivation(mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int lh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 6), i, n = (int)(sizeof derivation / sizeof *derivation);
   mx_rect card;
@@ -643,17 +645,17 @@ static void post_draw_view(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   int gap = mx_ui_px(ui, 12);
   right = mx_rect_cut_right(&r, mx_ui_px(ui, 400));
   mx_rect_cut_right(&r, gap);
-  draw_controls(s, app, ui, right);
+  post_draw_controls(s, app, ui, right);
   top = mx_rect_cut_top(&r, (r.h - gap) * 62 / 100);
   mx_rect_cut_top(&r, gap);
-  draw_main_plot(s, app, ui, top);
-  draw_funnel(s, ui, r);
-  if (s->show_derivation) draw_derivation(ui, area);
+  post_draw_main_plot(s, app, ui, top);
+  post_draw_funnel(s, ui, r);
+  if (s->show_derivation) post_draw_derivation(ui, area);
 }
 
 /* ---------------------------------------------------------------- set / save / load */
 
-static int parse_num(const char *v, double *out) {
+static int post_parse_num(const char *v, double *out) {
   char *end;
   double d;
   if (!v || !*v) return -1;
@@ -668,24 +670,24 @@ static int post_set(void *st, mx_app *app, const char *key, const char *value, m
   double d;
   (void)app;
   if (!strcmp(key, "alpha") || !strcmp(key, "true_mu")) {
-    if (parse_num(value, &d) || d < -1e6 || d > 1e6)
+    if (post_parse_num(value, &d) || d < -1e6 || d > 1e6)
       return mx_error_set(err, MX_EINVAL, "posterior: %s=%s: expected a number in [-1e6, 1e6]", key, value);
     if (!strcmp(key, "alpha")) s->alpha = d;
     else s->true_mu = d;
   } else if (!strcmp(key, "gamma2") || !strcmp(key, "sigma2")) {
-    if (parse_num(value, &d) || !(d > 0) || d > 1e6)
+    if (post_parse_num(value, &d) || !(d > 0) || d > 1e6)
       return mx_error_set(err, MX_EINVAL, "posterior: %s=%s: a variance must be a number in (0, 1e6]", key,
                           value);
     if (!strcmp(key, "gamma2")) s->gamma2 = d;
     else s->sigma2 = d;
   } else if (!strcmp(key, "seed")) {
-    if (parse_num(value, &d) || d < 0 || d > 4294967295.0 || d != floor(d))
+    if (post_parse_num(value, &d) || d < 0 || d > 4294967295.0 || d != floor(d))
       return mx_error_set(err, MX_EINVAL, "posterior: seed=%s: expected an integer in [0, 4294967295]", value);
     s->seed = (unsigned long)d;
     post_reset(s);
   } else if (!strcmp(key, "draw")) {
     int i;
-    if (parse_num(value, &d) || d < 0 || d > POST_CAP || d != floor(d))
+    if (post_parse_num(value, &d) || d < 0 || d > POST_CAP || d != floor(d))
       return mx_error_set(err, MX_EINVAL, "posterior: draw=%s: expected a count in [0, %d]", value, POST_CAP);
     for (i = 0; i < (int)d; i++)
       if (post_draw(s, NULL) != MX_OK) break;
@@ -747,7 +749,7 @@ static cJSON *post_save(void *st, mx_app *app) {
   return o;
 }
 
-static int json_num(const cJSON *j, const char *key, double lo, double hi, double *out, int positive,
+static int post_json_num(const cJSON *j, const char *key, double lo, double hi, double *out, int positive,
                     mx_error *err) {
   const cJSON *it = cJSON_GetObjectItem(j, key);
   if (!it) return 0; /* absent: keep */
@@ -769,9 +771,12 @@ static int post_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   int n = 0, i;
   (void)app;
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "posterior scene: expected an object");
-  if (json_num(j, "alpha", -1e6, 1e6, &alpha, 0, err) || json_num(j, "gamma2", 0, 1e6, &gamma2, 1, err) ||
-      json_num(j, "sigma2", 0, 1e6, &sigma2, 1, err) || json_num(j, "true_mu", -1e6, 1e6, &true_mu, 0, err) ||
-      json_num(j, "seed", 0, 4294967295.0, &seed, 0, err) || json_num(j, "draws", 0, 1e6, &draws, 0, err)) /* replayed: bounded */
+  if (post_json_num(j, "alpha", -1e6, 1e6, &alpha, 0, err) ||
+      post_json_num(j, "gamma2", 0, 1e6, &gamma2, 1, err) ||
+      post_json_num(j, "sigma2", 0, 1e6, &sigma2, 1, err) ||
+      post_json_num(j, "true_mu", -1e6, 1e6, &true_mu, 0, err) ||
+      post_json_num(j, "seed", 0, 4294967295.0, &seed, 0, err) ||
+      post_json_num(j, "draws", 0, 1e6, &draws, 0, err)) /* replayed: bounded */
     return MX_EINVAL;
   if (data) {
     if (!cJSON_IsArray(data)) return mx_error_set(err, MX_EINVAL, "posterior scene: \"data\" must be an array");
