@@ -152,5 +152,7 @@ double mx_plot_inv_x(const mx_plot *p, float px);
 double mx_plot_inv_y(const mx_plot *p, float py);
 /* Axes with ticks and labels; xlabel/ylabel may be NULL. */
 void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);
+/* The same for an x axis that counts (K, iterations): ticks on whole numbers only. */
+void mx_draw_axes_count(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);
 
 #endif

@@ -334,7 +334,8 @@ static void tick_label(char *buf, size_t n, double v, double step) {
   else snprintf(buf, n, "%.*f", dec, v);
 }
 
-void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel) {
+static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel,
+                      int x_count) {
   const mx_theme *th = &ui->theme;
   mx_color grid = col_alpha(th->border, ui->high_contrast ? 110 : 90);
   int lh = mx_line_height(ui, MX_FONT_SMALL), tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4);
@@ -347,6 +348,7 @@ void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *y
   lo = p->x0 < p->x1 ? p->x0 : p->x1;
   hi = p->x0 < p->x1 ? p->x1 : p->x0;
   step = nice_step(hi - lo, nx);
+  if (x_count) step = step < 1.0 ? 1.0 : floor(step); /* 2.5 -> 2: whole-number ticks */
   for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
     float x = mx_plot_x(p, v);
     int tw;
@@ -388,6 +390,14 @@ void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *y
     ui_text_vertical(ui, (float)(p->r.x - tk - gap * 2 - tw - mx_line_height(ui, MX_FONT_BODY) / 2),
                   (float)p->r.y + p->r.h * 0.5f, MX_FONT_BODY, th->text, ylabel);
   }
+}
+
+void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel) {
+  draw_axes(ui, p, xlabel, ylabel, 0);
+}
+
+void mx_draw_axes_count(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel) {
+  draw_axes(ui, p, xlabel, ylabel, 1);
 }
 
 /* Drop the points of xy (n, 2) that lie within tol pixels of the straight

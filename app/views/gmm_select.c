@@ -120,6 +120,41 @@ static void gsel_range(const mx_gmm_select *s, double *lo, double *hi) {
   }
 }
 
+/* Legend (one row of four, or two rows of two when narrow) and the notes,
+ * each line dropped to a shorter form when it doesn't fit; cuts them off c. */
+static void gsel_legend(const mx_gmm_select *s, mx_ui *ui, mx_rect *c) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int lh = mx_line_height(ui, MX_FONT_SMALL), t, k, bt = -1, bk = 0, w, wmax = 0, cols;
+  char buf[128];
+  for (t = 0; t < MX_GMM_NCOV; t++) {
+    snprintf(buf, sizeof buf, "● %s", mx_gmm_cov_name(t));
+    mx_text_size(ui, MX_FONT_SMALL, buf, &w, NULL);
+    if (w > wmax) wmax = w;
+  }
+  cols = (wmax + mx_ui_px(ui, 8)) * MX_GMM_NCOV <= c->w ? MX_GMM_NCOV : 2;
+  for (t = 0; t < MX_GMM_NCOV; t++) {
+    mx_text(ui, c->x + (t % cols) * (c->w / cols), c->y + (t / cols) * lh, MX_FONT_SMALL,
+            th->comp[t % MX_NCOMP_COLORS], "● %s", mx_gmm_cov_name(t));
+  }
+  mx_rect_cut_top(c, lh * (MX_GMM_NCOV / cols) + mx_ui_px(ui, 4));
+  for (t = 0; t < MX_GMM_NCOV; t++)
+    for (k = 0; k < MX_GSEL_KMAX; k++)
+      if (s->ok[t][k] && (bt < 0 || s->bic[t][k] < s->bic[bt][bk])) {
+        bt = t;
+        bk = k;
+      }
+  snprintf(buf, sizeof buf, "thick BIC, thin AIC: lower wins; click loads a fit");
+  mx_text_size(ui, MX_FONT_SMALL, buf, &w, NULL);
+  if (w > c->w) snprintf(buf, sizeof buf, "thick BIC, thin AIC");
+  mx_text(ui, c->x, c->y, MX_FONT_SMALL, th->text_dim, "%s", buf);
+  mx_rect_cut_top(c, lh);
+  if (bt >= 0) {
+    snprintf(buf, sizeof buf, "best BIC: K = %d, %s", bk + 1, mx_gmm_cov_name(bt));
+    mx_text(ui, c->x, c->y, MX_FONT_SMALL, th->text, "%s", buf);
+  }
+  mx_rect_cut_top(c, lh + mx_ui_px(ui, 2));
+}
+
 /* One type's curve (BIC or AIC) and, for BIC, its clickable points. */
 static int gsel_curve(mx_ui *ui, const mx_plot *pl, const mx_gmm_select *s, int t, int aic,
                       int cur_k, int cur_type, int *kk) {
@@ -157,7 +192,7 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
                        int *type) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect c = mx_panel(ui, r, "BIC and AIC against K");
-  int st = atomic_load(&s->state), t, hit = 0, lh = mx_line_height(ui, MX_FONT_SMALL);
+  int st = atomic_load(&s->state), t, hit = 0;
   mx_plot pl;
   double lo, hi;
   if (st == 1 || st == 0 || st == -1) {
@@ -166,14 +201,7 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
                        : "press X to compute");
     return 0;
   }
-  for (t = 0; t < MX_GMM_NCOV; t++) {
-    mx_text(ui, c.x + t * (c.w / MX_GMM_NCOV), c.y, MX_FONT_SMALL,
-            th->comp[t % MX_NCOMP_COLORS], "● %s", mx_gmm_cov_name(t));
-  }
-  mx_rect_cut_top(&c, lh + mx_ui_px(ui, 4));
-  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "thick BIC, thin AIC, lower wins; "
-                                                     "click to load");
-  mx_rect_cut_top(&c, lh + mx_ui_px(ui, 2));
+  gsel_legend(s, ui, &c);
   gsel_range(s, &lo, &hi);
   pl.r = c;
   pl.r.x += mx_ui_px(ui, 64);
@@ -183,7 +211,7 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
   pl.x1 = MX_GSEL_KMAX + 0.5;
   pl.y0 = lo - 0.05 * (hi - lo);
   pl.y1 = hi + 0.05 * (hi - lo);
-  mx_draw_axes(ui, &pl, "components K", NULL);
+  mx_draw_axes_count(ui, &pl, "components K", NULL);
   for (t = 0; t < MX_GMM_NCOV; t++) {
     int kk = 0;
     gsel_curve(ui, &pl, s, t, 1, cur_k, cur_type, &kk);
