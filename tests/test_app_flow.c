@@ -50,7 +50,19 @@ static void test_scene_sets_playlist_position(void) {
   mx_app_destroy(app);
 }
 
+/* Bug 5: the digits scene states the counts of the data in use. */
+static void test_digits_title_counts(void) {
+  mx_app *app = app_on_scene("01-digits.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_app_frame(app, 1.0 / 60.0);
+  ASSERT_TRUE(strstr(mx_app_status_text(app), "70,000") == NULL);
+  ASSERT_STR_CONTAINS(mx_app_status_text(app), "6,000 real handwritten digits");
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
+  test_digits_title_counts();
   TEST_MAIN_END();
 }
