@@ -61,8 +61,36 @@ static void test_digits_title_counts(void) {
   mx_app_destroy(app);
 }
 
+/* Bug 8: Q quits at once when nothing changed; after a change it asks first
+ * (Q again quits, Esc stays). */
+static void test_quit_confirms_changes(void) {
+  mx_app *app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_q, KMOD_NONE); /* nothing changed since the scene loaded */
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 1);
+  mx_app_destroy(app);
+
+  app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE); /* one EM step: the state changed */
+  mx_test_key(app, SDLK_q, KMOD_NONE);
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 0);
+  ASSERT_STR_CONTAINS(mx_app_status_text(app), "Q again quits, Esc stays");
+  mx_test_key(app, SDLK_ESCAPE, KMOD_NONE);
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 0);
+  ASSERT_TRUE(strstr(mx_app_status_text(app), "Q again") == NULL);
+  mx_test_key(app, SDLK_q, KMOD_LCTRL); /* Ctrl Q asks too */
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 0);
+  mx_test_key(app, SDLK_q, KMOD_NONE);
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 1);
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
+  test_quit_confirms_changes();
   TEST_MAIN_END();
 }

@@ -111,6 +111,52 @@ const mx_mnist *mx_app_mnist(mx_app *app, mx_error *err) {
   return NULL;
 }
 
+/* ------------------------------------------------------------------ quitting */
+
+/* View i's state as compact JSON (malloc'd), or NULL if it has none. */
+static char *view_state_json(mx_app *app, int i) {
+  cJSON *o;
+  char *js;
+  if (!app->state[i] || !mx_views[i]->save) return NULL;
+  o = mx_views[i]->save(app->state[i], app);
+  if (!o) return NULL;
+  js = cJSON_PrintUnformatted(o);
+  cJSON_Delete(o);
+  return js;
+}
+
+static void view_mark_clean(mx_app *app, int i) {
+  if (app->clean[i]) cJSON_free(app->clean[i]);
+  app->clean[i] = view_state_json(app, i);
+}
+
+void mx_shell_mark_clean(mx_app *app) {
+  int i;
+  for (i = 0; i < mx_nviews && i < APP_MAX_VIEWS; i++) view_mark_clean(app, i);
+}
+
+/* 1 if some view's state differs from what mx_shell_mark_clean remembered. */
+static int app_state_changed(mx_app *app) {
+  int i, changed = 0;
+  for (i = 0; i < mx_nviews && i < APP_MAX_VIEWS && !changed; i++) {
+    char *now = view_state_json(app, i);
+    if (now || app->clean[i])
+      changed = !now || !app->clean[i] || strcmp(now, app->clean[i]) != 0;
+    if (now) cJSON_free(now);
+  }
+  return changed;
+}
+
+void mx_shell_quit_ask(mx_app *app) {
+  if (app->quit_armed || !app_state_changed(app)) {
+    app->quit = 1;
+    return;
+  }
+  app->quit_armed = 1;
+  mx_app_error(app, "Quit and lose the changes?  Q again quits, Esc stays  (Ctrl S saves them "
+                    "as a scene)");
+}
+
 /* ------------------------------------------------------------------ views */
 
 static int view_ensure(mx_app *app, int i) {
@@ -127,6 +173,7 @@ static int view_ensure(mx_app *app, int i) {
     mx_app_error(app, "%s: %s", v->title, app->view_err[i].msg);
     return -1;
   }
+  view_mark_clean(app, i);
   return 0;
 }
 
@@ -210,6 +257,7 @@ int mx_shell_start_view(mx_app *app, const mx_app_options *opt, mx_error *err) {
     if (!rc) mx_shell_playlist_at(app, opt->scene); /* a bundled scene: PgDn goes on from it */
     if (rc) return rc;
   }
+  mx_shell_mark_clean(app);
   return 0;
 }
 
@@ -253,6 +301,8 @@ void mx_app_destroy(mx_app *app) {
   if (app->surf) SDL_FreeSurface(app->surf);
   if (app->win) SDL_DestroyWindow(app->win);
   if (app->mnist_state == 1) mx_mnist_free(&app->mnist);
+  for (i = 0; i < APP_MAX_VIEWS; i++)
+    if (app->clean[i]) cJSON_free(app->clean[i]);
   mx_scene_list_free(app->scenes, app->nscenes);
   free(app);
 }
@@ -329,6 +379,18 @@ static int global_keys_first(mx_app *app, const SDL_Keysym *ks, int repeat) {
     if (!repeat) set_fullscreen(app, !app->fullscreen);
     return 1;
   }
+  if (app->quit_armed) { /* "Q again quits, Esc stays"; any other key goes on as usual */
+    app->quit_armed = 0;
+    if (k == SDLK_q) {
+      app->quit = 1;
+      return 1;
+    }
+    app->status[0] = '\0';
+    if (k == SDLK_ESCAPE) {
+      mx_app_status(app, "Not quitting");
+      return 1;
+    }
+  }
   if (k == SDLK_ESCAPE && app->help) {
     app->help = 0;
     return 1;
@@ -351,7 +413,7 @@ static int global_keys_first(mx_app *app, const SDL_Keysym *ks, int repeat) {
       return 1;
     }
     if (k == SDLK_q) {
-      app->quit = 1;
+      if (!repeat) mx_shell_quit_ask(app);
       return 1;
     }
     if (k == SDLK_s) {
@@ -406,7 +468,7 @@ static void global_keys_after(mx_app *app, const SDL_Keysym *ks, int repeat) {
     app->pointer = !app->pointer;
     break;
   case SDLK_q:
-    app->quit = 1;
+    mx_shell_quit_ask(app);
     break;
   default:
     break;

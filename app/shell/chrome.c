@@ -48,7 +48,7 @@ static const mx_keyhelp global_keys[] = {
   {"C", "high contrast"},
   {"L", "key legend strip"},
   {"M", "highlight the mouse pointer"},
-  {"Q", "quit"},
+  {"Q", "quit (asks first if anything changed)"},
   {NULL, NULL}};
 
 /* Widest key and widest description of a key list in a font. */

@@ -50,9 +50,12 @@ void mx_shell_scene_step(mx_app *app, int dir) {
   if (app->scene_pos < 0) app->scene_pos = 0;
   if (app->scene_pos >= app->nscenes) app->scene_pos = app->nscenes - 1;
   mx_error_clear(&err);
-  if (mx_scene_load(app, app->scenes[app->scene_pos], &err) != 0)
+  if (mx_scene_load(app, app->scenes[app->scene_pos], &err) != 0) {
     mx_app_error(app, "%s", err.msg);
-  else if (!app->status[0] || app->status_age > 0)
+    return;
+  }
+  mx_shell_mark_clean(app);
+  if (!app->status[0] || app->status_age > 0)
     mx_app_status(app, "Scene %d/%d: %s", app->scene_pos + 1, app->nscenes,
                   app->scenes[app->scene_pos]);
 }
@@ -70,6 +73,7 @@ void mx_shell_scene_save_now(mx_app *app) {
   snprintf(path, sizeof path, "%s/mixscope-%s-%s.json", dir, mx_views[app->view]->name, stamp);
   mx_error_clear(&err);
   if (mx_scene_save(app, path, &err) == 0) {
+    mx_shell_mark_clean(app);
     if (app->file_hook) app->file_hook(path, "application/json");
     mx_app_status(app, app->file_hook ? "Scene downloaded: %s" : "Scene saved: %s",
                   app->file_hook ? base_name(path) : path);
