@@ -88,9 +88,41 @@ static void test_quit_confirms_changes(void) {
   mx_app_destroy(app);
 }
 
+/* Bug 9: Left steps back in the MoE view, as in GMM and BMM: after three EM
+ * steps and one back, the view is at iteration 2 with the log-likelihood it
+ * had at iteration 2; at iteration 0 Left changes nothing. */
+static void test_moe_step_back(void) {
+  mx_app *app = app_on_scene("11-moe.json", mx_test_sample_dir());
+  double ll2, ll3;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 0, 0);
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 0, 0);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ll2 = mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "loglik");
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ll3 = mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "loglik");
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 3, 0);
+  ASSERT_TRUE(ll3 > ll2); /* EM never lowers the log-likelihood: the step did something */
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 2, 0);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "loglik"), ll2, 0);
+  /* the density network: Space is 50 Adam steps, Left takes 50 back */
+  mx_test_key(app, SDLK_x, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "mdn_steps"), 100, 0);
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "mdn_steps"), 50, 0);
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
   test_quit_confirms_changes();
+  test_moe_step_back();
   TEST_MAIN_END();
 }
