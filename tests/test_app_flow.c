@@ -53,11 +53,13 @@ static void test_scene_sets_playlist_position(void) {
 /* Bug 5: the digits scene states the counts of the data in use. */
 static void test_digits_title_counts(void) {
   mx_app *app = app_on_scene("01-digits.json", mx_test_sample_dir());
+  char shown[640];
   ASSERT_TRUE(app != NULL);
   if (!app) return;
   mx_app_frame(app, 1.0 / 60.0);
-  ASSERT_TRUE(strstr(mx_app_status_text(app), "70,000") == NULL);
-  ASSERT_STR_CONTAINS(mx_app_status_text(app), "6,000 real handwritten digits");
+  mx_app_status_shown(app, shown, sizeof shown, NULL);
+  ASSERT_TRUE(strstr(shown, "70,000") == NULL);
+  ASSERT_STR_CONTAINS(shown, "6,000 real handwritten digits");
   mx_app_destroy(app);
 }
 
@@ -119,10 +121,67 @@ static void test_moe_step_back(void) {
   mx_app_destroy(app);
 }
 
+/* The "title" of a bundled scene file, read with cJSON (not through the app). */
+static void scene_file_title(const char *scene, char *out, size_t cap) {
+  char path[1200], *text = NULL;
+  FILE *f;
+  long n;
+  cJSON *root, *t;
+  out[0] = '\0';
+  snprintf(path, sizeof path, "%s/assets/scenes/%s", mx_test_srcdir(), scene);
+  if (!(f = fopen(path, "rb"))) return;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  if (n > 0 && (text = calloc((size_t)n + 1, 1)) && fread(text, 1, (size_t)n, f) == (size_t)n &&
+      (root = cJSON_Parse(text))) {
+    t = cJSON_GetObjectItem(root, "title");
+    if (cJSON_IsString(t)) snprintf(out, cap, "%s", t->valuestring);
+    cJSON_Delete(root);
+  }
+  free(text);
+  fclose(f);
+}
+
+/* Bug 6 (part): "scene k/N · title" stays on the status line while the scene
+ * is on (N = 15 files in assets/scenes), goes when another view is chosen, and
+ * PageDown at the last scene says the playlist ended (the scene stays). */
+static void test_scene_status_line(void) {
+  mx_app *app = app_on_scene("03-theta-raw.json", mx_test_sample_dir());
+  char shown[640], title[512], want[640];
+  int i, is_error = 1;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  scene_file_title("03-theta-raw.json", title, sizeof title);
+  ASSERT_TRUE(title[0] != '\0');
+  snprintf(want, sizeof want, "scene 3/15  \xc2\xb7  %s", title);
+  for (i = 0; i < 30; i++) mx_app_frame(app, 1.0); /* 30 s, past the 12 s of a message */
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, &is_error), want);
+  ASSERT_INT_EQ(is_error, 0);
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  scene_file_title("04-theta-laplace.json", title, sizeof title);
+  snprintf(want, sizeof want, "scene 4/15  \xc2\xb7  %s", title);
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, NULL), want);
+  mx_test_key(app, SDLK_TAB, KMOD_NONE); /* another view: no scene title there */
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, NULL), "");
+  mx_test_key(app, SDLK_TAB, KMOD_LSHIFT);
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, NULL), "");
+  mx_app_destroy(app);
+
+  app = app_on_scene("15-gmm-select.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "15-gmm-select.json");
+  ASSERT_STR_CONTAINS(mx_app_status_shown(app, shown, sizeof shown, NULL), "End of the playlist");
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
   test_quit_confirms_changes();
   test_moe_step_back();
+  test_scene_status_line();
   TEST_MAIN_END();
 }

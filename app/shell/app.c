@@ -73,6 +73,26 @@ void mx_app_error(mx_app *app, const char *fmt, ...) {
 }
 
 const char *mx_app_status_text(const mx_app *app) { return app->status; }
+
+const char *mx_app_status_shown(const mx_app *app, char *buf, size_t cap, int *is_error) {
+  double limit = APP_STATUS_SECONDS * (app->status_error ? 3 : 1);
+  int err = 0;
+  if (app->status[0] && (app->headless || app->status_age < limit)) {
+    snprintf(buf, cap, "%s", app->status);
+    err = app->status_error;
+  } else if (app->scene_on && app->scene_view == app->view && app->scene_pos >= 0 &&
+             app->scene_pos < app->nscenes) {
+    const char *t = app->scene_title, *file = app->scenes[app->scene_pos], *b = strrchr(file, '/');
+    snprintf(buf, cap, "scene %d/%d  \xc2\xb7  %s", app->scene_pos + 1, app->nscenes,
+             t[0] ? t : b ? b + 1 : file); /* an untitled bundled scene: its file name */
+  } else if (app->scene_on && app->scene_view == app->view) {
+    snprintf(buf, cap, "%s", app->scene_title);
+  } else if (cap) {
+    buf[0] = '\0';
+  }
+  if (is_error) *is_error = err;
+  return buf;
+}
 int mx_app_headless(const mx_app *app) { return app->headless; }
 int mx_app_view_index(const mx_app *app) { return app->view; }
 int mx_app_help_visible(const mx_app *app) { return app->help; }
@@ -179,6 +199,7 @@ static int view_ensure(mx_app *app, int i) {
 
 void mx_shell_switch_to(mx_app *app, int i) {
   if (i < 0 || i >= mx_nviews) return;
+  if (i != app->view) app->scene_on = 0; /* the scene's title goes with its view */
   app->view = i;
   view_ensure(app, i);
 }

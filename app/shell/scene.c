@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mixscope/json.h"
+#include "shell.h"
 
 cJSON *mx_scene_capture(mx_app *app, mx_error *err) {
   int idx = mx_app_view_index(app);
@@ -122,7 +123,9 @@ int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *
   if (sc.title) {
     char title[512];
     scene_title_expand(app, sc.title, title, sizeof title);
-    mx_app_status(app, "%s", title);
+    mx_shell_scene_shown(app, title);
+  } else {
+    mx_shell_scene_shown(app, "");
   }
   return MX_OK;
 }

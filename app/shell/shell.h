@@ -54,6 +54,8 @@ struct mx_app {
   void (*file_hook)(const char *path, const char *mime);
   char *scenes[APP_MAX_SCENES];
   int nscenes, scene_pos, scenes_listed;
+  char scene_title[512];            /* the title of the scene on screen, or "" */
+  int scene_on, scene_view;         /* shown while scene_view is the current view */
 };
 
 /* app.c */
@@ -80,6 +82,9 @@ int mx_shell_iterate(mx_app *app, Uint64 *prev);
 void mx_shell_scene_step(mx_app *app, int dir);
 /* A bundled scene opened at start (path): PgDn / PgUp continue from it. */
 void mx_shell_playlist_at(mx_app *app, const char *path);
+/* A scene was applied with this title (may be ""): the status line says
+ * "scene k/N · title" while its view stays on screen. */
+void mx_shell_scene_shown(mx_app *app, const char *title);
 /* Ctrl S: save the current view as a scene beside the screenshots. */
 void mx_shell_scene_save_now(mx_app *app);
 
