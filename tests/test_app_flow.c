@@ -177,11 +177,52 @@ static void test_scene_status_line(void) {
   mx_app_destroy(app);
 }
 
+/* Pixels that differ between two frames of the same size inside r. */
+static int pixels_differing(const SDL_Surface *a, const SDL_Surface *b, mx_rect r) {
+  int x, y, n = 0;
+  for (y = r.y; y < r.y + r.h; y++)
+    for (x = r.x; x < r.x + r.w; x++) {
+      mx_color p = mx_test_pixel(a, x, y), q = mx_test_pixel(b, x, y);
+      n += p.r != q.r || p.g != q.g || p.b != q.b;
+    }
+  return n;
+}
+
+/* Bug 4: B (decision boundaries) changes the plot in plain EM. At 1280x800 the
+ * main plot spans x 22..886, y 102..716 (the frame in test_app_flow-b0.png);
+ * the side panel with the "boundary" button starts at x 910, outside the region
+ * compared. Three boundaries crossing the plot change well over 300 pixels. */
+static void test_gmm_boundary_plain_em(void) {
+  mx_app *app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  SDL_Surface *off, *on;
+  mx_rect plot = {30, 150, 850, 550};
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  ASSERT_INT_EQ(mx_test_view_true(app, "gmm", MX_TEST_AS_SAVED, "semi"), 0);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ASSERT_INT_EQ(mx_test_view_true(app, "gmm", MX_TEST_AS_SAVED, "boundary"), 0);
+  off = mx_test_shot(app, "test_app_flow-b0.png");
+  mx_test_key(app, SDLK_b, KMOD_NONE);
+  ASSERT_INT_EQ(mx_test_view_true(app, "gmm", MX_TEST_AS_SAVED, "boundary"), 1);
+  on = mx_test_shot(app, "test_app_flow-b1.png");
+  ASSERT_TRUE(off != NULL && on != NULL);
+  if (off && on) {
+    int n = pixels_differing(off, on, plot);
+    if (n <= 300) fprintf(stderr, "boundary toggle changed %d plot pixels\n", n);
+    ASSERT_TRUE(n > 300);
+  }
+  if (off) SDL_FreeSurface(off);
+  if (on) SDL_FreeSurface(on);
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
   test_quit_confirms_changes();
   test_moe_step_back();
   test_scene_status_line();
+  test_gmm_boundary_plain_em();
   TEST_MAIN_END();
 }
