@@ -19,7 +19,7 @@ for a in "$@"; do
   esac
 done
 t0=$SECONDS
-prefixes="$(bash "$here/scripts/web-deps.sh" | tee /dev/stderr | sed -n 's/^MX_WEB_PREFIXES=//p' | tail -1)"
+prefixes="$(bash "$here/scripts/web-deps.sh" | tee -a /dev/stderr | sed -n 's/^MX_WEB_PREFIXES=//p' | tail -1)"
 [ -n "$prefixes" ] || { echo "web.sh: the dependency step gave no library prefixes" >&2; exit 1; }
 export NODE_PATH=/usr/share/nodejs
 echo "== web: configure + build (emcmake, -j${MX_WEB_JOBS:-2}) -> $obj"
