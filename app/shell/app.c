@@ -73,6 +73,26 @@ void mx_app_error(mx_app *app, const char *fmt, ...) {
 }
 
 const char *mx_app_status_text(const mx_app *app) { return app->status; }
+
+const char *mx_app_status_shown(const mx_app *app, char *buf, size_t cap, int *is_error) {
+  double limit = APP_STATUS_SECONDS * (app->status_error ? 3 : 1);
+  int err = 0;
+  if (app->status[0] && (app->headless || app->status_age < limit)) {
+    snprintf(buf, cap, "%s", app->status);
+    err = app->status_error;
+  } else if (app->scene_on && app->scene_view == app->view && app->scene_pos >= 0 &&
+             app->scene_pos < app->nscenes) {
+    const char *t = app->scene_title, *file = app->scenes[app->scene_pos], *b = strrchr(file, '/');
+    snprintf(buf, cap, "scene %d/%d  \xc2\xb7  %s", app->scene_pos + 1, app->nscenes,
+             t[0] ? t : b ? b + 1 : file); /* an untitled bundled scene: its file name */
+  } else if (app->scene_on && app->scene_view == app->view) {
+    snprintf(buf, cap, "%s", app->scene_title);
+  } else if (cap) {
+    buf[0] = '\0';
+  }
+  if (is_error) *is_error = err;
+  return buf;
+}
 int mx_app_headless(const mx_app *app) { return app->headless; }
 int mx_app_view_index(const mx_app *app) { return app->view; }
 int mx_app_help_visible(const mx_app *app) { return app->help; }
@@ -111,6 +131,52 @@ const mx_mnist *mx_app_mnist(mx_app *app, mx_error *err) {
   return NULL;
 }
 
+/* ------------------------------------------------------------------ quitting */
+
+/* View i's state as compact JSON (malloc'd), or NULL if it has none. */
+static char *view_state_json(mx_app *app, int i) {
+  cJSON *o;
+  char *js;
+  if (!app->state[i] || !mx_views[i]->save) return NULL;
+  o = mx_views[i]->save(app->state[i], app);
+  if (!o) return NULL;
+  js = cJSON_PrintUnformatted(o);
+  cJSON_Delete(o);
+  return js;
+}
+
+static void view_mark_clean(mx_app *app, int i) {
+  if (app->clean[i]) cJSON_free(app->clean[i]);
+  app->clean[i] = view_state_json(app, i);
+}
+
+void mx_shell_mark_clean(mx_app *app) {
+  int i;
+  for (i = 0; i < mx_nviews && i < APP_MAX_VIEWS; i++) view_mark_clean(app, i);
+}
+
+/* 1 if some view's state differs from what mx_shell_mark_clean remembered. */
+static int app_state_changed(mx_app *app) {
+  int i, changed = 0;
+  for (i = 0; i < mx_nviews && i < APP_MAX_VIEWS && !changed; i++) {
+    char *now = view_state_json(app, i);
+    if (now || app->clean[i])
+      changed = !now || !app->clean[i] || strcmp(now, app->clean[i]) != 0;
+    if (now) cJSON_free(now);
+  }
+  return changed;
+}
+
+void mx_shell_quit_ask(mx_app *app) {
+  if (app->quit_armed || !app_state_changed(app)) {
+    app->quit = 1;
+    return;
+  }
+  app->quit_armed = 1;
+  mx_app_error(app, "Quit and lose the changes?  Q again quits, Esc stays  (Ctrl S saves them "
+                    "as a scene)");
+}
+
 /* ------------------------------------------------------------------ views */
 
 static int view_ensure(mx_app *app, int i) {
@@ -127,11 +193,13 @@ static int view_ensure(mx_app *app, int i) {
     mx_app_error(app, "%s: %s", v->title, app->view_err[i].msg);
     return -1;
   }
+  view_mark_clean(app, i);
   return 0;
 }
 
 void mx_shell_switch_to(mx_app *app, int i) {
   if (i < 0 || i >= mx_nviews) return;
+  if (i != app->view) app->scene_on = 0; /* the scene's title goes with its view */
   app->view = i;
   view_ensure(app, i);
 }
@@ -210,6 +278,7 @@ int mx_shell_start_view(mx_app *app, const mx_app_options *opt, mx_error *err) {
     if (!rc) mx_shell_playlist_at(app, opt->scene); /* a bundled scene: PgDn goes on from it */
     if (rc) return rc;
   }
+  mx_shell_mark_clean(app);
   return 0;
 }
 
@@ -253,6 +322,8 @@ void mx_app_destroy(mx_app *app) {
   if (app->surf) SDL_FreeSurface(app->surf);
   if (app->win) SDL_DestroyWindow(app->win);
   if (app->mnist_state == 1) mx_mnist_free(&app->mnist);
+  for (i = 0; i < APP_MAX_VIEWS; i++)
+    if (app->clean[i]) cJSON_free(app->clean[i]);
   mx_scene_list_free(app->scenes, app->nscenes);
   free(app);
 }
@@ -329,6 +400,18 @@ static int global_keys_first(mx_app *app, const SDL_Keysym *ks, int repeat) {
     if (!repeat) set_fullscreen(app, !app->fullscreen);
     return 1;
   }
+  if (app->quit_armed) { /* "Q again quits, Esc stays"; any other key goes on as usual */
+    app->quit_armed = 0;
+    if (k == SDLK_q) {
+      app->quit = 1;
+      return 1;
+    }
+    app->status[0] = '\0';
+    if (k == SDLK_ESCAPE) {
+      mx_app_status(app, "Not quitting");
+      return 1;
+    }
+  }
   if (k == SDLK_ESCAPE && app->help) {
     app->help = 0;
     return 1;
@@ -351,7 +434,7 @@ static int global_keys_first(mx_app *app, const SDL_Keysym *ks, int repeat) {
       return 1;
     }
     if (k == SDLK_q) {
-      app->quit = 1;
+      if (!repeat) mx_shell_quit_ask(app);
       return 1;
     }
     if (k == SDLK_s) {
@@ -406,7 +489,7 @@ static void global_keys_after(mx_app *app, const SDL_Keysym *ks, int repeat) {
     app->pointer = !app->pointer;
     break;
   case SDLK_q:
-    app->quit = 1;
+    mx_shell_quit_ask(app);
     break;
   default:
     break;

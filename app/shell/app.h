@@ -56,6 +56,10 @@ int mx_app_view_set(mx_app *app, const char *key, const char *value, mx_error *e
 
 /* Text of the last status / error message ("" if none), for tests. */
 const char *mx_app_status_text(const mx_app *app);
+/* The left side of the status line as drawn now, into buf (cap bytes): the
+ * message while it lasts, else "scene k/N · title" while the scene's view is
+ * on, else "". *is_error (may be NULL): 1 if it is an error message. */
+const char *mx_app_status_shown(const mx_app *app, char *buf, size_t cap, int *is_error);
 
 /* ---- Added by the app shell (additive to the interface above) ---- */
 /* Parse "WxH" (each 64..16384) into *w, *h; 0 on success, -1 if malformed. */

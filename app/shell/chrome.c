@@ -48,7 +48,7 @@ static const mx_keyhelp global_keys[] = {
   {"C", "high contrast"},
   {"L", "key legend strip"},
   {"M", "highlight the mouse pointer"},
-  {"Q", "quit"},
+  {"Q", "quit (asks first if anything changed)"},
   {NULL, NULL}};
 
 /* Widest key and widest description of a key list in a font. */
@@ -211,7 +211,8 @@ static void chrome_status_line(mx_app *app, mx_rect bottom) {
   mx_ui *ui = app->ui;
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect b = mx_rect_inset(bottom, 0), right;
-  int tw, limit = app->status_error ? 3 : 1;
+  int tw, is_error;
+  char shown[640];
   mx_draw_rect(ui, bottom, (mx_color){(uint8_t)(th->bg.r / 2), (uint8_t)(th->bg.g / 2),
                                       (uint8_t)(th->bg.b / 2), 255});
   mx_rect_cut_left(&b, mx_ui_px(ui, 14));
@@ -220,9 +221,8 @@ static void chrome_status_line(mx_app *app, mx_rect bottom) {
   right = mx_rect_cut_right(&b, tw + mx_ui_px(ui, 10));
   mx_text_in(ui, right, MX_FONT_SMALL, MX_ALIGN_RIGHT,
              app->mnist_state < 0 ? th->bad : th->text_dim, app->data_line);
-  if (app->status[0] && (app->headless || app->status_age < APP_STATUS_SECONDS * limit))
-    mx_text_in(ui, b, MX_FONT_SMALL, MX_ALIGN_LEFT, app->status_error ? th->bad : th->text,
-               app->status);
+  if (mx_app_status_shown(app, shown, sizeof shown, &is_error)[0])
+    mx_text_in(ui, b, MX_FONT_SMALL, MX_ALIGN_LEFT, is_error ? th->bad : th->text, shown);
 }
 
 /* Key legend strip: the view's keys as keycaps, "H all keys" at the right end. */

@@ -41,20 +41,36 @@ const char *mx_app_scene_name(const mx_app *app) {
 
 void mx_shell_scene_step(mx_app *app, int dir) {
   mx_error err;
+  int pos;
   playlist_list(app);
   if (app->nscenes == 0) {
     mx_app_error(app, "No scenes in %s/scenes", app->assets);
     return;
   }
-  app->scene_pos += dir;
-  if (app->scene_pos < 0) app->scene_pos = 0;
-  if (app->scene_pos >= app->nscenes) app->scene_pos = app->nscenes - 1;
+  pos = app->scene_pos < 0 ? 0 : app->scene_pos + dir; /* not in the playlist yet: 01 */
+  if (pos >= app->nscenes) { /* the scene on screen stays as it is */
+    mx_app_status(app, "End of the playlist: scene %d/%d was the last (PgUp goes back)",
+                  app->nscenes, app->nscenes);
+    return;
+  }
+  if (pos < 0) {
+    mx_app_status(app, "Start of the playlist: this is scene 1/%d (PgDn goes on)", app->nscenes);
+    return;
+  }
   mx_error_clear(&err);
-  if (mx_scene_load(app, app->scenes[app->scene_pos], &err) != 0)
+  if (mx_scene_load(app, app->scenes[pos], &err) != 0) {
     mx_app_error(app, "%s", err.msg);
-  else if (!app->status[0] || app->status_age > 0)
-    mx_app_status(app, "Scene %d/%d: %s", app->scene_pos + 1, app->nscenes,
-                  app->scenes[app->scene_pos]);
+    return;
+  }
+  app->scene_pos = pos;
+  mx_shell_mark_clean(app);
+}
+
+void mx_shell_scene_shown(mx_app *app, const char *title) {
+  snprintf(app->scene_title, sizeof app->scene_title, "%s", title);
+  app->scene_on = 1;
+  app->scene_view = app->view;
+  if (!app->status_error) app->status[0] = '\0'; /* an older note gives way to the title */
 }
 
 /* Ctrl S: the current view as mixscope-<view>-YYYYMMDD-HHMMSS.json beside the screenshots. */
@@ -70,6 +86,7 @@ void mx_shell_scene_save_now(mx_app *app) {
   snprintf(path, sizeof path, "%s/mixscope-%s-%s.json", dir, mx_views[app->view]->name, stamp);
   mx_error_clear(&err);
   if (mx_scene_save(app, path, &err) == 0) {
+    mx_shell_mark_clean(app);
     if (app->file_hook) app->file_hook(path, "application/json");
     mx_app_status(app, app->file_hook ? "Scene downloaded: %s" : "Scene saved: %s",
                   app->file_hook ? base_name(path) : path);

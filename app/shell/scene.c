@@ -4,8 +4,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mixscope/json.h"
+#include "shell.h"
 
 cJSON *mx_scene_capture(mx_app *app, mx_error *err) {
   int idx = mx_app_view_index(app);
@@ -77,6 +79,28 @@ static int scene_state_error(const char *path, const char *view, const cJSON *st
   return mx_error_set(err, rc, "%s: field \"state\": %s", path, m);
 }
 
+/* A scene title with "{mnist_count}" replaced by the number of digits in use
+ * (train + test, with thousands separators: "70,000", or "6,000" for the
+ * bundled sample), so the title never states counts of data not loaded. */
+static void scene_title_expand(mx_app *app, const char *title, char *out, size_t cap) {
+  static const char key[] = "{mnist_count}";
+  const char *at = strstr(title, key);
+  const mx_mnist *m;
+  char num[32], grouped[48];
+  size_t len, i, j = 0;
+  if (!at || !(m = mx_app_mnist(app, NULL))) {
+    snprintf(out, cap, "%s", title);
+    return;
+  }
+  len = (size_t)snprintf(num, sizeof num, "%zu", m->train.n + m->test.n);
+  for (i = 0; i < len; i++) {
+    if (i > 0 && (len - i) % 3 == 0) grouped[j++] = ',';
+    grouped[j++] = num[i];
+  }
+  grouped[j] = '\0';
+  snprintf(out, cap, "%.*s%s%s", (int)(at - title), title, grouped, at + sizeof key - 1);
+}
+
 int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *err) {
   mx_scene sc;
   int rc, old = mx_app_view_index(app);
@@ -96,7 +120,13 @@ int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *
       return scene_state_error(path, sc.view->name, sc.state, rc, &e2, err);
     }
   }
-  if (sc.title) mx_app_status(app, "%s", sc.title);
+  if (sc.title) {
+    char title[512];
+    scene_title_expand(app, sc.title, title, sizeof title);
+    mx_shell_scene_shown(app, title);
+  } else {
+    mx_shell_scene_shown(app, "");
+  }
   return MX_OK;
 }
 

@@ -45,6 +45,8 @@ struct mx_app {
 
   int help, legend, high_contrast, pointer;
   int quit;
+  int quit_armed;                   /* Q pressed with changes: Q again quits, Esc stays */
+  char *clean[APP_MAX_VIEWS];       /* each view's save() JSON when last loaded / saved */
   int shot_pending;
   char assets[MX_PATH_LEN];
 
@@ -52,6 +54,8 @@ struct mx_app {
   void (*file_hook)(const char *path, const char *mime);
   char *scenes[APP_MAX_SCENES];
   int nscenes, scene_pos, scenes_listed;
+  char scene_title[512];            /* the title of the scene on screen, or "" */
+  int scene_on, scene_view;         /* shown while scene_view is the current view */
 };
 
 /* app.c */
@@ -60,6 +64,11 @@ void mx_shell_switch_to(mx_app *app, int i);
 /* Fonts, UI kit and defaults; then the first view and the --scene file. */
 int mx_shell_init(mx_app *app, const mx_app_options *opt, mx_error *err);
 int mx_shell_start_view(mx_app *app, const mx_app_options *opt, mx_error *err);
+/* Remember every view's state as unchanged (after start, a scene load, Ctrl S). */
+void mx_shell_mark_clean(mx_app *app);
+/* Q / Ctrl Q: quit at once when no view's state changed since mx_shell_mark_clean,
+ * else ask on screen (Q again quits, Esc stays). */
+void mx_shell_quit_ask(mx_app *app);
 /* The P key's screenshot, taken after the frame is drawn. */
 void mx_shell_take_screenshot(mx_app *app);
 
@@ -73,6 +82,9 @@ int mx_shell_iterate(mx_app *app, Uint64 *prev);
 void mx_shell_scene_step(mx_app *app, int dir);
 /* A bundled scene opened at start (path): PgDn / PgUp continue from it. */
 void mx_shell_playlist_at(mx_app *app, const char *path);
+/* A scene was applied with this title (may be ""): the status line says
+ * "scene k/N · title" while its view stays on screen. */
+void mx_shell_scene_shown(mx_app *app, const char *title);
 /* Ctrl S: save the current view as a scene beside the screenshots. */
 void mx_shell_scene_save_now(mx_app *app);
 

@@ -33,7 +33,7 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   SDL_Rect old_clip;
   if (!run->g || inner.w < 20 || inner.h < 20) return;
   pl = gv_plot_for(v, inner);
-  bound = v->show_boundary && (v->semi || !main_panel) && run->g->K > 1;
+  bound = v->show_boundary && run->g->K > 1; /* plain EM too: where components tie */
   gv_grid(v, run, &pl, th, bound);
   /* everything inside the plot is clipped to it (restored at the end) */
   {

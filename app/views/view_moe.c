@@ -304,6 +304,27 @@ static void moe_destroy(void *st) {
   free(s);
 }
 
+/* Left: back one EM iteration (MDN: 50 Adam steps). EM and Adam are
+ * deterministic from the seeded start, so the model is rebuilt and the earlier
+ * steps replayed: the same parameters and log-likelihood history as before. */
+static void moe_back(moe_view *s, mx_app *app) {
+  int back = s->mode ? 50 : 1, now = moe_model_iter(s), target = now - back, i, rc;
+  mx_error err;
+  s->running = s->pending = 0;
+  if (now == 0) {
+    mx_app_status(app, "Already at the start: %s", s->mode ? "no Adam steps yet" : "iteration 0");
+    return;
+  }
+  if (target < 0) target = 0;
+  mx_error_clear(&err);
+  rc = s->mode ? moe_mdn_rebuild(s, &err) : moe_rebuild(s, &err);
+  for (i = 0; rc == MX_OK && i < target; i++)
+    rc = s->mode ? mx_mdn_step(s->mdn, &err) : mx_moe_step(s->m, &err);
+  s->version++;
+  if (rc != MX_OK) mx_app_error(app, "Step back: %s", err.msg);
+  else mx_app_status(app, "Back to %s %d", s->mode ? "Adam step" : "iteration", target);
+}
+
 static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
   moe_view *s = st;
   SDL_Keycode key;
@@ -314,7 +335,11 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
   key = ev->key.keysym.sym;
   shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
   switch (key) {
+  case SDLK_LEFT:
+    moe_back(s, app);
+    return 1;
   case SDLK_SPACE:
+  case SDLK_RIGHT:
     s->running = 0; /* queued steps (pending) add up */
     if (s->mode) moe_mdn_queue(s, app, 50);
     else moe_step(s, app);
@@ -618,7 +643,8 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
 }
 
 static const mx_keyhelp moe_keys[] = {
-  {"Space", "one EM step (MDN: 50 Adam steps)"},
+  {"Space / →", "one EM step (MDN: 50 Adam steps)"},
+  {"←", "step back"},
   {"Enter", "run / pause EM"},
   {"R", "restart EM (same data, same seed)"},
   {"N", "new data (next seed)"},

@@ -1,0 +1,228 @@
+/* Headless tests of the lecture flow (issue 14): the scene playlist, the scene
+ * title on the status line, quitting, stepping back in the MoE view.
+ *
+ * Expected values are hand-derived from the issue's rules: assets/scenes holds
+ * 01..15 (ls assets/scenes), so --scene 03 then PageDown is 04; the bundled
+ * sample is 5,000 train + 1,000 test = 6,000 digits (assets/mnist-sample/README.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_test.h"
+
+/* A headless app opened on a bundled scene, as `mixscope --scene FILE`. */
+static mx_app *app_on_scene(const char *scene, const char *mnist_dir) {
+  char path[1200];
+  mx_app_options opt;
+  mx_error err;
+  mx_app *app;
+  snprintf(path, sizeof path, "%s/assets/scenes/%s", mx_test_srcdir(), scene);
+  memset(&opt, 0, sizeof opt);
+  opt.scene = path;
+  opt.mnist_dir = mnist_dir;
+  opt.width = 1280;
+  opt.height = 800;
+  mx_error_clear(&err);
+  app = mx_app_create_headless(&opt, &err);
+  if (!app) fprintf(stderr, "headless app on %s: %s\n", scene, err.msg);
+  return app;
+}
+
+/* Bug 1: --scene sets the playlist position. */
+static void test_scene_sets_playlist_position(void) {
+  mx_app *app = app_on_scene("03-theta-raw.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  ASSERT_STR_EQ(mx_app_scene_name(app), "03-theta-raw.json");
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "04-theta-laplace.json");
+  mx_test_key(app, SDLK_PAGEUP, KMOD_NONE);
+  mx_test_key(app, SDLK_PAGEUP, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "02-digits-binarized.json");
+  mx_app_destroy(app);
+
+  /* The README's command: from 01 the first PageDown goes to 02, not 01 again. */
+  app = app_on_scene("01-digits.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "02-digits-binarized.json");
+  mx_app_destroy(app);
+}
+
+/* Bug 5: the digits scene states the counts of the data in use. */
+static void test_digits_title_counts(void) {
+  mx_app *app = app_on_scene("01-digits.json", mx_test_sample_dir());
+  char shown[640];
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_app_frame(app, 1.0 / 60.0);
+  mx_app_status_shown(app, shown, sizeof shown, NULL);
+  ASSERT_TRUE(strstr(shown, "70,000") == NULL);
+  ASSERT_STR_CONTAINS(shown, "6,000 real handwritten digits");
+  mx_app_destroy(app);
+}
+
+/* Bug 8: Q quits at once when nothing changed; after a change it asks first
+ * (Q again quits, Esc stays). */
+static void test_quit_confirms_changes(void) {
+  mx_app *app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_q, KMOD_NONE); /* nothing changed since the scene loaded */
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 1);
+  mx_app_destroy(app);
+
+  app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE); /* one EM step: the state changed */
+  mx_test_key(app, SDLK_q, KMOD_NONE);
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 0);
+  ASSERT_STR_CONTAINS(mx_app_status_text(app), "Q again quits, Esc stays");
+  mx_test_key(app, SDLK_ESCAPE, KMOD_NONE);
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 0);
+  ASSERT_TRUE(strstr(mx_app_status_text(app), "Q again") == NULL);
+  mx_test_key(app, SDLK_q, KMOD_LCTRL); /* Ctrl Q asks too */
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 0);
+  mx_test_key(app, SDLK_q, KMOD_NONE);
+  ASSERT_INT_EQ(mx_app_quit_requested(app), 1);
+  mx_app_destroy(app);
+}
+
+/* Bug 9: Left steps back in the MoE view, as in GMM and BMM: after three EM
+ * steps and one back, the view is at iteration 2 with the log-likelihood it
+ * had at iteration 2; at iteration 0 Left changes nothing. */
+static void test_moe_step_back(void) {
+  mx_app *app = app_on_scene("11-moe.json", mx_test_sample_dir());
+  double ll2, ll3;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 0, 0);
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 0, 0);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ll2 = mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "loglik");
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ll3 = mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "loglik");
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 3, 0);
+  ASSERT_TRUE(ll3 > ll2); /* EM never lowers the log-likelihood: the step did something */
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "iters"), 2, 0);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "loglik"), ll2, 0);
+  /* the density network: Space is 50 Adam steps, Left takes 50 back */
+  mx_test_key(app, SDLK_x, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "mdn_steps"), 100, 0);
+  mx_test_key(app, SDLK_LEFT, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(app, "moe", MX_TEST_AS_SAVED, "mdn_steps"), 50, 0);
+  mx_app_destroy(app);
+}
+
+/* The "title" of a bundled scene file, read with cJSON (not through the app). */
+static void scene_file_title(const char *scene, char *out, size_t cap) {
+  char path[1200], *text = NULL;
+  FILE *f;
+  long n;
+  cJSON *root, *t;
+  out[0] = '\0';
+  snprintf(path, sizeof path, "%s/assets/scenes/%s", mx_test_srcdir(), scene);
+  if (!(f = fopen(path, "rb"))) return;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  if (n > 0 && (text = calloc((size_t)n + 1, 1)) && fread(text, 1, (size_t)n, f) == (size_t)n &&
+      (root = cJSON_Parse(text))) {
+    t = cJSON_GetObjectItem(root, "title");
+    if (cJSON_IsString(t)) snprintf(out, cap, "%s", t->valuestring);
+    cJSON_Delete(root);
+  }
+  free(text);
+  fclose(f);
+}
+
+/* Bug 6 (part): "scene k/N · title" stays on the status line while the scene
+ * is on (N = 15 files in assets/scenes), goes when another view is chosen, and
+ * PageDown at the last scene says the playlist ended (the scene stays). */
+static void test_scene_status_line(void) {
+  mx_app *app = app_on_scene("03-theta-raw.json", mx_test_sample_dir());
+  char shown[640], title[512], want[640];
+  int i, is_error = 1;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  scene_file_title("03-theta-raw.json", title, sizeof title);
+  ASSERT_TRUE(title[0] != '\0');
+  snprintf(want, sizeof want, "scene 3/15  \xc2\xb7  %s", title);
+  for (i = 0; i < 30; i++) mx_app_frame(app, 1.0); /* 30 s, past the 12 s of a message */
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, &is_error), want);
+  ASSERT_INT_EQ(is_error, 0);
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  scene_file_title("04-theta-laplace.json", title, sizeof title);
+  snprintf(want, sizeof want, "scene 4/15  \xc2\xb7  %s", title);
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, NULL), want);
+  mx_test_key(app, SDLK_TAB, KMOD_NONE); /* another view: no scene title there */
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, NULL), "");
+  mx_test_key(app, SDLK_TAB, KMOD_LSHIFT);
+  ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, NULL), "");
+  mx_app_destroy(app);
+
+  app = app_on_scene("15-gmm-select.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_scene_name(app), "15-gmm-select.json");
+  ASSERT_STR_CONTAINS(mx_app_status_shown(app, shown, sizeof shown, NULL), "End of the playlist");
+  mx_app_destroy(app);
+}
+
+/* Pixels that differ between two frames of the same size inside r. */
+static int pixels_differing(const SDL_Surface *a, const SDL_Surface *b, mx_rect r) {
+  int x, y, n = 0;
+  for (y = r.y; y < r.y + r.h; y++)
+    for (x = r.x; x < r.x + r.w; x++) {
+      mx_color p = mx_test_pixel(a, x, y), q = mx_test_pixel(b, x, y);
+      n += p.r != q.r || p.g != q.g || p.b != q.b;
+    }
+  return n;
+}
+
+/* Bug 4: B (decision boundaries) changes the plot in plain EM. At 1280x800 the
+ * main plot spans x 22..886, y 102..716 (the frame in test_app_flow-b0.png);
+ * the side panel with the "boundary" button starts at x 910, outside the region
+ * compared. Three boundaries crossing the plot change well over 300 pixels. */
+static void test_gmm_boundary_plain_em(void) {
+  mx_app *app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  SDL_Surface *off, *on;
+  mx_rect plot = {30, 150, 850, 550};
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  ASSERT_INT_EQ(mx_test_view_true(app, "gmm", MX_TEST_AS_SAVED, "semi"), 0);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  ASSERT_INT_EQ(mx_test_view_true(app, "gmm", MX_TEST_AS_SAVED, "boundary"), 0);
+  off = mx_test_shot(app, "test_app_flow-b0.png");
+  mx_test_key(app, SDLK_b, KMOD_NONE);
+  ASSERT_INT_EQ(mx_test_view_true(app, "gmm", MX_TEST_AS_SAVED, "boundary"), 1);
+  on = mx_test_shot(app, "test_app_flow-b1.png");
+  ASSERT_TRUE(off != NULL && on != NULL);
+  if (off && on) {
+    int n = pixels_differing(off, on, plot);
+    if (n <= 300) fprintf(stderr, "boundary toggle changed %d plot pixels\n", n);
+    ASSERT_TRUE(n > 300);
+  }
+  if (off) SDL_FreeSurface(off);
+  if (on) SDL_FreeSurface(on);
+  mx_app_destroy(app);
+}
+
+int main(void) {
+  test_scene_sets_playlist_position();
+  test_digits_title_counts();
+  test_quit_confirms_changes();
+  test_moe_step_back();
+  test_scene_status_line();
+  test_gmm_boundary_plain_em();
+  TEST_MAIN_END();
+}
