@@ -44,3 +44,23 @@ int mx_bern_cli_load(const char *cmd, const char *mnist_dir, mx_mnist *mn) {
           mx_data_source_name(mn->source), mn->train.n, mn->test.n);
   return 0;
 }
+
+void mx_bern_cli_json_head(cJSON *root, const char *cmd, const mx_mnist *mn, double thr, double a,
+                           double b, int map, cJSON **data, cJSON **prior) {
+  cJSON *o;
+  cJSON_AddStringToObject(root, "command", cmd);
+  o = cJSON_AddObjectToObject(root, "data");
+  cJSON_AddStringToObject(o, "dir", mn->dir);
+  cJSON_AddStringToObject(o, "source", mx_data_source_name(mn->source));
+  cJSON_AddNumberToObject(o, "train_images", (double)mn->train.n);
+  cJSON_AddNumberToObject(o, "test_images", (double)mn->test.n);
+  cJSON_AddNumberToObject(o, "rows", (double)mn->train.rows);
+  cJSON_AddNumberToObject(o, "cols", (double)mn->train.cols);
+  *data = o;
+  cJSON_AddItemToObject(root, "threshold", mx_json_number(thr));
+  o = cJSON_AddObjectToObject(root, "prior");
+  cJSON_AddItemToObject(o, "a", mx_json_number(a));
+  cJSON_AddItemToObject(o, "b", mx_json_number(b));
+  cJSON_AddStringToObject(o, "estimate", map ? "posterior mode (MAP)" : "posterior mean");
+  *prior = o;
+}

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "mixscope/dataset.h"
 
 typedef struct mx_bern_cli {
@@ -22,5 +24,11 @@ int mx_bern_cli_parse(const char *cmd, int argc, char **argv, void (*usage)(FILE
 /* Load MNIST by the lookup order and say on stderr which source is used.
  * 0, or 1 after printing the error. */
 int mx_bern_cli_load(const char *cmd, const char *mnist_dir, mx_mnist *mn);
+
+/* The JSON both commands open with: "command", "data" {dir, source, image
+ * counts, rows, cols}, "threshold", "prior" {a, b, estimate}. The data and
+ * prior objects are returned so a command can append its own fields. */
+void mx_bern_cli_json_head(cJSON *root, const char *cmd, const mx_mnist *mn, double thr, double a,
+                           double b, int map, cJSON **data, cJSON **prior);
 
 #endif

@@ -75,19 +75,7 @@ int mx_cmd_nb(int argc, char **argv) {
 
   if (json) {
     cJSON *root = cJSON_CreateObject(), *o, *conf;
-    cJSON_AddStringToObject(root, "command", "nb");
-    o = cJSON_AddObjectToObject(root, "data");
-    cJSON_AddStringToObject(o, "dir", mn.dir);
-    cJSON_AddStringToObject(o, "source", mx_data_source_name(mn.source));
-    cJSON_AddNumberToObject(o, "train_images", (double)mn.train.n);
-    cJSON_AddNumberToObject(o, "test_images", (double)mn.test.n);
-    cJSON_AddNumberToObject(o, "rows", (double)mn.train.rows);
-    cJSON_AddNumberToObject(o, "cols", (double)mn.train.cols);
-    cJSON_AddItemToObject(root, "threshold", mx_json_number(thr));
-    o = cJSON_AddObjectToObject(root, "prior");
-    cJSON_AddItemToObject(o, "a", mx_json_number(a));
-    cJSON_AddItemToObject(o, "b", mx_json_number(b));
-    cJSON_AddStringToObject(o, "estimate", map ? "posterior mode (MAP)" : "posterior mean");
+    mx_bern_cli_json_head(root, "nb", &mn, thr, a, b, map, &o, &o);
     {
       double cls[MX_BERN_NCLASS];
       for (t = 0; t < MX_BERN_NCLASS; t++) cls[t] = (double)cnt.nc[t];
