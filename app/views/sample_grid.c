@@ -58,6 +58,26 @@ int mx_sample_set_draw(mx_sample_set *s, const double *pi, const double *theta, 
   return rc;
 }
 
+/* The note on one line, or, when it is wider than c, broken at its sentence
+ * gaps (two spaces) onto lines of their own; cuts the lines off c. */
+static void sample_note(mx_ui *ui, mx_rect *c, const char *note, mx_color col) {
+  int lh = mx_line_height(ui, MX_FONT_SMALL), w;
+  mx_text_size(ui, MX_FONT_SMALL, note, &w, NULL);
+  if (w <= c->w) {
+    mx_text(ui, c->x, c->y, MX_FONT_SMALL, col, "%s", note);
+    mx_rect_cut_top(c, lh);
+    return;
+  }
+  while (*note) {
+    const char *gap = strstr(note, "  ");
+    int n = gap ? (int)(gap - note) : (int)strlen(note);
+    mx_text(ui, c->x, c->y, MX_FONT_SMALL, col, "%.*s", n, note);
+    mx_rect_cut_top(c, lh);
+    note += n;
+    while (*note == ' ') note++;
+  }
+}
+
 /* The grid image: ink th->comp[z] (or th->text), unlit th->bg, gaps th->panel_hi. */
 static void sample_compose(mx_sample_set *s, const mx_theme *th) {
   int i, r, c, side = s->side;
@@ -78,8 +98,8 @@ void mx_sample_set_panel(mx_ui *ui, mx_rect r, mx_sample_set *s, const char *tit
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect c = mx_panel(ui, r, title), img;
   double sc;
-  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%s", note);
-  mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6));
+  sample_note(ui, &c, note, th->text_dim);
+  mx_rect_cut_top(&c, mx_ui_px(ui, 6));
   if (!s->x) return;
   if (s->dirty) sample_compose(s, th);
   sc = fmin((double)c.w / s->w, (double)c.h / s->h);
