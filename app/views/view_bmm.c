@@ -643,16 +643,6 @@ static void bmm_update(void *st, mx_app *app, double dt) {
 
 /* ------------------------------------------------------------ set / save / load */
 
-static int bmm_parse_double(const char *v, double lo, double hi, double *out) {
-  char *end;
-  double x;
-  if (!v || !*v) return -1;
-  x = strtod(v, &end);
-  if (*end || !isfinite(x) || x < lo || x > hi) return -1;
-  *out = x;
-  return 0;
-}
-
 static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx_error *err) {
   bmm_view *s = st;
   long l;
@@ -676,11 +666,11 @@ static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx
                           value);
     s->want.seed = (unsigned long)l;
   } else if (!strcmp(key, "alpha")) {
-    if (bmm_parse_double(value, 1e-6, 1e6, &d))
+    if (mx_view_parse_double(value, 1e-6, 1e6, MX_VIEW_CLOSED, &d))
       return mx_error_set(err, MX_EINVAL, "bmm: alpha=%s: expected a number in [1e-6, 1e6]", value);
     s->want.alpha = d;
   } else if (!strcmp(key, "threshold")) {
-    if (bmm_parse_double(value, 0.0, 0.999, &d))
+    if (mx_view_parse_double(value, 0.0, 0.999, MX_VIEW_CLOSED, &d))
       return mx_error_set(err, MX_EINVAL, "bmm: threshold=%s: expected a number in [0, 0.999]",
                           value);
     s->want.threshold = d;
