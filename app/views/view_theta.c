@@ -248,7 +248,7 @@ void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const double *v, 
 
 /* The job building the training histograms (~50 ms on MNIST), off the
  * first frames: begin, TV_HIST_CHUNK images a step, end (= mx_bern_hist_build). */
-#define TV_HIST_CHUNK 4096
+#define TV_HIST_CHUNK 1024
 static int tv_hist_step(void *arg) {
   theta_view *t = arg;
   const mx_images *im = &t->m->train;
