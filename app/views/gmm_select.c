@@ -10,7 +10,7 @@
 
 #define GSEL_ITERS 500  /* EM iterations at most, per fit */
 #define GSEL_TOL 1e-6    /* per-point log-likelihood change that stops a fit */
-#define GSEL_WORK 100000 /* point x component evaluations a step (an EM iteration at least) */
+#define GSEL_WORK 20000  /* point x component evaluations a step (an EM iteration at least) */
 
 /* The fit of K components of type t ends: its E-step and scores into the
  * tables (ok: EM ran without error), its workspaces freed, the next fit. */
