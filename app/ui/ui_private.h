@@ -105,6 +105,7 @@ struct mx_ui {
   SDL_Texture *band;           /* streaming ARGB8888, band_w x UI_BAND_H */
   int band_w;
   uint8_t *band_cov;           /* (UI_BAND_H, band_w) coverage of the shape being drawn */
+  uint32_t *band_px;           /* (UI_BAND_H, band_w) its texels, sent with SDL_UpdateTexture */
 };
 
 /* ---- small helpers */

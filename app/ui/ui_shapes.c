@@ -342,26 +342,32 @@ void ui_band_free(mx_ui *ui) {
   ui->band_w = 0;
   free(ui->band_cov);
   ui->band_cov = NULL;
+  free(ui->band_px);
+  ui->band_px = NULL;
 }
 
 /* Make the band at least w pixels wide; 0 or -1. */
 static int band_reserve(mx_ui *ui, int w) {
   int bw;
   uint8_t *cov;
+  uint32_t *px;
   if (w <= ui->band_w && ui->band) return 0;
   bw = (w + 255) & ~255;
   if (bw < ui->band_w) bw = ui->band_w;
   ui_band_free(ui);
   cov = malloc((size_t)bw * UI_BAND_H);
-  if (!cov) return -1;
-  ui->band = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, bw,
-                               UI_BAND_H);
+  px = malloc((size_t)bw * UI_BAND_H * sizeof *px);
+  if (cov && px)
+    ui->band = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, bw,
+                                 UI_BAND_H);
   if (!ui->band) {
     free(cov);
+    free(px);
     return -1;
   }
   SDL_SetTextureBlendMode(ui->band, SDL_BLENDMODE_BLEND);
   ui->band_cov = cov;
+  ui->band_px = px;
   ui->band_w = bw;
   return 0;
 }
@@ -395,6 +401,20 @@ static int band_clip(mx_ui *ui, double x0, double y0, double x1, double y1, SDL_
   out->w = (int)(fx1 - fx0);
   out->h = (int)(fy1 - fy0);
   return 1;
+}
+
+/* Send columns x0 .. x1-1 of the band's first h rows (band_px) to its texture.
+ * SDL_UpdateTexture sends just that rectangle; SDL_LockTexture / Unlock would
+ * send the whole band (SDL's GLES2 renderer, the web edition's, re-uploads the
+ * full texture on every unlock). 0 or -1. */
+static int band_upload(mx_ui *ui, int x0, int x1, int h) {
+  SDL_Rect r;
+  r.x = x0;
+  r.y = 0;
+  r.w = x1 - x0;
+  r.h = h;
+  if (r.w <= 0 || r.h <= 0) return 0;
+  return SDL_UpdateTexture(ui->band, &r, ui->band_px + x0, ui->band_w * (int)sizeof *ui->band_px);
 }
 
 /* Copy the touched tiles of the band (runs of set flags) at (x, y). */
@@ -477,9 +497,6 @@ static int ellipse_raster(mx_ui *ui, float cx, float cy, double s00, double s01,
   for (by = box.y; by < box.y + box.h; by += UI_BAND_H) {
     int bh = box.y + box.h - by < UI_BAND_H ? box.y + box.h - by : UI_BAND_H, y, t, lo = box.w, hi = -1;
     int a0[UI_BAND_H], a1[UI_BAND_H], b0[UI_BAND_H], b1[UI_BAND_H];
-    void *mem;
-    int pitch;
-    SDL_Rect lr;
     /* row intervals: outer (may be touched) and inner (surely interior) */
     for (y = 0; y < bh; y++) {
       double dy = (double)(by + y) + 0.5 - cy, disc, xm = cx + s01 / s11 * dy, hw;
@@ -510,13 +527,8 @@ static int ellipse_raster(mx_ui *ui, float cx, float cy, double s00, double s01,
     lo = lo / UI_TILE * UI_TILE;
     hi = (hi / UI_TILE + 1) * UI_TILE;
     if (hi > box.w) hi = box.w;
-    lr.x = 0;
-    lr.y = 0;
-    lr.w = box.w;
-    lr.h = bh;
-    if (SDL_LockTexture(ui->band, &lr, &mem, &pitch) != 0) return -1;
     for (y = 0; y < bh; y++) {
-      uint32_t *row = (uint32_t *)((uint8_t *)mem + (size_t)y * (size_t)pitch);
+      uint32_t *row = ui->band_px + (size_t)y * (size_t)ui->band_w;
       double dy = (double)(by + y) + 0.5 - cy;
       int x;
       for (x = lo; x < hi; x++) {
@@ -547,7 +559,7 @@ static int ellipse_raster(mx_ui *ui, float cx, float cy, double s00, double s01,
         row[x] = v;
       }
     }
-    SDL_UnlockTexture(ui->band);
+    if (band_upload(ui, lo, hi, bh) != 0) return -1;
     band_copy(ui, box.x, by, box.w, bh, touched, ntiles);
   }
   return 0;
@@ -586,10 +598,7 @@ static int polyline_raster(mx_ui *ui, const float *xy, int n, mx_color c, float 
   for (by = box.y; by < box.y + box.h; by += UI_BAND_H) {
     int bh = box.y + box.h - by < UI_BAND_H ? box.y + box.h - by : UI_BAND_H, y, t, any = 0;
     uint8_t *cov = ui->band_cov;
-    int cw = ui->band_w;
-    void *mem;
-    int pitch;
-    SDL_Rect lr;
+    int cw = ui->band_w, t0 = ntiles, t1 = -1;
     memset(touched, 0, (size_t)ntiles);
     for (i = 0; i + 1 < n; i++) {
       float ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], bya = xy[2 * i + 3];
@@ -653,16 +662,13 @@ static int polyline_raster(mx_ui *ui, const float *xy, int n, mx_color c, float 
       }
     }
     if (!any) continue;
-    lr.x = 0;
-    lr.y = 0;
-    lr.w = box.w;
-    lr.h = bh;
-    if (SDL_LockTexture(ui->band, &lr, &mem, &pitch) != 0) return -1;
     for (t = 0; t < ntiles; t++) {
       int tx0 = t * UI_TILE, tx1 = tx0 + UI_TILE > box.w ? box.w : tx0 + UI_TILE;
       if (!touched[t]) continue;
+      if (t < t0) t0 = t;
+      t1 = t;
       for (y = 0; y < bh; y++) {
-        uint32_t *row = (uint32_t *)((uint8_t *)mem + (size_t)y * (size_t)pitch);
+        uint32_t *row = ui->band_px + (size_t)y * (size_t)cw;
         const uint8_t *crow = cov + (size_t)y * (size_t)cw;
         int x;
         for (x = tx0; x < tx1; x++) {
@@ -671,7 +677,9 @@ static int polyline_raster(mx_ui *ui, const float *xy, int n, mx_color c, float 
         }
       }
     }
-    SDL_UnlockTexture(ui->band);
+    /* the span of touched tiles (tiles between them are sent but never copied) */
+    if (band_upload(ui, t0 * UI_TILE, (t1 + 1) * UI_TILE > box.w ? box.w : (t1 + 1) * UI_TILE, bh) != 0)
+      return -1;
     band_copy(ui, box.x, by, box.w, bh, touched, ntiles);
   }
   return 0;
