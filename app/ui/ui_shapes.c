@@ -337,8 +337,13 @@ static int sprite_disc(mx_ui *ui, float cx, float cy, float radius, mx_color c) 
  * fully covered pixels blend exactly like an interior triangle did. */
 
 void ui_band_free(mx_ui *ui) {
-  if (ui->band) SDL_DestroyTexture(ui->band);
+  int i;
+  for (i = 0; i < UI_BAND_RING; i++) {
+    if (ui->band_ring[i]) SDL_DestroyTexture(ui->band_ring[i]);
+    ui->band_ring[i] = NULL;
+  }
   ui->band = NULL;
+  ui->band_next = 0;
   ui->band_w = 0;
   free(ui->band_cov);
   ui->band_cov = NULL;
@@ -346,26 +351,30 @@ void ui_band_free(mx_ui *ui) {
   ui->band_px = NULL;
 }
 
+static SDL_Texture *band_texture(mx_ui *ui, int w) {
+  SDL_Texture *t = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w,
+                                     UI_BAND_H);
+  if (t) SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+  return t;
+}
+
 /* Make the band at least w pixels wide; 0 or -1. */
 static int band_reserve(mx_ui *ui, int w) {
   int bw;
   uint8_t *cov;
   uint32_t *px;
-  if (w <= ui->band_w && ui->band) return 0;
+  if (w <= ui->band_w && ui->band_ring[0]) return 0;
   bw = (w + 255) & ~255;
   if (bw < ui->band_w) bw = ui->band_w;
   ui_band_free(ui);
   cov = malloc((size_t)bw * UI_BAND_H);
   px = malloc((size_t)bw * UI_BAND_H * sizeof *px);
-  if (cov && px)
-    ui->band = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, bw,
-                                 UI_BAND_H);
-  if (!ui->band) {
+  if (cov && px) ui->band_ring[0] = band_texture(ui, bw);
+  if (!ui->band_ring[0]) {
     free(cov);
     free(px);
     return -1;
   }
-  SDL_SetTextureBlendMode(ui->band, SDL_BLENDMODE_BLEND);
   ui->band_cov = cov;
   ui->band_px = px;
   ui->band_w = bw;
@@ -403,17 +412,23 @@ static int band_clip(mx_ui *ui, double x0, double y0, double x1, double y1, SDL_
   return 1;
 }
 
-/* Send columns x0 .. x1-1 of the band's first h rows (band_px) to its texture.
+/* Send columns x0 .. x1-1 of the band's first h rows (band_px) to the ring's
+ * next texture, which band_copy then draws from.
  * SDL_UpdateTexture sends just that rectangle; SDL_LockTexture / Unlock would
  * send the whole band (SDL's GLES2 renderer, the web edition's, re-uploads the
  * full texture on every unlock). 0 or -1. */
 static int band_upload(mx_ui *ui, int x0, int x1, int h) {
   SDL_Rect r;
+  int i = ui->band_next;
   r.x = x0;
   r.y = 0;
   r.w = x1 - x0;
   r.h = h;
   if (r.w <= 0 || r.h <= 0) return 0;
+  if (!ui->band_ring[i]) ui->band_ring[i] = band_texture(ui, ui->band_w);
+  if (!ui->band_ring[i]) i = 0; /* no more textures: the first (made by band_reserve) */
+  ui->band = ui->band_ring[i];
+  ui->band_next = (i + 1) % UI_BAND_RING;
   return SDL_UpdateTexture(ui->band, &r, ui->band_px + x0, ui->band_w * (int)sizeof *ui->band_px);
 }
 
