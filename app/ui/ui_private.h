@@ -42,8 +42,9 @@ typedef struct ui_text {
 #define UI_SPR_RMAX 32.0f      /* larger discs are triangle fans */
 #define UI_BAND_H 32           /* rows of one band of the band raster */
 #define UI_TILE 32             /* columns of one tile of a band */
-#define UI_BAND_RING 8         /* band textures used in turn: the renderer need not run its
-                                  queued draws before each band is sent (one flush per 8) */
+#define UI_BAND_SLOTS 8        /* bands of rows sent to the texture in one upload */
+#define UI_BAND_RING 4         /* band textures used in turn: the renderer need not run its
+                                  queued draws before each upload (one flush per 4) */
 
 typedef struct ui_sprite {
   int rq;           /* radius in 1/16 px (0: free) */
@@ -104,12 +105,17 @@ struct mx_ui {
   size_t spr_bytes;            /* texture bytes held */
 
   /* one band of analytic shapes (see "band raster") */
-  SDL_Texture *band;           /* the ring's texture in use: ARGB8888, band_w x UI_BAND_H */
-  SDL_Texture *band_ring[UI_BAND_RING]; /* used in turn, made on first use */
+  SDL_Texture *band_ring[UI_BAND_RING]; /* ARGB8888, band_w x UI_BAND_SLOTS * UI_BAND_H,
+                                           used in turn, made on first use */
   int band_next;
   int band_w;
-  uint8_t *band_cov;           /* (UI_BAND_H, band_w) coverage of the shape being drawn */
-  uint32_t *band_px;           /* (UI_BAND_H, band_w) its texels, sent with SDL_UpdateTexture */
+  uint8_t *band_cov;           /* (UI_BAND_H, band_w) coverage of the band being drawn */
+  uint32_t *band_px;           /* (UI_BAND_SLOTS * UI_BAND_H, band_w) texels of the filled slots */
+  int band_slot;               /* slots filled, not yet sent */
+  int band_x0, band_x1;        /* their columns in use */
+  SDL_Rect *band_cp;           /* (band_cpcap, 2) copies waiting for the send: src, dst */
+  int band_ncp, band_cpcap;
+  int band_batch;              /* mx_draw_segments: lines fill slots, sent at its end */
 };
 
 /* ---- small helpers */
