@@ -51,9 +51,23 @@ typedef struct ui_sprite {
   int ph;           /* phases per axis: 1 (pixel corners), 2 or 4 */
   int R;            /* cell side 2R + 1, disc centre R + phase/ph from the cell corner */
   mx_color col;
-  SDL_Texture *tex; /* (ph * (2R+1))^2 texels, colour (col.r, col.g, col.b), alpha coverage x col.a */
+  SDL_Texture *tex; /* its sheet's texture: (ph * (2R+1))^2 texels from column sx, colour
+                       (col.r, col.g, col.b), alpha coverage x col.a */
+  int sheet, sx;    /* index into mx_ui.sheet, first column in it */
   uint32_t used;    /* LRU stamp */
 } ui_sprite;
+
+/* Sprites of one size and phase count share a texture, UI_SHEET_SLOTS side by
+ * side, so that discs of several colours drawn in turn are copies from one
+ * texture (SDL's GLES2 renderer, the web edition's, then sends them in one
+ * draw call instead of one each). */
+#define UI_SHEET_SLOTS 8
+#define UI_SHEET_CAP 48
+typedef struct ui_sheet {
+  SDL_Texture *tex; /* NULL: free */
+  int rq, ph;
+  unsigned mask;    /* bit q: slot q holds a sprite */
+} ui_sheet;
 
 typedef struct ui_input {
   int pressed;      /* bit b-1 set: button b went down */
@@ -101,6 +115,7 @@ struct mx_ui {
   ui_sprite spr[UI_SPR_CAP];
   int nspr;
   short spr_hash[UI_SPR_HASH]; /* 1 + index into spr, 0: empty */
+  ui_sheet sheet[UI_SHEET_CAP];
   uint32_t spr_clock;          /* LRU stamps */
   size_t spr_bytes;            /* texture bytes held */
 

@@ -132,7 +132,7 @@ void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c) {
       for (k = 0; k < 4; k++) {
         int right = k == 0 || k == 3, bottom = k < 2;
         SDL_Rect src, dst;
-        src.x = right ? ri : 0;
+        src.x = s->sx + (right ? ri : 0);
         src.y = bottom ? ri : 0;
         src.w = src.h = ri;
         dst.x = right ? r.x + r.w - ri : r.x;
@@ -186,7 +186,14 @@ void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c) {
 
 static void sprite_release(mx_ui *ui, ui_sprite *s) {
   int S = 2 * s->R + 1;
-  if (s->tex) SDL_DestroyTexture(s->tex);
+  if (s->tex) {
+    ui_sheet *sh = &ui->sheet[s->sheet];
+    sh->mask &= ~(1u << (s->sx / (s->ph * S)));
+    if (!sh->mask) {
+      SDL_DestroyTexture(sh->tex);
+      sh->tex = NULL;
+    }
+  }
   ui->spr_bytes -= (size_t)(s->ph * S) * (size_t)(s->ph * S) * 4u;
   memset(s, 0, sizeof *s);
 }
@@ -204,6 +211,48 @@ static uint32_t sprite_key(int rq, int ph, mx_color c) {
   uint32_t h = ((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a) * 0x9E3779B1u;
   h ^= ((uint32_t)rq * 4u + (uint32_t)ph) * 0x85EBCA6Bu;
   return (h ^ (h >> 15)) & (UI_SPR_HASH - 1);
+}
+
+/* Put the sprite's W x W texels pix into a free slot of a sheet of its size
+ * (a new sheet if none has one); its texture, or NULL. */
+static SDL_Texture *sprite_place(mx_ui *ui, ui_sprite *s, const uint32_t *pix, int W) {
+  int k, q, spare = -1;
+  ui_sheet *sh = NULL;
+  SDL_Rect r;
+  for (k = 0; k < UI_SHEET_CAP && !sh; k++) {
+    if (!ui->sheet[k].tex) {
+      if (spare < 0) spare = k;
+    } else if (ui->sheet[k].rq == s->rq && ui->sheet[k].ph == s->ph &&
+               ui->sheet[k].mask != (1u << UI_SHEET_SLOTS) - 1u) {
+      sh = &ui->sheet[k];
+    }
+  }
+  if (!sh) {
+    if (spare < 0) return NULL;
+    sh = &ui->sheet[spare];
+    sh->tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
+                                W * UI_SHEET_SLOTS, W);
+    if (!sh->tex) return NULL;
+    SDL_SetTextureBlendMode(sh->tex, SDL_BLENDMODE_BLEND);
+    sh->rq = s->rq;
+    sh->ph = s->ph;
+    sh->mask = 0;
+  }
+  for (q = 0; sh->mask & (1u << q); q++) {}
+  r.x = q * W;
+  r.y = 0;
+  r.w = r.h = W;
+  if (SDL_UpdateTexture(sh->tex, &r, pix, W * 4) != 0) {
+    if (!sh->mask) {
+      SDL_DestroyTexture(sh->tex);
+      sh->tex = NULL;
+    }
+    return NULL;
+  }
+  sh->mask |= 1u << q;
+  s->sheet = (int)(sh - ui->sheet);
+  s->sx = r.x;
+  return sh->tex;
 }
 
 /* Fill a new sprite's texture; 0 or -1. */
@@ -229,14 +278,7 @@ static int sprite_build(mx_ui *ui, ui_sprite *s) {
         }
       }
     }
-  s->tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, W, W);
-  if (s->tex) {
-    SDL_SetTextureBlendMode(s->tex, SDL_BLENDMODE_BLEND);
-    if (SDL_UpdateTexture(s->tex, NULL, pix, W * 4) != 0) {
-      SDL_DestroyTexture(s->tex);
-      s->tex = NULL;
-    }
-  }
+  s->tex = sprite_place(ui, s, pix, W);
   free(pix);
   if (!s->tex) return -1;
   ui->spr_bytes += (size_t)W * (size_t)W * 4u;
@@ -306,7 +348,7 @@ static void sprite_blit(mx_ui *ui, const ui_sprite *s, float cx, float cy) {
   long ix = qx >= 0 ? qx / s->ph : -((-qx + s->ph - 1) / s->ph);
   long iy = qy >= 0 ? qy / s->ph : -((-qy + s->ph - 1) / s->ph);
   SDL_Rect src, dst;
-  src.x = (int)(qx - ix * s->ph) * S;
+  src.x = s->sx + (int)(qx - ix * s->ph) * S;
   src.y = (int)(qy - iy * s->ph) * S;
   src.w = src.h = S;
   dst.x = (int)ix - s->R;
