@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "mixscope/gmm.h"
+#include "mixscope/kmeans.h"
 #include "mixscope/points.h"
 
 static const char *gmm_cmd = "gmm";
@@ -27,7 +28,9 @@ static void gmm_usage(FILE *fp) {
           "  --data FILE.csv    the points (required)\n"
           "  --k K              number of components, 1..%d (default: from --init FILE)\n"
           "  --init METHOD      kmeans++ (default), random, labels (means of the labelled\n"
-          "                     rows of each class), or FILE.json with\n"
+          "                     rows of each class), kmeans (scikit-learn's default start:\n"
+          "                     its greedy k-means++ and Lloyd, then one M-step on the\n"
+          "                     k-means labels), or FILE.json with\n"
           "                     {\"weights\":[..],\"means\":[[..],..],\"covariances\":[[[..]],..]}\n"
           "  --seed S           seed of the random initialisation (default 1)\n"
           "  --iters N          at most N EM iterations (default 100)\n"
@@ -44,8 +47,8 @@ static void gmm_usage(FILE *fp) {
           "                     it, then \"final\" (same shape as an init file), and\n"
           "                     \"bic\", \"aic\" (scikit-learn's parameter count)\n"
           "  --select-k LO:HI   fit every K in LO..HI (within 1..%d) for each covariance\n"
-          "                     type (or only --covariance), unsupervised, from k-means++\n"
-          "                     or random starts; print log-likelihood, BIC and AIC per\n"
+          "                     type (or only --covariance), unsupervised, from k-means++,\n"
+          "                     kmeans or random starts; print log-likelihood, BIC and AIC per\n"
           "                     fit and the best (lowest BIC / AIC)\n"
           "  --restarts R       with --select-k: R starts per fit, seeds S..S+R-1, the\n"
           "                     highest log-likelihood kept (default 1, at most 100)\n"
@@ -139,12 +142,13 @@ static int gmm_parse_check(gmm_opts *o, int restarts_given) {
     size_t n = strlen(init);
     if (!strchr(init, '/') && (n < 5 || strcmp(init + n - 5, ".json") != 0))
       return mx_cli_usage_error(gmm_cmd,
-                                "--init must be kmeans++, random, labels or a FILE.json, not '%s'",
+                                "--init must be kmeans++, random, labels, kmeans or a FILE.json, not "
+                                "'%s'",
                                 init);
   }
   if (o->sel_lo) {
     if (o->method == -1 || o->method == MX_GMM_INIT_LABELS)
-      return mx_cli_usage_error(gmm_cmd, "--select-k needs --init kmeans++ or random, not '%s'",
+      return mx_cli_usage_error(gmm_cmd, "--select-k needs --init kmeans++, kmeans or random, not '%s'",
                                 init);
     if (o->K) return mx_cli_usage_error(gmm_cmd, "--select-k replaces --k; give one of them");
     if (o->out) return mx_cli_usage_error(gmm_cmd, "--out is not available with --select-k");
@@ -241,6 +245,25 @@ static int gmm_load(const gmm_opts *o, gmm_run *r) {
   return 0;
 }
 
+/* The kmeans start (r->g and r->w allocated): k-means, then one M-step. 0 or 1. */
+static int gmm_setup_kmeans(const gmm_opts *o, gmm_run *r, unsigned long seed) {
+  mx_error err;
+  mx_kmeans *km = mx_kmeans_alloc(r->g->K, r->g->D, r->pts.n);
+  int rc = 0;
+  mx_error_clear(&err);
+  if (!km) {
+    fprintf(stderr, "mixscope gmm: out of memory\n");
+    return 1;
+  }
+  if (mx_gmm_init_kmeans(r->g, r->w, km, r->pts.x, r->pts.n, seed, r->rng, &err) != MX_OK) {
+    fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
+    rc = 1;
+  }
+  mx_kmeans_free(km);
+  r->semi = !o->sel_lo && r->pts.nlabelled > 0;
+  return rc;
+}
+
 /* Model and workspace for K components, initialised by o->method (a model
  * read from a file is kept); covariance type cov. 0 or 1. */
 static int gmm_setup(const gmm_opts *o, gmm_run *r, int K, int cov, unsigned long seed) {
@@ -267,6 +290,7 @@ static int gmm_setup(const gmm_opts *o, gmm_run *r, int K, int cov, unsigned lon
     fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
     return 1;
   }
+  if (o->method == MX_GMM_INIT_KMEANS) return gmm_setup_kmeans(o, r, seed);
   if (o->method >= 0 && o->method != MX_GMM_INIT_LABELS &&
       mx_gmm_init_data(r->g, r->w, r->pts.x, r->pts.n, (mx_gmm_init)o->method, seed, r->rng,
                        &err) != MX_OK) {
