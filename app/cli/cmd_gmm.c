@@ -205,6 +205,7 @@ typedef struct gmm_run {
   mx_gmm *g;
   mx_gmm_work *w;
   gsl_rng *rng;
+  const mx_kmeans *km; /* --select-k with --init kmeans: the finished k-means of this K and seed */
   int semi;
 } gmm_run;
 
@@ -245,17 +246,20 @@ static int gmm_load(const gmm_opts *o, gmm_run *r) {
   return 0;
 }
 
-/* The kmeans start (r->g and r->w allocated): k-means, then one M-step. 0 or 1. */
+/* The kmeans start (r->g and r->w allocated): k-means (r->km if given),
+ * then one M-step. 0 or 1. */
 static int gmm_setup_kmeans(const gmm_opts *o, gmm_run *r, unsigned long seed) {
   mx_error err;
-  mx_kmeans *km = mx_kmeans_alloc(r->g->K, r->g->D, r->pts.n);
+  mx_kmeans *km = r->km ? NULL : mx_kmeans_alloc(r->g->K, r->g->D, r->pts.n);
   int rc = 0;
   mx_error_clear(&err);
-  if (!km) {
+  if (!r->km && !km) {
     fprintf(stderr, "mixscope gmm: out of memory\n");
     return 1;
   }
-  if (mx_gmm_init_kmeans(r->g, r->w, km, r->pts.x, r->pts.n, seed, r->rng, &err) != MX_OK) {
+  if ((r->km ? mx_gmm_init_from_kmeans(r->g, r->w, r->km, r->pts.x, r->pts.n, seed, r->rng, &err)
+             : mx_gmm_init_kmeans(r->g, r->w, km, r->pts.x, r->pts.n, seed, r->rng, &err)) !=
+      MX_OK) {
     fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
     rc = 1;
   }
@@ -433,31 +437,33 @@ typedef struct gmm_sel_row {
   double loglik, bic, aic;
 } gmm_sel_row;
 
-/* The best of o->restarts fits of K components of type cov (highest final
- * log-likelihood) into row; 0, or 1 after a message. */
-static int gmm_select_fit(const gmm_opts *o, gmm_run *r, int K, int cov, gmm_sel_row *row) {
-  long s;
-  for (s = 0; s < o->restarts; s++) {
-    int it = 0, conv = 0, rc;
-    double ll = 0.0;
-    mx_gmm_free(r->g);
+/* One fit of K components of type cov from seed (r->km: the k-means of
+ * this K and seed, with --init kmeans); the best start so far kept in row
+ * (first: s == 0). The workspace r->w is kept while K stays. 0, or 1 after
+ * a message. */
+static int gmm_select_fit(const gmm_opts *o, gmm_run *r, int K, int cov, long s,
+                          gmm_sel_row *row) {
+  int it = 0, conv = 0, rc;
+  double ll = 0.0;
+  mx_gmm_free(r->g);
+  r->g = NULL;
+  if (r->w && r->w->K != K) {
     mx_gmm_work_free(r->w);
-    r->g = NULL;
     r->w = NULL;
-    if (gmm_setup(o, r, K, cov, (unsigned long)(o->seed + s)) != 0) return 1;
-    rc = mx_gmm_run(r->g, r->pts.x, r->pts.n, NULL, r->w, (int)o->iters, o->tol, &it, &conv, &ll);
-    if (rc != MX_OK && rc != MX_ECOLLAPSE) {
-      fprintf(stderr, "mixscope gmm: %s: EM failed (K = %d, %s): %s\n", o->data, K,
-              mx_gmm_cov_name(cov), mx_strerror(rc));
-      return 1;
-    }
-    mx_gmm_e_step(r->g, r->pts.x, r->pts.n, NULL, r->w, &ll);
-    if (s == 0 || ll > row->loglik) {
-      row->loglik = ll;
-      row->n_iter = it;
-      row->converged = conv;
-      row->collapsed = rc == MX_ECOLLAPSE;
-    }
+  }
+  if (gmm_setup(o, r, K, cov, (unsigned long)(o->seed + s)) != 0) return 1;
+  rc = mx_gmm_run(r->g, r->pts.x, r->pts.n, NULL, r->w, (int)o->iters, o->tol, &it, &conv, &ll);
+  if (rc != MX_OK && rc != MX_ECOLLAPSE) {
+    fprintf(stderr, "mixscope gmm: %s: EM failed (K = %d, %s): %s\n", o->data, K,
+            mx_gmm_cov_name(cov), mx_strerror(rc));
+    return 1;
+  }
+  mx_gmm_e_step(r->g, r->pts.x, r->pts.n, NULL, r->w, &ll);
+  if (s == 0 || ll > row->loglik) {
+    row->loglik = ll;
+    row->n_iter = it;
+    row->converged = conv;
+    row->collapsed = rc == MX_ECOLLAPSE;
   }
   row->k = K;
   row->cov = cov;
@@ -465,6 +471,35 @@ static int gmm_select_fit(const gmm_opts *o, gmm_run *r, int K, int cov, gmm_sel
   row->bic = mx_gmm_bic(r->g, row->loglik, r->pts.n);
   row->aic = mx_gmm_aic(r->g, row->loglik);
   return 0;
+}
+
+/* All the table's fits of K components (rows (n) with k == K), o->restarts
+ * starts each; with --init kmeans one k-means per start serves every
+ * covariance type (it does not depend on the type). 0, or 1 after a message. */
+static int gmm_select_k_fits(const gmm_opts *o, gmm_run *r, int K, gmm_sel_row *rows, int n) {
+  mx_kmeans *km = NULL;
+  mx_error err;
+  long s;
+  int i, rc = 0;
+  mx_error_clear(&err);
+  if (o->method == MX_GMM_INIT_KMEANS && !(km = mx_kmeans_alloc(K, r->pts.d, r->pts.n))) {
+    fprintf(stderr, "mixscope gmm: out of memory\n");
+    return 1;
+  }
+  for (s = 0; rc == 0 && s < o->restarts; s++) {
+    if (km && mx_kmeans_fit_sklearn(km, r->pts.x, r->pts.n, (unsigned long)(o->seed + s), r->rng,
+                                    &err) != MX_OK) {
+      fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
+      rc = 1;
+      break;
+    }
+    r->km = km;
+    for (i = 0; rc == 0 && i < n; i++)
+      if (rows[i].k == K) rc = gmm_select_fit(o, r, K, rows[i].cov, s, &rows[i]);
+  }
+  r->km = NULL;
+  mx_kmeans_free(km);
+  return rc;
 }
 
 static cJSON *gmm_sel_row_json(const gmm_sel_row *row) {
@@ -525,13 +560,14 @@ static cJSON *gmm_select_json(const gmm_opts *o, const gmm_run *r, const gmm_sel
   return root;
 }
 
-/* The --select-k fits, shared by the worker threads. */
+/* The --select-k fits, shared by the worker threads: one job per K, the
+ * largest K (the longest) first. */
 typedef struct gmm_sel_jobs {
   const gmm_opts *o;
   const gmm_run *r; /* the points (read only) */
   gmm_sel_row *rows;
   int n, failed;
-  int next; /* next job, taken atomically */
+  int next; /* next job, taken atomically: K = sel_hi - next */
 } gmm_sel_jobs;
 
 /* A worker: take jobs until none is left; each fit has its own model,
@@ -539,12 +575,12 @@ typedef struct gmm_sel_jobs {
 static void *gmm_sel_worker(void *arg) {
   gmm_sel_jobs *j = arg;
   gmm_run r;
-  int i;
+  int i, njobs = j->o->sel_hi - j->o->sel_lo + 1;
   memset(&r, 0, sizeof r);
   r.pts = j->r->pts;
   r.rng = gsl_rng_alloc(gsl_rng_mt19937);
-  while (r.rng && (i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->n) {
-    if (gmm_select_fit(j->o, &r, j->rows[i].k, j->rows[i].cov, &j->rows[i]) != 0)
+  while (r.rng && (i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < njobs) {
+    if (gmm_select_k_fits(j->o, &r, j->o->sel_hi - i, j->rows, j->n) != 0)
       __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
   }
   if (!r.rng) __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
@@ -576,7 +612,7 @@ static int mx_gmm_select_k(const gmm_opts *o, gmm_run *r) {
   j.rows = rows;
   j.n = n;
   nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
-  if (nt > n) nt = n;
+  if (nt > o->sel_hi - o->sel_lo + 1) nt = o->sel_hi - o->sel_lo + 1;
   for (t = 1; t < nt; t++)
     if (pthread_create(&th[started], NULL, gmm_sel_worker, &j) == 0) started++;
   gmm_sel_worker(&j);
