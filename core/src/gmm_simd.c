@@ -451,11 +451,15 @@ typedef struct m2_job {
   double part[NCHUNK][MX_GMM_MAXK / 4][M2_NS][4];          /* per chunk, group, sum, lane */
 } m2_job;
 
+/* Lane mask for the components g0..g0+3 that are < K (a masked load reads
+ * the others as 0 and touches no memory for them). */
+INLINE TGT_NOFMA __m256i tail_mask(int K, int g0) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(K - g0), _mm256_setr_epi64x(0, 1, 2, 3));
+}
+
 /* Responsibilities of components g0..g0+3 (those < K) of point n, zero-padded. */
-INLINE TGT __m256d m2_tail(const double *resp, int K, int g0, size_t n) {
-  double t[4] = {0.0, 0.0, 0.0, 0.0};
-  memcpy(t, resp + n * (size_t)K + (size_t)g0, (size_t)(K - g0) * sizeof *t);
-  return _mm256_loadu_pd(t);
+INLINE TGT __m256d m2_tail(const double *resp, int K, int g0, __m256i mask, size_t n) {
+  return _mm256_maskload_pd(resp + n * (size_t)K + (size_t)g0, mask);
 }
 
 INLINE TGT void m2_group(m2_job *j, int c, int q, int full) {
@@ -464,10 +468,11 @@ INLINE TGT void m2_group(m2_job *j, int c, int q, int full) {
   const double *X = j->X, *resp = j->resp;
   __m256d s0 = _mm256_loadu_pd(j->c0 + g0), s1 = _mm256_loadu_pd(j->c1 + g0);
   __m256d nk = _mm256_setzero_pd(), b0 = nk, b1 = nk, a00 = nk, a10 = nk, a11 = nk;
+  const __m256i mask = tail_mask(K, g0);
   size_t n;
 #define M2_POINT(N_, NK, B0, B1, A00, A10, A11)                                        \
   do {                                                                                  \
-    __m256d r_ = full ? _mm256_loadu_pd(resp + (N_) * (size_t)K + g0) : m2_tail(resp, K, g0, N_); \
+    __m256d r_ = full ? _mm256_loadu_pd(resp + (N_) * (size_t)K + g0) : m2_tail(resp, K, g0, mask, N_); \
     __m256d d0_ = _mm256_sub_pd(_mm256_set1_pd(X[2 * (N_)]), s0);                      \
     __m256d d1_ = _mm256_sub_pd(_mm256_set1_pd(X[2 * (N_) + 1]), s1);                  \
     __m256d rd0_ = _mm256_mul_pd(r_, d0_), rd1_ = _mm256_mul_pd(r_, d1_);               \
@@ -552,13 +557,13 @@ static void m_stats2(int K, const double *X, size_t N, const double *resp, const
 /* ---- M-step statistics, any D <= MX_GMM_SIMD_MAXD: two passes, exact ----- */
 
 /* Responsibilities of components c0..c0+3 of point n: a plain load when the
- * group is full, else through a zero-padded copy. */
-INLINE TGT_NOFMA __m256d m_load(const double *resp, int K, int c0, int full, size_t n) {
+ * group is full, else a masked one (the lanes >= K read as 0). */
+INLINE TGT_NOFMA __m256d m_load(const double *resp, int K, int c0, int full, __m256i mask,
+                                size_t n) {
   const double *row = resp + n * (size_t)K + (size_t)c0;
-  double t[4] = {0.0, 0.0, 0.0, 0.0};
+  (void)K;
   if (full) return _mm256_loadu_pd(row);
-  memcpy(t, row, (size_t)(K - c0) * sizeof *t);
-  return _mm256_loadu_pd(t);
+  return _mm256_maskload_pd(row, mask);
 }
 
 /* Components c0..c0+3 (those < K): the scalar passes of gmm.c's M-step,
@@ -571,19 +576,20 @@ INLINE TGT_NOFMA void m_group(int K, int D, int c0, int full, const double *X, s
   __m256d vnk = _mm256_setzero_pd(), vs[MX_GMM_SIMD_MAXD], vmu[MX_GMM_SIMD_MAXD];
   __m256d vS[MX_GMM_SIMD_MAXD * MX_GMM_SIMD_MAXD], d[MX_GMM_SIMD_MAXD];
   double t[4];
+  const __m256i mask = tail_mask(K, c0);
   size_t n;
   int i, j, l, nl = K - c0 < 4 ? K - c0 : 4;
   for (i = 0; i < D; i++) vs[i] = _mm256_setzero_pd();
   for (i = 0; i < D * D; i++) vS[i] = _mm256_setzero_pd();
   for (n = 0; n < N; n++) {
-    __m256d r = m_load(resp, K, c0, full, n);
+    __m256d r = m_load(resp, K, c0, full, mask, n);
     vnk = _mm256_add_pd(vnk, r);
     for (i = 0; i < D; i++)
       vs[i] = _mm256_add_pd(vs[i], _mm256_mul_pd(r, _mm256_set1_pd(X[n * (size_t)D + (size_t)i])));
   }
   for (i = 0; i < D; i++) vmu[i] = _mm256_div_pd(vs[i], vnk);
   for (n = 0; n < N; n++) {
-    __m256d r = m_load(resp, K, c0, full, n);
+    __m256d r = m_load(resp, K, c0, full, mask, n);
     for (i = 0; i < D; i++)
       d[i] = _mm256_sub_pd(_mm256_set1_pd(X[n * (size_t)D + (size_t)i]), vmu[i]);
     for (i = 0; i < D; i++) {
