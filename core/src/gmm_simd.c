@@ -639,6 +639,50 @@ void mx_gmm_simd_m_stats(int K, int D, const double *X, size_t N, const double *
   }
 }
 
+/* ---- k-means assignment, D = 2 --------------------------------------------- */
+
+TGT_NOFMA static void nearest2_range(const double *C, int K, const double *X, size_t n0,
+                                     size_t n1, int *lab, double *best) {
+  size_t n;
+  for (n = n0; n + 4 <= n1; n += 4) {
+    __m256d a = _mm256_loadu_pd(X + 2 * n), b = _mm256_loadu_pd(X + 2 * n + 4);
+    __m256d x0 = _mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), 0xD8); /* points in order */
+    __m256d x1 = _mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), 0xD8);
+    __m256d bd = _mm256_set1_pd(INFINITY), bi = _mm256_setzero_pd();
+    int k;
+    for (k = 0; k < K; k++) {
+      __m256d e0 = _mm256_sub_pd(x0, _mm256_set1_pd(C[2 * k]));
+      __m256d e1 = _mm256_sub_pd(x1, _mm256_set1_pd(C[2 * k + 1]));
+      __m256d d = _mm256_add_pd(_mm256_mul_pd(e0, e0), _mm256_mul_pd(e1, e1));
+      __m256d lt = _mm256_cmp_pd(d, bd, _CMP_LT_OQ);
+      bd = _mm256_blendv_pd(bd, d, lt);
+      bi = _mm256_blendv_pd(bi, _mm256_set1_pd((double)k), lt);
+    }
+    _mm256_storeu_pd(best + n, bd);
+    _mm_storeu_si128((__m128i *)(lab + n), _mm256_cvtpd_epi32(bi));
+  }
+  for (; n < n1; n++) { /* the last points: the scalar loop */
+    double bd = INFINITY;
+    int k, bk = 0;
+    for (k = 0; k < K; k++) {
+      double e0 = X[2 * n] - C[2 * k], e1 = X[2 * n + 1] - C[2 * k + 1], d = e0 * e0 + e1 * e1;
+      if (d < bd) {
+        bd = d;
+        bk = k;
+      }
+    }
+    lab[n] = bk;
+    best[n] = bd;
+  }
+}
+
+int mx_gmm_simd_nearest2(const double *C, int K, const double *X, size_t N, int *lab,
+                         double *best) {
+  if (!mx_gmm_simd_active()) return 0;
+  nearest2_range(C, K, X, 0, N, lab, best);
+  return 1;
+}
+
 #else /* no x86-64 GCC/Clang: no kernels, gmm.c keeps its scalar code */
 
 int mx_gmm_simd_cpu(void) { return 0; }
@@ -661,6 +705,12 @@ int mx_gmm_set_threads(int n) {
 
 void mx_gmm_simd_predict2(const mx_gmm *g, const double *X, size_t N, int *pred) {
   (void)g, (void)X, (void)N, (void)pred;
+}
+
+int mx_gmm_simd_nearest2(const double *C, int K, const double *X, size_t N, int *lab,
+                         double *best) {
+  (void)C, (void)K, (void)X, (void)N, (void)lab, (void)best;
+  return 0;
 }
 
 #endif

@@ -5,6 +5,8 @@
 
 #include "mixscope/kmeans.h"
 
+#include "gmm_simd.h"
+
 mx_kmeans *mx_kmeans_alloc(int K, int D, size_t N) {
   mx_kmeans *km;
   if (K < 1 || K > MX_GMM_MAXK || D < 1 || D > MX_GMM_MAXD || N < 1) return NULL;
@@ -81,6 +83,14 @@ size_t mx_kmeans_assign(mx_kmeans *km, const double *X, size_t N) {
   int *t = km->prev;
   km->prev = km->labels;
   km->labels = t;
+  if (D == 2 && mx_gmm_simd_nearest2(km->centers, K, X, N, km->labels, km->dist)) {
+    for (n = 0; n < N; n++) {
+      changed += km->prev[n] != km->labels[n];
+      inertia += km->dist[n];
+    }
+    km->inertia = inertia;
+    return changed;
+  }
   for (n = 0; n < N; n++) {
     const double *x = X + n * D;
     double best = INFINITY;
@@ -225,6 +235,8 @@ static double km_sqdist(const double *a, const double *b, size_t D) {
   return s;
 }
 
+static double km_min(double a, double b) { return b < a ? b : a; }
+
 #define KM_MAXTRIALS 8 /* 2 + floor(ln 64) = 6 */
 
 /* Candidates for the next centre: searchsorted(cumsum(dist), u_t * pot),
@@ -270,7 +282,7 @@ int mx_kmeans_init_greedy(mx_kmeans *km, const double *X, size_t N, unsigned lon
     greedy_candidates(km->dist, N, u, T, cand);
     for (t = 0; t < T; t++) {
       double s = 0.0;
-      for (n = 0; n < N; n++) s += fmin(km->dist[n], km_sqdist(X + n * D, X + cand[t] * D, D));
+      for (n = 0; n < N; n++) s += km_min(km->dist[n], km_sqdist(X + n * D, X + cand[t] * D, D));
       cpot[t] = s;
     }
     for (best = 0, t = 1; t < T; t++)
@@ -278,7 +290,7 @@ int mx_kmeans_init_greedy(mx_kmeans *km, const double *X, size_t N, unsigned lon
     c = cand[best];
     pot = cpot[best];
     memcpy(km->centers + k * D, X + c * D, D * sizeof *X);
-    for (n = 0; n < N; n++) km->dist[n] = fmin(km->dist[n], km_sqdist(X + n * D, X + c * D, D));
+    for (n = 0; n < N; n++) km->dist[n] = km_min(km->dist[n], km_sqdist(X + n * D, X + c * D, D));
   }
   return MX_OK;
 }
