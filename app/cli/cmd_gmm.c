@@ -142,13 +142,14 @@ static int gmm_parse_check(gmm_opts *o, int restarts_given) {
     size_t n = strlen(init);
     if (!strchr(init, '/') && (n < 5 || strcmp(init + n - 5, ".json") != 0))
       return mx_cli_usage_error(gmm_cmd,
-                                "--init must be kmeans++, random, labels, kmeans or a FILE.json, not "
-                                "'%s'",
+                                "--init must be kmeans++, random, labels, kmeans or a "
+                                "FILE.json, not '%s'",
                                 init);
   }
   if (o->sel_lo) {
     if (o->method == -1 || o->method == MX_GMM_INIT_LABELS)
-      return mx_cli_usage_error(gmm_cmd, "--select-k needs --init kmeans++, kmeans or random, not '%s'",
+      return mx_cli_usage_error(gmm_cmd,
+                                "--select-k needs --init kmeans++, kmeans or random, not '%s'",
                                 init);
     if (o->K) return mx_cli_usage_error(gmm_cmd, "--select-k replaces --k; give one of them");
     if (o->out) return mx_cli_usage_error(gmm_cmd, "--out is not available with --select-k");

@@ -472,7 +472,8 @@ INLINE TGT void m2_group(m2_job *j, int c, int q, int full) {
   size_t n;
 #define M2_POINT(N_, NK, B0, B1, A00, A10, A11)                                        \
   do {                                                                                  \
-    __m256d r_ = full ? _mm256_loadu_pd(resp + (N_) * (size_t)K + g0) : m2_tail(resp, K, g0, mask, N_); \
+    __m256d r_ = full ? _mm256_loadu_pd(resp + (N_) * (size_t)K + g0)                  \
+                      : m2_tail(resp, K, g0, mask, N_);                                  \
     __m256d d0_ = _mm256_sub_pd(_mm256_set1_pd(X[2 * (N_)]), s0);                      \
     __m256d d1_ = _mm256_sub_pd(_mm256_set1_pd(X[2 * (N_) + 1]), s1);                  \
     __m256d rd0_ = _mm256_mul_pd(r_, d0_), rd1_ = _mm256_mul_pd(r_, d1_);               \
