@@ -259,6 +259,35 @@ static void greedy_candidates(const double *dist, size_t N, const double *u, int
     if (cand[t] == N) cand[t] = N - 1;
 }
 
+/* cpot[t] = sum_n min(dist[n], |x_n - x_cand[t]|^2) for the T candidates,
+ * each summed over n in order (D = 2: the sums side by side, one pass). */
+static void greedy_pots(const double *dist, const double *X, size_t N, size_t D,
+                        const size_t *cand, int T, double *cpot) {
+  size_t n;
+  int t;
+  if (D == 2) {
+    double c0[KM_MAXTRIALS], c1[KM_MAXTRIALS], acc[KM_MAXTRIALS] = {0};
+    for (t = 0; t < T; t++) {
+      c0[t] = X[2 * cand[t]];
+      c1[t] = X[2 * cand[t] + 1];
+    }
+    for (n = 0; n < N; n++) {
+      const double x0 = X[2 * n], x1 = X[2 * n + 1], d = dist[n];
+      for (t = 0; t < T; t++) {
+        double e0 = x0 - c0[t], e1 = x1 - c1[t];
+        acc[t] += km_min(d, e0 * e0 + e1 * e1);
+      }
+    }
+    for (t = 0; t < T; t++) cpot[t] = acc[t];
+    return;
+  }
+  for (t = 0; t < T; t++) {
+    double s = 0.0;
+    for (n = 0; n < N; n++) s += km_min(dist[n], km_sqdist(X + n * D, X + cand[t] * D, D));
+    cpot[t] = s;
+  }
+}
+
 int mx_kmeans_init_greedy(mx_kmeans *km, const double *X, size_t N, unsigned long seed,
                           gsl_rng *r, mx_error *err) {
   size_t D = (size_t)km->D, K = (size_t)km->K, n, c, cand[KM_MAXTRIALS], k;
@@ -280,11 +309,7 @@ int mx_kmeans_init_greedy(mx_kmeans *km, const double *X, size_t N, unsigned lon
   for (k = 1; k < K; k++) {
     for (t = 0; t < T; t++) u[t] = np_uniform(r) * pot;
     greedy_candidates(km->dist, N, u, T, cand);
-    for (t = 0; t < T; t++) {
-      double s = 0.0;
-      for (n = 0; n < N; n++) s += km_min(km->dist[n], km_sqdist(X + n * D, X + cand[t] * D, D));
-      cpot[t] = s;
-    }
+    greedy_pots(km->dist, X, N, D, cand, T, cpot);
     for (best = 0, t = 1; t < T; t++)
       if (cpot[t] < cpot[best]) best = t;
     c = cand[best];
