@@ -36,7 +36,7 @@
  * (mx_gmm_set_threads); they need glibc's libmvec at build time (else the
  * scalar code runs). The E-step computes 2^x and log with libmvec's 4-lane
  * functions in log2 units (about 1 ulp, like libm's exp/log but not
- * bit-equal; responsibilities below 2.2e-308 come out as 0, not subnormal)
+ * bit-equal; responsibilities below 4.5e-308 come out as 0)
  * and sums in another order; the
  * D = 2 M-step sums about the current means in one pass (two passes, as the
  * scalar code, where a mean moved more than one standard deviation); the
