@@ -339,11 +339,22 @@ typedef struct e2_job {
   int rc[NCHUNK];
 } e2_job;
 
-TGT static void e2_chunk4(void *arg, int c) {
-  e2_job *j = arg;
-  j->rc[c] = e2_range(j->g, j->p, 4, j->X, chunk_at(j->N, c), chunk_at(j->N, c + 1), j->labels,
-                      j->resp, j->logp, &j->part[c]);
-}
+/* Chunk c with a constant K (the loops over components unrolled) for
+ * K = 2..8, the common sizes; e2_chunkk for any K. */
+#define E2_CHUNK_K(KK)                                                                        \
+  TGT static void e2_chunk##KK(void *arg, int c) {                                            \
+    e2_job *j = arg;                                                                          \
+    j->rc[c] = e2_range(j->g, j->p, KK, j->X, chunk_at(j->N, c), chunk_at(j->N, c + 1),        \
+                        j->labels, j->resp, j->logp, &j->part[c]);                            \
+  }
+E2_CHUNK_K(2)
+E2_CHUNK_K(3)
+E2_CHUNK_K(4)
+E2_CHUNK_K(5)
+E2_CHUNK_K(6)
+E2_CHUNK_K(7)
+E2_CHUNK_K(8)
+#undef E2_CHUNK_K
 
 TGT static void e2_chunkk(void *arg, int c) {
   e2_job *j = arg;
@@ -380,7 +391,9 @@ int mx_gmm_simd_e_step2(const mx_gmm *g, const double *X, size_t N, const int *l
   j.labels = labels;
   j.resp = resp;
   j.logp = logp;
-  run_chunks(g->K == 4 ? e2_chunk4 : e2_chunkk, &j, N);
+  static void (*const fixed[9])(void *, int) = {NULL,      NULL,      e2_chunk2, e2_chunk3, e2_chunk4,
+                                                 e2_chunk5, e2_chunk6, e2_chunk7, e2_chunk8};
+  run_chunks(g->K <= 8 && fixed[g->K] ? fixed[g->K] : e2_chunkk, &j, N);
   for (c = 0; c < NCHUNK; c++) {
     if (j.rc[c] != MX_OK) return j.rc[c];
     ll += j.part[c];
