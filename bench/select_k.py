@@ -26,6 +26,7 @@ on a loaded machine both timings are upper bounds.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,18 +68,26 @@ def sklearn_table(X, init):
 
 
 def time_sklearn(X, reps, threads, init):
-    ts = []
+    """Median wall and CPU (process) time of the table, and its rows."""
+    ts, cs = [], []
     for _ in range(reps):
         if threads and threadpoolctl:
             with threadpoolctl.threadpool_limits(threads):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 rows = sklearn_table(X, init)
                 ts.append(time.perf_counter() - t0)
+                cs.append(time.process_time() - c0)
         else:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             rows = sklearn_table(X, init)
             ts.append(time.perf_counter() - t0)
-    return float(np.median(ts)), rows
+            cs.append(time.process_time() - c0)
+    return float(np.median(ts)), rows, float(np.median(cs))
+
+
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def main():
@@ -99,16 +108,18 @@ def main():
     cmd = [a.mixscope, "gmm", "--data", csv, "--select-k", "1:8", "--iters", "100", "--tol",
            "1e-3", "--reg", "1e-6", "--seed", "1", "--json",
            "--init", "kmeans" if a.init == "kmeans" else "kmeans++"]
-    ts, out = [], None
+    ts, cs, out = [], [], None
     for _ in range(a.reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), child_cpu()
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         ts.append(time.perf_counter() - t0)
-    ours_s = float(np.median(ts))
+        cs.append(child_cpu() - c0)
+    ours_s, ours_cpu = float(np.median(ts)), float(np.median(cs))
     ours = json.loads(out)
-    t1, theirs = time_sklearn(X, a.reps, 1, a.init)
-    td, _ = time_sklearn(X, a.reps, None, a.init)
+    t1, theirs, c1 = time_sklearn(X, a.reps, 1, a.init)
+    td, _, cd = time_sklearn(X, a.reps, None, a.init)
     theirs_s = min(t1, td)
+    theirs_cpu = c1 if t1 <= td else cd
     print(f"N = {a.n}, K = 1..8 x {len(TYPES)} covariance types = 32 fits, init "
           f"{a.init} (sklearn) / {cmd[-1]} (mixscope)")
     print(f"{'k':>3} {'type':<9} {'bic ours':>14} {'bic sklearn':>14} {'iters':>11}")
@@ -138,6 +149,8 @@ def main():
     print(f"EM iterations in all: mixscope {it_o}, sklearn {it_s} -> per "
           f"iteration {1e3 * ours_s / it_o:.3f} ms vs {1e3 * theirs_s / it_s:.3f} ms = "
           f"{(theirs_s / it_s) / (ours_s / it_o):.1f}x")
+    print(f"CPU time (user + system, all threads): mixscope {1e3 * ours_cpu:.1f} ms, sklearn "
+          f"{1e3 * theirs_cpu:.1f} ms -> {theirs_cpu / ours_cpu:.1f}x")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     ok = same and theirs_s / ours_s >= 20
     sys.exit(0 if ok else 1)
