@@ -561,27 +561,60 @@ static cJSON *gmm_select_json(const gmm_opts *o, const gmm_run *r, const gmm_sel
   return root;
 }
 
-/* The --select-k fits, shared by the worker threads: one job per K, the
- * largest K (the longest) first. */
+/* The --select-k fits, shared by the worker threads. Jobs, largest K (the
+ * longest) first: SEL_PER_K, all of one K's fits (any --init and restarts);
+ * with --init kmeans and one start, SEL_KMEANS (the k-means of each K) and
+ * then SEL_FIT (one fit each, from that K's k-means): finer jobs, an even
+ * split over the threads. */
+enum { SEL_PER_K, SEL_KMEANS, SEL_FIT };
+
 typedef struct gmm_sel_jobs {
   const gmm_opts *o;
   const gmm_run *r; /* the points (read only) */
-  gmm_sel_row *rows;
-  int n, failed;
-  int next; /* next job, taken atomically: K = sel_hi - next */
+  gmm_sel_row *rows; /* (n): for each type, K = sel_lo..sel_hi */
+  mx_kmeans **kms;   /* (sel_hi - sel_lo + 1) SEL_KMEANS' results, for SEL_FIT */
+  int n, failed, mode;
+  int next; /* next job, taken atomically */
 } gmm_sel_jobs;
+
+/* Job i of j's mode; 0 or 1 (a message printed). */
+static int gmm_sel_job(gmm_sel_jobs *j, gmm_run *r, int i) {
+  const gmm_opts *o = j->o;
+  int nk = o->sel_hi - o->sel_lo + 1, K = o->sel_hi - i, row, rc;
+  mx_error err;
+  if (j->mode == SEL_PER_K) return gmm_select_k_fits(o, r, K, j->rows, j->n);
+  if (j->mode == SEL_KMEANS) {
+    mx_error_clear(&err);
+    if (!(j->kms[K - o->sel_lo] = mx_kmeans_alloc(K, r->pts.d, r->pts.n))) {
+      fprintf(stderr, "mixscope gmm: out of memory\n");
+      return 1;
+    }
+    if (mx_kmeans_fit_sklearn(j->kms[K - o->sel_lo], r->pts.x, r->pts.n,
+                              (unsigned long)o->seed, r->rng, &err) != MX_OK) {
+      fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
+      return 1;
+    }
+    return 0;
+  }
+  K = o->sel_hi - i / (j->n / nk); /* SEL_FIT: i = (hi - K) * ntypes + type slot */
+  row = i % (j->n / nk) * nk + (K - o->sel_lo);
+  r->km = j->kms[K - o->sel_lo];
+  rc = gmm_select_fit(o, r, K, j->rows[row].cov, 0, &j->rows[row]);
+  r->km = NULL;
+  return rc;
+}
 
 /* A worker: take jobs until none is left; each fit has its own model,
  * workspace and generator, so the rows do not depend on the thread count. */
 static void *gmm_sel_worker(void *arg) {
   gmm_sel_jobs *j = arg;
   gmm_run r;
-  int i, njobs = j->o->sel_hi - j->o->sel_lo + 1;
+  int i, nk = j->o->sel_hi - j->o->sel_lo + 1, njobs = j->mode == SEL_FIT ? j->n : nk;
   memset(&r, 0, sizeof r);
   r.pts = j->r->pts;
   r.rng = gsl_rng_alloc(gsl_rng_mt19937);
   while (r.rng && (i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < njobs) {
-    if (gmm_select_k_fits(j->o, &r, j->o->sel_hi - i, j->rows, j->n) != 0)
+    if (__atomic_load_n(&j->failed, __ATOMIC_RELAXED) || gmm_sel_job(j, &r, i) != 0)
       __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
   }
   if (!r.rng) __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
@@ -591,14 +624,26 @@ static void *gmm_sel_worker(void *arg) {
   return NULL;
 }
 
+/* Run j's jobs of mode on this thread and nt - 1 others. */
+static void gmm_sel_team(gmm_sel_jobs *j, int mode, int nt) {
+  pthread_t th[8];
+  int t, started = 0;
+  j->mode = mode;
+  j->next = 0;
+  for (t = 1; t < nt && t <= 8; t++)
+    if (pthread_create(&th[started], NULL, gmm_sel_worker, j) == 0) started++;
+  gmm_sel_worker(j);
+  for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+}
+
 /* --select-k: every K in range x every type (or the one given), the fits
  * spread over the online CPUs (at most 8). 0 or 1. */
 static int mx_gmm_select_k(const gmm_opts *o, gmm_run *r) {
   gmm_sel_row rows[MX_GMM_NCOV * MX_GMM_MAXK];
+  mx_kmeans *kms[MX_GMM_MAXK] = {NULL};
   gmm_sel_jobs j;
-  pthread_t th[8];
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-  int cov, K, n = 0, bb, ba, t, nt, started = 0;
+  int cov, K, n = 0, bb, ba, nt, nk = o->sel_hi - o->sel_lo + 1;
   memset(rows, 0, sizeof rows);
   for (cov = 0; cov < MX_GMM_NCOV; cov++) {
     if (o->cov >= 0 && cov != o->cov) continue;
@@ -612,12 +657,15 @@ static int mx_gmm_select_k(const gmm_opts *o, gmm_run *r) {
   j.r = r;
   j.rows = rows;
   j.n = n;
+  j.kms = kms;
   nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
-  if (nt > o->sel_hi - o->sel_lo + 1) nt = o->sel_hi - o->sel_lo + 1;
-  for (t = 1; t < nt; t++)
-    if (pthread_create(&th[started], NULL, gmm_sel_worker, &j) == 0) started++;
-  gmm_sel_worker(&j);
-  for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+  if (o->method == MX_GMM_INIT_KMEANS && o->restarts == 1) {
+    gmm_sel_team(&j, SEL_KMEANS, nt < nk ? nt : nk);
+    if (!j.failed) gmm_sel_team(&j, SEL_FIT, nt);
+  } else {
+    gmm_sel_team(&j, SEL_PER_K, nt < nk ? nt : nk);
+  }
+  for (K = 0; K < nk; K++) mx_kmeans_free(kms[K]);
   if (j.failed) {
     fprintf(stderr, "mixscope gmm: %s: model selection stopped (see above)\n", o->data);
     return 1;
