@@ -97,6 +97,10 @@ int mx_app_headless(const mx_app *app) { return app->headless; }
 int mx_app_view_index(const mx_app *app) { return app->view; }
 int mx_app_help_visible(const mx_app *app) { return app->help; }
 float mx_app_font_scale(const mx_app *app) { return app->user_scale; }
+void mx_app_set_font_scale(mx_app *app, float s) {
+  app->user_scale = s < MX_APP_SCALE_MIN ? MX_APP_SCALE_MIN : s > MX_APP_SCALE_MAX ? MX_APP_SCALE_MAX : s;
+}
+mx_ui *mx_app_ui(mx_app *app) { return app->ui; }
 int mx_app_quit_requested(const mx_app *app) { return app->quit; }
 const char *mx_app_view_error(const mx_app *app) {
   const mx_error *e = &app->view_err[app->view];
@@ -386,10 +390,8 @@ static void set_fullscreen(mx_app *app, int on) {
 }
 
 static void set_user_scale(mx_app *app, float s) {
-  if (s < 0.5f) s = 0.5f;
-  if (s > 3.0f) s = 3.0f;
-  app->user_scale = s;
-  mx_app_status(app, "Text size %d%%", (int)lroundf(s * 100.0f));
+  mx_app_set_font_scale(app, s);
+  mx_app_status(app, "Text size %d%%", (int)lroundf(app->user_scale * 100.0f));
 }
 
 /* Keys no view may shadow. Returns 1 if handled. */

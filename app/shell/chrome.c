@@ -295,7 +295,10 @@ void mx_app_frame(mx_app *app, double dt) {
   frame_view(app, area);
 
   mx_ui_end(ui); /* tooltips */
-  if (app->help) draw_help(app, full);
+  if (app->help) {
+    mx_ui_layout_layer(ui); /* the help card covers the frame */
+    draw_help(app, full);
+  }
   if (app->pointer) draw_pointer(app);
 
   if (app->shot_pending) {

@@ -139,6 +139,7 @@ void mx_ui_destroy(mx_ui *ui) {
   fonts_close(ui);
   ui_sprites_clear(ui);
   ui_band_free(ui);
+  ui_layout_free(ui);
   free(ui->vtx);
   free(ui->idx);
   free(ui);
@@ -237,12 +238,16 @@ void mx_ui_begin(mx_ui *ui) {
   ui->hot_slider_prev = ui->hot_slider;
   ui->hot_slider = 0;
   ui->tip_on = 0;
+  if (ui->lay) ui_layout_frame_start(ui);
   SDL_RenderSetClipRect(ui->r, NULL);
   SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
 }
 
 void mx_ui_end(mx_ui *ui) {
-  if (ui->tip_on) ui_draw_tooltip(ui);
+  if (ui->tip_on) {
+    mx_ui_layout_layer(ui); /* the tooltip is drawn over the frame */
+    ui_draw_tooltip(ui);
+  }
   /* A widget stays active while its button is held. */
   if (!(ui->buttons & 1)) ui->active = 0;
 }

@@ -155,4 +155,31 @@ void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *y
 /* The same for an x axis that counts (K, iterations): ticks on whole numbers only. */
 void mx_draw_axes_count(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);
 
+/* ---- Layout faults, measured by the code that draws (off unless asked).
+ * While recording, every text the kit draws is measured by its ink (the box of
+ * its glyph pixels) where it lands. The faults of a frame are
+ *  - clipped: a text wider than the box it was given (mx_text_in, the widgets),
+ *    cut by the clip rect or the window edge, or crossing the edge of a panel
+ *    (mx_panel) it partly lies in;
+ *  - overlaps: two texts of one layer whose ink boxes overlap.
+ * Overlays drawn over the frame (tooltip, help card) start a new layer: their
+ * texts are checked against each other only. Recording costs one branch per
+ * text when off; texts cached before it began are measured again once. */
+enum { MX_LAYOUT_CLIPPED = 0, MX_LAYOUT_OVERLAP = 1 };
+typedef struct mx_layout_fault {
+  int kind;          /* MX_LAYOUT_CLIPPED or MX_LAYOUT_OVERLAP */
+  const char *text;  /* the text (or the first of the pair) */
+  const char *other; /* overlap: the second text; clipped: NULL */
+  const char *why;   /* clipped: "wider than its box", "cut by the clip rect",
+                        "outside the window", "crosses a panel edge"; overlap: "overlap" */
+  mx_rect rect;      /* the text's ink box as laid out (before any cut) */
+  mx_rect box;       /* clipped: the box, clip rect, window or panel; overlap: the other's ink box */
+} mx_layout_fault;
+void mx_ui_layout_record(mx_ui *ui, int on);
+/* Start a new layer (an overlay over what was drawn so far). */
+void mx_ui_layout_layer(mx_ui *ui);
+/* The faults of the frame drawn since the last mx_ui_begin; *n their number.
+ * Clipped faults come first. Valid until the next mx_ui_begin or call. */
+const mx_layout_fault *mx_ui_layout_faults(mx_ui *ui, int *n);
+
 #endif

@@ -243,6 +243,7 @@ mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
   int pad = mx_ui_px(ui, 12);
   float rad = (float)mx_ui_px(ui, 8);
   mx_rect c;
+  if (ui->lay) ui_layout_panel(ui, r);
   if (ui->high_contrast) {
     ui_fill_round_rect(ui, r, rad, th->border);
     ui_fill_round_rect(ui, mx_rect_inset(r, 2), rad - 2, th->panel);
