@@ -181,5 +181,9 @@ void mx_ui_layout_layer(mx_ui *ui);
 /* The faults of the frame drawn since the last mx_ui_begin; *n their number.
  * Clipped faults come first. Valid until the next mx_ui_begin or call. */
 const mx_layout_fault *mx_ui_layout_faults(mx_ui *ui, int *n);
+/* Were the texts containing needle drawn whole in this frame? 1: yes, each one
+ * (not cut, not crossing a panel edge); -1: one is cut; 0: none drawn. *ink
+ * (may be NULL): the ink box of the first cut one, else of the first one. */
+int mx_ui_layout_shown(mx_ui *ui, const char *needle, mx_rect *ink);
 
 #endif

@@ -260,3 +260,19 @@ const mx_layout_fault *mx_ui_layout_faults(mx_ui *ui, int *n) {
   *n = L->nf;
   return L->f;
 }
+
+int mx_ui_layout_shown(mx_ui *ui, const char *needle, mx_rect *ink) {
+  struct ui_layout *L = ui->lay;
+  int i, j, found = 0;
+  if (!L || !needle) return 0;
+  for (i = 0; i < L->nt; i++) {
+    int cut = 0;
+    if (!strstr(L->t[i].s, needle)) continue;
+    for (j = 0; j < L->nc && !cut; j++) cut = L->c[j].text == i;
+    if (!cut) cut = crossed_panel(L, i) >= 0;
+    if (ink && (!found || cut)) *ink = L->t[i].ink;
+    if (cut) return -1;
+    found = 1;
+  }
+  return found;
+}
