@@ -109,6 +109,9 @@ int mx_text(mx_ui *ui, int x, int y, int font, mx_color c, const char *fmt, ...)
   ;
 /* Text inside r with alignment (vertically centred). */
 void mx_text_in(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *s);
+/* The first of n variants of a text (longest first) whose width fits r, drawn
+ * as mx_text_in; the last one if none fits (then cut). Returns its index. */
+int mx_text_fit(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *const *v, int n);
 /* Size of s in a font, and the line height of a font. */
 void mx_text_size(mx_ui *ui, int font, const char *s, int *w, int *h);
 int mx_line_height(mx_ui *ui, int font);

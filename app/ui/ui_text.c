@@ -167,3 +167,14 @@ void ui_text_vertical(mx_ui *ui, float cx, float cy, int font, mx_color c, const
   SDL_RenderCopyEx(ui->r, t->tex, NULL, &d, -90.0, NULL, SDL_FLIP_NONE);
   if (ui->lay) ui_layout_text(ui, t, d.x, d.y, NULL, 1);
 }
+
+int mx_text_fit(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *const *v, int n) {
+  int i, tw;
+  if (n <= 0) return -1;
+  for (i = 0; i < n - 1; i++) {
+    mx_text_size(ui, font, v[i], &tw, NULL);
+    if (tw <= r.w) break;
+  }
+  mx_text_in(ui, r, font, align, c, v[i]);
+  return i;
+}

@@ -238,6 +238,32 @@ int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel) {
   return changed;
 }
 
+/* Cut s before its last "  ·  " part; 0 if it has none. */
+static int drop_last_part(char *s) {
+  char *dot = strstr(s, "  \xc2\xb7  "), *next;
+  if (!dot) return 0;
+  while ((next = strstr(dot + 1, "  \xc2\xb7  ")) != NULL) dot = next;
+  *dot = '\0';
+  return 1;
+}
+
+/* A panel title that fits its row: the whole title in the large font, else in
+ * the body font, else without its last "  ·  " parts (large, body, then small
+ * font); the first part is cut only when nothing else fits. */
+static void panel_title(mx_ui *ui, mx_rect head, const char *title) {
+  static const int fonts[5] = {MX_FONT_LARGE, MX_FONT_BODY, MX_FONT_LARGE, MX_FONT_BODY,
+                               MX_FONT_SMALL};
+  char buf[UI_TEXT_MAX];
+  int f, tw = 0;
+  for (f = 0; f < 5; f++) {
+    snprintf(buf, sizeof buf, "%s", title);
+    mx_text_size(ui, fonts[f], buf, &tw, NULL);
+    while (f >= 2 && tw > head.w && drop_last_part(buf)) mx_text_size(ui, fonts[f], buf, &tw, NULL);
+    if (tw <= head.w) break;
+  }
+  mx_text_in(ui, head, fonts[f < 5 ? f : 4], MX_ALIGN_LEFT, ui->theme.text, buf);
+}
+
 mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
   const mx_theme *th = &ui->theme;
   int pad = mx_ui_px(ui, 12);
@@ -256,7 +282,7 @@ mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
     mx_rect head = mx_rect_cut_top(&c, lh);
     mx_draw_rect(ui, (mx_rect){r.x, head.y + mx_ui_px(ui, 3), mx_ui_px(ui, 4), lh - mx_ui_px(ui, 6)},
                  th->accent);
-    mx_text_in(ui, head, MX_FONT_LARGE, MX_ALIGN_LEFT, th->text, title);
+    panel_title(ui, head, title);
     mx_rect_cut_top(&c, mx_ui_px(ui, 8));
   }
   return c;
@@ -345,11 +371,20 @@ static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const cha
   int nx = p->r.w / mx_ui_px(ui, 90), ny = p->r.h / mx_ui_px(ui, 60);
   if (nx < 2) nx = 2;
   if (ny < 2) ny = 2;
-  /* x ticks */
+  /* x ticks: fewer while the widest label (at either end) would not fit its share */
   lo = p->x0 < p->x1 ? p->x0 : p->x1;
   hi = p->x0 < p->x1 ? p->x1 : p->x0;
-  step = nice_step(hi - lo, nx);
-  if (x_count) step = step < 1.0 ? 1.0 : floor(step); /* 2.5 -> 2: whole-number ticks */
+  for (;;) {
+    int w0, w1;
+    step = nice_step(hi - lo, nx);
+    if (x_count) step = step < 1.0 ? 1.0 : floor(step); /* 2.5 -> 2: whole-number ticks */
+    tick_label(buf, sizeof buf, ceil(lo / step - 1e-9) * step, step);
+    mx_text_size(ui, MX_FONT_SMALL, buf, &w0, NULL);
+    tick_label(buf, sizeof buf, floor(hi / step + 1e-9) * step, step);
+    mx_text_size(ui, MX_FONT_SMALL, buf, &w1, NULL);
+    if (nx <= 1 || (hi - lo) / step * (double)((w0 > w1 ? w0 : w1) + mx_ui_px(ui, 10)) <= p->r.w) break;
+    nx--;
+  }
   for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
     float x = mx_plot_x(p, v);
     int tw;
@@ -364,6 +399,8 @@ static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const cha
   lo = p->y0 < p->y1 ? p->y0 : p->y1;
   hi = p->y0 < p->y1 ? p->y1 : p->y0;
   step = nice_step(hi - lo, ny);
+  while (ny > 1 && (hi - lo) / step * (double)(lh + mx_ui_px(ui, 2)) > p->r.h)
+    step = nice_step(hi - lo, --ny); /* labels one line apart at least */
   for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
     float y = mx_plot_y(p, v);
     int tw;
