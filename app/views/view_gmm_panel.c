@@ -152,7 +152,10 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
   int which, t, nr = v->semi ? 2 : 1, nmax = 1;
   double lo = INFINITY, hi = -INFINITY;
   float pts[2 * 256];
-  int axis_l = mx_ui_px(ui, 58), axis_b = mx_ui_px(ui, 36);
+  int axis_l = mx_ui_px(ui, 58), lw;
+  int axis_b = mx_line_height(ui, MX_FONT_SMALL) + mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
+  mx_text_size(ui, MX_FONT_SMALL, "-0000.00", &lw, NULL); /* room for tick labels like -2411.75 */
+  if (lw + mx_ui_px(ui, 12) > axis_l) axis_l = lw + mx_ui_px(ui, 12);
   for (which = 0; which < nr; which++) {
     gv_run *run = &v->run[which];
     if (run->n - 1 > nmax) nmax = run->n - 1;
