@@ -15,7 +15,9 @@
  * at 1024x768 the θ view's "raw: NLL = ..." and "prior: NLL = ...", naive
  * Bayes' "test accuracy" and "of 10,000 test digits", the BMM-semi "π"
  * labels, and at 1280x720 the BMM "π" labels, must show whole. MNIST: the
- * bundled sample (what CI has). MX_LAYOUT_ONLY=NN limits the sweep to scenes
+ * bundled sample (what CI has). Projector mode and the light theme: every
+ * scene at 1280x800 and 1920x1080, text scale 1 (xfail lines "NN WxH projector"
+ * / "NN WxH light"). MX_LAYOUT_ONLY=NN limits the sweep to scenes
  * whose file name starts with NN. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +55,7 @@ static int xfail_listed(const char *key) {
   return 0;
 }
 
-static mx_app *app_open(const char *scene, int w, int h) {
+static mx_app *app_open(const char *scene, int w, int h, int projector, int light) {
   mx_app_options opt;
   mx_error err;
   mx_app *app;
@@ -62,6 +64,8 @@ static mx_app *app_open(const char *scene, int w, int h) {
   opt.mnist_dir = mx_test_sample_dir();
   opt.width = w;
   opt.height = h;
+  opt.projector = projector;
+  opt.light = light;
   mx_error_clear(&err);
   app = mx_app_create_headless(&opt, &err);
   if (!app) fprintf(stderr, "headless app on %s: %s\n", scene, err.msg);
@@ -105,7 +109,7 @@ static void test_sweep(void) {
     const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
     if (only && strncmp(base, only, strlen(only))) continue;
     for (k = 0; k < (int)(sizeof sizes / sizeof sizes[0]); k++) {
-      mx_app *app = app_open(paths[i], sizes[k][0], sizes[k][1]);
+      mx_app *app = app_open(paths[i], sizes[k][0], sizes[k][1], 0, 0);
       ASSERT_TRUE(app != NULL);
       if (!app) continue;
       for (j = 0; j < (int)(sizeof scales / sizeof scales[0]); j++) {
@@ -121,6 +125,24 @@ static void test_sweep(void) {
   fprintf(stderr, "layout sweep: %d combinations, %d with faults, %d not in the expected-failure list\n",
           combos, faulty, fails);
   ASSERT_INT_EQ(fails, 0);
+  /* projector mode and the light theme: every scene at 1280x800 and 1920x1080, text scale 1 */
+  for (fails = 0, i = 0; i < np; i++) {
+    const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
+    int mode;
+    if (only && strncmp(base, only, strlen(only))) continue;
+    for (mode = 0; mode < 4; mode++) {
+      int w = mode & 1 ? 1920 : 1280, h = mode & 1 ? 1080 : 800;
+      mx_app *app = app_open(paths[i], w, h, mode < 2, mode >= 2);
+      char key[96];
+      ASSERT_TRUE(app != NULL);
+      if (!app) continue;
+      snprintf(key, sizeof key, "%.2s %dx%d %s", base, w, h, mode < 2 ? "projector" : "light");
+      draw_at(app, 1.0f);
+      report(app, key, &fails);
+      mx_app_destroy(app);
+    }
+  }
+  ASSERT_INT_EQ(fails, 0);
   mx_scene_list_free(paths, np);
 }
 
@@ -129,7 +151,7 @@ static mx_app *scene_at(const char *file, int w, int h, float s) {
   char path[1200];
   mx_app *app;
   snprintf(path, sizeof path, "%s/assets/scenes/%s", mx_test_srcdir(), file);
-  app = app_open(path, w, h);
+  app = app_open(path, w, h, 0, 0);
   if (app) draw_at(app, s);
   return app;
 }

@@ -5,6 +5,7 @@
  *                 [--click X,Y]... [--mouse X,Y] [--frames N]
  *                 [--save-scene FILE [--title T] [--note N]]
  *                 [--text-scale X] [--layout-report FILE.json]
+ *                 [--projector] [--theme dark|light]
  *
  * Order: create the app on the view, apply --scene, then each --set, draw a
  * frame, feed each key (down, frame, up), each click (frame after), move the
@@ -48,6 +49,8 @@ static void shot_usage(FILE *fp) {
           "  --layout-report FILE.json  write the last frame's layout faults (texts cut\n"
           "                     by their box, clip rect, window or panel edge; texts that\n"
           "                     overlap): {\"clipped\": [...], \"overlaps\": [...]}\n"
+          "  --projector        projector mode: thick lines, high contrast (F2 in the app)\n"
+          "  --theme T          dark (default) or light (F3 in the app)\n"
           "  --json             print what was written (file, view, scene) as JSON\n"
           "Exit codes: 0 written, 1 error (data, view, file), 2 bad arguments.\n");
 }
@@ -182,6 +185,11 @@ static int shot_option(shot_args *a, int c, char **argv) {
       return 2;
     break;
   case 'L': a->layout_out = optarg; break;
+  case 'P': a->opt.projector = 1; break;
+  case 't':
+    if (mx_app_parse_theme(optarg, &a->opt.light) != 0)
+      return mx_cli_usage_error("shot", "--theme: '%s' is not dark or light", optarg);
+    break;
   case 'c':
     if (a->nclicks >= SHOT_MAX_CLICKS) return mx_cli_usage_error("shot", "too many --click options");
     if (parse_xy(optarg, &a->clicks[a->nclicks][0], &a->clicks[a->nclicks][1]) != 0)
@@ -214,7 +222,8 @@ static int shot_parse(int argc, char **argv, shot_args *a) {
     {"save-scene", required_argument, NULL, 'W'}, {"title", required_argument, NULL, 'T'},
     {"note", required_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
     {"json", no_argument, NULL, 'j'},        {"text-scale", required_argument, NULL, 'x'},
-    {"layout-report", required_argument, NULL, 'L'},
+    {"layout-report", required_argument, NULL, 'L'}, {"projector", no_argument, NULL, 'P'},
+    {"theme", required_argument, NULL, 't'},
     {NULL, 0, NULL, 0}};
   int c, i, rc;
   memset(a, 0, sizeof *a);

@@ -46,6 +46,8 @@ static const mx_keyhelp global_keys[] = {
   {"Ctrl +  /  Ctrl -", "bigger / smaller text"},
   {"Ctrl 0", "reset text size"},
   {"C", "high contrast"},
+  {"F2", "projector mode: thick lines, high contrast"},
+  {"F3", "light / dark theme"},
   {"L", "key legend strip"},
   {"M", "highlight the mouse pointer"},
   {"Q", "quit (asks first if anything changed)"},
@@ -174,6 +176,14 @@ static void update_sizes(mx_app *app) {
   mx_ui_set_size(app->ui, app->out_w, app->out_h, app->hidpi * auto_scale * app->user_scale);
 }
 
+/* The colour of the top bar and the status line: the background darkened, or
+ * (light theme) the raised panel colour. */
+static mx_color bar_color(mx_ui *ui) {
+  const mx_theme *th = mx_ui_theme(ui);
+  if (mx_ui_theme_id(ui) == MX_THEME_LIGHT) return th->panel_hi;
+  return (mx_color){(uint8_t)(th->bg.r / 2), (uint8_t)(th->bg.g / 2), (uint8_t)(th->bg.b / 2), 255};
+}
+
 /* Top bar: app name, the tabs (a click switches view), the help hint. */
 static void chrome_top_bar(mx_app *app, mx_rect top) {
   mx_ui *ui = app->ui;
@@ -182,8 +192,7 @@ static void chrome_top_bar(mx_app *app, mx_rect top) {
   const char *labels[APP_MAX_VIEWS];
   char labbuf[APP_MAX_VIEWS][96];
   int i, sel, total, tw;
-  mx_draw_rect(ui, top, (mx_color){(uint8_t)(th->bg.r / 2), (uint8_t)(th->bg.g / 2),
-                                   (uint8_t)(th->bg.b / 2), 255});
+  mx_draw_rect(ui, top, bar_color(ui));
   tabs_r = mx_rect_inset(top, 0);
   {
     mx_rect name = mx_rect_cut_left(&tabs_r, mx_ui_px(ui, 16));
@@ -219,8 +228,7 @@ static void chrome_status_line(mx_app *app, mx_rect bottom) {
   int tw, is_error;
   char shown[640], data[2][256];
   const char *data_v[3];
-  mx_draw_rect(ui, bottom, (mx_color){(uint8_t)(th->bg.r / 2), (uint8_t)(th->bg.g / 2),
-                                      (uint8_t)(th->bg.b / 2), 255});
+  mx_draw_rect(ui, bottom, bar_color(ui));
   mx_rect_cut_left(&b, mx_ui_px(ui, 14));
   mx_rect_cut_right(&b, mx_ui_px(ui, 14));
   /* the message or scene comes first; the data line gets what is left: whole,

@@ -45,6 +45,17 @@ void mx_ui_destroy(mx_ui *ui);
 void mx_ui_set_size(mx_ui *ui, int w, int h, float scale);
 /* Choose the normal or high-contrast theme. */
 void mx_ui_set_high_contrast(mx_ui *ui, int on);
+/* Dark (default) or light theme (bright rooms). */
+enum { MX_THEME_DARK = 0, MX_THEME_LIGHT = 1 };
+void mx_ui_set_theme(mx_ui *ui, int theme);
+int mx_ui_theme_id(const mx_ui *ui);
+/* Projector mode: every line and contour the kit draws at least 2.5 px x scale
+ * wide, stronger grid lines, and the high-contrast colours (dark theme). */
+void mx_ui_set_projector(mx_ui *ui, int on);
+int mx_ui_projector(const mx_ui *ui);
+/* A line width w as the kit will draw it (raised in projector mode); for code
+ * that rasterises its own lines. */
+float mx_ui_line_width(const mx_ui *ui, float w);
 
 void mx_ui_input(mx_ui *ui, const SDL_Event *ev);
 /* Non-zero if ev is a key the kit consumes (an arrow key while a slider is

@@ -70,6 +70,8 @@ struct mx_ui {
   int w, h;
   float scale;
   int high_contrast;
+  int projector;  /* lines at least 2.5 px x scale, high-contrast colours */
+  int theme_id;   /* MX_THEME_DARK or MX_THEME_LIGHT */
   mx_theme theme;
 
   /* input */

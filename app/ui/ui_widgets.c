@@ -378,7 +378,7 @@ static void tick_label(char *buf, size_t n, double v, double step) {
 static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel,
                       int x_count) {
   const mx_theme *th = &ui->theme;
-  mx_color grid = col_alpha(th->border, ui->high_contrast ? 110 : 90);
+  mx_color grid = col_alpha(th->border, ui->projector ? 150 : ui->high_contrast ? 110 : 90);
   int lh = mx_line_height(ui, MX_FONT_SMALL), tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4);
   double lo, hi, step, v;
   char buf[64];
