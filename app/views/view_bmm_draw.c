@@ -328,44 +328,65 @@ static void bmm_draw_formulas(bmm_view *s, mx_ui *ui, mx_rect c) {
   }
 }
 
-/* The control panel's numbers at the viewed iteration, then the formulas. */
+/* One line of the numbers at the top of *c if it fits (cut off *c), in font f;
+ * brief (or NULL): a shorter form for a narrow panel. */
+static void bmm_line(mx_ui *ui, mx_rect *c, int f, int step, mx_color col, const char *s,
+                     const char *brief) {
+  const char *v[2];
+  if (c->h < mx_line_height(ui, f)) {
+    c->h = 0; /* out of room: the lines below are left out too */
+    return;
+  }
+  v[0] = s;
+  v[1] = brief;
+  mx_text_fit(ui, (mx_rect){c->x, c->y, c->w, mx_line_height(ui, f)}, f, MX_ALIGN_LEFT, col, v,
+              brief ? 2 : 1);
+  mx_rect_cut_top(c, step);
+}
+
+/* The control panel's numbers at the viewed iteration, then the formulas (a
+ * short panel: the body lines in the small font, and what does not fit left out). */
 static void bmm_controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c) {
   const mx_theme *th = mx_ui_theme(ui);
-  int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_BODY);
-  int t = s->view_t;
+  int gap = mx_ui_px(ui, 6), lL = mx_line_height(ui, MX_FONT_LARGE), f = MX_FONT_BODY;
+  int t = s->view_t, ln;
   char buf[200];
-  int ln = lh + mx_ui_px(ui, 3);
   double dJ = t > 0 ? s->c_lp[t] - s->c_lp[t - 1] : NAN;
+  if (c.h < lL + gap + 4 * (mx_line_height(ui, f) + mx_ui_px(ui, 3)) +
+                (s->disp_cfg.semi ? lL + 3 * gap + mx_line_height(ui, f) : 0))
+    f = MX_FONT_SMALL;
+  ln = mx_line_height(ui, f) + mx_ui_px(ui, 3);
+  if (c.h < lL) return;
   mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t);
   snprintf(buf, sizeof buf, "%s", s->c_busy ? "computing…" : s->c_converged && t == s->c_n - 1 ? "converged" : "");
-  mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_BODY,
-             MX_ALIGN_RIGHT, s->c_busy ? th->warn : th->good, buf);
-  mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + gap);
-  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[0], "train  log p(x) / digit  %.3f", s->c_ll[t]);
-  mx_rect_cut_top(&c, ln);
-  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[1], "test   log p(x) / digit  %.3f", s->c_tll[t]);
-  mx_rect_cut_top(&c, ln);
-  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text, "log posterior J  %.1f", s->c_lp[t]);
-  mx_rect_cut_top(&c, ln);
+  mx_text_in(ui, (mx_rect){c.x, c.y, c.w, lL}, MX_FONT_BODY, MX_ALIGN_RIGHT,
+             s->c_busy ? th->warn : th->good, buf);
+  mx_rect_cut_top(&c, lL + gap);
+  snprintf(buf, sizeof buf, "train  log p(x) / digit  %.3f", s->c_ll[t]);
+  bmm_line(ui, &c, f, ln, th->comp[0], buf, NULL);
+  snprintf(buf, sizeof buf, "test   log p(x) / digit  %.3f", s->c_tll[t]);
+  bmm_line(ui, &c, f, ln, th->comp[1], buf, NULL);
+  if (s->disp_cfg.semi) { /* the accuracy before J: it is what semi-supervised EM is for */
+    mx_rect_cut_top(&c, gap);
+    snprintf(buf, sizeof buf, "test accuracy %.1f%%", 100.0 * s->c_acc[t]);
+    bmm_line(ui, &c, MX_FONT_LARGE, lL + mx_ui_px(ui, 2), th->comp[2], buf, NULL);
+    char brief[64];
+    snprintf(buf, sizeof buf, "labelled digits alone (iteration 0)  %.1f%%", 100.0 * s->c_acc[0]);
+    snprintf(brief, sizeof brief, "labelled alone  %.1f%%", 100.0 * s->c_acc[0]);
+    bmm_line(ui, &c, f, ln + gap, th->comp[4], buf, brief);
+  }
+  snprintf(buf, sizeof buf, "log posterior J  %.1f", s->c_lp[t]);
+  bmm_line(ui, &c, f, ln, th->text, buf, NULL);
   if (t > 0 && mx_app_headless(app))
     /* no wall-clock figure headless: shots, scenes and exports stay reproducible */
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g", dJ);
+    snprintf(buf, sizeof buf, "ΔJ %+.4g", dJ);
   else if (t > 0)
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g   ·   %.1f ms / iteration", dJ,
-            s->c_ms[t]);
+    snprintf(buf, sizeof buf, "ΔJ %+.4g   ·   %.1f ms / iteration", dJ, s->c_ms[t]);
   else
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "%d digits, %s", s->disp_cfg.n,
-            s->disp_cfg.semi ? "start from the labelled" : s->disp_cfg.init_random ? "random start" : "k-means++ start");
-  mx_rect_cut_top(&c, ln);
-  if (s->disp_cfg.semi) {
-    mx_rect_cut_top(&c, gap);
-    mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->comp[2], "test accuracy %.1f%%", 100.0 * s->c_acc[t]);
-    mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 2));
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[4], "labelled digits alone (iteration 0)  %.1f%%",
-            100.0 * s->c_acc[0]);
-    mx_rect_cut_top(&c, ln + gap);
-  }
-  bmm_draw_formulas(s, ui, c);
+    snprintf(buf, sizeof buf, "%d digits, %s", s->disp_cfg.n,
+             s->disp_cfg.semi ? "start from the labelled" : s->disp_cfg.init_random ? "random start" : "k-means++ start");
+  bmm_line(ui, &c, f, ln, th->text_dim, buf, NULL);
+  if (c.h > 0) bmm_draw_formulas(s, ui, c);
 }
 
 static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
