@@ -539,9 +539,10 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   snprintf(buf, sizeof buf, "%s train · %s test · data: %s", a, b, mx_data_source_name(t->m->source));
   mx_text_in(ui, mx_rect_cut_top(&c, lhS), MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
   mx_rect_cut_top(&c, gap + gap / 2);
+  /* test digit picker (left out of a panel too short for it: Left / Right still pick) */
+  if (c.h < 2 * lh + 4 * gap + bh) return;
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap + gap / 2);
-  /* test digit picker */
   {
     mx_rect head = mx_rect_cut_top(&c, lh);
     mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, "Test digit   Left / Right");
