@@ -251,8 +251,8 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
   pl.r = c;
   pl.r.x += mx_ui_px(ui, 64);
   pl.r.w -= mx_ui_px(ui, 70);
-  pl.r.h -= mx_ui_px(ui, 36);
-  pl.x0 = 0.5;
+  pl.r.h -= mx_line_height(ui, MX_FONT_SMALL) + mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
+  pl.x0 = 0.5; /* the bottom margin holds the tick labels and "components K" */
   pl.x1 = MX_GSEL_KMAX + 0.5;
   pl.y0 = lo - 0.05 * (hi - lo);
   pl.y1 = hi + 0.05 * (hi - lo);

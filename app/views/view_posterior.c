@@ -176,8 +176,7 @@ static void post_update(void *st, mx_app *app, double dt) {
 /* ---------------------------------------------------------------- drawing */
 
 static void post_dashed_vline(mx_ui *ui, float x, float y0, float y1, mx_color c, float w, float dash) {
-  float y;
-  for (y = y0; y < y1; y += 2 * dash) mx_draw_line(ui, x, y, x, fminf(y + dash, y1), c, w);
+  mx_draw_dashes(ui, x, y0, x, y1, dash, 2 * dash, c, w);
 }
 
 /* Room for w column rectangles in s->cols; 0 if there is none. */
@@ -265,9 +264,7 @@ static void post_legend_item(mx_ui *ui, int *x0, int y, mx_color c, int style, c
   if (style == 2) {
     mx_draw_circle(ui, x + sw * 0.5f, cy, 5.0f * mx_ui_scale(ui), c);
   } else if (style == 1) {
-    float xx;
-    for (xx = (float)x; xx < x + sw; xx += (float)mx_ui_px(ui, 8))
-      mx_draw_line(ui, xx, cy, fminf(xx + (float)mx_ui_px(ui, 4), (float)(x + sw)), cy, c,
+    mx_draw_dashes(ui, (float)x, cy, (float)(x + sw), cy, (float)mx_ui_px(ui, 4), (float)mx_ui_px(ui, 8), c,
                    2.0f * mx_ui_scale(ui));
   } else {
     mx_draw_line(ui, (float)x, cy, (float)(x + sw), cy, c, 3.5f * mx_ui_scale(ui));
@@ -379,10 +376,13 @@ static void post_draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r)
   }
   /* predictive (optional), dotted */
   if (s->show_pred) {
+    mx_segment seg[POST_CURVE_PTS / 2];
+    int m = 0;
     n = post_density_curve(s, &pl, pm, pv);
-    for (i = 0; i + 1 < n; i += 2)
-      mx_draw_line(ui, s->curve[2 * i], s->curve[2 * i + 1], s->curve[2 * i + 2], s->curve[2 * i + 3],
-                   th->comp[3], 2.5f * mx_ui_scale(ui));
+    for (i = 0; i + 1 < n; i += 2, m++)
+      seg[m] = (mx_segment){s->curve[2 * i], s->curve[2 * i + 1], s->curve[2 * i + 2], s->curve[2 * i + 3],
+                            2.5f * mx_ui_scale(ui), th->comp[3]};
+    mx_draw_segments(ui, seg, m);
   }
   /* posterior */
   n = post_density_curve(s, &pl, a, b2);
@@ -465,10 +465,9 @@ static void post_draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
   }
   /* true μ and prior mean α as reference lines */
   {
-    float y = mx_plot_y(&pl, s->true_mu), x;
-    for (x = (float)pl.r.x; x < pl.r.x + pl.r.w; x += (float)mx_ui_px(ui, 14))
-      mx_draw_line(ui, x, y, fminf(x + (float)mx_ui_px(ui, 7), (float)(pl.r.x + pl.r.w)), y, th->text_dim,
-                   2.0f * mx_ui_scale(ui));
+    float y = mx_plot_y(&pl, s->true_mu);
+    mx_draw_dashes(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, (float)mx_ui_px(ui, 7),
+                   (float)mx_ui_px(ui, 14), th->text_dim, 2.0f * mx_ui_scale(ui));
     y = mx_plot_y(&pl, s->alpha);
     mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, mx_view_alpha(th->comp[0], 150),
                  2.0f * mx_ui_scale(ui));
