@@ -11,7 +11,8 @@
  * argument anywhere in [−1400, 0] (including the libm fallback below −708 and
  * exp's underflow to 0) each r to 4 ulp. The grey-pixel lists must equal
  * mx_binarize + mx_bmm_data_alloc exactly. Two-thread runs must repeat bit for
- * bit. */
+ * bit. Passes cut into ranges (mx_bmm_pass_*) must equal the whole steps byte
+ * for byte. */
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
@@ -225,6 +226,110 @@ static void test_deterministic(void) {
   for (r = 0; r < 3; r++) mx_bmm_free(m[r]);
 }
 
+/* ---- passes in pieces ---------------------------------------------------------- */
+
+/* One pass of what as begin, ranges of cut[0], cut[1], ... tiles (cycling;
+ * 0 = the rest at once), end. */
+static int pieces_pass(mx_bmm *m, const mx_bmm_data *data, int what, const size_t *cut,
+                       size_t ncut) {
+  size_t i = 0, c = 0;
+  int rc = mx_bmm_pass_begin(m, data, what);
+  while (!rc && i < m->n) {
+    size_t tiles = cut[c++ % ncut], e = tiles ? i + tiles * MX_BMM_CHUNK : m->n;
+    if (e > m->n) e = m->n;
+    rc = mx_bmm_pass_range(m, data, i, e);
+    i = e;
+  }
+  return rc ? rc : mx_bmm_pass_end(m);
+}
+
+/* The model's numbers equal byte for byte. */
+static int same_model(const mx_bmm *a, const mx_bmm *b) {
+  const size_t K = a->k, D = a->d, N = a->n;
+  return memcmp(a->theta, b->theta, K * D * sizeof *a->theta) == 0 &&
+         memcmp(a->pi, b->pi, K * sizeof *a->pi) == 0 &&
+         memcmp(a->nk, b->nk, K * sizeof *a->nk) == 0 &&
+         memcmp(a->resp, b->resp, N * K * sizeof *a->resp) == 0 &&
+         memcmp(&a->loglik, &b->loglik, sizeof a->loglik) == 0 &&
+         memcmp(&a->logpost, &b->logpost, sizeof a->logpost) == 0;
+}
+
+/* Passes cut into ranges of 1, 2, (3, 1, 5) tiles, or (7, the rest) equal
+ * the whole steps byte for byte (θ, π, N_k, resp, loglik, J) on the sample:
+ * 1, 2 and 3 shares (ranges then cross share boundaries), the 3,001-image
+ * prefix (a part tile), semi-supervised. Then the misuse codes. */
+static void test_pass_pieces(void) {
+  static const size_t cut1[] = {1}, cut2[] = {2}, cut3[] = {3, 1, 5}, cut4[] = {7, 0};
+  static const size_t *cuts[] = {cut1, cut2, cut3, cut4};
+  static const size_t ncuts[] = {1, 1, 3, 2};
+  const size_t D = TRAIN->d, K = 10;
+  mx_bmm_data first = *TRAIN;
+  mx_error err;
+  size_t T, c, v;
+  first.n = 3001;
+  for (v = 0; v < 3; v++)
+    for (T = 1; T <= 3; T++)
+      for (c = 0; c < 4; c++) {
+        const mx_bmm_data *data = v == 1 ? &first : TRAIN;
+        mx_bmm *a = NULL, *b = NULL;
+        gsl_rng *ra = new_rng(11 + T), *rb = new_rng(11 + T);
+        int it, *fixed = malloc(data->n * sizeof *fixed);
+        double ja = 0.0, jb = 1.0;
+        ASSERT_INT_EQ(mx_bmm_alloc(&a, K, D, data->n, mx_bmm_prior_laplace(1.0, 1.0), T, &err), 0);
+        ASSERT_INT_EQ(mx_bmm_alloc(&b, K, D, data->n, mx_bmm_prior_laplace(1.0, 1.0), T, &err), 0);
+        if (v == 2) { /* 20 labelled digits a class */
+          gsl_rng *rl = new_rng(5);
+          ASSERT_INT_EQ(mx_bmm_pick_labelled(MN.train.labels, data->n, 10, 20, rl, fixed, &err), 0);
+          gsl_rng_free(rl);
+          ASSERT_INT_EQ(mx_bmm_set_fixed(a, fixed, &err), 0);
+          ASSERT_INT_EQ(mx_bmm_set_fixed(b, fixed, &err), 0);
+        }
+        ASSERT_INT_EQ(mx_bmm_init_kmeanspp(a, data, ra, NULL, &err), 0);
+        ASSERT_INT_EQ(mx_bmm_init_kmeanspp(b, data, rb, NULL, &err), 0);
+        for (it = 0; it < 3; it++) { /* the view's run: M, then E */
+          ASSERT_INT_EQ(mx_bmm_e_step(a, data), 0);
+          ASSERT_INT_EQ(pieces_pass(b, data, MX_BMM_PASS_E, cuts[c], ncuts[c]), 0);
+          ASSERT_TRUE(same_model(a, b));
+          ASSERT_INT_EQ(mx_bmm_m_step(a, data), 0);
+          ASSERT_INT_EQ(pieces_pass(b, data, MX_BMM_PASS_M, cuts[c], ncuts[c]), 0);
+          ASSERT_TRUE(same_model(a, b));
+        }
+        for (it = 0; it < 3; it++) { /* the sweep's: fused E + M */
+          ASSERT_INT_EQ(mx_bmm_iterate(a, data, &ja), 0);
+          ASSERT_INT_EQ(pieces_pass(b, data, MX_BMM_PASS_E | MX_BMM_PASS_M, cuts[c], ncuts[c]),
+                        0);
+          jb = b->logpost;
+          ASSERT_TRUE(memcmp(&ja, &jb, sizeof ja) == 0);
+          ASSERT_TRUE(same_model(a, b));
+        }
+        free(fixed);
+        mx_bmm_free(a);
+        mx_bmm_free(b);
+        gsl_rng_free(ra);
+        gsl_rng_free(rb);
+      }
+  { /* misuse: no pass begun, a range off the tile grid, a bad what, wrong data */
+    mx_bmm *m = NULL;
+    ASSERT_INT_EQ(mx_bmm_alloc(&m, K, D, TRAIN->n, mx_bmm_prior_laplace(1.0, 1.0), 2, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_pass_range(m, TRAIN, 0, MX_BMM_CHUNK), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_end(m), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_begin(m, TRAIN, 0), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_begin(m, TRAIN, 4), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_begin(m, &first, MX_BMM_PASS_E), MX_ESIZE);
+    ASSERT_INT_EQ(mx_bmm_pass_begin(m, TRAIN, MX_BMM_PASS_E), 0);
+    ASSERT_INT_EQ(mx_bmm_pass_range(m, TRAIN, 0, 100), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_range(m, TRAIN, 100, TRAIN->n), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_range(m, TRAIN, MX_BMM_CHUNK, 0), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_range(m, TRAIN, 0, TRAIN->n + 1), MX_EINVAL);
+    ASSERT_INT_EQ(mx_bmm_pass_range(m, TRAIN, TRAIN->n, TRAIN->n), 0); /* empty */
+    ASSERT_INT_EQ(mx_bmm_pass_range(m, TRAIN, 0, TRAIN->n), 0);
+    ASSERT_INT_EQ(mx_bmm_pass_end(m), 0);
+    ASSERT_TRUE(isfinite(m->loglik) && m->loglik < 0.0);
+    ASSERT_INT_EQ(mx_bmm_pass_end(m), MX_EINVAL); /* ended already */
+    mx_bmm_free(m);
+  }
+}
+
 /* ---- exp over its whole range ------------------------------------------------- */
 
 /* |a − b| <= 4 ulp of b (b > 0), or both below 1e-300 within 1e-315 (exp's
@@ -321,6 +426,7 @@ int main(void) {
   }
   test_em_matches_reference();
   test_deterministic();
+  test_pass_pieces();
   test_exp_range();
   test_grey_lists();
   mx_bmm_data_free(TRAIN);

@@ -673,37 +673,32 @@ static void bmm_msums(const mx_bmm *m, const mx_bmm_data *data, size_t i0, size_
 
 /* ---- passes ----------------------------------------------------------------- */
 
-/* One thread's share of a pass over the training images [i0, i1). */
+/* One share's piece of a pass: training images [i0, i1) of share t. */
 typedef struct bmm_job {
   mx_bmm *m;
   const mx_bmm_data *data;
-  size_t i0, i1;
-  int do_e, do_m;
-  double *buf;   /* (BMM_CHUNK_SLAB) this thread's scores / responsibilities, exp scratch */
-  double *acc;   /* (D, KP) this thread's S */
-  double *nk;    /* (KP) this thread's N_k */
-  double ll;     /* this thread's Σ ℓ_i */
+  size_t i0, i1, t;
+  double *buf;   /* (BMM_CHUNK_SLAB) this share's scores / responsibilities, exp scratch */
+  double *acc;   /* (D, KP) this share's S */
+  double *nk;    /* (KP) this share's N_k */
 } bmm_job;
 
-/* The pass goes MX_BMM_CHUNK images at a time: the E-step for the chunk
+/* The piece goes MX_BMM_CHUNK images at a time: the E-step for the chunk
  * (scores, then responsibilities into resp and buf), then its M-step sums
  * from buf (or from resp for an M-step alone). The chunk's on-pixel lists are
  * still in cache for the second walk, and each walk keeps one table (w, or
  * acc) hot rather than both. Every sum is formed in image order, as one image
- * at a time would. */
+ * at a time would, continuing the share's sums (pass_ll[t], acc, nk). */
 static void *bmm_job_run(void *arg) {
   bmm_job *job = arg;
   mx_bmm *m = job->m;
   size_t i, j, e, K = m->k, KP = m->kp;
-  double ll = 0.0, ell[MX_BMM_CHUNK];
-  if (job->do_m) {
-    memset(job->acc, 0, m->d * KP * sizeof *job->acc);
-    memset(job->nk, 0, KP * sizeof *job->nk);
-  }
+  int do_e = m->pass_what & MX_BMM_PASS_E, do_m = m->pass_what & MX_BMM_PASS_M;
+  double ll = m->pass_ll[job->t], ell[MX_BMM_CHUNK];
   for (i = job->i0; i < job->i1; i = e) {
     e = (i / MX_BMM_CHUNK + 1) * MX_BMM_CHUNK; /* chunks are tiles */
     if (e > job->i1) e = job->i1;
-    if (job->do_e) {
+    if (do_e) {
       bmm_scores(m, job->data, i, e, job->buf);
       bmm_posteriors(job->buf, e - i, m->fixed + i, K, KP, ell, job->buf + MX_BMM_CHUNK * KP);
       for (j = i; j < e; j++) {
@@ -717,55 +712,23 @@ static void *bmm_job_run(void *arg) {
         memset(row + K, 0, (KP - K) * sizeof *row);
       }
     }
-    if (job->do_m) bmm_msums(m, job->data, i, e, job->buf, job->acc, job->nk);
+    if (do_m) bmm_msums(m, job->data, i, e, job->buf, job->acc, job->nk);
   }
-  job->ll = ll;
+  m->pass_ll[job->t] = ll;
   return NULL;
 }
 
-/* Share t of a pass (core's parallel-for, parallel.h): jobs[t]. */
+/* Piece t of a range (core's parallel-for, parallel.h): jobs[t]. */
 static void bmm_share_run(void *jobs, int t) { bmm_job_run((bmm_job *)jobs + t); }
 
-/* Where thread t of T starts: about n t / T, on a tile boundary. */
+/* Where share t of T starts: about n t / T, on a tile boundary. */
 static size_t bmm_split(size_t n, size_t t, size_t T) {
   size_t i = (n * t / T + MX_BMM_CHUNK / 2) / MX_BMM_CHUNK * MX_BMM_CHUNK;
   return t == T || i > n ? n : i;
 }
 
-/* A pass over all images, split into m->nthreads contiguous ranges on tile
- * boundaries (thread 0 is the caller). The E part writes resp rows of its own
- * range only, and loglik, logpost = loglik + lprior; the M
- * part sums into per-thread slabs, added up afterwards in thread order, so
- * the result does not depend on timing. If a thread cannot be started its
- * range runs in the caller. */
-static void bmm_pass(mx_bmm *m, const mx_bmm_data *data, int do_e, int do_m, double lprior) {
-  bmm_job jobs[MX_BMM_MAX_THREADS];
-  size_t t, T = m->nthreads, j, slab = m->d * m->kp;
-  double ll = 0.0;
-  if (T > m->n) T = 1;
-  for (t = 0; t < T; t++) {
-    jobs[t].m = m;
-    jobs[t].data = data;
-    jobs[t].i0 = bmm_split(m->n, t, T);
-    jobs[t].i1 = bmm_split(m->n, t + 1, T);
-    jobs[t].do_e = do_e;
-    jobs[t].do_m = do_m;
-    jobs[t].buf = m->chunk + t * BMM_CHUNK_SLAB(m->kp);
-    jobs[t].acc = m->acc + t * slab;
-    jobs[t].nk = m->nkpart + t * m->kp;
-  }
-  mx_par_run((int)T, bmm_share_run, jobs);
-  for (t = 0; t < T; t++) ll += jobs[t].ll;
-  if (do_e) {
-    m->loglik = ll;
-    m->logpost = ll + lprior;
-  }
-  if (do_m) /* slab 0 gets the totals */
-    for (t = 1; t < T; t++) {
-      for (j = 0; j < slab; j++) m->acc[j] += m->acc[t * slab + j];
-      for (j = 0; j < m->k; j++) m->nkpart[j] += m->nkpart[t * m->kp + j];
-    }
-}
+/* Shares of a pass: m->nthreads contiguous ranges on tile boundaries. */
+static size_t bmm_shares(const mx_bmm *m) { return m->nthreads > m->n ? 1 : m->nthreads; }
 
 /* θ and π from the summed S (acc slab 0) and N_k (nkpart slab 0). */
 static int bmm_m_finish(mx_bmm *m) {
@@ -785,6 +748,81 @@ static int bmm_m_finish(mx_bmm *m) {
   return MX_OK;
 }
 
+/* A pass over all images is begin, ranges covering [0, n) once in any
+ * grouping, end. The images are split into shares (bmm_shares) fixed by n and
+ * nthreads alone; each share keeps its own Σ ℓ and M-step sums, formed in
+ * image order tile by tile, and end adds them in share order. So the numbers
+ * do not depend on how the ranges cut the pass, nor on timing. */
+int mx_bmm_pass_begin(mx_bmm *m, const mx_bmm_data *data, int what) {
+  size_t t, T = bmm_shares(m);
+  if (bmm_check(m, data)) return MX_ESIZE;
+  if (what < 1 || what > (MX_BMM_PASS_E | MX_BMM_PASS_M)) return MX_EINVAL;
+  m->pass_what = what;
+  m->pass_lprior = (what & MX_BMM_PASS_E) ? bmm_prepare(m) : NAN;
+  for (t = 0; t < T; t++) m->pass_ll[t] = 0.0;
+  if (what & MX_BMM_PASS_M) {
+    memset(m->acc, 0, T * m->d * m->kp * sizeof *m->acc);
+    memset(m->nkpart, 0, T * m->kp * sizeof *m->nkpart);
+  }
+  return MX_OK;
+}
+
+/* The range cut at the share boundaries; the pieces (one per share at most)
+ * run in parallel, piece 0 on the caller. */
+int mx_bmm_pass_range(mx_bmm *m, const mx_bmm_data *data, size_t i0, size_t i1) {
+  bmm_job jobs[MX_BMM_MAX_THREADS];
+  size_t t, T = bmm_shares(m), P = 0, n = m->n;
+  if (bmm_check(m, data)) return MX_ESIZE;
+  if (!m->pass_what || i0 > i1 || i1 > n || (i0 % MX_BMM_CHUNK && i0 != n) ||
+      (i1 % MX_BMM_CHUNK && i1 != n))
+    return MX_EINVAL;
+  for (t = 0; t < T; t++) {
+    size_t a = bmm_split(n, t, T), b = bmm_split(n, t + 1, T);
+    if (a < i0) a = i0;
+    if (b > i1) b = i1;
+    if (a >= b) continue;
+    jobs[P].m = m;
+    jobs[P].data = data;
+    jobs[P].i0 = a;
+    jobs[P].i1 = b;
+    jobs[P].t = t;
+    jobs[P].buf = m->chunk + t * BMM_CHUNK_SLAB(m->kp);
+    jobs[P].acc = m->acc + t * m->d * m->kp;
+    jobs[P].nk = m->nkpart + t * m->kp;
+    P++;
+  }
+  if (P) mx_par_run((int)P, bmm_share_run, jobs);
+  return MX_OK;
+}
+
+/* Σ ℓ into loglik, logpost = loglik + lprior (E); the shares' sums added in
+ * share order into slab 0, then θ, π (M). */
+int mx_bmm_pass_end(mx_bmm *m) {
+  size_t t, T = bmm_shares(m), j, slab = m->d * m->kp;
+  int what = m->pass_what;
+  double ll = 0.0;
+  if (!what) return MX_EINVAL;
+  m->pass_what = 0;
+  if (what & MX_BMM_PASS_E) {
+    for (t = 0; t < T; t++) ll += m->pass_ll[t];
+    m->loglik = ll;
+    m->logpost = ll + m->pass_lprior;
+  }
+  if (!(what & MX_BMM_PASS_M)) return MX_OK;
+  for (t = 1; t < T; t++) { /* slab 0 gets the totals */
+    for (j = 0; j < slab; j++) m->acc[j] += m->acc[t * slab + j];
+    for (j = 0; j < m->k; j++) m->nkpart[j] += m->nkpart[t * m->kp + j];
+  }
+  return bmm_m_finish(m);
+}
+
+/* A whole pass in one range (the shares on their threads). */
+static int bmm_pass(mx_bmm *m, const mx_bmm_data *data, int what) {
+  int rc = mx_bmm_pass_begin(m, data, what);
+  if (!rc) rc = mx_bmm_pass_range(m, data, 0, m->n);
+  return rc ? rc : mx_bmm_pass_end(m);
+}
+
 double mx_bmm_log_prior(const mx_bmm *m) {
   double a1 = m->prior.a - 1.0, b1 = m->prior.b - 1.0, lp = 0.0;
   size_t i;
@@ -795,23 +833,18 @@ double mx_bmm_log_prior(const mx_bmm *m) {
 }
 
 int mx_bmm_e_step(mx_bmm *m, const mx_bmm_data *data) {
-  if (bmm_check(m, data)) return MX_ESIZE;
-  bmm_pass(m, data, 1, 0, bmm_prepare(m));
-  return MX_OK;
+  return bmm_pass(m, data, MX_BMM_PASS_E);
 }
 
 int mx_bmm_m_step(mx_bmm *m, const mx_bmm_data *data) {
-  if (bmm_check(m, data)) return MX_ESIZE;
-  bmm_pass(m, data, 0, 1, NAN);
-  return bmm_m_finish(m);
+  return bmm_pass(m, data, MX_BMM_PASS_M);
 }
 
 int mx_bmm_iterate(mx_bmm *m, const mx_bmm_data *data, double *logpost_before) {
-  if (bmm_check(m, data)) return MX_ESIZE;
   /* each tile's M sums right after its E-step, while its lists are in cache */
-  bmm_pass(m, data, 1, 1, bmm_prepare(m));
-  if (logpost_before) *logpost_before = m->logpost;
-  return bmm_m_finish(m);
+  int rc = bmm_pass(m, data, MX_BMM_PASS_E | MX_BMM_PASS_M);
+  if (logpost_before && rc != MX_ESIZE) *logpost_before = m->logpost;
+  return rc;
 }
 
 /* ---- starts ---------------------------------------------------------------- */

@@ -92,6 +92,9 @@ typedef struct mx_bmm {
   double *chunk;     /* (T, 2 MX_BMM_CHUNK KP + 8) per-thread scores, then responsibilities
                         (0 for k >= K), of the images in flight, and exp scratch; also
                         mx_bmm_score's scratch */
+  int pass_what;     /* the pass begun (MX_BMM_PASS_*), 0 when none */
+  double pass_lprior; /* the log prior at its start (E) */
+  double pass_ll[MX_BMM_MAX_THREADS]; /* per share Σ ℓ_i so far */
   double *dist;      /* (N) k-means++ squared Hamming distances */
   uint8_t *center;   /* (D) k-means++ current centre as 0/1 */
 } mx_bmm;
@@ -150,6 +153,22 @@ int mx_bmm_e_step(mx_bmm *m, const mx_bmm_data *data);
 /* M-step from resp: θ, π, nk (MAP, formulas above). Allocates nothing. */
 int mx_bmm_m_step(mx_bmm *m, const mx_bmm_data *data);
 
+/* The same passes in pieces, for a caller that cannot spend a whole pass at
+ * once (the web edition runs them inside the frame budget):
+ *     mx_bmm_pass_begin(m, data, what);          what: MX_BMM_PASS_E, _M or both
+ *     mx_bmm_pass_range(m, data, i0, i1); ...    ranges covering [0, N) once
+ *     mx_bmm_pass_end(m);                        its status as the step's
+ * is mx_bmm_e_step (E), mx_bmm_m_step (M) or mx_bmm_iterate (E | M, logpost
+ * then holds J before) bit for bit, however the ranges cut [0, N): each of
+ * the nthreads fixed shares keeps its own sums, in image order. A range runs
+ * its pieces in different shares on threads. i0 and i1 are multiples of
+ * MX_BMM_CHUNK or N (else MX_EINVAL, as is a range or end with no pass
+ * begun). θ, π, resp and the workspace belong to the pass until its end. */
+#define MX_BMM_PASS_E 1
+#define MX_BMM_PASS_M 2
+int mx_bmm_pass_begin(mx_bmm *m, const mx_bmm_data *data, int what);
+int mx_bmm_pass_range(mx_bmm *m, const mx_bmm_data *data, size_t i0, size_t i1);
+int mx_bmm_pass_end(mx_bmm *m);
 /* One EM iteration: E-step then M-step. *logpost_before (may be NULL) gets J
  * at the parameters the iteration started from. */
 int mx_bmm_iterate(mx_bmm *m, const mx_bmm_data *data, double *logpost_before);
