@@ -6,7 +6,9 @@
  *    EM, E-step, BIC / AIC; one generator through the fits in order), to the
  *    bit; a run cancelled half way leaves nothing behind (ASan);
  *  - the BMM view's accuracy-vs-L sweep and EM run as a job over frames equal
- *    the same requests run inline (headless), to the bit. */
+ *    the same requests run inline (headless), to the bit;
+ *  - the BMM numbers with whole EM passes and with the passes in one-tile
+ *    pieces (slice mode's steps) are the same, to the bit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,8 +161,36 @@ static void test_bmm(void) {
   cJSON_free(job_nums);
 }
 
+/* The same requests run inline with whole EM passes (threads mode: one range
+ * a pass, its two shares on threads) and in slice mode's pieces (one tile of
+ * images a step, mx_bmm_pass_range): the same numbers, to the bit. */
+static void test_bmm_pieces(void) {
+  const char *dir = mx_test_sample_dir();
+  int was = mx_jobs_sliced(), mode;
+  char *nums[2] = {NULL, NULL};
+  for (mode = 0; mode < 2; mode++) {
+    mx_error err;
+    mx_app *app;
+    ASSERT_INT_EQ(mx_jobs_set_sliced(mode), 0);
+    app = mx_test_app("bmm", dir, 1024, 768, &err);
+    ASSERT_TRUE(app != NULL);
+    if (!app) break;
+    bmm_requests(app); /* headless: inline */
+    nums[mode] = bmm_numbers(app);
+    mx_app_destroy(app);
+  }
+  if (nums[0] && nums[1]) {
+    ASSERT_TRUE(strstr(nums[0], "accuracy_vs_L") != NULL);
+    ASSERT_STR_EQ(nums[1], nums[0]);
+  }
+  ASSERT_INT_EQ(mx_jobs_set_sliced(was), 0);
+  cJSON_free(nums[0]);
+  cJSON_free(nums[1]);
+}
+
 int main(void) {
   test_select();
+  test_bmm_pieces();
   test_bmm();
   TEST_MAIN_END();
 }

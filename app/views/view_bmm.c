@@ -72,6 +72,7 @@ static void bmm_job_reset(bmm_view *s, bmm_cfg cfg) {
   SDL_UnlockMutex(s->mu);
   mx_bmm_free(s->m);
   s->m = NULL;
+  s->it_phase = 0; /* (an iteration in progress goes with its model) */
   free(s->fixed);
   s->fixed = NULL;
   rc = bmm_build_data(s, cfg.threshold, &err);
@@ -115,22 +116,59 @@ static void bmm_job_reset(bmm_view *s, bmm_cfg cfg) {
   SDL_UnlockMutex(s->mu);
 }
 
-/* One EM iteration: M-step from the responsibilities, E-step at the new θ. */
+/* One piece of a pass of `what` over data (mx_bmm_pass_*; begun on the first
+ * call): in slice mode BMM_PIECE_TILES tiles of images, so a step stays well
+ * inside the frame budget, else the whole pass (its shares on threads). The
+ * numbers do not depend on the cut. Returns 1 while images are left, else 0
+ * with *rc the pass's status. */
+static int bmm_pass_piece(bmm_view *s, mx_bmm *m, const mx_bmm_data *data, int what, int *rc) {
+  size_t e;
+  if (!m->pass_what) {
+    s->pass_next = 0;
+    if ((*rc = mx_bmm_pass_begin(m, data, what)) != MX_OK) return 0;
+  }
+  e = mx_jobs_sliced() ? s->pass_next + (size_t)BMM_PIECE_TILES * MX_BMM_CHUNK : m->n;
+  if (e > m->n) e = m->n;
+  *rc = mx_bmm_pass_range(m, data, s->pass_next, e);
+  s->pass_next = e;
+  if (*rc == MX_OK && e < m->n) return 1;
+  if (*rc == MX_OK) return (*rc = mx_bmm_pass_end(m)), 0;
+  mx_bmm_pass_end(m); /* (drops the pass) */
+  return 0;
+}
+
+/* One piece of an EM iteration (s->it_phase): the M-step from the
+ * responsibilities and the E-step at the new θ, in pass pieces, then the
+ * record (the test digits scored). h_ms gets the pieces' work time. */
 static void bmm_job_step(bmm_view *s) {
-  int t = s->hist_n, rc;
+  int t = s->hist_n, rc = MX_OK;
   double t0 = bmm_clock();
-  if (!s->m) return;
-  if (t >= BMM_CAP) {
-    bmm_set_msg(s, 0, "History is full: press R to start again");
+  if (!s->m) {
+    s->it_phase = 0;
     return;
   }
-  rc = mx_bmm_m_step(s->m, &s->train);
-  if (!rc) rc = mx_bmm_e_step(s->m, &s->train);
-  if (rc) {
-    bmm_set_msg(s, 1, mx_strerror(rc));
+  if (s->it_phase == 0) {
+    if (t >= BMM_CAP) {
+      bmm_set_msg(s, 0, "History is full: press R to start again");
+      return;
+    }
+    s->it_phase = 1;
+    s->it_ms = 0.0;
+  }
+  if (s->it_phase <= 2) {
+    int what = s->it_phase == 1 ? MX_BMM_PASS_M : MX_BMM_PASS_E;
+    int more = bmm_pass_piece(s, s->m, &s->train, what, &rc);
+    s->it_ms += 1e3 * (bmm_clock() - t0);
+    if (rc) {
+      s->it_phase = 0;
+      bmm_set_msg(s, 1, mx_strerror(rc));
+    } else if (!more) {
+      s->it_phase++;
+    }
     return;
   }
-  bmm_record(s, t, 1e3 * (bmm_clock() - t0));
+  s->it_phase = 0;
+  bmm_record(s, t, s->it_ms + 1e3 * (bmm_clock() - t0));
   SDL_LockMutex(s->mu);
   s->hist_n = t + 1;
   if (s->h_lp[t] - s->h_lp[t - 1] < BMM_CONVERGED * fabs(s->h_lp[t])) s->converged = 1;
@@ -139,8 +177,8 @@ static void bmm_job_step(bmm_view *s) {
 
 /* Accuracy against L for the current N and α: for each L, naive Bayes on the
  * labelled digits alone (the start) and after EM with the rest unlabelled.
- * In resumable steps (bmm_sweep): begin, then per L a start, one EM
- * iteration a step, the scores. */
+ * In resumable steps (bmm_sweep): begin, then per L a start, the EM
+ * iterations in pass pieces (bmm_pass_piece), the scores. */
 static void bmm_sweep_begin(bmm_view *s, bmm_cfg cfg) {
   bmm_sweep *w = &s->sw;
   mx_error err;
@@ -182,8 +220,8 @@ static void bmm_sweep_end(bmm_view *s, int cancelled) {
   memset(w, 0, sizeof *w);
 }
 
-/* One step of the sweep: phase 0 starts L (or ends the sweep), phase 1 one EM
- * iteration, phase 2 scores the fit and moves to the next L. */
+/* One step of the sweep: phase 0 starts L (or ends the sweep), phase 1 a
+ * piece of an EM iteration, phase 2 scores the fit and moves to the next L. */
 static void bmm_sweep_step(bmm_view *s) {
   bmm_sweep *w = &s->sw;
   mx_error err;
@@ -205,10 +243,15 @@ static void bmm_sweep_step(bmm_view *s) {
     w->it = 0;
     w->prev = -INFINITY;
     w->phase = 1;
-  } else if (w->phase == 1) {
+  } else if (w->phase == 1) { /* an iteration (E + M) in pass pieces */
     double J;
+    int rc = MX_OK;
+    if (w->it < BMM_SWEEP_ITERS &&
+        bmm_pass_piece(s, w->m, &w->train, MX_BMM_PASS_E | MX_BMM_PASS_M, &rc))
+      return;
     w->phase = 2; /* unless this iteration goes on */
-    if (w->it >= BMM_SWEEP_ITERS || mx_bmm_iterate(w->m, &w->train, &J)) return;
+    if (w->it >= BMM_SWEEP_ITERS || rc) return;
+    J = w->m->logpost; /* J at the start of the iteration */
     w->it++;
     if (J - w->prev < BMM_CONVERGED * fabs(J)) return;
     w->prev = J;
@@ -235,8 +278,8 @@ static void bmm_sweep_step(bmm_view *s) {
 
 /* The view's job (ui/pool.h): one piece of the pending work a step. A new run
  * comes first (it ends a sweep in progress), then a sweep in progress (EM
- * steps wait for it, as they did behind a sweep on the old worker), then one
- * EM iteration, then a new sweep. MX_JOB_IDLE when nothing is left. */
+ * steps wait for it, as they did behind a sweep on the old worker), then the
+ * EM iteration in progress, then a new one, then a new sweep. MX_JOB_IDLE when nothing is left. */
 static int bmm_step(void *arg) {
   bmm_view *s = arg;
   bmm_cfg cfg;
@@ -248,6 +291,8 @@ static int bmm_step(void *arg) {
     s->req_reset = 0;
   } else if (s->sw.active) {
     kind = 4;
+  } else if (s->it_phase) {
+    kind = 2; /* the iteration in progress goes on */
   } else if (s->req_steps > 0) {
     kind = 2;
     s->req_steps--;
@@ -265,8 +310,8 @@ static int bmm_step(void *arg) {
   else if (kind == 3) bmm_sweep_begin(s, cfg);
   else if (kind == 4) bmm_sweep_step(s);
   SDL_LockMutex(s->mu);
-  s->busy = s->sw.active;
-  more = s->sw.active || s->req_reset || s->req_steps > 0 || s->req_sweep;
+  s->busy = s->sw.active || s->it_phase;
+  more = s->busy || s->req_reset || s->req_steps > 0 || s->req_sweep;
   SDL_UnlockMutex(s->mu);
   return more ? MX_JOB_MORE : MX_JOB_IDLE;
 }

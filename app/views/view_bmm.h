@@ -51,6 +51,7 @@
 #define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
 #define BMM_SWEEP_MAX 12
 #define BMM_SWEEP_ITERS 40
+#define BMM_PIECE_TILES 1    /* slice mode: EM passes go this many tiles of images a step */
 #define BMM_DEFAULT_N 10000
 
 /* What a run is made from; a change means a new run. */
@@ -143,6 +144,9 @@ typedef struct bmm_view {
   gsl_rng *rng;
   int *fixed;               /* (train.n) labelled class or -1 */
   bmm_sweep sw;             /* the accuracy-vs-L sweep in progress */
+  int it_phase;             /* run iteration in progress: 0 none, 1 M pass, 2 E pass, 3 record */
+  double it_ms;             /* its work so far, milliseconds */
+  size_t pass_next;         /* next image of the pass in progress (mx_bmm_pass_*) */
 } bmm_view;
 
 /* view_bmm.c */
