@@ -11,8 +11,9 @@
  * argument anywhere in [−1400, 0] (including the libm fallback below −708 and
  * exp's underflow to 0) each r to 4 ulp. The grey-pixel lists must equal
  * mx_binarize + mx_bmm_data_alloc exactly. Two-thread runs must repeat bit for
- * bit. Passes cut into ranges (mx_bmm_pass_*) must equal the whole steps byte
- * for byte. */
+ * bit. Passes cut into ranges (mx_bmm_pass_*), the labelled start's M-step in
+ * pieces and the test digits scored in pieces (mx_bmm_score_range) must equal
+ * the whole calls byte for byte. */
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
@@ -308,6 +309,42 @@ static void test_pass_pieces(void) {
         gsl_rng_free(ra);
         gsl_rng_free(rb);
       }
+  { /* the labelled start with its M-step in pieces; the test digits scored in pieces */
+    mx_bmm *a = NULL, *b = NULL;
+    gsl_rng *rl = new_rng(5);
+    int *fixed = malloc(TRAIN->n * sizeof *fixed), *pa = malloc(TEST->n * sizeof *pa);
+    int *pb = malloc(TEST->n * sizeof *pb);
+    double lla = 0.0, llb = 0.0;
+    size_t ra = 0, rb = 0, i;
+    ASSERT_INT_EQ(mx_bmm_alloc(&a, K, D, TRAIN->n, mx_bmm_prior_laplace(1.0, 1.0), 2, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_alloc(&b, K, D, TRAIN->n, mx_bmm_prior_laplace(1.0, 1.0), 2, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_pick_labelled(MN.train.labels, TRAIN->n, 10, 5, rl, fixed, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_set_fixed(a, fixed, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_set_fixed(b, fixed, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_init_labelled(a, TRAIN, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_init_labelled_resp(b, TRAIN, &err), 0);
+    ASSERT_INT_EQ(pieces_pass(b, TRAIN, MX_BMM_PASS_M, cut3, 3), 0);
+    ASSERT_INT_EQ(mx_bmm_e_step(a, TRAIN), 0);
+    ASSERT_INT_EQ(mx_bmm_e_step(b, TRAIN), 0);
+    ASSERT_TRUE(same_model(a, b));
+    ASSERT_INT_EQ(mx_bmm_score(a, TEST, MN.test.labels, &lla, &ra, pa), 0);
+    for (i = 0; i < TEST->n; i += MX_BMM_CHUNK) /* 1,000 digits: 3 whole tiles and a part */
+      ASSERT_INT_EQ(mx_bmm_score_range(b, TEST, MN.test.labels, i,
+                                       i + MX_BMM_CHUNK < TEST->n ? i + MX_BMM_CHUNK : TEST->n,
+                                       &llb, &rb, pb), 0);
+    ASSERT_TRUE(memcmp(&lla, &llb, sizeof lla) == 0 && ra == rb && ra > TEST->n / 2);
+    ASSERT_TRUE(memcmp(pa, pb, TEST->n * sizeof *pa) == 0);
+    ASSERT_INT_EQ(mx_bmm_score_range(b, TEST, NULL, 100, TEST->n, &llb, NULL, NULL), MX_EINVAL);
+    memset(fixed, 0xff, TRAIN->n * sizeof *fixed); /* all -1 */
+    ASSERT_INT_EQ(mx_bmm_set_fixed(b, fixed, &err), 0);
+    ASSERT_INT_EQ(mx_bmm_init_labelled_resp(b, TRAIN, &err), MX_EINVAL);
+    mx_bmm_free(a);
+    mx_bmm_free(b);
+    gsl_rng_free(rl);
+    free(fixed);
+    free(pa);
+    free(pb);
+  }
   { /* misuse: no pass begun, a range off the tile grid, a bad what, wrong data */
     mx_bmm *m = NULL;
     ASSERT_INT_EQ(mx_bmm_alloc(&m, K, D, TRAIN->n, mx_bmm_prior_laplace(1.0, 1.0), 2, &err), 0);

@@ -945,7 +945,7 @@ int mx_bmm_init_random(mx_bmm *m, const mx_bmm_data *data, gsl_rng *rng, mx_erro
   return mx_bmm_m_step(m, data) ? mx_error_set(err, MX_ECOLLAPSE, "bmm: M-step failed") : MX_OK;
 }
 
-int mx_bmm_init_labelled(mx_bmm *m, const mx_bmm_data *data, mx_error *err) {
+int mx_bmm_init_labelled_resp(mx_bmm *m, const mx_bmm_data *data, mx_error *err) {
   size_t i, nfixed = 0;
   if (bmm_check(m, data))
     return mx_error_set(err, MX_ESIZE, "bmm: data is %zu x %zu but the model was made for %zu x %zu",
@@ -957,20 +957,27 @@ int mx_bmm_init_labelled(mx_bmm *m, const mx_bmm_data *data, mx_error *err) {
       memset(m->resp + i * m->k, 0, m->k * sizeof *m->resp);
   }
   if (nfixed == 0) return mx_error_set(err, MX_EINVAL, "bmm: no labelled images to start from");
+  return MX_OK;
+}
+
+int mx_bmm_init_labelled(mx_bmm *m, const mx_bmm_data *data, mx_error *err) {
+  int rc = mx_bmm_init_labelled_resp(m, data, err);
+  if (rc) return rc;
   return mx_bmm_m_step(m, data) ? mx_error_set(err, MX_ECOLLAPSE, "bmm: M-step failed") : MX_OK;
 }
 
 /* ---- scoring other images --------------------------------------------------- */
 
-int mx_bmm_score(mx_bmm *m, const mx_bmm_data *data, const uint8_t *labels,
-                 double *loglik, size_t *ncorrect, int *pred) {
-  size_t i, j, e, k, K = m->k, KP = m->kp, right = 0;
-  double ll = 0.0, ell[MX_BMM_CHUNK];
-  double *s = m->chunk; /* thread 0's chunk buffer, unused outside a pass */
+int mx_bmm_score_range(mx_bmm *m, const mx_bmm_data *data, const uint8_t *labels, size_t i0,
+                       size_t i1, double *loglik, size_t *ncorrect, int *pred) {
+  size_t i, j, e, k, K = m->k, KP = m->kp, right = ncorrect ? *ncorrect : 0;
+  double ll = loglik ? *loglik : 0.0, ell[MX_BMM_CHUNK];
+  double *s = m->chunk; /* share 0's chunk buffer, unused outside a pass */
   if (data->d != m->d) return MX_ESIZE;
+  if (i0 > i1 || i1 > data->n || (i0 % MX_BMM_CHUNK && i0 != data->n)) return MX_EINVAL;
   bmm_prepare(m);
-  for (i = 0; i < data->n; i = e) {
-    e = i + MX_BMM_CHUNK < data->n ? i + MX_BMM_CHUNK : data->n;
+  for (i = i0; i < i1; i = e) {
+    e = i + MX_BMM_CHUNK < i1 ? i + MX_BMM_CHUNK : i1;
     bmm_scores(m, data, i, e, s);
     for (j = i; j < e; j++) {
       const double *sj = s + (j - i) * KP;
@@ -988,4 +995,11 @@ int mx_bmm_score(mx_bmm *m, const mx_bmm_data *data, const uint8_t *labels,
   if (loglik) *loglik = ll;
   if (ncorrect) *ncorrect = right;
   return MX_OK;
+}
+
+int mx_bmm_score(mx_bmm *m, const mx_bmm_data *data, const uint8_t *labels,
+                 double *loglik, size_t *ncorrect, int *pred) {
+  if (loglik) *loglik = 0.0;
+  if (ncorrect) *ncorrect = 0;
+  return mx_bmm_score_range(m, data, labels, 0, data->n, loglik, ncorrect, pred);
 }

@@ -145,6 +145,9 @@ int mx_bmm_init_random(mx_bmm *m, const mx_bmm_data *data, gsl_rng *rng, mx_erro
  * for fixed images and 0 for the rest (naive Bayes on the labelled digits).
  * MX_EINVAL if no image is fixed. */
 int mx_bmm_init_labelled(mx_bmm *m, const mx_bmm_data *data, mx_error *err);
+/* Its first part: resp one-hot for the fixed images, 0 for the rest (then an
+ * M-step, e.g. in pass pieces, completes the start). MX_EINVAL if none. */
+int mx_bmm_init_labelled_resp(mx_bmm *m, const mx_bmm_data *data, mx_error *err);
 
 /* E-step: resp, loglik and logpost at the current θ, π. MX_ESIZE if data does
  * not match the model. Allocates nothing. */
@@ -183,5 +186,11 @@ double mx_bmm_log_prior(const mx_bmm *m);
  * Uses the workspace, so m is not const. MX_ESIZE if d differs. */
 int mx_bmm_score(mx_bmm *m, const mx_bmm_data *data, const uint8_t *labels,
                  double *loglik, size_t *ncorrect, int *pred);
+/* The same in pieces: images [i0, i1) only (i0 a multiple of MX_BMM_CHUNK or
+ * n, else MX_EINVAL), *loglik and *ncorrect carried on from the caller's
+ * (start them at 0). Ranges covering [0, n) in order give mx_bmm_score's
+ * numbers bit for bit. θ, π must not change between the pieces. */
+int mx_bmm_score_range(mx_bmm *m, const mx_bmm_data *data, const uint8_t *labels, size_t i0,
+                       size_t i1, double *loglik, size_t *ncorrect, int *pred);
 
 #endif
