@@ -39,12 +39,10 @@ static int bmm_build_data(bmm_view *s, double t, mx_error *err) {
   return rc;
 }
 
-/* Score the test set and write history entry t from the model. */
-static void bmm_record(bmm_view *s, int t, double ms) {
+/* Write history entry t from the model and its test scores (Σ log p, right). */
+static void bmm_record(bmm_view *s, int t, double ms, double tll, size_t right) {
   const mx_bmm *m = s->m;
-  size_t k, d, right = 0;
-  double tll = NAN;
-  mx_bmm_score(s->m, s->test, s->mn->test.labels, &tll, &right, NULL);
+  size_t k, d;
   for (k = 0; k < m->k; k++) {
     uint8_t *dst = s->h_theta + ((size_t)t * BMM_KMAX + k) * BMM_D;
     for (d = 0; d < BMM_D; d++) dst[d] = (uint8_t)lround(255.0 * m->theta[k * m->d + d]);
@@ -108,7 +106,12 @@ static void bmm_job_reset(bmm_view *s, bmm_cfg cfg) {
     bmm_set_msg(s, 1, err.msg[0] ? err.msg : mx_strerror(rc));
     return;
   }
-  bmm_record(s, 0, 1e3 * (bmm_clock() - t0));
+  {
+    size_t right = 0;
+    double tll = 0.0;
+    mx_bmm_score(s->m, s->test, s->mn->test.labels, &tll, &right, NULL);
+    bmm_record(s, 0, 1e3 * (bmm_clock() - t0), tll, right);
+  }
   SDL_LockMutex(s->mu);
   s->hist_n = 1;
   s->msg[0] = '\0';
@@ -137,9 +140,22 @@ static int bmm_pass_piece(bmm_view *s, mx_bmm *m, const mx_bmm_data *data, int w
   return 0;
 }
 
+/* One piece of scoring the test digits with m (mx_bmm_score_range; a tile of
+ * them in slice mode, else all), the sums carried on in *ll (may be NULL) and
+ * *right from s->score_next, which the caller sets to 0 first. Returns 1
+ * while digits are left. */
+static int bmm_score_piece(bmm_view *s, mx_bmm *m, double *ll, size_t *right) {
+  size_t n = s->test->n;
+  size_t e = mx_jobs_sliced() ? s->score_next + (size_t)BMM_PIECE_TILES * MX_BMM_CHUNK : n;
+  if (e > n) e = n;
+  mx_bmm_score_range(m, s->test, s->mn->test.labels, s->score_next, e, ll, right, NULL);
+  s->score_next = e;
+  return e < n;
+}
+
 /* One piece of an EM iteration (s->it_phase): the M-step from the
  * responsibilities and the E-step at the new θ, in pass pieces, then the
- * record (the test digits scored). h_ms gets the pieces' work time. */
+ * test digits scored in pieces and the record. h_ms gets the pieces' work. */
 static void bmm_job_step(bmm_view *s) {
   int t = s->hist_n, rc = MX_OK;
   double t0 = bmm_clock();
@@ -162,13 +178,19 @@ static void bmm_job_step(bmm_view *s) {
     if (rc) {
       s->it_phase = 0;
       bmm_set_msg(s, 1, mx_strerror(rc));
-    } else if (!more) {
-      s->it_phase++;
+    } else if (!more && ++s->it_phase == 3) {
+      s->score_next = 0;
+      s->score_ll = 0.0;
+      s->score_right = 0;
     }
     return;
   }
+  if (bmm_score_piece(s, s->m, &s->score_ll, &s->score_right)) {
+    s->it_ms += 1e3 * (bmm_clock() - t0);
+    return;
+  }
   s->it_phase = 0;
-  bmm_record(s, t, s->it_ms + 1e3 * (bmm_clock() - t0));
+  bmm_record(s, t, s->it_ms + 1e3 * (bmm_clock() - t0), s->score_ll, s->score_right);
   SDL_LockMutex(s->mu);
   s->hist_n = t + 1;
   if (s->h_lp[t] - s->h_lp[t - 1] < BMM_CONVERGED * fabs(s->h_lp[t])) s->converged = 1;
@@ -220,47 +242,71 @@ static void bmm_sweep_end(bmm_view *s, int cancelled) {
   memset(w, 0, sizeof *w);
 }
 
-/* One step of the sweep: phase 0 starts L (or ends the sweep), phase 1 a
- * piece of an EM iteration, phase 2 scores the fit and moves to the next L. */
-static void bmm_sweep_step(bmm_view *s) {
+/* Sweep phase 0: start L (labelled digits, their one-hot resp), or end the
+ * sweep past the last L. */
+static void bmm_sweep_start(bmm_view *s) {
   bmm_sweep *w = &s->sw;
   mx_error err;
-  int cancelled;
+  int L = w->i < BMM_SWEEP_MAX ? bmm_sweep_L[w->i] : 0;
+  if (w->i >= BMM_SWEEP_MAX || (size_t)L > w->minc || 10 * (size_t)L >= w->n) {
+    bmm_sweep_end(s, 0);
+    return;
+  }
+  gsl_rng_set(s->rng, w->cfg.seed);
+  if (mx_bmm_pick_labelled(s->mn->train.labels, w->n, 10, (size_t)L, s->rng, w->fixed, &err) ||
+      mx_bmm_set_fixed(w->m, w->fixed, &err) || mx_bmm_init_labelled_resp(w->m, &w->train, &err)) {
+    bmm_sweep_end(s, 0);
+    return;
+  }
+  w->r0 = w->r1 = 0;
+  s->score_next = 0;
+  w->phase = 1;
+}
+
+/* Sweep phase 3: a piece of an EM iteration (E + M); at its end, on to the
+ * next iteration, or to phase 4 once converged, at BMM_SWEEP_ITERS, on
+ * failure or when cancelled. */
+static void bmm_sweep_iterate(bmm_view *s) {
+  bmm_sweep *w = &s->sw;
+  double J;
+  int rc = MX_OK, cancelled;
+  if (w->it < BMM_SWEEP_ITERS &&
+      bmm_pass_piece(s, w->m, &w->train, MX_BMM_PASS_E | MX_BMM_PASS_M, &rc))
+    return;
+  w->phase = 4; /* unless this iteration goes on */
+  if (w->it >= BMM_SWEEP_ITERS || rc) return;
+  J = w->m->logpost; /* J at the start of the iteration */
+  w->it++;
+  if (J - w->prev < BMM_CONVERGED * fabs(J)) return;
+  w->prev = J;
+  SDL_LockMutex(s->mu);
+  cancelled = s->cancel;
+  SDL_UnlockMutex(s->mu);
+  if (!cancelled) w->phase = 3;
+}
+
+/* One step of the sweep, in phases: 0 starts L (or ends the sweep), 1 a piece
+ * of the start's M-step, 2 of scoring the start (labelled digits alone), 3 of
+ * an EM iteration, 4 of scoring the fit, then the row and the next L. */
+static void bmm_sweep_step(bmm_view *s) {
+  bmm_sweep *w = &s->sw;
+  int rc = MX_OK, cancelled;
   if (w->phase == 0) {
-    int L = w->i < BMM_SWEEP_MAX ? bmm_sweep_L[w->i] : 0;
-    if (w->i >= BMM_SWEEP_MAX || (size_t)L > w->minc || 10 * (size_t)L >= w->n) {
-      bmm_sweep_end(s, 0);
-      return;
-    }
-    gsl_rng_set(s->rng, w->cfg.seed);
-    if (mx_bmm_pick_labelled(s->mn->train.labels, w->n, 10, (size_t)L, s->rng, w->fixed, &err) ||
-        mx_bmm_set_fixed(w->m, w->fixed, &err) || mx_bmm_init_labelled(w->m, &w->train, &err)) {
-      bmm_sweep_end(s, 0);
-      return;
-    }
-    w->r0 = w->r1 = 0;
-    mx_bmm_score(w->m, s->test, s->mn->test.labels, NULL, &w->r0, NULL);
+    bmm_sweep_start(s);
+  } else if (w->phase == 1) {
+    if (bmm_pass_piece(s, w->m, &w->train, MX_BMM_PASS_M, &rc)) return;
+    if (rc) bmm_sweep_end(s, 0);
+    else w->phase = 2;
+  } else if (w->phase == 2) {
+    if (bmm_score_piece(s, w->m, NULL, &w->r0)) return;
     w->it = 0;
     w->prev = -INFINITY;
-    w->phase = 1;
-  } else if (w->phase == 1) { /* an iteration (E + M) in pass pieces */
-    double J;
-    int rc = MX_OK;
-    if (w->it < BMM_SWEEP_ITERS &&
-        bmm_pass_piece(s, w->m, &w->train, MX_BMM_PASS_E | MX_BMM_PASS_M, &rc))
-      return;
-    w->phase = 2; /* unless this iteration goes on */
-    if (w->it >= BMM_SWEEP_ITERS || rc) return;
-    J = w->m->logpost; /* J at the start of the iteration */
-    w->it++;
-    if (J - w->prev < BMM_CONVERGED * fabs(J)) return;
-    w->prev = J;
-    SDL_LockMutex(s->mu);
-    cancelled = s->cancel;
-    SDL_UnlockMutex(s->mu);
-    if (!cancelled) w->phase = 1;
+    w->phase = 3;
+  } else if (w->phase == 3) {
+    bmm_sweep_iterate(s);
+    if (w->phase == 4) s->score_next = 0;
   } else {
-    mx_bmm_score(w->m, s->test, s->mn->test.labels, NULL, &w->r1, NULL);
+    if (bmm_score_piece(s, w->m, NULL, &w->r1)) return;
     SDL_LockMutex(s->mu);
     if (!s->cancel) {
       s->sweep_L[w->i] = bmm_sweep_L[w->i];

@@ -74,7 +74,7 @@ typedef struct bmm_sweep {
   int *fixed;               /* (n) */
   mx_bmm_data train;        /* the first n digits */
   size_t n, minc;           /* digits; fewest of a class */
-  int i, phase, it;         /* L index; 0 start L, 1 iterate, 2 score; iterations done */
+  int i, phase, it;         /* L index; phase (bmm_sweep_step); iterations done */
   size_t r0, r1;            /* right answers: labelled only, after EM */
   double prev;              /* the last J */
 } bmm_sweep;
@@ -147,6 +147,9 @@ typedef struct bmm_view {
   int it_phase;             /* run iteration in progress: 0 none, 1 M pass, 2 E pass, 3 record */
   double it_ms;             /* its work so far, milliseconds */
   size_t pass_next;         /* next image of the pass in progress (mx_bmm_pass_*) */
+  size_t score_next;        /* next test digit to score; the sums so far: */
+  double score_ll;          /*   Σ log p (run iterations) */
+  size_t score_right;       /*   right answers (run iterations) */
 } bmm_view;
 
 /* view_bmm.c */
