@@ -55,7 +55,8 @@ static void bmm_record(bmm_view *s, int t, double ms, double tll, size_t right) 
   s->h_ms[t] = ms;
 }
 
-/* A new run with cfg: data, model, start, and entry 0 (after one E-step). */
+/* A new run with cfg: data, model, start; entry 0 (after one E-step) then
+ * comes in pieces from bmm_job_step. */
 static void bmm_job_reset(bmm_view *s, bmm_cfg cfg) {
   mx_error err;
   mx_bmm_prior prior = mx_bmm_prior_laplace(cfg.alpha, 1.0);
@@ -99,24 +100,15 @@ static void bmm_job_reset(bmm_view *s, bmm_cfg cfg) {
       rc = mx_bmm_init_kmeanspp(s->m, &s->train, s->rng, NULL, &err);
     }
   }
-  if (!rc) rc = mx_bmm_e_step(s->m, &s->train);
   if (rc) {
     mx_bmm_free(s->m);
     s->m = NULL;
     bmm_set_msg(s, 1, err.msg[0] ? err.msg : mx_strerror(rc));
     return;
   }
-  {
-    size_t right = 0;
-    double tll = 0.0;
-    mx_bmm_score(s->m, s->test, s->mn->test.labels, &tll, &right, NULL);
-    bmm_record(s, 0, 1e3 * (bmm_clock() - t0), tll, right);
-  }
-  SDL_LockMutex(s->mu);
-  s->hist_n = 1;
-  s->msg[0] = '\0';
-  s->msg_err = 0;
-  SDL_UnlockMutex(s->mu);
+  bmm_set_msg(s, 0, "");
+  s->it_phase = 2; /* entry 0: the E-step and the scores, in pieces (bmm_job_step) */
+  s->it_ms = 1e3 * (bmm_clock() - t0);
 }
 
 /* One piece of a pass of `what` over data (mx_bmm_pass_*; begun on the first
@@ -155,7 +147,8 @@ static int bmm_score_piece(bmm_view *s, mx_bmm *m, double *ll, size_t *right) {
 
 /* One piece of an EM iteration (s->it_phase): the M-step from the
  * responsibilities and the E-step at the new θ, in pass pieces, then the
- * test digits scored in pieces and the record. h_ms gets the pieces' work. */
+ * test digits scored in pieces and the record. h_ms gets the pieces' work.
+ * A new run's entry 0 starts at the E-step (phase 2). */
 static void bmm_job_step(bmm_view *s) {
   int t = s->hist_n, rc = MX_OK;
   double t0 = bmm_clock();
@@ -193,7 +186,7 @@ static void bmm_job_step(bmm_view *s) {
   bmm_record(s, t, s->it_ms + 1e3 * (bmm_clock() - t0), s->score_ll, s->score_right);
   SDL_LockMutex(s->mu);
   s->hist_n = t + 1;
-  if (s->h_lp[t] - s->h_lp[t - 1] < BMM_CONVERGED * fabs(s->h_lp[t])) s->converged = 1;
+  if (t > 0 && s->h_lp[t] - s->h_lp[t - 1] < BMM_CONVERGED * fabs(s->h_lp[t])) s->converged = 1;
   SDL_UnlockMutex(s->mu);
 }
 
