@@ -162,8 +162,9 @@ static void test_bmm(void) {
 }
 
 /* The same requests run inline with whole EM passes (threads mode: one range
- * a pass, its two shares on threads) and in slice mode's pieces (one tile of
- * images a step, mx_bmm_pass_range): the same numbers, to the bit. */
+ * a pass, its two shares on threads) and in slice mode's pieces
+ * (BMM_PIECE_TILES tiles of images a step, mx_bmm_pass_range): the same
+ * numbers, to the bit. */
 static void test_bmm_pieces(void) {
   const char *dir = mx_test_sample_dir();
   int was = mx_jobs_sliced(), mode;
@@ -176,6 +177,10 @@ static void test_bmm_pieces(void) {
     ASSERT_TRUE(app != NULL);
     if (!app) break;
     bmm_requests(app); /* headless: inline */
+    /* 2,100 digits: passes of 9 tiles, cut into pieces of BMM_PIECE_TILES */
+    ASSERT_INT_EQ(mx_app_view_set(app, "n", "2100", &err), 0);
+    ASSERT_INT_EQ(mx_app_view_set(app, "steps", "3", &err), 0);
+    ASSERT_INT_EQ(mx_app_view_set(app, "sweep", "1", &err), 0);
     nums[mode] = bmm_numbers(app);
     mx_app_destroy(app);
   }

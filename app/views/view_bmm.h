@@ -51,7 +51,7 @@
 #define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
 #define BMM_SWEEP_MAX 12
 #define BMM_SWEEP_ITERS 40
-#define BMM_PIECE_TILES 1    /* slice mode: EM passes go this many tiles of images a step */
+#define BMM_PIECE_TILES 4    /* slice mode: EM passes go this many tiles of images a step */
 #define BMM_DEFAULT_N 10000
 
 /* What a run is made from; a change means a new run. */
