@@ -173,7 +173,10 @@ static void bmm_draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
   pl.r = c;
   pl.r.x += mx_ui_px(ui, 60);
   pl.r.w -= mx_ui_px(ui, 60) + mx_ui_px(ui, 8);
-  pl.r.h -= mx_ui_px(ui, 46);
+  /* below: tick labels and "iteration"; above: half a tick label (the top one is centred on the edge) */
+  pl.r.y += mx_line_height(ui, MX_FONT_SMALL) / 2;
+  pl.r.h -= mx_line_height(ui, MX_FONT_SMALL) / 2 + mx_line_height(ui, MX_FONT_SMALL) +
+            mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
   {
     /* an x range the kit's ticks divide into whole iterations (it aims at one tick per 90 px) */
     static const int steps[] = {1, 2, 5, 10, 20, 50, 100};
