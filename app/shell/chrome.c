@@ -2,6 +2,7 @@
  * status line with the data line, key legend, help overlay, the message card
  * of a view that could not start, the pointer highlight (see shell.h). */
 #include "shell.h"
+#include "ui/pool.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -285,6 +286,14 @@ static void frame_view(mx_app *app, mx_rect area) {
   SDL_RenderSetClipRect(app->ren, NULL);
 }
 
+/* Background jobs in slice mode (ui/pool.h; the web build): run their steps
+ * before the frame, in what the last frame left of ~12 ms (2 to 8 ms), so
+ * the frame shows their newest results and stays inside 16.7 ms. */
+static void frame_jobs(const mx_app *app) {
+  double budget = 12.0 - app->draw_ms;
+  mx_jobs_tick(budget < 2.0 ? 2.0 : budget > 8.0 ? 8.0 : budget);
+}
+
 void mx_app_frame(mx_app *app, double dt) {
   mx_ui *ui = app->ui;
   const mx_theme *th;
@@ -292,7 +301,10 @@ void mx_app_frame(mx_app *app, double dt) {
   void *st;
   mx_rect full, area;
   int lh;
+  Uint64 t0;
 
+  frame_jobs(app);
+  t0 = SDL_GetPerformanceCounter();
   if (!(dt >= 0) || dt > 1.0) dt = dt > 1.0 ? 1.0 : 0.0;
   app->time += dt;
   app->status_age += dt;
@@ -330,4 +342,6 @@ void mx_app_frame(mx_app *app, double dt) {
   }
   if (!app->headless) SDL_RenderPresent(app->ren);
   else SDL_RenderFlush(app->ren);
+  app->draw_ms = 1e3 * (double)(SDL_GetPerformanceCounter() - t0) /
+                 (double)SDL_GetPerformanceFrequency();
 }

@@ -42,6 +42,7 @@ struct mx_app {
   int status_error;
   double status_age;
   double time;
+  double draw_ms;                   /* the last frame's own time (the job slice fills the rest) */
 
   int help, legend, high_contrast, pointer;
   int projector, light;             /* F2, F3 */

@@ -91,6 +91,19 @@ int mx_rect_contains(mx_rect r, int x, int y);
 void mx_draw_rect(mx_ui *ui, mx_rect r, mx_color c);          /* filled, alpha-blended */
 void mx_draw_rect_outline(mx_ui *ui, mx_rect r, mx_color c, int thickness);
 void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c, float width);
+/* n separate lines, each drawn and blended as mx_draw_line would, in order, but
+ * sent to the renderer together (dashes, a curve in pieces of varying colour:
+ * one texture upload for many lines instead of one each). */
+typedef struct mx_segment {
+  float x0, y0, x1, y1, width;
+  mx_color c;
+} mx_segment;
+void mx_draw_segments(mx_ui *ui, const mx_segment *seg, int n);
+/* A dashed line from (x0, y0) to (x1, y1), horizontal (y1 == y0) or vertical
+ * (x1 == x0): a dash of length dash starts every step pixels from the start, the
+ * last one cut at the end; as mx_draw_line of each dash, sent together. */
+void mx_draw_dashes(mx_ui *ui, float x0, float y0, float x1, float y1, float dash, float step,
+                    mx_color c, float width);
 /* xy: (n, 2); round joins, flat ends; a non-finite point breaks the line. A
  * pixel covered by two segments is blended once (translucent joins stay even). */
 void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width);

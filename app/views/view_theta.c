@@ -248,7 +248,7 @@ void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const double *v, 
 
 /* The job building the training histograms (~50 ms on MNIST), off the
  * first frames: begin, TV_HIST_CHUNK images a step, end (= mx_bern_hist_build). */
-#define TV_HIST_CHUNK 4096
+#define TV_HIST_CHUNK 1024
 static int tv_hist_step(void *arg) {
   theta_view *t = arg;
   const mx_images *im = &t->m->train;
@@ -879,17 +879,6 @@ static void tv_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ------------------------------------------------------------------ set / scenes */
 
-static int tv_parse_double(const char *s, double lo, double hi, double *out) {
-  char *end;
-  double v;
-  if (!s || !*s) return -1;
-  errno = 0;
-  v = strtod(s, &end);
-  if (*end || !isfinite(v) || v < lo || v > hi) return -1;
-  *out = v;
-  return 0;
-}
-
 static int tv_set(void *state, mx_app *app, const char *key, const char *value, mx_error *err) {
   theta_view *t = state;
   double v;
@@ -897,7 +886,7 @@ static int tv_set(void *state, mx_app *app, const char *key, const char *value, 
   if (!strcmp(key, "prior") || !strcmp(key, "alpha") || !strcmp(key, "a")) {
     if (!strcmp(value, "raw")) v = 0;
     else if (!strcmp(value, "laplace")) v = 1;
-    else if (tv_parse_double(value, 0, TV_PRIOR_MAX, &v))
+    else if (mx_view_parse_double(value, 0, TV_PRIOR_MAX, MX_VIEW_CLOSED, &v))
       return mx_error_set(err, MX_EINVAL, "theta: %s must be a number in [0, %g], 'raw' or "
                           "'laplace', not '%s'", key, TV_PRIOR_MAX, value);
     tv_set_prior(t, v);
@@ -911,7 +900,7 @@ static int tv_set(void *state, mx_app *app, const char *key, const char *value, 
     return 0;
   }
   if (!strcmp(key, "threshold")) {
-    if (tv_parse_double(value, 0, 1, &v))
+    if (mx_view_parse_double(value, 0, 1, MX_VIEW_CLOSED, &v))
       return mx_error_set(err, MX_EINVAL, "theta: threshold must be a number in [0, 1], not '%s'",
                           value);
     tv_set_threshold(t, v);
@@ -926,7 +915,7 @@ static int tv_set(void *state, mx_app *app, const char *key, const char *value, 
       tv_set_digit(t, i);
       return 0;
     }
-    if (tv_parse_double(value, 0, (double)t->ntest - 1, &v) || v != floor(v))
+    if (mx_view_parse_double(value, 0, (double)t->ntest - 1, MX_VIEW_CLOSED, &v) || v != floor(v))
       return mx_error_set(err, MX_EINVAL, "theta: digit must be a test index 0-%zu or "
                           "'impossible', not '%s'", t->ntest - 1, value);
     tv_set_digit(t, (long)v);
