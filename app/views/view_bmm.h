@@ -12,7 +12,9 @@
  *
  * All numbers come from core/bmm. The EM runs off the render path: in the
  * window a background job (ui/pool.h: a pool thread natively, slices of the
- * frames in the web build) owns the model and publishes each iteration into a
+ * frames in the web build, where a step is a piece of an EM pass or of the
+ * test scoring, BMM_PIECE_TILES tiles of digits, with the numbers of a whole
+ * pass: mx_bmm_pass_range) owns the model and publishes each iteration into a
  * history (θ quantised to 8 bits for display, π, log-likelihoods, accuracy)
  * under a mutex; the frame only copies from the history, so the UI never
  * waits for EM. Headless (shot, tests) the same jobs run inline, so a key
@@ -51,7 +53,8 @@
 #define BMM_CONVERGED 1e-7   /* stop running when ΔJ < this · |J| */
 #define BMM_SWEEP_MAX 12
 #define BMM_SWEEP_ITERS 40
-#define BMM_PIECE_TILES 4    /* slice mode: EM passes go this many tiles of images a step */
+#define BMM_PIECE_TILES 4    /* slice mode: EM passes go this many tiles of images a step
+                                (1,024 digits: median 0.3-0.6 ms in headless Chromium here) */
 #define BMM_DEFAULT_N 10000
 
 /* What a run is made from; a change means a new run. */
