@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app_test.h"
+#include "views/view_gmm.h" /* the GMM view's responsibilities (half-step test) */
 
 /* A headless app opened on a bundled scene, as `mixscope --scene FILE`. */
 static mx_app *app_on_scene(const char *scene, const char *mnist_dir) {
@@ -217,6 +218,85 @@ static void test_gmm_boundary_plain_em(void) {
   mx_app_destroy(app);
 }
 
+
+/* The shown GMM's responsibilities (N, K) and means (K, 2), copied. */
+static void gmm_state(mx_app *app, double *resp, double *means, size_t *n, int *K) {
+  gmm_view *v = mx_app_view_state(app, "gmm");
+  gv_run *r = &v->run[RUN_MAIN];
+  *n = v->pts.n;
+  *K = r->g->K;
+  memcpy(resp, r->w->resp, *n * (size_t)*K * sizeof *resp);
+  memcpy(means, r->g->means, (size_t)*K * 2 * sizeof *means);
+}
+
+static double max_abs_diff(const double *a, const double *b, size_t n) {
+  double d = 0.0;
+  size_t i;
+  for (i = 0; i < n; i++) d = fmax(d, fabs(a[i] - b[i]));
+  return d;
+}
+
+/* EM in half-steps (issue 14): in scene 06, after two full iterations, "."
+ * does the M half: the means equal those of a third full iteration (a second
+ * app pressing Space three times) and the responsibilities stay those of
+ * iteration 2; "." again does the E half: the responsibilities equal the full
+ * iteration's and the means do not move. The M half moves the means (the
+ * test would pass vacuously otherwise) and colours change on the E half. */
+static void test_gmm_half_steps(void) {
+  mx_app *a = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  mx_app *b = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  static double r2[GV_MAXN * GV_MAXK], r3[GV_MAXN * GV_MAXK], rh[GV_MAXN * GV_MAXK];
+  double m2[2 * GV_MAXK], m3[2 * GV_MAXK], mh[2 * GV_MAXK];
+  size_t n, nb;
+  int K, Kb;
+  ASSERT_TRUE(a != NULL && b != NULL);
+  if (!a || !b) return;
+  mx_test_key(a, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(a, SDLK_SPACE, KMOD_NONE);
+  gmm_state(a, r2, m2, &n, &K);
+  mx_test_key(b, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(b, SDLK_SPACE, KMOD_NONE);
+  mx_test_key(b, SDLK_SPACE, KMOD_NONE);
+  gmm_state(b, r3, m3, &nb, &Kb);
+  ASSERT_INT_EQ((int)nb, (int)n);
+  ASSERT_INT_EQ(Kb, K);
+  ASSERT_TRUE(max_abs_diff(m2, m3, 2 * (size_t)K) > 1e-3); /* iteration 3 moves the means */
+  ASSERT_TRUE(max_abs_diff(r2, r3, n * (size_t)K) > 1e-3);
+
+  mx_test_key(a, SDLK_PERIOD, KMOD_NONE); /* M half-step */
+  gmm_state(a, rh, mh, &n, &K);
+  ASSERT_NEAR(max_abs_diff(mh, m3, 2 * (size_t)K), 0, 1e-12);
+  ASSERT_NEAR(max_abs_diff(rh, r2, n * (size_t)K), 0, 1e-12);
+  ASSERT_NEAR(mx_test_view_num(a, "gmm", MX_TEST_AS_SAVED, "iteration"), 3, 0);
+  ASSERT_INT_EQ(mx_test_view_true(a, "gmm", MX_TEST_AS_SAVED, "half_step"), 1);
+  {
+    SDL_Surface *shot = mx_test_shot(a, "test_app_flow-half.png"); /* dashed ghosts: look */
+    if (shot) SDL_FreeSurface(shot);
+  }
+
+  mx_test_key(a, SDLK_PERIOD, KMOD_NONE); /* E half-step */
+  gmm_state(a, rh, mh, &n, &K);
+  ASSERT_NEAR(max_abs_diff(rh, r3, n * (size_t)K), 0, 1e-12);
+  ASSERT_NEAR(max_abs_diff(mh, m3, 2 * (size_t)K), 0, 1e-12);
+  ASSERT_INT_EQ(mx_test_view_true(a, "gmm", MX_TEST_AS_SAVED, "half_step"), 0);
+  ASSERT_NEAR(mx_test_view_num(a, "gmm", MX_TEST_AS_SAVED, "loglik"),
+              mx_test_view_num(b, "gmm", MX_TEST_AS_SAVED, "loglik"), 0);
+
+  /* M half then Space: Space completes the iteration (no second M-step) */
+  mx_test_key(a, SDLK_PERIOD, KMOD_NONE);
+  mx_test_key(a, SDLK_SPACE, KMOD_NONE);
+  ASSERT_NEAR(mx_test_view_num(a, "gmm", MX_TEST_AS_SAVED, "iteration"), 4, 0);
+  ASSERT_INT_EQ(mx_test_view_true(a, "gmm", MX_TEST_AS_SAVED, "half_step"), 0);
+  /* M half then Left: back to iteration 3, whole */
+  mx_test_key(a, SDLK_PERIOD, KMOD_NONE);
+  mx_test_key(a, SDLK_LEFT, KMOD_NONE);
+  gmm_state(a, rh, mh, &n, &K);
+  ASSERT_NEAR(mx_test_view_num(a, "gmm", MX_TEST_AS_SAVED, "iteration"), 4, 0);
+  ASSERT_INT_EQ(mx_test_view_true(a, "gmm", MX_TEST_AS_SAVED, "half_step"), 0);
+  mx_app_destroy(a);
+  mx_app_destroy(b);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
@@ -224,5 +304,6 @@ int main(void) {
   test_moe_step_back();
   test_scene_status_line();
   test_gmm_boundary_plain_em();
+  test_gmm_half_steps();
   TEST_MAIN_END();
 }

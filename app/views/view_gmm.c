@@ -180,6 +180,10 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
     v->running = 0;
     gv_back(v);
     return 1;
+  case SDLK_PERIOD:
+    v->running = 0;
+    gv_half_step(v, app);
+    return 1;
   case SDLK_RETURN:
   case SDLK_KP_ENTER:
     if (ev->key.repeat) return 1;
@@ -557,6 +561,7 @@ static cJSON *gv_save(void *st, mx_app *app) {
   if (v->semi) cJSON_AddItemToObject(o, "start_plain", gv_snap_json(&v->run[RUN_PLAIN], 0));
   cJSON_AddNumberToObject(o, "iteration", v->run[RUN_MAIN].cur);
   cJSON_AddNumberToObject(o, "iterations_stored", v->run[RUN_MAIN].n - 1);
+  if (v->half) cJSON_AddBoolToObject(o, "half_step", 1);
   cJSON_AddBoolToObject(o, "density", v->show_density);
   cJSON_AddBoolToObject(o, "ellipses", v->show_ellipses);
   cJSON_AddBoolToObject(o, "boundary", v->show_boundary);
@@ -715,7 +720,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   long labelled = v->labelled, lseed = (long)v->label_seed, iter = 0, stored = -1;
   int ds = v->dataset, init = v->init, semi = v->semi, dens = v->show_density;
   int ell = v->show_ellipses, bnd = v->show_boundary, digits[10], nd = v->ndigits, i;
-  int cov, hard, sel;
+  int cov, hard, sel, half = 0;
   double reg = v->reg;
   char csv[MX_PATH_LEN];
   mx_points edited;
@@ -736,7 +741,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
       gv_json_long(j, "iterations_stored", 0, GV_HIST - 1, &stored, err) ||
       gv_json_bool(j, "semi", &semi, err) ||
       gv_json_bool(j, "density", &dens, err) || gv_json_bool(j, "ellipses", &ell, err) ||
-      gv_json_bool(j, "boundary", &bnd, err))
+      gv_json_bool(j, "boundary", &bnd, err) || gv_json_bool(j, "half_step", &half, err))
     return MX_EINVAL;
   if (stored < 0) stored = iter;
   if (stored < iter)
@@ -819,6 +824,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
    * then step back to the iteration shown. */
   for (i = 0; i < stored; i++) gv_step(v, NULL);
   for (i = 0; i < stored - iter; i++) gv_back(v);
+  if (half) gv_half_enter(v); /* the M half of the iteration shown (none at iteration 0) */
   if (sel && !v->semi && !v->hard) gv_set_select(v, app, 1);
   return MX_OK;
 }
@@ -826,6 +832,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
 static const mx_keyhelp gv_keys[] = {
   {"Space / →", "one EM step"},
   {"←", "step back"},
+  {".", "half a step: M (ellipses refit, old ones dashed), then E (points recoloured)"},
   {"Enter", "run / pause"},
   {"R", "reset"},
   {"+ / −  or  K", "more / fewer components"},

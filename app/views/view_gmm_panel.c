@@ -19,6 +19,52 @@ static mx_plot gv_plot_for(const gmm_view *v, mx_rect r) {
   return pl;
 }
 
+/* A dashed outline of {x : (x-c)^T S^-1 (x-c) = k^2}, S (2, 2) in data units:
+ * the ellipses before an M half-step (ghosts), over the plot image. */
+static void gv_dashed_ellipse(mx_ui *ui, const mx_plot *pl, const double *c, const double *S,
+                              double k, mx_color col) {
+  enum { NDASH = 28, SUB = 4 };
+  float xy[2 * NDASH * (SUB + 2)];
+  double sx = pl->r.w / (pl->x1 - pl->x0), sy = pl->r.h / (pl->y1 - pl->y0);
+  double p00 = sx * sx * S[0], p01 = -sx * sy * S[1], p11 = sy * sy * S[3];
+  double l00 = sqrt(p00 > 0 ? p00 : 0), l10 = l00 > 0 ? p01 / l00 : 0, l11;
+  float cx = mx_plot_x(pl, c[0]), cy = mx_plot_y(pl, c[1]);
+  int d, j, n = 0;
+  l11 = sqrt(fmax(p11 - l10 * l10, 0.0));
+  if (!(l00 > 0) || !isfinite(l10) || !isfinite(l11)) return;
+  for (d = 0; d < NDASH; d++) { /* dash d covers the first 55 % of its arc */
+    for (j = 0; j <= SUB; j++) {
+      double t = 2.0 * GV_PI * (d + 0.55 * j / SUB) / NDASH;
+      xy[2 * n] = cx + (float)(k * l00 * cos(t));
+      xy[2 * n + 1] = cy + (float)(k * (l10 * cos(t) + l11 * sin(t)));
+      n++;
+    }
+    xy[2 * n] = xy[2 * n + 1] = NAN; /* a gap */
+    n++;
+  }
+  mx_draw_polyline(ui, xy, n, col, 2.0f * mx_ui_scale(ui));
+}
+
+/* After an M half-step: the ellipses (1 and 2 sigma) and centres of the
+ * parameters before it, dashed, with a line from each old centre to its new one. */
+static void gv_draw_ghosts(gmm_view *v, mx_ui *ui, const mx_plot *pl, const gv_run *run) {
+  const mx_theme *th = mx_ui_theme(ui);
+  const double *m0, *c0;
+  int k;
+  if (!v->half || run->cur < 1) return;
+  gv_snap_params(run, run->cur - 1, &m0, &c0);
+  for (k = 0; k < run->g->K; k++) {
+    mx_color c = mx_view_alpha(th->comp[k % MX_NCOMP_COLORS], 200);
+    gv_dashed_ellipse(ui, pl, m0 + 2 * k, c0 + 4 * k, 1.0, c);
+    gv_dashed_ellipse(ui, pl, m0 + 2 * k, c0 + 4 * k, 2.0, mx_view_alpha(c, 130));
+    mx_draw_line(ui, mx_plot_x(pl, m0[2 * k]), mx_plot_y(pl, m0[2 * k + 1]),
+                 mx_plot_x(pl, run->g->means[2 * k]), mx_plot_y(pl, run->g->means[2 * k + 1]),
+                 mx_view_alpha(th->text, 170), 1.5f * mx_ui_scale(ui));
+    mx_draw_circle(ui, mx_plot_x(pl, m0[2 * k]), mx_plot_y(pl, m0[2 * k + 1]),
+                   3.0f * mx_ui_scale(ui), c);
+  }
+}
+
 /* One model panel: heatmap, iso-lines, ellipses, points, boundary. */
 static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int which,
                           const char *title, int main_panel) {
@@ -47,6 +93,7 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   if (!gv_image(v, run, ui, &pl, ps, show_known, bound))
     mx_draw_rect(ui, pl.r, (mx_color){(uint8_t)(th->bg.r * 3 / 4), (uint8_t)(th->bg.g * 3 / 4),
                                       (uint8_t)(th->bg.b * 3 / 4), 255});
+  if (v->show_ellipses && which != RUN_SUP) gv_draw_ghosts(v, ui, &pl, run);
   /* component centres */
   if (v->show_ellipses)
     for (k = 0; k < run->g->K; k++) {
@@ -69,7 +116,8 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
       mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
       y += lh;
     } else if (which != RUN_SUP) {
-      snprintf(buf, sizeof buf, "iteration %d   log-lik %.3f", run->cur, run->ll[run->cur]);
+      snprintf(buf, sizeof buf, "iteration %d%s   log-lik %.3f", run->cur,
+               v->half ? " (M done, E next)" : "", run->ll[run->cur]);
       mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
       y += lh;
     } else {
@@ -489,6 +537,21 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
   return 1;
 }
 
+/* The plain-EM panel's title: what is drawn, following the V / E / B toggles;
+ * the longest form that fits width w (the panel title font), else a short one. */
+void gv_title(const gmm_view *v, mx_ui *ui, int w, char *buf, size_t cap) {
+  int tw, form;
+  for (form = 0; form < 2; form++) {
+    snprintf(buf, cap, "%s%s%s%s", form == 0 ? "Points coloured by responsibility" : "EM",
+             !v->show_ellipses ? "" : form == 0 ? "  ·  ellipses at 1, 2, 3 σ" : "  ·  ellipses",
+             v->show_density ? "  ·  density" : "",
+             v->show_boundary && v->K > 1 ? "  ·  boundaries" : "");
+    mx_text_size(ui, MX_FONT_LARGE, buf, &tw, NULL);
+    if (tw <= w) return;
+  }
+  snprintf(buf, cap, "EM on a Gaussian mixture");
+}
+
 void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   gmm_view *v = st;
   mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 10)), side;
@@ -499,11 +562,8 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   if (gv_draw_compare(v, app, ui, r, gap)) {
     /* drawn */
   } else if (!v->semi) {
-    gv_draw_model(v, app, ui, r, RUN_MAIN,
-                  r.w > mx_ui_px(ui, 860)
-                      ? "Points coloured by responsibility  ·  ellipses at 1, 2, 3 σ  ·  density"
-                      : "EM on a Gaussian mixture",
-                  1);
+    gv_title(v, ui, r.w - 2 * mx_ui_px(ui, 12), v->title, sizeof v->title); /* mx_panel's padding */
+    gv_draw_model(v, app, ui, r, RUN_MAIN, v->title, 1);
   } else {
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 40 / 100), top;
     char t1[128];

@@ -172,14 +172,21 @@ static void tv_refresh(theta_view *t) {
     mx_bern_nll_hist(&t->raw, 0, &t->htest, m->test.pix, t->threshold, &t->raw_nll, t->culprit,
                      t->imp_raw);
     t->counts_dirty = 0;
+    t->fit_trend = 0; /* other test pixels: not comparable with the NLL before */
+    t->fit_nll.mean = NAN;
     t->fit_dirty = t->nb_dirty = t->digit_dirty = 1;
     t->tex_dirty[TEX_RAW] = 1;
   }
   if (t->fit_dirty) {
+    double before = t->fit_rc == 0 ? t->fit_nll.mean : NAN; /* NaN on the first fit */
     t->fit_rc = mx_bern_fit(&t->fit, &t->cnt, t->prior, t->prior, t->map);
     if (t->fit_rc == 0)
       mx_bern_nll_hist(&t->fit, 0, &t->htest, m->test.pix, t->threshold, &t->fit_nll, NULL,
                        t->imp_fit);
+    /* better / worse than before this change (+inf compares too: raw -> Laplace is better) */
+    if (t->fit_rc != 0 || isnan(before) || isnan(t->fit_nll.mean)) t->fit_trend = 0;
+    else if (t->fit_nll.mean < before) t->fit_trend = -1;
+    else if (t->fit_nll.mean > before) t->fit_trend = 1;
     t->fit_dirty = 0;
     t->nb_dirty = t->digit_dirty = 1;
     t->tex_dirty[TEX_FIT] = 1;
@@ -698,7 +705,7 @@ static void tv_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, int c
   tv_fmt_num(v1, sizeof v1, 'f', 2, -t->ll_fit);
   snprintf(buf, sizeof buf, "prior:  NLL = %s", v1);
   mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
-             t->fit_rc || t->ninf_fit ? th->bad : th->good, buf);
+             t->fit_rc || t->ninf_fit ? th->bad : th->text, buf); /* one digit: no verdict */
   y += lh;
   if (t->fit_rc) snprintf(buf, sizeof buf, "θ undefined");
   else if (t->ninf_fit)
@@ -785,8 +792,13 @@ static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_rect line = {card[i].x, dst[i].y + dst[i].h + mx_ui_px(ui, 8), card[i].w, lhL};
     tv_fmt_num(v1, sizeof v1, 'f', 2, ok ? q->mean : NAN);
     snprintf(buf, sizeof buf, "test NLL   %s   nats / digit", v1);
+    /* raw: bad when infinite; the prior's: green / red as its last change made
+     * it better / worse, neutral before any change */
     mx_text_in(ui, line, tv_fit_font_from(ui, MX_FONT_LARGE, buf, line.w), MX_ALIGN_CENTER,
-               ok && isfinite(q->mean) ? th->good : th->bad, buf);
+               !ok || !isfinite(q->mean) ? th->bad
+               : i == 0 || t->fit_trend == 0 ? th->text
+               : t->fit_trend < 0 ? th->good : th->bad,
+               buf);
     line.y += lhL;
     line.h = lh;
     if (!ok) {
@@ -967,6 +979,7 @@ int mx_theta_view_info(void *state, mx_theta_info *out) {
   out->panel = t->panel;
   out->raw_nll = t->raw_nll.mean;
   out->fit_nll = t->fit_rc == 0 ? t->fit_nll.mean : NAN;
+  out->fit_trend = t->fit_trend;
   out->raw_notes = t->raw_nll.notes_mean;
   out->fit_notes = t->fit_rc == 0 ? t->fit_nll.notes_mean : NAN;
   out->raw_theta0 = t->raw_nll.theta0;
