@@ -10,6 +10,7 @@
 
 #include "app_test.h"
 #include "views/view_gmm.h" /* the GMM view's responsibilities (half-step test) */
+#include "views/view_theta.h"
 
 /* A headless app opened on a bundled scene, as `mixscope --scene FILE`. */
 static mx_app *app_on_scene(const char *scene, const char *mnist_dir) {
@@ -297,6 +298,75 @@ static void test_gmm_half_steps(void) {
   mx_app_destroy(b);
 }
 
+/* Bug 10: the prior's test NLL is coloured by whether the last change made it
+ * better or worse. From Laplace (a = 1, scene 04) to a = 1000, 1000 pseudo-
+ * digits of each kind against 5,000 training digits pull θ towards 1/2: on
+ * the sample the test NLL rises from 201.07 to 268.53 nats per digit
+ * (`mixscope theta --alpha A --beta A` on assets/mnist-sample): worse (+1).
+ * Back to a = 1: better (-1). No change yet: neutral (0). */
+static void test_theta_nll_trend(void) {
+  mx_app *app = app_on_scene("04-theta-laplace.json", mx_test_sample_dir());
+  mx_theta_info in;
+  double lap;
+  mx_error err;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  mx_app_frame(app, 1.0 / 60.0);
+  ASSERT_INT_EQ(mx_theta_view_info(mx_app_view_state(app, "theta"), &in), 0);
+  ASSERT_INT_EQ(in.fit_trend, 0);
+  lap = in.fit_nll;
+  mx_error_clear(&err);
+  ASSERT_INT_EQ(mx_app_view_set(app, "prior", "1000", &err), 0);
+  mx_app_frame(app, 1.0 / 60.0);
+  mx_theta_view_info(mx_app_view_state(app, "theta"), &in);
+  ASSERT_TRUE(in.fit_nll > lap + 50.0);
+  ASSERT_INT_EQ(in.fit_trend, 1);
+  mx_test_key(app, SDLK_u, KMOD_NONE); /* Laplace again */
+  mx_theta_view_info(mx_app_view_state(app, "theta"), &in);
+  ASSERT_NEAR(in.fit_nll, lap, 1e-9);
+  ASSERT_INT_EQ(in.fit_trend, -1);
+  mx_app_destroy(app);
+}
+
+/* Bug 10: the GMM panel title names what is drawn: "density" goes with V,
+ * "boundaries" comes with B (scene 06: density and ellipses on, boundary off). */
+static void test_gmm_title_follows_toggles(void) {
+  mx_app *app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  gmm_view *v;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  v = mx_app_view_state(app, "gmm");
+  mx_app_frame(app, 1.0 / 60.0);
+  ASSERT_STR_CONTAINS(v->title, "density");
+  ASSERT_TRUE(strstr(v->title, "boundar") == NULL);
+  mx_test_key(app, SDLK_v, KMOD_NONE);
+  ASSERT_TRUE(strstr(v->title, "density") == NULL);
+  ASSERT_STR_CONTAINS(v->title, "ellipses");
+  mx_test_key(app, SDLK_b, KMOD_NONE);
+  ASSERT_STR_CONTAINS(v->title, "boundaries");
+  mx_test_key(app, SDLK_e, KMOD_NONE);
+  ASSERT_TRUE(strstr(v->title, "ellipses") == NULL);
+  mx_app_destroy(app);
+}
+
+/* Bug 10: the derivation card (E) closes on Undo (U), Reset (R) and Play (Enter). */
+static void test_posterior_card_closes(void) {
+  static const SDL_Keycode closers[3] = {SDLK_u, SDLK_r, SDLK_RETURN};
+  mx_app *app = app_on_scene("08-posterior.json", mx_test_sample_dir());
+  int i;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  for (i = 0; i < 3; i++) {
+    mx_test_key(app, SDLK_SPACE, KMOD_NONE); /* a point, so that Undo has one to take */
+    if (!mx_test_view_true(app, "posterior", MX_TEST_AS_SAVED, "derivation"))
+      mx_test_key(app, SDLK_e, KMOD_NONE);
+    ASSERT_INT_EQ(mx_test_view_true(app, "posterior", MX_TEST_AS_SAVED, "derivation"), 1);
+    mx_test_key(app, closers[i], KMOD_NONE);
+    ASSERT_INT_EQ(mx_test_view_true(app, "posterior", MX_TEST_AS_SAVED, "derivation"), 0);
+  }
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
@@ -305,5 +375,8 @@ int main(void) {
   test_scene_status_line();
   test_gmm_boundary_plain_em();
   test_gmm_half_steps();
+  test_theta_nll_trend();
+  test_gmm_title_follows_toggles();
+  test_posterior_card_closes();
   TEST_MAIN_END();
 }

@@ -156,6 +156,31 @@ static int slider_core(mx_ui *ui, uintptr_t id, mx_rect r, const char *label,
   return touched;
 }
 
+/* A value set by the mouse or the arrow keys, rounded to what the slider
+ * states: two significant digits on a log scale (N = 53126 -> 53000), else
+ * the decimals of a "%.Nf" format, else a hundredth of the range rounded
+ * to 1, 2 or 5 x 10^k. */
+static double slider_snap(double v, double lo, double hi, const char *fmt, int log_scale) {
+  char b[40];
+  double step;
+  const char *p = fmt ? strstr(fmt, "%.") : NULL;
+  if (!isfinite(v) || v == 0.0) return v;
+  if (log_scale) {
+    step = pow(10.0, floor(log10(fabs(v))) - 1.0);
+  } else if (p && p[2] >= '0' && p[2] <= '9' && p[3] == 'f') {
+    step = pow(10.0, -(p[2] - '0'));
+  } else {
+    double raw = (hi - lo) / 100.0, e;
+    if (!(raw > 0)) return v;
+    e = pow(10.0, floor(log10(raw)));
+    step = raw / e < 1.5 ? e : raw / e < 3.5 ? 2 * e : raw / e < 7.5 ? 5 * e : 10 * e;
+  }
+  v = round(v / step) * step;
+  /* round again at 12 significant digits: 0.1 * 3 prints as 0.3, and scenes store it so */
+  snprintf(b, sizeof b, "%.12g", v);
+  return strtod(b, NULL);
+}
+
 int mx_slider(mx_ui *ui, mx_rect r, const char *label, double *value, double lo, double hi,
               const char *fmt, int log_scale) {
   char buf[64];
@@ -166,10 +191,11 @@ int mx_slider(mx_ui *ui, mx_rect r, const char *label, double *value, double lo,
   fmt_value(buf, sizeof buf, fmt, *value);
   t = slider_to_t(*value, lo, hi, log_scale);
   touched = slider_core(ui, (uintptr_t)value, r, label ? label : "", buf, t, &tnew, &steps);
-  if (touched) *value = slider_from_t(tnew, lo, hi, log_scale);
+  if (touched) *value = slider_snap(slider_from_t(tnew, lo, hi, log_scale), lo, hi, fmt, log_scale);
   if (steps) {
     double tt = slider_to_t(*value, lo, hi, log_scale) + steps * 0.01;
-    *value = slider_from_t(tt, lo, hi, log_scale);
+    double nv = slider_snap(slider_from_t(tt, lo, hi, log_scale), lo, hi, fmt, log_scale);
+    *value = nv != *value ? nv : slider_from_t(tt, lo, hi, log_scale); /* a nudge always moves */
   }
   if (*value < lo) *value = lo;
   if (*value > hi) *value = hi;

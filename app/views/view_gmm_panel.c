@@ -541,8 +541,8 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
  * the longest form that fits width w (the panel title font), else a short one. */
 void gv_title(const gmm_view *v, mx_ui *ui, int w, char *buf, size_t cap) {
   int tw, form;
-  for (form = 0; form < 2; form++) {
-    snprintf(buf, cap, "%s%s%s%s", form == 0 ? "Points coloured by responsibility" : "EM",
+  for (form = 0; form < 3; form++) {
+    snprintf(buf, cap, "%s%s%s%s", form < 2 ? "Points coloured by responsibility" : "EM",
              !v->show_ellipses ? "" : form == 0 ? "  ·  ellipses at 1, 2, 3 σ" : "  ·  ellipses",
              v->show_density ? "  ·  density" : "",
              v->show_boundary && v->K > 1 ? "  ·  boundaries" : "");

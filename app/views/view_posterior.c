@@ -136,9 +136,11 @@ static int post_event(void *st, mx_app *app, const SDL_Event *ev) {
   }
   case SDLK_u:
   case SDLK_BACKSPACE:
+    s->show_derivation = 0; /* Undo, Reset and Play close the card over the plot */
     if (mx_posterior_pop(s->post) != MX_OK) mx_app_status(app, "No points to undo");
     return 1;
   case SDLK_r:
+    s->show_derivation = 0;
     post_reset(s);
     mx_app_status(app, "Reset: back to the prior (seed %lu)", s->seed);
     return 1;
@@ -146,6 +148,7 @@ static int post_event(void *st, mx_app *app, const SDL_Event *ev) {
   case SDLK_KP_ENTER:
     s->playing = !s->playing;
     s->play_t = 0.0;
+    s->show_derivation = 0;
     return 1;
   case SDLK_v:
     s->show_pred = !s->show_pred;
@@ -410,7 +413,10 @@ static void post_draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r)
     if (post_sync(s, &err) != MX_OK || mx_posterior_push(s->post, mx_plot_inv_x(&pl, (float)mx), &err) != MX_OK)
       mx_app_error(app, "%s", err.msg);
   }
-  if (mx_ui_clicked(ui, pl.r, 3)) mx_posterior_pop(s->post);
+  if (mx_ui_clicked(ui, pl.r, 3)) {
+    mx_posterior_pop(s->post);
+    s->show_derivation = 0;
+  }
 }
 
 /* The funnel: posterior mean ± 2b and the running sample mean against n. */
@@ -555,9 +561,15 @@ static void post_draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) 
     int bw = (row.w - 2 * gap) / 3;
     if (mx_button(ui, mx_rect_cut_left(&row, bw), "+1  Space")) post_draw(s, app);
     mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Undo  U")) mx_posterior_pop(s->post);
+    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Undo  U")) {
+      mx_posterior_pop(s->post);
+      s->show_derivation = 0;
+    }
     mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, row, "Reset  R")) post_reset(s);
+    if (mx_button(ui, row, "Reset  R")) {
+      post_reset(s);
+      s->show_derivation = 0;
+    }
   }
   mx_rect_cut_top(&c, gap + mx_ui_px(ui, 4));
   if (post_sync(s, NULL) != MX_OK) return;
