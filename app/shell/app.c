@@ -73,6 +73,7 @@ void mx_app_error(mx_app *app, const char *fmt, ...) {
 }
 
 const char *mx_app_status_text(const mx_app *app) { return app->status; }
+mx_ui *mx_app_ui(mx_app *app) { return app->ui; }
 
 const char *mx_app_status_shown(const mx_app *app, char *buf, size_t cap, int *is_error) {
   double limit = APP_STATUS_SECONDS * (app->status_error ? 3 : 1);

@@ -75,5 +75,7 @@ const char *mx_app_scene_name(const mx_app *app);
 /* The current view's create() failure message, or NULL if it is running (or
  * is a placeholder without create). */
 const char *mx_app_view_error(const mx_app *app);
+/* The app's UI kit (tests: mx_ui_tooltip_shown). */
+mx_ui *mx_app_ui(mx_app *app);
 
 #endif

@@ -279,6 +279,7 @@ void mx_app_frame(mx_app *app, double dt) {
   if (st && v->update) v->update(st, app, dt);
 
   th = mx_ui_theme(ui);
+  mx_ui_advance(ui, dt); /* tooltip delay and time-out */
   mx_ui_begin(ui);
   SDL_SetRenderDrawColor(app->ren, th->bg.r, th->bg.g, th->bg.b, 255);
   SDL_RenderClear(app->ren);

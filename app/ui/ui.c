@@ -178,6 +178,10 @@ void mx_ui_input(mx_ui *ui, const SDL_Event *ev) {
   case SDL_MOUSEMOTION:
     ui->mx = ev->motion.x;
     ui->my = ev->motion.y;
+    if (ui->tip_hidden) { /* hidden by a key: back after the delay */
+      ui->tip_hidden = 0;
+      ui->tip_start = ui->now;
+    }
     break;
   case SDL_MOUSEBUTTONDOWN:
     ui->mx = ev->button.x;
@@ -210,6 +214,7 @@ void mx_ui_input(mx_ui *ui, const SDL_Event *ev) {
     break;
   }
   case SDL_KEYDOWN:
+    ui->tip_hidden = 1; /* any key hides the tooltip */
     if (mx_ui_key_captured(ui, ev)) {
       SDL_Keycode k = ev->key.keysym.sym;
       ui->acc.nudge += (k == SDLK_RIGHT || k == SDLK_UP) ? 1 : -1;
@@ -237,12 +242,22 @@ void mx_ui_begin(mx_ui *ui) {
   ui->hot_slider_prev = ui->hot_slider;
   ui->hot_slider = 0;
   ui->tip_on = 0;
+  ui->tip_id_prev = ui->tip_id;
+  ui->tip_id = 0;
+  ui->nheadline = 0;
   SDL_RenderSetClipRect(ui->r, NULL);
   SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
 }
 
+void mx_ui_advance(mx_ui *ui, double dt) {
+  if (dt > 0 && dt < 1e6) ui->now += dt;
+}
+
 void mx_ui_end(mx_ui *ui) {
-  if (ui->tip_on) ui_draw_tooltip(ui);
+  double age = ui->now - ui->tip_start;
+  ui->tip_drawn = 0;
+  if (ui->tip_on && !ui->tip_hidden && age >= MX_TIP_DELAY - 1e-9 && age < MX_TIP_DELAY + MX_TIP_SHOW)
+    ui_draw_tooltip(ui); /* sets tip_drawn, tip_box */
   /* A widget stays active while its button is held. */
   if (!(ui->buttons & 1)) ui->active = 0;
 }

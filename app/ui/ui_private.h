@@ -78,9 +78,19 @@ struct mx_ui {
   uintptr_t active;   /* widget being dragged / pressed */
   uintptr_t hot_slider, hot_slider_prev; /* slider under the mouse (this / last frame) */
 
-  /* tooltip (drawn at mx_ui_end) */
+  /* tooltip (drawn at mx_ui_end): shown MX_TIP_DELAY s after its target is
+   * first hovered, for MX_TIP_SHOW s, hidden by a key press until the mouse
+   * moves; placed off the headline rects */
   char tip[256];
   int tip_on;
+  uint32_t tip_id, tip_id_prev;   /* the hovered tooltip (this / last frame), 0 none */
+  double now, tip_start;          /* seconds (mx_ui_advance); when tip_id was first hovered */
+  int tip_hidden;                 /* a key was pressed since */
+  int tip_drawn;                  /* the tooltip was drawn last frame, at tip_box */
+  mx_rect tip_box;
+#define UI_MAX_HEADLINES 16
+  mx_rect headline[UI_MAX_HEADLINES]; /* this frame's (mx_ui_headline) */
+  int nheadline;
 
   /* text cache */
   ui_text *bucket[UI_TEXT_BUCKETS];

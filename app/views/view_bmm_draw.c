@@ -288,7 +288,8 @@ static void bmm_controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c)
   char buf[200];
   int ln = lh + mx_ui_px(ui, 3);
   double dJ = t > 0 ? s->c_lp[t] - s->c_lp[t - 1] : NAN;
-  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t);
+  mx_ui_headline(ui, (mx_rect){c.x, c.y, mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t),
+                               mx_line_height(ui, MX_FONT_LARGE)});
   snprintf(buf, sizeof buf, "%s", s->c_busy ? "computing…" : s->c_converged && t == s->c_n - 1 ? "converged" : "");
   mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_BODY,
              MX_ALIGN_RIGHT, s->c_busy ? th->warn : th->good, buf);

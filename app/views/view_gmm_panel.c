@@ -118,7 +118,7 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
     } else if (which != RUN_SUP) {
       snprintf(buf, sizeof buf, "iteration %d%s   log-lik %.3f", run->cur,
                v->half ? " (M done, E next)" : "", run->ll[run->cur]);
-      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
+      mx_ui_headline(ui, (mx_rect){x, y, mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf), lh});
       y += lh;
     } else {
       mx_text(ui, x, y, MX_FONT_SMALL, th->text, "MLE from %d labelled points, no EM",
@@ -439,7 +439,8 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap);
   snprintf(buf, sizeof buf, "iteration %d", run->cur);
-  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s", buf);
+  mx_ui_headline(ui, (mx_rect){c.x, c.y, mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s", buf),
+                               mx_line_height(ui, MX_FONT_LARGE)});
   if (run->converged && run->cur + 1 == run->n)
     mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_SMALL,
                MX_ALIGN_RIGHT, th->good, "converged");

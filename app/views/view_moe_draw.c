@@ -580,9 +580,11 @@ static void moe_draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, gap);
 
   /* numbers */
-  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s %d%s",
-          s->mode ? "Adam step" : "iteration", moe_model_iter(s),
-          s->converged ? "  ✓" : s->running ? "  ▶" : "");
+  mx_ui_headline(ui, (mx_rect){c.x, c.y,
+                               mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s %d%s",
+                                       s->mode ? "Adam step" : "iteration", moe_model_iter(s),
+                                       s->converged ? "  ✓" : s->running ? "  ▶" : ""),
+                               mx_line_height(ui, MX_FONT_LARGE)});
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 2));
   mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log p(t | x) = %.2f   (%.4f / point)", moe_model_loglik(s),
           moe_model_loglik(s) / N);

@@ -792,6 +792,7 @@ static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_rect line = {card[i].x, dst[i].y + dst[i].h + mx_ui_px(ui, 8), card[i].w, lhL};
     tv_fmt_num(v1, sizeof v1, 'f', 2, ok ? q->mean : NAN);
     snprintf(buf, sizeof buf, "test NLL   %s   nats / digit", v1);
+    mx_ui_headline(ui, line); /* tooltips keep off it */
     /* raw: bad when infinite; the prior's: green / red as its last change made
      * it better / worse, neutral before any change */
     mx_text_in(ui, line, tv_fit_font_from(ui, MX_FONT_LARGE, buf, line.w), MX_ALIGN_CENTER,
