@@ -416,6 +416,63 @@ static void test_tooltips(void) {
   mx_app_destroy(app);
 }
 
+/* The "note" of a bundled scene file, read with cJSON (not through the app). */
+static void scene_file_note(const char *scene, char *out, size_t cap) {
+  char path[1200], *text = NULL;
+  FILE *f;
+  long n;
+  cJSON *root, *t;
+  out[0] = '\0';
+  snprintf(path, sizeof path, "%s/assets/scenes/%s", mx_test_srcdir(), scene);
+  if (!(f = fopen(path, "rb"))) return;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  if (n > 0 && (text = calloc((size_t)n + 1, 1)) && fread(text, 1, (size_t)n, f) == (size_t)n &&
+      (root = cJSON_Parse(text))) {
+    t = cJSON_GetObjectItem(root, "note");
+    if (cJSON_IsString(t)) snprintf(out, cap, "%s", t->valuestring);
+    cJSON_Delete(root);
+  }
+  free(text);
+  fclose(f);
+}
+
+/* Scene notes as captions: off at start; W shows the scene's "note" (read
+ * from the file here) under the view and the strip changes pixels there; the
+ * caption follows PageDown to the next scene's note, is not shown on another
+ * tab, and W hides it again. */
+static void test_scene_note_caption(void) {
+  mx_app *app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  char note[512];
+  SDL_Surface *off, *on;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  scene_file_note("06-gmm-em.json", note, sizeof note);
+  ASSERT_TRUE(note[0] != '\0');
+  ASSERT_STR_EQ(mx_app_caption_shown(app), "");
+  off = mx_test_shot(app, "test_app_flow-cap0.png");
+  mx_test_key(app, SDLK_w, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_caption_shown(app), note);
+  on = mx_test_shot(app, "test_app_flow-cap1.png");
+  if (off && on) {
+    /* a strip at least one line tall just above the key legend (y < 740 at 1280x800) */
+    int n = pixels_differing(off, on, (mx_rect){0, 690, 1280, 40});
+    ASSERT_TRUE(n > 5000);
+  }
+  if (off) SDL_FreeSurface(off);
+  if (on) SDL_FreeSurface(on);
+  mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
+  scene_file_note("07-gmm-semi.json", note, sizeof note);
+  ASSERT_STR_EQ(mx_app_caption_shown(app), note);
+  mx_test_key(app, SDLK_TAB, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_caption_shown(app), "");
+  mx_test_key(app, SDLK_TAB, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_w, KMOD_NONE);
+  ASSERT_STR_EQ(mx_app_caption_shown(app), "");
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
@@ -428,5 +485,6 @@ int main(void) {
   test_gmm_title_follows_toggles();
   test_posterior_card_closes();
   test_tooltips();
+  test_scene_note_caption();
   TEST_MAIN_END();
 }

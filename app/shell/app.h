@@ -77,5 +77,8 @@ const char *mx_app_scene_name(const mx_app *app);
 const char *mx_app_view_error(const mx_app *app);
 /* The app's UI kit (tests: mx_ui_tooltip_shown). */
 mx_ui *mx_app_ui(mx_app *app);
+/* The scene note shown as a caption under the view now (W toggles; only while
+ * the scene's view is on), or "". */
+const char *mx_app_caption_shown(const mx_app *app);
 
 #endif

@@ -47,6 +47,7 @@ static const mx_keyhelp global_keys[] = {
   {"Ctrl 0", "reset text size"},
   {"C", "high contrast"},
   {"L", "key legend strip"},
+  {"W", "the scene's note as a caption"},
   {"M", "highlight the mouse pointer"},
   {"Q", "quit (asks first if anything changed)"},
   {NULL, NULL}};
@@ -240,6 +241,59 @@ static void chrome_legend(mx_app *app, const mx_view *v, mx_rect leg) {
   draw_keycap(ui, &hx, leg.y, leg.h, "H", "all keys", maxx + mx_ui_px(ui, 20));
 }
 
+/* The scene's note as a caption strip (W), in one or two lines of the body
+ * font broken at a space, else the small font; returns the strip's height. */
+static int chrome_caption_height(mx_app *app, int w, int *font, int *split) {
+  mx_ui *ui = app->ui;
+  const char *note = mx_app_caption_shown(app);
+  char first[512];
+  int f, tw, i, n = (int)strlen(note), pad = mx_ui_px(ui, 8);
+  *split = -1;
+  if (!note[0]) return 0;
+  for (f = MX_FONT_BODY; f >= MX_FONT_SMALL; f--) {
+    *font = f;
+    mx_text_size(ui, f, note, &tw, NULL);
+    if (tw <= w) return mx_line_height(ui, f) + 2 * pad;
+    for (i = n - 1; i > 0; i--) { /* the last space whose first line fits */
+      if (note[i] != ' ') continue;
+      snprintf(first, sizeof first, "%.*s", i, note);
+      mx_text_size(ui, f, first, &tw, NULL);
+      if (tw > w) continue;
+      mx_text_size(ui, f, note + i + 1, &tw, NULL);
+      if (tw > w) break;
+      *split = i;
+      return 2 * mx_line_height(ui, f) + 2 * pad;
+    }
+  }
+  *font = MX_FONT_SMALL;
+  return 2 * mx_line_height(ui, MX_FONT_SMALL) + 2 * pad;
+}
+
+static void chrome_caption(mx_app *app, mx_rect *area) {
+  mx_ui *ui = app->ui;
+  const mx_theme *th = mx_ui_theme(ui);
+  const char *note = mx_app_caption_shown(app);
+  int pad = mx_ui_px(ui, 8), font = MX_FONT_BODY, split, h, lh;
+  char first[512];
+  mx_rect r;
+  h = chrome_caption_height(app, area->w - 2 * mx_ui_px(ui, 24), &font, &split);
+  if (!h) return;
+  r = mx_rect_cut_bottom(area, h);
+  mx_draw_rect(ui, r, th->panel_hi);
+  mx_draw_rect(ui, (mx_rect){r.x, r.y, mx_ui_px(ui, 4), r.h}, th->accent);
+  r = mx_rect_inset(r, pad);
+  r.x += mx_ui_px(ui, 16);
+  r.w -= mx_ui_px(ui, 16);
+  lh = mx_line_height(ui, font);
+  if (split < 0) {
+    mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lh}, font, MX_ALIGN_LEFT, th->text, note);
+    return;
+  }
+  snprintf(first, sizeof first, "%.*s", split, note);
+  mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lh}, font, MX_ALIGN_LEFT, th->text, first);
+  mx_text_in(ui, (mx_rect){r.x, r.y + lh, r.w, lh}, font, MX_ALIGN_LEFT, th->text, note + split + 1);
+}
+
 /* The current view in area (clipped), or the card saying why it is not there. */
 static void frame_view(mx_app *app, mx_rect area) {
   const mx_view *v = mx_views[app->view];
@@ -293,6 +347,7 @@ void mx_app_frame(mx_app *app, double dt) {
   if (app->legend)
     chrome_legend(app, v, mx_rect_cut_bottom(&area, mx_line_height(ui, MX_FONT_SMALL) +
                                                         mx_ui_px(ui, 14)));
+  chrome_caption(app, &area);
   frame_view(app, area);
 
   mx_ui_end(ui); /* tooltips */
