@@ -71,6 +71,23 @@ static void check_nll(const mx_bern_nll *h, const mx_bern_nll *e, const uint8_t 
 
 /* One data set: the first nthr thresholds, every prior; checks that the cases
  * cover an infinite NLL, the notes' NaN and finite NLLs. */
+/* The histograms built in pieces (begin, add in uneven chunks, end: a
+ * background job's steps) equal the one-call build, byte for byte. */
+static void hist_pieces(const mx_images *im, const mx_bern_hist *whole) {
+  mx_bern_hist h;
+  size_t i, step = 997;
+  ASSERT_INT_EQ(mx_bern_hist_begin(&h, im, 1), MX_OK);
+  for (i = 0; i < im->n; i += step) mx_bern_hist_add(&h, im, i, i + step);
+  mx_bern_hist_end(&h, im);
+  ASSERT_INT_EQ(h.n, whole->n);
+  ASSERT_INT_EQ(h.k, whole->k);
+  ASSERT_INT_EQ(h.d, whole->d);
+  ASSERT_TRUE(h.ge16 && whole->ge16 &&
+              memcmp(h.ge16, whole->ge16, whole->k * 256 * whole->d * sizeof *h.ge16) == 0);
+  ASSERT_TRUE(memcmp(h.nc, whole->nc, sizeof h.nc) == 0);
+  mx_bern_hist_free(&h);
+}
+
 static void run(const mx_mnist *mn, const char *name, int nthr) {
   const mx_images *tr = &mn->train, *te = &mn->test;
   size_t d = tr->d, n = te->n, i, j;
@@ -96,6 +113,7 @@ static void run(const mx_mnist *mn, const char *name, int nthr) {
   ASSERT_TRUE(htr.ge16 != NULL && hte.ge16 != NULL); /* MNIST classes fit 16 bits */
   ASSERT_INT_EQ(hte.n, n);
   ASSERT_INT_EQ(htr.n, tr->n);
+  hist_pieces(tr, &htr);
 
   for (t = 0; t < nthr; t++) {
     double thr = THR[t];

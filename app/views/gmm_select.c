@@ -37,37 +37,37 @@ static int gsel_fit(mx_gmm_select *s, int K, int t, gsl_rng *r) {
   return rc;
 }
 
-static void *gsel_worker(void *arg) {
+/* One step of the job: the next fit (K = 1..KMAX, each through the four
+ * types), all with one generator in this order, as a loop over them would. */
+static int gsel_step(void *arg) {
   mx_gmm_select *s = arg;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  int t, K, failed = !r;
-  for (K = 1; K <= MX_GSEL_KMAX && !failed; K++)
-    for (t = 0; t < MX_GMM_NCOV && !failed; t++) {
-      if (atomic_load(&s->cancel)) failed = 1;
-      else if ((size_t)K <= s->n) gsel_fit(s, K, t, r);
-      atomic_fetch_add(&s->done_fits, 1);
-    }
-  if (r) gsl_rng_free(r);
-  atomic_store(&s->state, failed ? -1 : 2);
-  return NULL;
+  int K = s->next / MX_GMM_NCOV + 1, t = s->next % MX_GMM_NCOV;
+  if (!s->r && !(s->r = gsl_rng_alloc(gsl_rng_mt19937))) return MX_ENOMEM;
+  if ((size_t)K <= s->n) gsel_fit(s, K, t, s->r);
+  s->next++;
+  return s->next < MX_GSEL_NFITS ? MX_JOB_MORE : MX_JOB_DONE;
+}
+
+int mx_gmm_select_state(mx_gmm_select *s, int *done_fits) {
+  int st;
+  if (done_fits) *done_fits = 0;
+  if (!s->job) return s->x ? -1 : 0; /* (the job could not be queued) */
+  st = mx_job_state(s->job);
+  if (done_fits) *done_fits = (int)mx_job_steps(s->job);
+  return st == MX_JOB_DONE ? 2 : st == MX_JOB_MORE ? 1 : -1;
 }
 
 void mx_gmm_select_wait(mx_gmm_select *s) {
-  if (s->started) {
-    pthread_join(s->th, NULL);
-    s->started = 0;
-  }
+  if (s->job) mx_job_wait(s->job);
 }
 
 void mx_gmm_select_stop(mx_gmm_select *s) {
-  if (s->started) {
-    atomic_store(&s->cancel, 1);
-    pthread_join(s->th, NULL);
-    s->started = 0;
-  }
+  mx_job_cancel(s->job);
+  s->job = NULL;
+  if (s->r) gsl_rng_free(s->r);
+  s->r = NULL;
   free(s->x);
   s->x = NULL;
-  atomic_store(&s->state, 0);
 }
 
 int mx_gmm_select_start(mx_gmm_select *s, const double *x, size_t n, unsigned long seed,
@@ -81,21 +81,15 @@ int mx_gmm_select_start(mx_gmm_select *s, const double *x, size_t n, unsigned lo
   s->n = n;
   s->seed = seed;
   s->reg = reg;
-  atomic_store(&s->cancel, 0);
-  atomic_store(&s->done_fits, 0);
-  atomic_store(&s->state, 1);
-  if (pthread_create(&s->th, NULL, gsel_worker, s) != 0) {
-    gsel_worker(s); /* no thread: compute here */
-    return MX_OK;
-  }
-  s->started = 1;
-  return MX_OK;
+  s->next = 0;
+  s->job = mx_job_submit(gsel_step, s);
+  return s->job ? MX_OK : MX_ENOMEM;
 }
 
 int mx_gmm_select_load(const mx_gmm_select *s, int k, int type, mx_gmm *g) {
   mx_error err;
   int rc;
-  if (atomic_load(&s->state) != 2 || k < 1 || k > MX_GSEL_KMAX || type < 0 ||
+  if (mx_gmm_select_state((mx_gmm_select *)s, NULL) != 2 || k < 1 || k > MX_GSEL_KMAX || type < 0 ||
       type >= MX_GMM_NCOV || !s->ok[type][k - 1] || g->K != k || g->D != 2)
     return MX_EINVAL;
   rc = mx_gmm_set_params(g, s->w[type][k - 1], s->mu[type][k - 1], s->cov[type][k - 1], &err);
@@ -192,13 +186,15 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
                        int *type) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect c = mx_panel(ui, r, "BIC and AIC against K");
-  int st = atomic_load(&s->state), t, hit = 0;
+  int done = 0, st = mx_gmm_select_state(s, &done), t, hit = 0;
   mx_plot pl;
   double lo, hi;
   if (st == 1 || st == 0 || st == -1) {
+    char buf[128];
+    snprintf(buf, sizeof buf, "fitting K = 1..8 for four covariance types… %d of %d", done,
+             MX_GSEL_NFITS);
     mx_text_in(ui, c, MX_FONT_BODY, MX_ALIGN_CENTER, th->text_dim,
-               st == 1 ? "fitting K = 1..8 for four covariance types on a worker…"
-                       : "press X to compute");
+               st == 1 ? buf : "press X to compute");
     return 0;
   }
   gsel_legend(s, ui, &c);

@@ -1,31 +1,32 @@
 /* mixscope — the GMM view's model-selection panel: BIC and AIC of fits with
- * K = 1..MX_GSEL_KMAX components for the four covariance types, computed on a
- * worker thread (the frame never waits), drawn as curves against K; a click
- * on a point picks that fit, whose parameters are kept to be loaded. */
+ * K = 1..MX_GSEL_KMAX components for the four covariance types, computed as a
+ * background job, one fit a step (the frame never waits; in the web build the
+ * steps run in slices of the frames), drawn as curves against K; a click on a
+ * point picks that fit, whose parameters are kept to be loaded. */
 #ifndef MIXSCOPE_GMM_SELECT_H
 #define MIXSCOPE_GMM_SELECT_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stddef.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "mixscope/gmm.h"
+#include "ui/pool.h"
 #include "ui/ui.h"
 
 #define MX_GSEL_KMAX 8
+#define MX_GSEL_NFITS (MX_GSEL_KMAX * MX_GMM_NCOV)
 
 typedef struct mx_gmm_select {
-  pthread_t th;
-  int started;               /* th was created (join it) */
-  atomic_int state;          /* 0 none, 1 running, 2 done, -1 failed */
-  atomic_int cancel;         /* ask the worker to stop */
-  atomic_int done_fits;      /* fits finished, for the progress line */
+  mx_job *job;               /* the fits, one a step (ui/pool.h); NULL: none started */
+  int next;                  /* the job's: next fit, K - 1 = next / NCOV, type = next % NCOV */
+  gsl_rng *r;                /* the job's: one generator through the fits, in order */
   /* the job (owned copies) */
   double *x;                 /* (n, 2) */
   size_t n;
   unsigned long seed;
   double reg;
-  /* results, valid once state == 2: [type][K - 1] */
+  /* results, valid once the job is done: [type][K - 1] */
   double bic[MX_GMM_NCOV][MX_GSEL_KMAX], aic[MX_GMM_NCOV][MX_GSEL_KMAX];
   int ok[MX_GMM_NCOV][MX_GSEL_KMAX];
   double w[MX_GMM_NCOV][MX_GSEL_KMAX][MX_GSEL_KMAX];          /* weights */
@@ -39,10 +40,12 @@ typedef struct mx_gmm_select {
  * is cancelled first. MX_ENOMEM, or 0. */
 int mx_gmm_select_start(mx_gmm_select *s, const double *x, size_t n, unsigned long seed,
                         double reg);
-/* Wait for the worker to finish (headless renders). */
+/* Finish the fits now (headless renders). */
 void mx_gmm_select_wait(mx_gmm_select *s);
-/* Cancel and join the worker, free the copies (s reusable). */
+/* Cancel the job (waiting for a fit in progress), free the copies (s reusable). */
 void mx_gmm_select_stop(mx_gmm_select *s);
+/* 0 none, 1 running, 2 done, -1 failed; *done_fits (may be NULL) fits finished. */
+int mx_gmm_select_state(mx_gmm_select *s, int *done_fits);
 
 /* Draw the BIC (solid) and AIC (thin) curves in r with the fit (cur_k,
  * cur_type) ringed. Returns 1 and sets *k, *type when a point is clicked. */

@@ -17,7 +17,7 @@ static void gv_destroy(void *st) {
   mx_points_free(&v->pts);
   free(v->known);
   free(v->rank);
-  free(v->sprite.pix);
+  mx_canvas_sprite_free(&v->sprite);
   free(v->cov);
   free(v->urow);
   free(v->dot);

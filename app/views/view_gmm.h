@@ -27,7 +27,7 @@
  *   view_gmm.c: the controller (create / destroy, events, set / save / load, the vtable)
  *   view_gmm_model.c: the runs (EM history, snapshots) and the data sets
  *   view_gmm_grid.c: the density grid, iso-lines and decision margins of a plot
- *   view_gmm_image.c: the private rasteriser drawing a plot into one image (bands on the pool)
+ *   view_gmm_image.c: a plot drawn into one image in bands on the pool (ui/canvas.h)
  *   view_gmm_panel.c: the plots, the side panel and the log-likelihood curve */
 #ifndef MIXSCOPE_VIEW_GMM_H
 #define MIXSCOPE_VIEW_GMM_H
@@ -46,22 +46,17 @@
 #include "mixscope/pca.h"
 #include "mixscope/points.h"
 #include "mixscope/simd.h"
+#include "ui/canvas.h"
 #include "ui/pool.h"
 #include "gmm_select.h"
 #include "view.h"
-
-/* SSE2 is part of x86-64: no run-time check needed (MX_NO_SIMD turns it off). */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#define GV_SSE2 1
-#endif
 
 #define GV_MAXK 8
 #define GV_HIST 1000           /* stored iterations per run */
 #define GV_MAXN 20000          /* most points */
 #define GV_RATE 5.0            /* iterations per second while running */
 #define GV_TOL 1e-7            /* convergence: per-point log-likelihood change */
-#define GV_CELL 4              /* grid cell size in pixels */
+#define GV_CELL MX_CANVAS_CELL /* grid cell size in pixels (the canvas upscales by it) */
 #define GV_NLEVELS 6           /* density iso-lines */
 #define GV_PI 3.14159265358979323846
 
@@ -77,22 +72,6 @@ typedef struct gv_key {
   mx_theme th;
 } gv_key;
 
-/* A point's dot, precomputed for GV_SUB x GV_SUB sub-pixel positions of its
- * centre: the pixels it touches, relative to the pixel holding the centre. */
-#define GV_SUB 8
-typedef struct gv_dotpix {
-  int8_t dx, dy;
-  uint8_t solid;       /* inside the disc: written as the colour */
-  uint16_t a_ring, a_in; /* else blend weights (0..256) of the ring, then the disc */
-} gv_dotpix;
-
-typedef struct gv_sprite {
-  float rad, ring;     /* what it was made for */
-  int m, stride;       /* reach in pixels from the centre; entries per position */
-  int n[GV_SUB * GV_SUB]; /* pixels touched, by sub-pixel position */
-  gv_dotpix *pix;      /* (GV_SUB * GV_SUB, stride) */
-} gv_sprite;
-
 /* Segments of iso-lines in grid coordinates, row by row. */
 typedef struct gv_segs {
   float *s;            /* (cap, 5) x0 y0 x1 y1 and the grid row j they lie in (y in [j, j + 1]) */
@@ -107,13 +86,12 @@ typedef struct gv_dotpos {
 } gv_dotpos;
 
 /* An ellipse outline to draw (gv_rings_place): centre and covariance in
- * image pixels, sigma level, colour; thin ones (sharply curved ends) as a
- * polyline of npts points from pts[off]. */
+ * image pixels, sigma level; colour, width; thin ones (sharply curved ends)
+ * as a polyline of npts points from rpts[off]. */
 #define GV_RPTS 512 /* most points of a polyline outline */
 typedef struct gv_ringd {
-  float cx, cy, alpha;
-  double p00, p01, p11, k;
-  uint32_t col;
+  mx_canvas_ellipse e;
+  mx_canvas_pen pen;
   int npts, off;
 } gv_ringd;
 
@@ -185,7 +163,7 @@ typedef struct gmm_view {
   char title[160];             /* the plain-EM panel's title in the last frame (gv_title) */
   uint32_t heat_lut[256];      /* heatmap colours (ABGR) by density / peak */
   /* drawing scratch shared by the runs' images */
-  gv_sprite sprite;            /* the dot of a point */
+  mx_canvas_sprite sprite;     /* the dot of a point */
   uint8_t *cov;                /* (covcap) line coverage, kept zero between uses */
   size_t covcap;
   uint32_t *urow;              /* (2 threads, 2, ucap) grid rows interpolated across (gv_upscale) */
@@ -220,31 +198,6 @@ typedef struct gv_job {
   float scale;
   int show_known, show_bound;
 } gv_job;
-
-/* Small pixel helpers shared by the grid and the image code. */
-/* The plot image of a run is drawn on the CPU, opaque, in SDL_PIXELFORMAT_ARGB8888
- * (0xAARRGGBB: the headless target's own format, so the software renderer
- * copies it without converting or blending), straight into the locked
- * streaming texture, and only when something in it changed: the parameters
- * (an EM step), the points, the options, the plot's size or the theme. A
- * static frame just copies the texture. Blending is onto opaque pixels:
- * d + (s - d) a, with a in 0..256. */
-static inline uint32_t gv_argb(mx_color c) {
-  return 0xFF000000u | (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | (uint32_t)c.b;
-}
-
-static inline uint32_t gv_mix(uint32_t d, uint32_t s, uint32_t a) {
-  uint32_t rb = ((s & 0xFF00FFu) * a + (d & 0xFF00FFu) * (256u - a)) >> 8;
-  uint32_t g = ((s & 0x00FF00u) * a + (d & 0x00FF00u) * (256u - a)) >> 8;
-  return 0xFF000000u | (rb & 0xFF00FFu) | (g & 0x00FF00u);
-}
-
-static inline float gv_minf(float a, float b) { return a < b ? a : b; }
-
-/* Coverage 0..1 (clamped) as a blend weight 0..256. */
-static inline uint32_t gv_a256(float cov) {
-  return cov <= 0.0f ? 0u : cov >= 1.0f ? 256u : (uint32_t)(cov * 256.0f + 0.5f);
-}
 
 /* view_gmm_model.c */
 void gv_snap_load(gv_run *r, int t);

@@ -121,7 +121,7 @@ void gv_key_set(gv_key *k, int w, int h, int flags, float rad, float scale,
 uint32_t gv_plot_bg(const mx_theme *th) {
   mx_color c = {(uint8_t)(th->bg.r * 3 / 4), (uint8_t)(th->bg.g * 3 / 4),
                 (uint8_t)(th->bg.b * 3 / 4), 255};
-  return gv_argb(c);
+  return mx_px_argb(c);
 }
 
 /* Where row y (cell centre yc) of a grid crosses the ellipse {q <= s2} of a
@@ -197,7 +197,7 @@ static void gv_cells_chunk(void *arg, int c, int t) {
     if (jb->density) {
       for (i = 0; i < gw; i++) {
         float e = expf((float)(lp[i] - jb->lmax));
-        row[i] = jb->lut[e > 0.0f ? (int)(255.0f * gv_minf(e, 1.0f) + 0.5f) : 0];
+        row[i] = jb->lut[e > 0.0f ? (int)(255.0f * mx_px_minf(e, 1.0f) + 0.5f) : 0];
       }
     } else {
       for (i = 0; i < gw; i++) row[i] = jb->lut[0];
@@ -207,7 +207,7 @@ static void gv_cells_chunk(void *arg, int c, int t) {
   for (k = 0; k < K; k++) {
     const double *S = r->g->covs + 4 * k, *mu = r->g->means + 2 * k;
     double det = S[0] * S[3] - S[1] * S[2];
-    uint32_t col = gv_argb(jb->th->comp[k % MX_NCOMP_COLORS]);
+    uint32_t col = mx_px_argb(jb->th->comp[k % MX_NCOMP_COLORS]);
     if (r->g->collapsed[k] || !(r->g->weights[k] > 1e-12) || !(S[0] > 0.0) || !(det > 0.0) ||
         !isfinite(det))
       continue;
@@ -216,11 +216,11 @@ static void gv_cells_chunk(void *arg, int c, int t) {
       uint32_t *row = r->cell + (size_t)j * (size_t)gw;
       for (s = 3; s >= 1; s--) {
         int i0, i1;
-        uint32_t a = gv_a256(fill_a[s - 1]);
+        uint32_t a = mx_px_a256(fill_a[s - 1]);
         if (!gv_span(S[3] / det, -S[1] / det, S[0] / det, mu[0], mu[1], yc, (double)(s * s),
                      pl->x0, jb->dx, gw, &i0, &i1))
           continue;
-        for (i = i0; i <= i1; i++) row[i] = gv_mix(row[i], col, a);
+        for (i = i0; i <= i1; i++) row[i] = mx_px_mix(row[i], col, a);
       }
     }
   }
@@ -306,7 +306,7 @@ void gv_grid(gmm_view *v, gv_run *r, const mx_plot *pl, const mx_theme *th, int 
     for (i = 0; i < 256; i++) {
       uint32_t h = v->heat_lut[i];
       mx_color c = {(uint8_t)(h & 255), (uint8_t)((h >> 8) & 255), (uint8_t)((h >> 16) & 255), 255};
-      jb.lut[i] = gv_mix(bg, gv_argb(c), (h >> 24) + (h >> 31));
+      jb.lut[i] = mx_px_mix(bg, mx_px_argb(c), (h >> 24) + (h >> 31));
     }
     for (i = 0; i < (int)cells; i++)
       if (r->glogp[i] > jb.lmax) jb.lmax = r->glogp[i];

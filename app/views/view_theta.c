@@ -10,7 +10,7 @@
  * (again only when the threshold changes); moving the prior refits θ from the
  * counts. A threshold change reads its counts off per-class grey-level
  * histograms of the training digits (one lookup per pixel and class), which a
- * worker thread builds once after the view opens; until they are ready the
+ * background job (ui/pool.h) builds once after the view opens; until they are ready the
  * counts are taken from the images (the same numbers, only slower). The test
  * digits are never binarized as a whole: their grey-level histogram, built
  * once, gives the test NLL at any threshold in one pass over the pixels (only
@@ -162,7 +162,7 @@ static long tv_find_impossible(theta_view *t, int dir) {
 static void tv_refresh(theta_view *t) {
   const mx_mnist *m = t->m;
   if (t->counts_dirty) {
-    if (atomic_load_explicit(&t->hist_ready, memory_order_acquire) == 1)
+    if (t->hist_job && mx_job_state(t->hist_job) == MX_JOB_DONE)
       mx_bern_count_hist(&t->cnt, &t->htrain, t->threshold); /* = mx_bern_count_images */
     else
       mx_bern_count_images(&t->cnt, &m->train, t->threshold);
@@ -253,19 +253,32 @@ void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const double *v, 
 
 /* ------------------------------------------------------------------ lifecycle */
 
-/* Worker: the training histograms (~50 ms on MNIST), off the first frames. */
-static void *tv_hist_worker(void *arg) {
+/* The job building the training histograms (~50 ms on MNIST), off the
+ * first frames: begin, TV_HIST_CHUNK images a step, end (= mx_bern_hist_build). */
+#define TV_HIST_CHUNK 4096
+static int tv_hist_step(void *arg) {
   theta_view *t = arg;
-  int rc = mx_bern_hist_build(&t->htrain, &t->m->train, 1);
-  atomic_store_explicit(&t->hist_ready, rc == 0 ? 1 : -1, memory_order_release);
-  return NULL;
+  const mx_images *im = &t->m->train;
+  if (!t->hist_begun) {
+    int rc = mx_bern_hist_begin(&t->htrain, im, 1);
+    if (rc != MX_OK) return rc;
+    t->hist_begun = 1;
+    return MX_JOB_MORE;
+  }
+  if (t->hist_next < im->n) {
+    mx_bern_hist_add(&t->htrain, im, t->hist_next, t->hist_next + TV_HIST_CHUNK);
+    t->hist_next += TV_HIST_CHUNK;
+    return MX_JOB_MORE;
+  }
+  mx_bern_hist_end(&t->htrain, im);
+  return MX_JOB_DONE;
 }
 
 static void tv_destroy(void *state) {
   theta_view *t = state;
   int i;
   if (!t) return;
-  if (t->hist_started) pthread_join(t->hist_thread, NULL);
+  mx_job_cancel(t->hist_job); /* (waits for a step in progress) */
   for (i = 0; i < TV_NMAPS; i++) mx_texture_free(&t->tex[i]);
   for (i = 0; i < MX_THETA_STRIP; i++) mx_texture_free(&t->tex_thumb[i]);
   mx_texture_free(&t->tex_digit);
@@ -326,9 +339,7 @@ static void *tv_create(mx_app *app, mx_error *err) {
   }
   /* lit lists need D <= 65,536 pixels (16-bit indices): MNIST's 784 always fit */
   t->lit_ok = mx_bern_lit_alloc(&t->tlit, m->test.pix, n, d) == 0;
-  atomic_init(&t->hist_ready, 0);
-  t->hist_started = pthread_create(&t->hist_thread, NULL, tv_hist_worker, t) == 0;
-  if (!t->hist_started) atomic_store(&t->hist_ready, -1);
+  t->hist_job = mx_job_submit(tv_hist_step, t); /* (NULL: the counts read the images) */
   t->counts_dirty = 1;
   t->nb_rc = -1;
   t->strip_dirty = 1;

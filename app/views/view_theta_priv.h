@@ -5,14 +5,13 @@
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mixscope/bernoulli.h"
 #include "sample_grid.h"
+#include "ui/pool.h"
 #include "view.h"
 #include "view_theta.h"
 
@@ -41,11 +40,11 @@ typedef struct theta_view {
   /* models and results (core) */
   mx_bern_counts cnt;
   mx_bern_hist htest;           /* (1, 256, D) test greys, cumulative */
-  mx_bern_hist htrain;          /* (10, 256, D) training greys per class, cumulative; written
-                                   by the worker, read only once hist_ready is 1 */
-  pthread_t hist_thread;        /* the worker building htrain */
-  int hist_started;             /* hist_thread was created (join it) */
-  atomic_int hist_ready;        /* 0 building, 1 htrain ready, -1 failed (count the images) */
+  mx_bern_hist htrain;          /* (10, 256, D) training greys per class, cumulative; built
+                                   by the job, read only once it is done (tv_hist_ready) */
+  mx_job *hist_job;             /* the job building htrain (ui/pool.h), TV_HIST_CHUNK images a step */
+  size_t hist_next;             /* the job's: next image to add; 0 before begin */
+  int hist_begun;               /* the job's: mx_bern_hist_begin succeeded */
   mx_bern_lit tlit;             /* lit pixels of the test digits (naive Bayes) */
   int lit_ok;                   /* tlit allocated (else naive Bayes reads the greys) */
   uint8_t *xd;                  /* (D) the selected test digit, binarized */

@@ -634,14 +634,13 @@ void mx_bern_hist_free(mx_bern_hist *h) {
       }                                                                                            \
   } while (0)
 
-int mx_bern_hist_build(mx_bern_hist *h, const mx_images *im, int per_class) {
-  size_t i, j, d, k, big = 0;
+int mx_bern_hist_begin(mx_bern_hist *h, const mx_images *im, int per_class) {
+  size_t i, k, big = 0;
   memset(h, 0, sizeof *h);
   if (!im || im->d == 0 || im->d > ((size_t)1 << 26) || (im->n && !im->pix) ||
       (per_class && im->n && !im->labels))
     return MX_EINVAL;
   if (im->n > UINT32_MAX) return MX_ETOOBIG;
-  d = im->d;
   k = per_class ? MX_BERN_NCLASS : 1;
   for (i = 0; i < im->n; i++) {
     size_t c = per_class ? im->labels[i] : 0;
@@ -650,17 +649,26 @@ int mx_bern_hist_build(mx_bern_hist *h, const mx_images *im, int per_class) {
   }
   for (i = 0; i < k; i++)
     if (h->nc[i] > big) big = h->nc[i];
-  if (big <= UINT16_MAX) h->ge16 = calloc(k * 256 * d, sizeof *h->ge16);
-  else h->ge32 = calloc(k * 256 * d, sizeof *h->ge32);
+  if (big <= UINT16_MAX) h->ge16 = calloc(k * 256 * im->d, sizeof *h->ge16);
+  else h->ge32 = calloc(k * 256 * im->d, sizeof *h->ge32);
   if (!h->ge16 && !h->ge32) {
     mx_bern_hist_free(h);
     return MX_ENOMEM;
   }
+  h->d = im->d;
+  h->k = k;
+  return MX_OK;
+}
+
+void mx_bern_hist_add(mx_bern_hist *h, const mx_images *im, size_t i0, size_t i1) {
+  size_t i, j, d = h->d;
+  int per_class = h->k > 1;
   /* Bin counts, image by image: row v of class c gets +1 at every pixel whose
    * grey is v (rows of D pixels, so neighbouring pixels' bins never alias).
    * Row 0 is never needed (grey >= 0 holds for every image): runs of 16 black
    * pixels (most of MNIST's border) are skipped, and row 0 is set at the end. */
-  for (i = 0; i < im->n; i++) {
+  if (i1 > im->n) i1 = im->n;
+  for (i = i0; i < i1; i++) {
     const uint8_t *p = im->pix + i * d;
     size_t at = (per_class ? (size_t)im->labels[i] : 0) * 256 * d, j0;
     for (j0 = 0; j0 < d; j0 += 16) {
@@ -678,6 +686,10 @@ int mx_bern_hist_build(mx_bern_hist *h, const mx_images *im, int per_class) {
       }
     }
   }
+}
+
+void mx_bern_hist_end(mx_bern_hist *h, const mx_images *im) {
+  size_t i, j, k = h->k, d = h->d;
   if (h->ge16) HIST_CUMULATE(uint16_t, h->ge16, k, d);
   else HIST_CUMULATE(uint32_t, h->ge32, k, d);
   for (i = 0; i < k; i++)
@@ -686,8 +698,13 @@ int mx_bern_hist_build(mx_bern_hist *h, const mx_images *im, int per_class) {
       else h->ge32[i * 256 * d + j] = (uint32_t)h->nc[i];
     }
   h->n = im->n;
-  h->d = d;
-  h->k = k;
+}
+
+int mx_bern_hist_build(mx_bern_hist *h, const mx_images *im, int per_class) {
+  int rc = mx_bern_hist_begin(h, im, per_class);
+  if (rc != MX_OK) return rc;
+  mx_bern_hist_add(h, im, 0, im->n);
+  mx_bern_hist_end(h, im);
   return MX_OK;
 }
 

@@ -166,6 +166,12 @@ int mx_bern_grey_cut(double threshold);
  * labels must be 0..9) or over all images (per_class = 0). Allocates *h;
  * one pass over the bytes. */
 int mx_bern_hist_build(mx_bern_hist *h, const mx_images *im, int per_class);
+/* The same in resumable pieces (a background job's steps): begin (checks,
+ * class counts, zeroed arrays; errors as build), add images [i0, i1) in any
+ * pieces that cover 0..N-1 once, end (cumulates; then *h equals build's). */
+int mx_bern_hist_begin(mx_bern_hist *h, const mx_images *im, int per_class);
+void mx_bern_hist_add(mx_bern_hist *h, const mx_images *im, size_t i0, size_t i1);
+void mx_bern_hist_end(mx_bern_hist *h, const mx_images *im);
 /* Free the arrays (NULL allowed) and zero *h. */
 void mx_bern_hist_free(mx_bern_hist *h);
 /* Images of class c with pixel j lit at grey cut `cut` (see mx_bern_grey_cut). */
