@@ -175,9 +175,10 @@ typedef struct gmm_view {
   size_t dcap, bandcap;
   int bcap, nlab;
   mx_pool pool;
-  gv_ringd ring[GV_MAXK * 3];  /* the ellipse outlines of the image being drawn */
+  gv_ringd ring[GV_MAXK * 5];  /* the ellipse outlines of the image being drawn (3 a component,
+                                  2 more for the dashed ghosts of an M half-step) */
   int nring;
-  float *rpts;                 /* (GV_MAXK * 3 * (GV_RPTS + 1), 2) their polylines */
+  float *rpts;                 /* (GV_MAXK * 5 * (GV_RPTS + 1), 2) their polylines */
   int simd;                    /* SSE2 drawing (off with MX_NO_SIMD, as core's kernels) */
   mx_gmm_grid_work *gwork[2];  /* grid workspaces (GV_GBAND gw cells), one a thread */
 } gmm_view;

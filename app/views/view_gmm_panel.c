@@ -19,34 +19,8 @@ static mx_plot gv_plot_for(const gmm_view *v, mx_rect r) {
   return pl;
 }
 
-/* A dashed outline of {x : (x-c)^T S^-1 (x-c) = k^2}, S (2, 2) in data units:
- * the ellipses before an M half-step (ghosts), over the plot image. */
-static void gv_dashed_ellipse(mx_ui *ui, const mx_plot *pl, const double *c, const double *S,
-                              double k, mx_color col) {
-  enum { NDASH = 28, SUB = 4 };
-  float xy[2 * NDASH * (SUB + 2)];
-  double sx = pl->r.w / (pl->x1 - pl->x0), sy = pl->r.h / (pl->y1 - pl->y0);
-  double p00 = sx * sx * S[0], p01 = -sx * sy * S[1], p11 = sy * sy * S[3];
-  double l00 = sqrt(p00 > 0 ? p00 : 0), l10 = l00 > 0 ? p01 / l00 : 0, l11;
-  float cx = mx_plot_x(pl, c[0]), cy = mx_plot_y(pl, c[1]);
-  int d, j, n = 0;
-  l11 = sqrt(fmax(p11 - l10 * l10, 0.0));
-  if (!(l00 > 0) || !isfinite(l10) || !isfinite(l11)) return;
-  for (d = 0; d < NDASH; d++) { /* dash d covers the first 55 % of its arc */
-    for (j = 0; j <= SUB; j++) {
-      double t = 2.0 * GV_PI * (d + 0.55 * j / SUB) / NDASH;
-      xy[2 * n] = cx + (float)(k * l00 * cos(t));
-      xy[2 * n + 1] = cy + (float)(k * (l10 * cos(t) + l11 * sin(t)));
-      n++;
-    }
-    xy[2 * n] = xy[2 * n + 1] = NAN; /* a gap */
-    n++;
-  }
-  mx_draw_polyline(ui, xy, n, col, 2.0f * mx_ui_scale(ui));
-}
-
-/* After an M half-step: the ellipses (1 and 2 sigma) and centres of the
- * parameters before it, dashed, with a line from each old centre to its new one. */
+/* After an M half-step: the centres before it, each with a line to its new
+ * one (the old ellipses are dashed in the plot image: gv_rings_place). */
 static void gv_draw_ghosts(gmm_view *v, mx_ui *ui, const mx_plot *pl, const gv_run *run) {
   const mx_theme *th = mx_ui_theme(ui);
   const double *m0, *c0;
@@ -55,8 +29,6 @@ static void gv_draw_ghosts(gmm_view *v, mx_ui *ui, const mx_plot *pl, const gv_r
   gv_snap_params(run, run->cur - 1, &m0, &c0);
   for (k = 0; k < run->g->K; k++) {
     mx_color c = mx_view_alpha(th->comp[k % MX_NCOMP_COLORS], 200);
-    gv_dashed_ellipse(ui, pl, m0 + 2 * k, c0 + 4 * k, 1.0, c);
-    gv_dashed_ellipse(ui, pl, m0 + 2 * k, c0 + 4 * k, 2.0, mx_view_alpha(c, 130));
     mx_draw_line(ui, mx_plot_x(pl, m0[2 * k]), mx_plot_y(pl, m0[2 * k + 1]),
                  mx_plot_x(pl, run->g->means[2 * k]), mx_plot_y(pl, run->g->means[2 * k + 1]),
                  mx_view_alpha(th->text, 170), 1.5f * mx_ui_scale(ui));
