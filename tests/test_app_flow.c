@@ -321,7 +321,7 @@ static void test_theta_nll_trend(void) {
   mx_theta_view_info(mx_app_view_state(app, "theta"), &in);
   ASSERT_TRUE(in.fit_nll > lap + 50.0);
   ASSERT_INT_EQ(in.fit_trend, 1);
-  mx_test_key(app, SDLK_u, KMOD_NONE); /* Laplace again */
+  mx_test_key(app, SDLK_1, KMOD_NONE); /* Laplace again */
   mx_theta_view_info(mx_app_view_state(app, "theta"), &in);
   ASSERT_NEAR(in.fit_nll, lap, 1e-9);
   ASSERT_INT_EQ(in.fit_trend, -1);
@@ -351,7 +351,7 @@ static void test_gmm_title_follows_toggles(void) {
 
 /* Bug 10: the derivation card (E) closes on Undo (U), Reset (R) and Play (Enter). */
 static void test_posterior_card_closes(void) {
-  static const SDL_Keycode closers[3] = {SDLK_u, SDLK_r, SDLK_RETURN};
+  static const SDL_Keycode closers[3] = {SDLK_LEFT, SDLK_r, SDLK_RETURN};
   mx_app *app = app_on_scene("08-posterior.json", mx_test_sample_dir());
   int i;
   ASSERT_TRUE(app != NULL);
@@ -473,6 +473,50 @@ static void test_scene_note_caption(void) {
   mx_app_destroy(app);
 }
 
+/* One key map: README.md's key table ("| key | what it does | views |") is
+ * mx_keymap row for row, in order ("*" written "everywhere", view names
+ * separated by ", "), and nothing more. */
+static void test_readme_key_table(void) {
+  char path[1200], line[1024], want[1024], views[256];
+  FILE *f;
+  int i = 0, in_table = 0, extra = 0;
+  snprintf(path, sizeof path, "%s/README.md", mx_test_srcdir());
+  f = fopen(path, "r");
+  ASSERT_TRUE(f != NULL);
+  if (!f) return;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (!in_table) {
+      in_table = !strcmp(line, "| key | what it does | views |");
+      if (in_table && fgets(line, sizeof line, f)) {} /* the |---| row */
+      continue;
+    }
+    if (line[0] != '|') break;
+    if (!mx_keymap[i].key) {
+      extra++;
+      continue;
+    }
+    if (!strcmp(mx_keymap[i].views, "*")) {
+      snprintf(views, sizeof views, "everywhere");
+    } else {
+      size_t j, n = 0;
+      for (j = 0; mx_keymap[i].views[j] && n + 3 < sizeof views; j++) {
+        if (mx_keymap[i].views[j] == ' ') views[n++] = ',';
+        views[n++] = mx_keymap[i].views[j];
+      }
+      views[n] = '\0';
+    }
+    snprintf(want, sizeof want, "| %s | %s | %s |", mx_keymap[i].key, mx_keymap[i].what, views);
+    if (strcmp(line, want)) fprintf(stderr, "README key table row %d: want\n  %s\n", i + 1, want);
+    ASSERT_STR_EQ(line, want);
+    i++;
+  }
+  fclose(f);
+  ASSERT_INT_EQ(in_table, 1);
+  ASSERT_TRUE(mx_keymap[i].key == NULL); /* every row of the key map is in the README */
+  ASSERT_INT_EQ(extra, 0);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
@@ -486,5 +530,6 @@ int main(void) {
   test_posterior_card_closes();
   test_tooltips();
   test_scene_note_caption();
+  test_readme_key_table();
   TEST_MAIN_END();
 }

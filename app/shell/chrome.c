@@ -35,22 +35,7 @@ static void draw_keycap(mx_ui *ui, int *x, int y, int h, const char *key, const 
   *x += ww + mx_ui_px(ui, 18);
 }
 
-static const mx_keyhelp global_keys[] = {
-  {"1-9 / Tab", "switch view (Ctrl 1-9 always)"},
-  {"H  or  ?", "show / hide this help"},
-  {"Esc", "close this help"},
-  {"P", "save a screenshot (PNG)"},
-  {"PgDn / PgUp", "next / previous lecture scene"},
-  {"Ctrl S", "save this view as a scene (JSON)"},
-  {"F  or  F11", "fullscreen"},
-  {"Ctrl +  /  Ctrl -", "bigger / smaller text"},
-  {"Ctrl 0", "reset text size"},
-  {"C", "high contrast"},
-  {"L", "key legend strip"},
-  {"W", "the scene's note as a caption"},
-  {"M", "highlight the mouse pointer"},
-  {"Q", "quit (asks first if anything changed)"},
-  {NULL, NULL}};
+#define CHROME_MAX_KEYS 64 /* rows of the key map a view or the shell shows */
 
 /* Widest key and widest description of a key list in a font. */
 static void keys_extent(mx_ui *ui, int font, const mx_keyhelp *k, int *keyw, int *whatw, int *n) {
@@ -87,9 +72,12 @@ static void draw_help(mx_app *app, mx_rect full) {
   int font = MX_FONT_BODY, lh, kl, wl, nl, kr, wr, nr, rows, wl_col, wr_col, avail, pass;
   mx_rect card, c, left;
   char title[160];
+  mx_keyhelp vkeys[CHROME_MAX_KEYS], gkeys[CHROME_MAX_KEYS]; /* rows of mx_keymap */
+  mx_keymap_view(v->name, vkeys, CHROME_MAX_KEYS);
+  mx_keymap_view("*", gkeys, CHROME_MAX_KEYS);
   for (pass = 0; pass < 2; pass++) { /* the body font, or the small one if it does not fit */
-    keys_extent(ui, font, v->keys, &kl, &wl, &nl);
-    keys_extent(ui, font, global_keys, &kr, &wr, &nr);
+    keys_extent(ui, font, vkeys, &kl, &wl, &nl);
+    keys_extent(ui, font, gkeys, &kr, &wr, &nr);
     kl += gap;
     kr += gap;
     mx_text_size(ui, font, "(no keys of its own)", &avail, NULL);
@@ -119,8 +107,8 @@ static void draw_help(mx_app *app, mx_rect full) {
   }
   left = mx_rect_cut_left(&c, wl_col);
   mx_rect_cut_left(&c, 2 * gap);
-  draw_key_column(ui, font, left, "This view", v->keys, kl, lh);
-  draw_key_column(ui, font, c, "Everywhere", global_keys, kr, lh);
+  draw_key_column(ui, font, left, "This view", vkeys, kl, lh);
+  draw_key_column(ui, font, c, "Everywhere", gkeys, kr, lh);
 }
 
 static void draw_view_message(mx_app *app, mx_rect area, const char *head, const char *msg,
@@ -231,13 +219,15 @@ static void chrome_legend(mx_app *app, const mx_view *v, mx_rect leg) {
   mx_ui *ui = app->ui;
   const mx_theme *th = mx_ui_theme(ui);
   int x = leg.x + mx_ui_px(ui, 14), maxx = leg.x + leg.w - mx_ui_px(ui, 14), hw, ww, hx, i;
+  mx_keyhelp keys[CHROME_MAX_KEYS];
+  mx_keymap_view(v->name, keys, CHROME_MAX_KEYS);
   mx_draw_rect(ui, leg, th->panel);
   /* "H all keys" keeps its place at the right end; the view's keys fill the rest */
   mx_text_size(ui, MX_FONT_SMALL, "H", &hw, NULL);
   mx_text_size(ui, MX_FONT_SMALL, "all keys", &ww, NULL);
   hx = maxx - (hw + 2 * mx_ui_px(ui, 7) + mx_ui_px(ui, 6) + ww);
-  for (i = 0; v->keys && v->keys[i].key && x <= hx; i++)
-    draw_keycap(ui, &x, leg.y, leg.h, v->keys[i].key, v->keys[i].what, hx - mx_ui_px(ui, 10));
+  for (i = 0; keys[i].key && x <= hx; i++)
+    draw_keycap(ui, &x, leg.y, leg.h, keys[i].key, keys[i].what, hx - mx_ui_px(ui, 10));
   draw_keycap(ui, &hx, leg.y, leg.h, "H", "all keys", maxx + mx_ui_px(ui, 20));
 }
 

@@ -63,9 +63,20 @@ typedef struct mx_view {
    * load must leave the state unchanged on error. Either may be NULL. */
   cJSON *(*save)(void *state, mx_app *app);
   int (*load)(void *state, mx_app *app, const cJSON *json, mx_error *err);
-  /* Keys for the help overlay and the legend strip, {NULL, NULL}-terminated. */
-  const mx_keyhelp *keys;
 } mx_view;
+
+/* The one key map (keymap.c): every key of the shell and the views, in the
+ * order the help overlay lists them; a key means the same thing in every view
+ * that uses it. views: "*" for the shell's keys (everywhere), else the names
+ * of the views that have the key, separated by spaces. README.md's key table
+ * lists the same rows. {NULL, NULL, NULL}-terminated. */
+typedef struct mx_keyrow {
+  const char *key, *what, *views;
+} mx_keyrow;
+extern const mx_keyrow mx_keymap[];
+/* The rows of view name ("*": the shell's) into out (cap entries, the last
+ * one {NULL, NULL}); returns how many there are (even beyond cap - 1). */
+int mx_keymap_view(const char *view, mx_keyhelp *out, int cap);
 
 /* X(name): the views in tab order (number keys 1..9 follow this order). */
 #define MX_VIEWS(X) X(digits) X(theta) X(gmm) X(posterior) X(bmm) X(moe)

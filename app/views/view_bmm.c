@@ -556,7 +556,8 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
     mx_app_status(app, "Reset: the same start again (seed %lu)", s->want.seed);
     return 1;
   case SDLK_n:
-    s->want.seed++;
+    if ((ev->key.keysym.mod & KMOD_SHIFT) && s->want.seed > 0) s->want.seed--;
+    else s->want.seed++;
     bmm_request_reset(s);
     mx_app_status(app, "New seed %lu", s->want.seed);
     return 1;
@@ -569,6 +570,9 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
   case SDLK_KP_MINUS:
     bmm_set_k(s, s->want.k - 1, app);
     return 1;
+  case SDLK_k: /* as in the GMM view: K more, Shift K fewer */
+    bmm_set_k(s, s->want.k + ((ev->key.keysym.mod & KMOD_SHIFT) ? -1 : 1), app);
+    return 1;
   case SDLK_i:
     if (s->want.semi) {
       mx_app_status(app, "Semi-supervised runs start from the labelled digits");
@@ -578,7 +582,7 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
     bmm_request_reset(s);
     mx_app_status(app, "Start: %s", s->want.init_random ? "random responsibilities" : "k-means++");
     return 1;
-  case SDLK_s:
+  case SDLK_u: /* semi-supervised, as in the GMM view */
     bmm_set_semi(s, !s->want.semi);
     mx_app_status(app, s->want.semi ? "Semi-supervised: %d labelled digits per class"
                                     : "Unsupervised (%d labels per class kept for later)",
@@ -587,7 +591,7 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
   case SDLK_LEFTBRACKET:
   case SDLK_RIGHTBRACKET:
     bmm_set_labels(s, bmm_next_L(s->want.labels, k == SDLK_RIGHTBRACKET));
-    if (!s->want.semi) mx_app_status(app, "L = %d labelled digits per class (S: semi-supervised)",
+    if (!s->want.semi) mx_app_status(app, "L = %d labelled digits per class (U: semi-supervised)",
                                      s->want.labels);
     return 1;
   case SDLK_a:
@@ -837,21 +841,6 @@ static int bmm_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   return MX_OK;
 }
 
-static const mx_keyhelp bmm_keys[] = {
-  {"Space / Right", "one EM iteration (or forward in history)"},
-  {"Left", "back through the stored iterations"},
-  {"Enter", "run / pause"},
-  {"R", "reset (same seed)"},
-  {"N", "new seed"},
-  {"+ / −", "components K (2-30)"},
-  {"I", "k-means++ / random start"},
-  {"S", "semi-supervised (K = 10, L labels per class)"},
-  {"[  ]", "fewer / more labels per class L"},
-  {"A", "test accuracy against L"},
-  {"G / Shift+G", "sample new digits from the model / back to the θ maps"},
-  {"Home / End", "first / newest iteration"},
-  {NULL, NULL}};
-
 const mx_view mx_view_bmm = {"bmm",    "Bernoulli mixture", bmm_create, bmm_destroy,
                              bmm_event, bmm_update,         bmm_draw,   bmm_set,
-                             bmm_save, bmm_load,            bmm_keys};
+                             bmm_save, bmm_load};

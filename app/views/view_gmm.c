@@ -190,7 +190,7 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
     v->running = !v->running;
     v->play_t = 0;
     if (v->running && v->run[RUN_MAIN].converged && v->run[RUN_MAIN].cur + 1 == v->run[RUN_MAIN].n)
-      mx_app_status(app, "Already converged: R restarts, S tries another seed");
+      mx_app_status(app, "Already converged: R restarts, N tries another seed");
     return 1;
   case SDLK_r:
     if (!ev->key.repeat) {
@@ -220,7 +220,7 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
                                    : v->init == MX_GMM_INIT_RANDOM ? "random data points as means"
                                                                    : "the labelled points' class means");
     return 1;
-  case SDLK_s:
+  case SDLK_n: /* the key map's "new seed" (mx_keymap) */
     v->seed = shift && v->seed > 0 ? v->seed - 1 : v->seed + 1;
     gv_reset(v, app);
     mx_app_status(app, "Seed %lu", v->seed);
@@ -829,24 +829,5 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   return MX_OK;
 }
 
-static const mx_keyhelp gv_keys[] = {
-  {"Space / →", "one EM step"},
-  {"←", "step back"},
-  {".", "half a step: M (ellipses refit, old ones dashed), then E (points recoloured)"},
-  {"Enter", "run / pause"},
-  {"R", "reset"},
-  {"+ / −  or  K", "more / fewer components"},
-  {"I", "init: k-means++ / random / labels"},
-  {"O", "covariance: full / diag / spherical / tied"},
-  {"A", "hard vs soft: k-means beside EM"},
-  {"X", "model selection: BIC / AIC against K, click to load"},
-  {"S", "new seed"},
-  {"D", "next dataset"},
-  {"U", "semi-supervised on / off"},
-  {"[ / ]", "fewer / more labelled points"},
-  {"Click", "add a point (right click: remove)"},
-  {"V  E  B", "density, ellipses, boundary"},
-  {NULL, NULL}};
-
 const mx_view mx_view_gmm = {"gmm",  "Gaussian mixture", gv_create, gv_destroy, gv_event,
-                             gv_update, gv_draw, gv_set,  gv_save,   gv_load,    gv_keys};
+                             gv_update, gv_draw, gv_set,  gv_save,   gv_load};

@@ -362,7 +362,7 @@ static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
     v->seed++;
     gv_reset(v, app);
   }
-  mx_tooltip(ui, row, "the seed of the initial means: click or S for the next, R to reset");
+  mx_tooltip(ui, row, "the seed of the initial means: click or N for the next, R to reset");
   mx_rect_cut_top(&c, gap);
 
   /* semi-supervised */

@@ -334,6 +334,11 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
   if (ev->key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return 0;
   key = ev->key.keysym.sym;
   shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
+  if (key == SDLK_PLUS || key == SDLK_EQUALS || key == SDLK_KP_PLUS || key == SDLK_MINUS ||
+      key == SDLK_KP_MINUS) { /* + / − are K / Shift K, as in the GMM and BMM views */
+    shift = key == SDLK_MINUS || key == SDLK_KP_MINUS;
+    key = SDLK_k;
+  }
   switch (key) {
   case SDLK_LEFT:
     moe_back(s, app);
@@ -367,7 +372,8 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
       mx_app_status(app, "Data come from %s: N draws new data only for Bishop's problem", s->data_path);
       return 1;
     }
-    if (moe_reconfigure(s, s->k, s->degree, s->n, s->seed + 1, NULL, &err) != MX_OK)
+    if (moe_reconfigure(s, s->k, s->degree, s->n, shift && s->seed > 0 ? s->seed - 1 : s->seed + 1,
+                        NULL, &err) != MX_OK)
       mx_app_error(app, "%s", err.msg);
     else mx_app_status(app, "New data: seed %lu", s->seed);
     return 1;
@@ -380,7 +386,7 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
     else mx_app_status(app, "K = %d expert%s", s->k, s->k == 1 ? " (a single regression)" : "s");
     return 1;
   }
-  case SDLK_d: {
+  case SDLK_o: { /* the model's form (the key map's O) */
     int d = s->degree + (shift ? -1 : 1);
     if (s->mode) { /* MDN: hidden units, doubling / halving within 2..64 */
       int h = shift ? s->hidden / 2 : s->hidden * 2;
@@ -398,7 +404,7 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
     else mx_app_status(app, "Polynomial degree %d for experts and gate", s->degree);
     return 1;
   }
-  case SDLK_g:
+  case SDLK_v: /* a density layer (the key map's V) */
     s->show_heat = !s->show_heat;
     return 1;
   case SDLK_b:
@@ -642,19 +648,5 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   return MX_OK;
 }
 
-static const mx_keyhelp moe_keys[] = {
-  {"Space / →", "one EM step (MDN: 50 Adam steps)"},
-  {"←", "step back"},
-  {"Enter", "run / pause EM"},
-  {"R", "restart EM (same data, same seed)"},
-  {"N", "new data (next seed)"},
-  {"K / Shift K", "more / fewer experts"},
-  {"D / Shift D", "degree up / down (MDN: hidden units ×2 / ÷2)"},
-  {"X", "switch: mixture of experts (EM) / density network (Adam)"},
-  {"G", "heatmap of p(t | x) on / off"},
-  {"B", "single least-squares line on / off"},
-  {"S", "±σ bands on / off"},
-  {NULL, NULL}};
-
 const mx_view mx_view_moe = {"moe", "Experts", moe_create, moe_destroy, moe_event, moe_update,
-                             moe_draw, moe_set, moe_save, moe_load, moe_keys};
+                             moe_draw, moe_set, moe_save, moe_load};

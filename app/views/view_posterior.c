@@ -124,6 +124,7 @@ static int post_event(void *st, mx_app *app, const SDL_Event *ev) {
   shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
   switch (k) {
   case SDLK_SPACE:
+  case SDLK_RIGHT: /* step forward, as in the model views */
     post_draw(s, app);
     return 1;
   case SDLK_d: {
@@ -134,7 +135,7 @@ static int post_event(void *st, mx_app *app, const SDL_Event *ev) {
                   s->sigma2);
     return 1;
   }
-  case SDLK_u:
+  case SDLK_LEFT: /* step back, as in the model views */
   case SDLK_BACKSPACE:
     s->show_derivation = 0; /* Undo, Reset and Play close the card over the plot */
     if (mx_posterior_pop(s->post) != MX_OK) mx_app_status(app, "No points to undo");
@@ -561,7 +562,7 @@ static void post_draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) 
     int bw = (row.w - 2 * gap) / 3;
     if (mx_button(ui, mx_rect_cut_left(&row, bw), "+1  Space")) post_draw(s, app);
     mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Undo  U")) {
+    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Undo  ←")) {
       mx_posterior_pop(s->post);
       s->show_derivation = 0;
     }
@@ -818,17 +819,6 @@ static int post_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   return MX_OK;
 }
 
-static const mx_keyhelp post_keys[] = {
-  {"Space", "add a point drawn from N(true μ, σ²)"},
-  {"Click", "add a point where you click (right click: undo)"},
-  {"D / Shift D", "draw 10 / 100 points"},
-  {"U", "undo the last point"},
-  {"R", "reset to the prior (same seed)"},
-  {"Enter", "play / pause: a point every 0.45 s"},
-  {"V", "show the predictive N(a, b²+σ²)"},
-  {"E", "show the derivation (completing the square)"},
-  {NULL, NULL}};
-
 const mx_view mx_view_posterior = {
   "posterior", "Posterior", post_create, post_destroy, post_event, post_update,
-  post_draw_view, post_set, post_save, post_load, post_keys};
+  post_draw_view, post_set, post_save, post_load};

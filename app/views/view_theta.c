@@ -26,19 +26,6 @@
 static const double tv_ladder[] = {0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 100, 1000, 10000};
 #define TV_NLADDER ((int)(sizeof tv_ladder / sizeof tv_ladder[0]))
 
-static const mx_keyhelp tv_keys[] = {
-  {"0 / U", "raw MLE (a = b = 0) / Laplace (a = b = 1)"},
-  {"Up / Down", "stronger / weaker prior a = b (0, 0.01 ... 1, 2, 5 ... 10000)"},
-  {"I / Shift+I", "next / previous test digit that raw θ calls impossible"},
-  {"Left / Right", "previous / next test digit (Shift: by 10)"},
-  {"Home / End", "first / last test digit"},
-  {"E", "estimate: posterior mean / posterior mode (MAP)"},
-  {"[  ]", "binarization threshold down / up by 0.05 (recounts)"},
-  {"N", "θ maps / naive Bayes panel"},
-  {"G / Shift+G", "sample new digits from the model shown / back"},
-  {"click", "pick a test digit; hover a map for a pixel's counts"},
-  {NULL, NULL}};
-
 /* ------------------------------------------------------------------ helpers */
 
 void tv_fmt_count(char *buf, size_t n, size_t v) {
@@ -405,17 +392,18 @@ static int tv_event(void *state, mx_app *app, const SDL_Event *ev) {
   case SDLK_DOWN: tv_step_prior(t, -1); return 1;
   case SDLK_0:
   case SDLK_KP_0: tv_set_prior(t, 0.0); return 1;
-  case SDLK_u: tv_set_prior(t, 1.0); return 1;
+  case SDLK_1:
+  case SDLK_KP_1: tv_set_prior(t, 1.0); return 1; /* a = 1 (shadows the view switch: Ctrl 1) */
   case SDLK_e:
     if (!ev->key.repeat) tv_set_map(t, !t->map);
     return 1;
   case SDLK_g: tv_key_sample(t, app, shift); return 1;
   case SDLK_LEFTBRACKET: tv_set_threshold(t, t->threshold - TV_NUDGE); return 1;
   case SDLK_RIGHTBRACKET: tv_set_threshold(t, t->threshold + TV_NUDGE); return 1;
-  case SDLK_n:
+  case SDLK_x: /* the other panel (the key map's X) */
     if (!ev->key.repeat) tv_set_panel(t, !t->panel);
     return 1;
-  case SDLK_i: {
+  case SDLK_j: { /* jump to an impossible digit */
     long i;
     tv_refresh(t);
     i = tv_find_impossible(t, shift ? -1 : 1);
@@ -502,7 +490,7 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   b1 = mx_rect_cut_left(&row, w3 + gap), b2 = mx_rect_cut_left(&row, w3 + gap);
   b1.w = b2.w = w3;
   if (mx_button_on(ui, b1, "θ maps", !t->panel && !t->samp.shown)) tv_set_panel(t, 0);
-  if (mx_button_on(ui, b2, "Naive Bayes N", t->panel && !t->samp.shown)) tv_set_panel(t, 1);
+  if (mx_button_on(ui, b2, "Naive Bayes X", t->panel && !t->samp.shown)) tv_set_panel(t, 1);
   if (mx_button_on(ui, row, "Sample G", t->samp.shown)) tv_key_sample(t, app, 0);
   mx_rect_cut_top(&r, gap + gap / 2);
   c = mx_panel(ui, r, "Prior  Beta(a, a)");
@@ -518,7 +506,7 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   w3 = (row.w - 2 * gap) / 3;
   if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Raw   0", t->prior == 0)) tv_set_prior(t, 0);
   mx_rect_cut_left(&row, gap);
-  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Laplace  U", t->prior == 1)) tv_set_prior(t, 1);
+  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Laplace  1", t->prior == 1)) tv_set_prior(t, 1);
   mx_rect_cut_left(&row, gap);
   if (mx_button_on(ui, row, "a = 100", t->prior == 100)) tv_set_prior(t, 100);
   mx_rect_cut_top(&c, gap);
@@ -568,7 +556,7 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
     long i = tv_find_impossible(t, 1);
     if (i >= 0) tv_set_digit(t, i);
   }
-  mx_tooltip(ui, row, "I: the next test digit with a pixel that raw θ gives probability 0");
+  mx_tooltip(ui, row, "J: the next test digit with a pixel that raw θ gives probability 0");
   tv_draw_strip(t, ui, c);
 }
 
@@ -1013,4 +1001,4 @@ int mx_theta_view_info(void *state, mx_theta_info *out) {
 
 const mx_view mx_view_theta = {
   "theta", "θ maps", tv_create, tv_destroy, tv_event, NULL, tv_draw,
-  tv_set, tv_save, tv_load, tv_keys};
+  tv_set, tv_save, tv_load};
