@@ -517,6 +517,102 @@ static void test_readme_key_table(void) {
   ASSERT_INT_EQ(extra, 0);
 }
 
+/* The run-speed slider's arithmetic: at 5 iterations a second, 60 frames of
+ * 1/60 s are due 5 steps in all (one every 12 frames); at 60 a second, one a
+ * frame; past the top, "as fast as possible" (-1); a 1 s stall at 60 a second
+ * is due at most 8, not 60. The GMM view takes rate=1..60|max (saved 0 for
+ * max) and refuses 0 and 61. */
+static void test_run_speed(void) {
+  double clock = 0.0, rate;
+  int i, n = 0, most = 0;
+  mx_app *app;
+  mx_error err;
+  for (i = 0; i < 60; i++) {
+    int d = mx_view_rate_due(5.0, &clock, 1.0 / 60.0);
+    n += d;
+    most = d > most ? d : most;
+  }
+  ASSERT_INT_EQ(n, 5);
+  ASSERT_INT_EQ(most, 1);
+  clock = 0.0;
+  for (i = 0, n = 0; i < 60; i++) n += mx_view_rate_due(60.0, &clock, 1.0 / 60.0);
+  ASSERT_TRUE(n >= 59 && n <= 60); /* 60 x (1/60 x 60) in floating point */
+  ASSERT_INT_EQ(mx_view_rate_due(MX_RATE_TOP, &clock, 1.0 / 60.0), -1);
+  clock = 0.0;
+  ASSERT_INT_EQ(mx_view_rate_due(60.0, &clock, 1.0), 8);
+  ASSERT_INT_EQ(mx_view_rate_parse("max", &rate), 0);
+  ASSERT_TRUE(rate > MX_RATE_MAX);
+  ASSERT_INT_EQ(mx_view_rate_parse("0", &rate), -1);
+  ASSERT_INT_EQ(mx_view_rate_parse("61", &rate), -1);
+
+  app = app_on_scene("06-gmm-em.json", mx_test_sample_dir());
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  ASSERT_TRUE(isnan(mx_test_view_num(app, "gmm", MX_TEST_AS_SAVED, "rate"))); /* default: not saved */
+  mx_error_clear(&err);
+  ASSERT_INT_EQ(mx_app_view_set(app, "rate", "max", &err), 0);
+  ASSERT_NEAR(mx_test_view_num(app, "gmm", MX_TEST_AS_SAVED, "rate"), 0, 0);
+  ASSERT_INT_EQ(mx_app_view_set(app, "rate", "30", &err), 0);
+  ASSERT_NEAR(mx_test_view_num(app, "gmm", MX_TEST_AS_SAVED, "rate"), 30, 0);
+  ASSERT_TRUE(mx_app_view_set(app, "rate", "0", &err) != 0);
+  ASSERT_STR_CONTAINS(err.msg, "rate=0");
+  mx_app_destroy(app);
+}
+
+/* log p(x) of every point under the "params" of a saved GMM state (REPRINTED:
+ * exact numbers), by the 2-D Gaussian density written out here:
+ * log sum_k w_k exp(-q/2) / (2 pi sqrt(det S)), q the Mahalanobis form with
+ * S^-1 = (s11, -s01; -s01, s00) / det. */
+static double loglik_by_hand(const cJSON *params, const double *x, size_t n) {
+  const cJSON *w = cJSON_GetObjectItem(params, "weights"), *m = cJSON_GetObjectItem(params, "means"),
+              *c = cJSON_GetObjectItem(params, "covariances");
+  int K = cJSON_GetArraySize(w), k;
+  size_t i;
+  double total = 0.0;
+  for (i = 0; i < n; i++) {
+    double p = 0.0;
+    for (k = 0; k < K; k++) {
+      const cJSON *mk = cJSON_GetArrayItem(m, k), *ck = cJSON_GetArrayItem(c, k);
+      double mx = cJSON_GetArrayItem(mk, 0)->valuedouble, my = cJSON_GetArrayItem(mk, 1)->valuedouble;
+      double s00 = cJSON_GetArrayItem(cJSON_GetArrayItem(ck, 0), 0)->valuedouble;
+      double s01 = cJSON_GetArrayItem(cJSON_GetArrayItem(ck, 0), 1)->valuedouble;
+      double s11 = cJSON_GetArrayItem(cJSON_GetArrayItem(ck, 1), 1)->valuedouble;
+      double det = s00 * s11 - s01 * s01, dx = x[2 * i] - mx, dy = x[2 * i + 1] - my;
+      double q = (s11 * dx * dx - 2.0 * s01 * dx * dy + s00 * dy * dy) / det;
+      p += cJSON_GetArrayItem(w, k)->valuedouble * exp(-0.5 * q) / (2.0 * GV_PI * sqrt(det));
+    }
+    total += log(p);
+  }
+  return total;
+}
+
+/* Issue 14: semi-supervised and plain EM on the same terms. In scene 07 after
+ * four steps, the curve's value for the semi-supervised run is log p(x) of all
+ * 600 points with the labels ignored (computed here from its saved parameters),
+ * not its own objective log p(x, known labels) (the saved "loglik", which is
+ * lower: a labelled point's term is one component's share of p(x)); the plain
+ * run's value is its own log-likelihood. */
+static void test_semi_vs_plain_same_terms(void) {
+  mx_app *app = app_on_scene("07-gmm-semi.json", mx_test_sample_dir());
+  gmm_view *v;
+  cJSON *st;
+  double want;
+  int i;
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  for (i = 0; i < 4; i++) mx_test_key(app, SDLK_SPACE, KMOD_NONE);
+  v = mx_app_view_state(app, "gmm");
+  ASSERT_INT_EQ(v->semi, 1);
+  st = mx_test_view_json(app, "gmm", MX_TEST_REPRINTED);
+  want = loglik_by_hand(cJSON_GetObjectItem(st, "params"), v->pts.x, v->pts.n);
+  ASSERT_NEAR(v->run[RUN_MAIN].llx[v->run[RUN_MAIN].cur], want, 1e-8 * fabs(want));
+  ASSERT_TRUE(mx_test_json_num(st, "loglik") < want - 1.0);
+  ASSERT_NEAR(v->run[RUN_PLAIN].llx[v->run[RUN_PLAIN].cur], v->run[RUN_PLAIN].ll[v->run[RUN_PLAIN].cur],
+              0);
+  cJSON_Delete(st);
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
@@ -531,5 +627,7 @@ int main(void) {
   test_tooltips();
   test_scene_note_caption();
   test_readme_key_table();
+  test_run_speed();
+  test_semi_vs_plain_same_terms();
   TEST_MAIN_END();
 }

@@ -97,4 +97,19 @@ int mx_view_parse_long(const char *s, long lo, long hi, long *out);
 /* c with its alpha set to a, clamped to 0..255. */
 mx_color mx_view_alpha(mx_color c, int a);
 
+/* ---- The run speed of the model views (view_rate.c) ---- */
+/* A rate is iterations per second in [1, MX_RATE_MAX]; above that (up to
+ * MX_RATE_TOP, the slider's end) it means "as fast as possible". */
+#define MX_RATE_MAX 60.0
+#define MX_RATE_TOP 64.0
+/* The slider "run speed: N iterations / s" (log scale; at its top "as fast as
+ * possible"). Non-zero when *rate changed. */
+int mx_view_rate_slider(mx_ui *ui, mx_rect r, double *rate);
+/* Steps due this frame of dt seconds at rate, *clock carrying the fraction
+ * (at most 8: no burst after a stall); -1 for "as fast as possible" (the
+ * caller steps for a time budget). */
+int mx_view_rate_due(double rate, double *clock, double dt);
+/* "1".."60" or "max" into *rate: 0, or -1 (unchanged) if s is neither. */
+int mx_view_rate_parse(const char *s, double *rate);
+
 #endif

@@ -272,6 +272,7 @@ void bmm_request_reset(bmm_view *s) {
   s->sweep_n = 0;
   SDL_UnlockMutex(s->mu);
   s->follow = 1;
+  s->rate = BMM_RUN_RATE;
   s->view_t = 0;
   s->running = 0;
   bmm_kick(s);
@@ -619,11 +620,8 @@ static void bmm_update(void *st, mx_app *app, double dt) {
     s->running = 0;
     return;
   }
-  s->run_clock += dt;
-  if (s->run_clock >= 1.0 / BMM_RUN_RATE && !s->c_busy) {
-    s->run_clock = 0.0;
-    bmm_request_steps(s, 1);
-  }
+  /* the worker takes one step at a time: the rate is an upper bound */
+  if (mx_view_rate_due(s->rate, &s->run_clock, dt) != 0 && !s->c_busy) bmm_request_steps(s, 1);
 }
 
 /* ------------------------------------------------------------ set / save / load */

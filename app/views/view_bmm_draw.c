@@ -344,6 +344,8 @@ static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     mx_rect_cut_left(&row, gap);
     if (mx_button(ui, row, "Reset")) bmm_request_reset(s);
   }
+  mx_rect_cut_top(&c, gap);
+  mx_view_rate_slider(ui, mx_rect_cut_top(&c, sh), &s->rate); /* run speed */
   mx_rect_cut_top(&c, gap * 2);
   /* mode */
   row = mx_rect_cut_top(&c, bh);

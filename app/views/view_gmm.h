@@ -152,6 +152,7 @@ typedef struct gmm_view {
   /* play */
   int running;
   double play_t;
+  double rate;           /* iterations per second while running (> MX_RATE_MAX: as fast as possible) */
   int half;              /* half-steps: the M-step of the newest iteration is shown (parameters
                             of snapshot cur), the points keep the responsibilities of snapshot
                             cur - 1 (the ones the M-step used) until the E-step */

@@ -147,7 +147,9 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   }
 }
 
-/* The log-likelihood curve of the stored history. */
+/* The log-likelihood curve of the stored history: log p(x) of all the points
+ * (labels ignored), so that semi-supervised and plain EM are on one axis (the
+ * semi-supervised run's own objective, log p(x, known labels), is not). */
 static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_plot pl;
@@ -159,8 +161,8 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
     gv_run *run = &v->run[which];
     if (run->n - 1 > nmax) nmax = run->n - 1;
     for (t = 0; t < run->n; t++) {
-      lo = fmin(lo, run->ll[t]);
-      hi = fmax(hi, run->ll[t]);
+      lo = fmin(lo, run->llx[t]);
+      hi = fmax(hi, run->llx[t]);
     }
   }
   if (!isfinite(lo) || !isfinite(hi)) return;
@@ -192,27 +194,47 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
     if (stride < 1) stride = 1;
     for (t = 0; t < run->n; t += stride) {
       pts[2 * n] = mx_plot_x(&pl, t);
-      pts[2 * n + 1] = mx_plot_y(&pl, run->ll[t]);
+      pts[2 * n + 1] = mx_plot_y(&pl, run->llx[t]);
       n++;
     }
     if (n >= 2) mx_draw_polyline(ui, pts, n, c, 2.0f * mx_ui_scale(ui));
-    mx_draw_circle(ui, mx_plot_x(&pl, run->cur), mx_plot_y(&pl, run->ll[run->cur]),
+    mx_draw_circle(ui, mx_plot_x(&pl, run->cur), mx_plot_y(&pl, run->llx[run->cur]),
                    4.0f * mx_ui_scale(ui), c);
   }
 }
 
+/* "Data (D)" and, right-aligned on the same line, what is loaded. */
+static void gv_panel_data_line(gmm_view *v, mx_ui *ui, mx_rect row) {
+  const mx_theme *th = mx_ui_theme(ui);
+  char buf[160];
+  int i, hw = mx_text(ui, row.x, row.y, MX_FONT_SMALL, th->text_dim, "Data  (D)");
+  if (v->dataset == GV_DIGITS) {
+    snprintf(buf, sizeof buf, "MNIST ");
+    for (i = 0; i < v->ndigits; i++)
+      snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "", v->digits[i]);
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " by PCA: %zu points", v->pts.n);
+  } else if (v->dataset == GV_CSV) {
+    const char *base = strrchr(v->csv, '/');
+    snprintf(buf, sizeof buf, "%.100s: %zu points", base ? base + 1 : v->csv, v->pts.n);
+  } else {
+    snprintf(buf, sizeof buf, "%zu points (seed %lu)%s", v->pts.n, v->data_seed,
+             v->edited ? ", edited" : "");
+  }
+  row.x += hw + mx_ui_px(ui, 12);
+  row.w -= hw + mx_ui_px(ui, 12);
+  mx_text_in(ui, row, MX_FONT_SMALL, MX_ALIGN_RIGHT, th->text_dim, buf);
+}
+
 /* The panel's data rows: the data set buttons and what is loaded. */
 static void gv_panel_data(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
-  const mx_theme *th = mx_ui_theme(ui);
   int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 2);
   int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 10);
   mx_rect c = *cp, row;
   int i, bw;
-  char buf[160];
 
-  /* data */
-  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "Data  (D)");
-  mx_rect_cut_top(&c, lh);
+  /* data: the heading, and what is loaded on the same line (gv_panel_data_line) */
+  row = mx_rect_cut_top(&c, lh);
+  gv_panel_data_line(v, ui, row);
   row = mx_rect_cut_top(&c, bh);
   bw = (row.w - 2 * gap) / 3;
   for (i = 0; i < 6; i++) {
@@ -238,21 +260,7 @@ static void gv_panel_data(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
     if (mx_button_on(ui, b, lab[i], v->dataset == i) && v->dataset != i)
       gv_set_dataset(v, app, i, NULL);
   }
-  mx_rect_cut_top(&c, gap);
-  if (v->dataset == GV_DIGITS) {
-    snprintf(buf, sizeof buf, "MNIST digits ");
-    for (i = 0; i < v->ndigits; i++)
-      snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "", v->digits[i]);
-    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " by PCA: %zu points", v->pts.n);
-  } else if (v->dataset == GV_CSV) {
-    const char *base = strrchr(v->csv, '/');
-    snprintf(buf, sizeof buf, "%.100s: %zu points", base ? base + 1 : v->csv, v->pts.n);
-  } else {
-    snprintf(buf, sizeof buf, "%zu points (seed %lu)%s", v->pts.n, v->data_seed,
-             v->edited ? ", edited" : "");
-  }
-  mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%s", buf);
-  mx_rect_cut_top(&c, lh + gap);
+  mx_rect_cut_top(&c, gap + gap);
   *cp = c;
 }
 
@@ -364,6 +372,9 @@ static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
   }
   mx_tooltip(ui, row, "the seed of the initial means: click or N for the next, R to reset");
   mx_rect_cut_top(&c, gap);
+  if (c.h < sh) return 0;
+  mx_view_rate_slider(ui, mx_rect_cut_top(&c, sh), &v->rate); /* run speed */
+  mx_rect_cut_top(&c, gap);
 
   /* semi-supervised */
   if (c.h < bh) return 0;
@@ -428,7 +439,7 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
   }
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_BODY));
   if (c.h < lh * 2) return;
-  if (!v->semi) {
+  if (!v->semi && c.h - lh >= 2 * lh + 2 * gap + mx_ui_px(ui, 71)) { /* not at the curve's cost */
     mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%.5f per point",
             run->ll[run->cur] / (double)(v->pts.n ? v->pts.n : 1));
     mx_rect_cut_top(&c, lh);
@@ -460,15 +471,18 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
     mx_rect_cut_top(&c, lh);
   }
   mx_rect_cut_top(&c, gap);
-  if (c.h > mx_ui_px(ui, 90)) {
+  if (c.h > mx_ui_px(ui, 70)) {
     if (v->semi) {
       int x = c.x;
       mx_draw_rect(ui, (mx_rect){x, c.y + lh / 2, mx_ui_px(ui, 14), mx_ui_px(ui, 3)}, th->accent);
       x += mx_ui_px(ui, 18);
-      x += mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "semi (labelled: log p(x,y))  ");
+      x += mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "semi   ");
       mx_draw_rect(ui, (mx_rect){x, c.y + lh / 2, mx_ui_px(ui, 14), mx_ui_px(ui, 3)}, th->text_dim);
       x += mx_ui_px(ui, 18);
-      mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "plain EM");
+      x += mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "plain   ");
+      /* the same quantity for both: what the curve's y axis is */
+      mx_text_in(ui, (mx_rect){x, c.y, c.x + c.w - x, lh}, MX_FONT_SMALL, MX_ALIGN_RIGHT,
+                 th->text_dim, "log p(x), all points");
       mx_rect_cut_top(&c, lh);
     }
     gv_draw_curve(v, ui, c);

@@ -255,6 +255,7 @@ static void *moe_create(mx_app *app, mx_error *err) {
     return NULL;
   }
   s->k = 3;
+  s->rate = MOE_STEPS_PER_SECOND;
   s->degree = 1;
   s->n = 1000;
   s->seed = 1;
@@ -439,13 +440,16 @@ static void moe_update(void *st, mx_app *app, double dt) {
     }
     return;
   }
-  s->acc += dt * MOE_STEPS_PER_SECOND;
-  while (s->acc >= 1.0 && s->running && steps < 8) {
-    s->acc -= 1.0;
-    if (moe_step(s, app) != MX_OK) break;
-    steps++;
+  {
+    int due = mx_view_rate_due(s->rate, &s->acc, dt);
+    Uint64 t0 = SDL_GetPerformanceCounter();
+    double budget = MOE_STEP_BUDGET * (double)SDL_GetPerformanceFrequency();
+    while (s->running && (due < 0 || steps < due)) { /* due < 0: as many as fit in the budget */
+      if (moe_step(s, app) != MX_OK) break;
+      steps++;
+      if (due < 0 && (double)(SDL_GetPerformanceCounter() - t0) > budget) break;
+    }
   }
-  if (s->acc > 1.0) s->acc = 0.0;
 }
 
 /* ---------------------------------------------------------------- set / save / load */

@@ -572,6 +572,10 @@ static void moe_draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
         mx_app_error(app, "%s", err.msg);
     }
   }
+  if (!s->mode) { /* EM's run speed (the network's Adam steps run by time budget) */
+    mx_rect_cut_top(&c, gap);
+    mx_view_rate_slider(ui, mx_rect_cut_top(&c, sh), &s->rate);
+  }
   K = s->k;
   N = s->n_data;
   hist = moe_model_hist(s, &hn);
