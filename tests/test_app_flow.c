@@ -613,6 +613,56 @@ static void test_semi_vs_plain_same_terms(void) {
   mx_app_destroy(app);
 }
 
+/* sRGB (0..255) to CIE L*a*b* (D65), the textbook formulas, written out here. */
+static void srgb_to_lab(mx_color c, double lab[3]) {
+  double rgb[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0}, X, Y, Z, fx, fy, fz;
+  int i;
+  for (i = 0; i < 3; i++)
+    rgb[i] = rgb[i] <= 0.04045 ? rgb[i] / 12.92 : pow((rgb[i] + 0.055) / 1.055, 2.4);
+  X = (0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2]) / 0.95047;
+  Y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  Z = (0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2]) / 1.08883;
+  fx = X > 0.008856 ? cbrt(X) : 7.787 * X + 16.0 / 116.0;
+  fy = Y > 0.008856 ? cbrt(Y) : 7.787 * Y + 16.0 / 116.0;
+  fz = Z > 0.008856 ? cbrt(Z) : 7.787 * Z + 16.0 / 116.0;
+  lab[0] = 116.0 * fy - 16.0;
+  lab[1] = 500.0 * (fx - fy);
+  lab[2] = 200.0 * (fy - fz);
+}
+
+static double delta_e(mx_color a, mx_color b) {
+  double p[3], q[3];
+  srgb_to_lab(a, p);
+  srgb_to_lab(b, q);
+  return sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) +
+              (p[2] - q[2]) * (p[2] - q[2]));
+}
+
+/* Ten classes, ten colours: both themes have at least 10 component colours,
+ * every two at CIE76 distance >= 25 (the closest pair, sky blue and blue of
+ * Okabe-Ito, is 26.4 by python3 with the same formulas) and each >= 45 from
+ * the background (50.9 dark, 61.9 high contrast). */
+static void test_ten_class_colours(void) {
+  mx_app *app = app_on_scene("05-naive-bayes.json", mx_test_sample_dir());
+  int pass, i, j;
+  ASSERT_TRUE(MX_NCOMP_COLORS >= 10);
+  ASSERT_TRUE(app != NULL);
+  if (!app) return;
+  for (pass = 0; pass < 2; pass++) {
+    const mx_theme *th = mx_ui_theme(mx_app_ui(app));
+    double closest = 1e9, bg = 1e9;
+    for (i = 0; i < MX_NCOMP_COLORS; i++) {
+      bg = fmin(bg, delta_e(th->comp[i], th->bg));
+      for (j = i + 1; j < MX_NCOMP_COLORS; j++) closest = fmin(closest, delta_e(th->comp[i], th->comp[j]));
+    }
+    if (closest < 25.0 || bg < 45.0) fprintf(stderr, "theme %d: closest %.2f, from bg %.2f\n", pass, closest, bg);
+    ASSERT_TRUE(closest >= 25.0);
+    ASSERT_TRUE(bg >= 45.0);
+    mx_test_key(app, SDLK_c, KMOD_NONE); /* the high-contrast theme */
+  }
+  mx_app_destroy(app);
+}
+
 int main(void) {
   test_scene_sets_playlist_position();
   test_digits_title_counts();
@@ -629,5 +679,6 @@ int main(void) {
   test_readme_key_table();
   test_run_speed();
   test_semi_vs_plain_same_terms();
+  test_ten_class_colours();
   TEST_MAIN_END();
 }

@@ -34,6 +34,8 @@ static const mx_theme theme_dark = {
     {213, 94, 0, 255},    /* vermillion */
     {0, 114, 178, 255},   /* blue */
     {200, 200, 200, 255}, /* grey */
+    {160, 120, 255, 255}, /* violet (beyond Okabe–Ito: the 9th and 10th class) */
+    {150, 180, 40, 255},  /* olive */
   }};
 
 static const mx_theme theme_hc = {
@@ -50,6 +52,7 @@ static const mx_theme theme_hc = {
   {
     {86, 180, 233, 255}, {230, 159, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255},
     {240, 228, 66, 255}, {213, 94, 0, 255},  {0, 114, 178, 255}, {255, 255, 255, 255},
+    {160, 120, 255, 255}, {150, 180, 40, 255},
   }};
 
 /* Point sizes at scale 1 (pixels on a 96-dpi screen; TTF treats pt = px here). */

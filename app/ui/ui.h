@@ -21,10 +21,11 @@
 typedef struct mx_rect { int x, y, w, h; } mx_rect;
 typedef struct mx_color { uint8_t r, g, b, a; } mx_color;
 
-#define MX_NCOMP_COLORS 8
+#define MX_NCOMP_COLORS 10 /* ten classes (digits 0-9) each get their own */
 typedef struct mx_theme {
   mx_color bg, panel, panel_hi, border, text, text_dim, accent, good, bad, warn;
-  mx_color comp[MX_NCOMP_COLORS]; /* component colours, colour-blind safe (Okabe–Ito) */
+  mx_color comp[MX_NCOMP_COLORS]; /* component colours: Okabe–Ito's eight (colour-blind safe),
+                                     then violet and olive (CIE76 distance >= 26 between any two) */
 } mx_theme;
 
 /* Text sizes (points before scaling). */

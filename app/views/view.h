@@ -96,6 +96,10 @@ const mx_view *mx_view_find(const char *name, int *index);
 int mx_view_parse_long(const char *s, long lo, long hi, long *out);
 /* c with its alpha set to a, clamped to 0..255. */
 mx_color mx_view_alpha(mx_color c, int a);
+/* The one colour map of θ (Bernoulli probabilities in [0, 1]) in every view:
+ * the θ view's maps, naive Bayes classes, the Bernoulli mixture's components,
+ * each with a colour bar. */
+#define MX_CMAP_THETA MX_CMAP_VIRIDIS
 
 /* ---- The run speed of the model views (view_rate.c) ---- */
 /* A rate is iterations per second in [1, MX_RATE_MAX]; above that (up to

@@ -342,7 +342,7 @@ void bmm_copy_shared(bmm_view *s) {
       s->disp_pi[k] = s->h_pi[(size_t)t * BMM_KMAX + k];
       memcpy(s->disp_theta8[k], src + (size_t)k * BMM_D, BMM_D);
       for (d = 0; d < BMM_D; d++) {
-        mx_color c = mx_cmap(MX_CMAP_MAGMA, src[k * BMM_D + d] / 255.0, 0.0, 1.0);
+        mx_color c = mx_cmap(MX_CMAP_THETA, src[k * BMM_D + d] / 255.0, 0.0, 1.0);
         memcpy(&s->disp_rgba[k][d], &c, sizeof c);
       }
     }

@@ -43,7 +43,7 @@ static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
     cb.w = mx_ui_px(ui, 12);
     cb.y += mx_ui_px(ui, 6);
     cb.h -= mx_ui_px(ui, 12);
-    mx_draw_colorbar(ui, cb, MX_CMAP_MAGMA, 0.0, 1.0, "%.1f");
+    mx_draw_colorbar(ui, cb, MX_CMAP_THETA, 0.0, 1.0, "%.1f"); /* θ as in the θ view */
   }
   for (cols = 1; cols <= K; cols++) {
     int rr = (K + cols - 1) / cols;

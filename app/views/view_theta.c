@@ -221,7 +221,7 @@ static void tv_fill(theta_view *t, uint32_t *out, const double *v, int kind, mx_
   for (j = 0; j < t->d; j++) {
     double x = v[j];
     if (kind == 0)
-      out[j] = (x == 0.0 || x == 1.0) ? r : tv_px(mx_cmap(MX_CMAP_VIRIDIS, x, 0.0, 1.0));
+      out[j] = (x == 0.0 || x == 1.0) ? r : tv_px(mx_cmap(MX_CMAP_THETA, x, 0.0, 1.0));
     else
       out[j] = isinf(x) ? r : tv_px(mx_cmap(MX_CMAP_VIRIDIS, -x, 0.0, TV_SURPRISE_HI));
   }
@@ -781,7 +781,7 @@ static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_text_in(ui, dst[1], MX_FONT_BODY, MX_ALIGN_CENTER, th->bad, "θ undefined for this prior");
   }
   mx_draw_colorbar(ui, (mx_rect){maps.x + 2 * cardw + gap + gap / 2, dst[0].y, cbw, dst[0].h},
-                   MX_CMAP_VIRIDIS, 0.0, 1.0, "%.1f");
+                   MX_CMAP_THETA, 0.0, 1.0, "%.1f");
   mx_text_in(ui, (mx_rect){maps.x + 2 * cardw + gap + gap / 2, dst[0].y - lh - 2, cbw, lh},
              MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, "θ");
   /* results under each map */

@@ -139,9 +139,11 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
         uint32_t v = p < MX_BERN_NCLASS ? t->nbev.confusion[c][p] : t->nbev.none_by_class[c];
         double f = row_total ? (double)v / (double)row_total : 0.0;
         mx_rect cr = {conf.x + (p + 1) * cwid + 1, conf.y + (c + 1) * ch + 1, cwid - 2, ch - 2};
-        mx_color bg = p == c ? tv_mix(th->panel, th->good, 0.25 + 0.75 * f)
-                             : tv_mix(th->panel, th->bad, v ? 0.2 + 4.0 * f : 0.0);
+        /* one hue (no red / green), darker with the share of the row; the
+         * diagonal (right answers) outlined. sqrt: 1 % of a row still shows */
+        mx_color bg = tv_mix(th->panel, th->comp[6], v ? 0.15 + 0.85 * sqrt(f) : 0.0);
         mx_draw_rect(ui, cr, bg);
+        if (p == c) mx_draw_rect_outline(ui, cr, th->text_dim, 1);
         if (v) {
           snprintf(buf, sizeof buf, "%u", (unsigned)v);
           mx_text_in(ui, cr, font, MX_ALIGN_CENTER, th->text, buf);
