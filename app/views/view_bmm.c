@@ -482,7 +482,7 @@ static int bmm_next_L(int L, int up) {
 
 void bmm_request_sweep(bmm_view *s, mx_app *app) {
   if (!s->want.semi) {
-    mx_app_status(app, "Accuracy against L is for the semi-supervised mode: press S first");
+    mx_app_status(app, "Accuracy against L is for the semi-supervised mode: press U first");
     return;
   }
   SDL_LockMutex(s->mu);

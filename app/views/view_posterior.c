@@ -62,7 +62,7 @@ static int post_draw(post_view *s, mx_app *app) {
   double x;
   mx_error err;
   if (s->post->n >= s->post->cap) {
-    if (app) mx_app_status(app, "At most %d points: press U to undo or R to reset", s->post->cap);
+    if (app) mx_app_status(app, "At most %d points: Left undoes one, R resets", s->post->cap);
     return MX_ETOOBIG;
   }
   x = s->true_mu + gsl_ran_gaussian(s->rng, sqrt(s->sigma2));
