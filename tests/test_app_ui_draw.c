@@ -6,7 +6,8 @@
  *  - colour: what SDL's own blended triangle path (SDL_RenderGeometry, which
  *    the kit used before its sprites and band raster) gives for a solid
  *    interior, so solid interiors must match it exactly;
- *  - nothing drawn outside the shape's feather (one pixel past its edge).
+ *  - nothing drawn outside the shape's feather (one pixel past its edge);
+ *  - batched calls (mx_draw_circles, mx_draw_segments) against the single ones.
  * Tolerances are stated beside each check. */
 #include <math.h>
 #include <stdint.h>
@@ -24,33 +25,10 @@
 #define W 320
 #define H 240
 
-typedef struct canvas {
-  SDL_Surface *s;
-  SDL_Renderer *r;
-  mx_ui *ui;
-} canvas;
+typedef mx_test_canvas canvas;
 
-static int canvas_open(canvas *c) {
-  char fonts[1200], eb[256];
-  memset(c, 0, sizeof *c);
-  c->s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
-  c->r = c->s ? SDL_CreateSoftwareRenderer(c->s) : NULL;
-  if (!c->r) return -1;
-  snprintf(fonts, sizeof fonts, "%s/assets/fonts", mx_test_srcdir());
-  c->ui = mx_ui_create(c->r, fonts, eb, sizeof eb);
-  if (!c->ui) {
-    fprintf(stderr, "mx_ui_create: %s\n", eb);
-    return -1;
-  }
-  mx_ui_set_size(c->ui, W, H, 1.0f);
-  return 0;
-}
-
-static void canvas_close(canvas *c) {
-  mx_ui_destroy(c->ui);
-  if (c->r) SDL_DestroyRenderer(c->r);
-  if (c->s) SDL_FreeSurface(c->s);
-}
+static int canvas_open(canvas *c) { return mx_test_canvas_open(c, W, H); }
+static void canvas_close(canvas *c) { mx_test_canvas_close(c); }
 
 static void canvas_clear(canvas *c, mx_color bg) {
   SDL_SetRenderDrawBlendMode(c->r, SDL_BLENDMODE_NONE);
@@ -418,6 +396,122 @@ static void test_polylines(canvas *c) {
   }
 }
 
+/* mx_draw_segments: the same pixels as mx_draw_line one segment after another
+ * (on a fresh kit, so the band grows in mid-batch; more bands than one upload
+ * holds; translucent segments crossing; hairline, zero-length and far-off
+ * ones), and where two translucent segments cross the pixel is blended twice
+ * (coverage 1 - (1 - a)^2, unlike a polyline's single blend), to 0.03. */
+static void test_segments(void) {
+  enum { N = 60 };
+  canvas c;
+  mx_segment seg[N];
+  mx_color bg = {15, 20, 33, 255};
+  const mx_color pal[3] = {{86, 180, 233, 200}, {230, 159, 0, 255}, {0, 158, 115, 120}};
+  const float widths[5] = {0.7f, 1.0f, 2.0f, 3.5f, 6.0f};
+  uint32_t *a = malloc((size_t)W * H * sizeof *a);
+  unsigned u = 777u;
+  int i, diff = 0, changed = 0;
+  double ac, as, want;
+  if (!a || canvas_open(&c) != 0) {
+    free(a);
+    ASSERT_TRUE(0);
+    return;
+  }
+  seg[0] = (mx_segment){20.0f, 20.0f, 30.0f, 22.0f, 2.0f, pal[1]}; /* short first: a narrow band */
+  seg[1] = (mx_segment){20.5f, 200.5f, 300.5f, 200.5f, 3.0f, pal[2]}; /* crossed by seg[2] */
+  seg[2] = (mx_segment){160.5f, 150.0f, 160.5f, 230.0f, 3.0f, pal[2]};
+  seg[3] = (mx_segment){50.0f, 50.0f, 50.0f, 50.0f, 3.0f, pal[0]};        /* zero length */
+  seg[4] = (mx_segment){-9000.0f, -9000.0f, -8000.0f, -8500.0f, 3.0f, pal[0]}; /* far off */
+  for (i = 5; i < N; i++) {
+    float v[4];
+    int k;
+    for (k = 0; k < 4; k++) {
+      u = u * 1103515245u + 12345u;
+      v[k] = (float)(u >> 8 & 0xFFFF) / 65536.0f * (k % 2 ? H : W);
+    }
+    seg[i] = (mx_segment){v[0], v[1], v[2], v[3], widths[i % 5], pal[i % 3]};
+  }
+  canvas_clear(&c, bg);
+  mx_ui_begin(c.ui);
+  for (i = 0; i < N; i++) mx_draw_line(c.ui, seg[i].x0, seg[i].y0, seg[i].x1, seg[i].y1, seg[i].c, seg[i].width);
+  mx_ui_end(c.ui);
+  SDL_RenderFlush(c.r);
+  for (i = 0; i < W * H; i++) {
+    a[i] = px_at(&c, i % W, i / W);
+    changed += a[i] != rgb(bg);
+  }
+  canvas_close(&c);
+  ASSERT_INT_EQ(canvas_open(&c), 0);
+  canvas_clear(&c, bg);
+  mx_ui_begin(c.ui);
+  mx_draw_segments(c.ui, seg, N);
+  mx_ui_end(c.ui);
+  SDL_RenderFlush(c.r);
+  for (i = 0; i < W * H; i++) diff += a[i] != px_at(&c, i % W, i / W);
+  ASSERT_TRUE(changed > 5000);
+  ASSERT_INT_EQ(diff, 0);
+  /* the crossing at (160, 200) against the horizontal line alone at (100, 200) */
+  ac = alpha_of(px_at(&c, 160, 200), pal[2], bg);
+  as = alpha_of(px_at(&c, 100, 200), pal[2], bg);
+  want = 1.0 - (1.0 - 120.0 / 255.0) * (1.0 - 120.0 / 255.0);
+  ASSERT_TRUE(fabs(as - 120.0 / 255.0) <= 0.03);
+  ASSERT_TRUE(fabs(ac - want) <= 0.03);
+  canvas_close(&c);
+  free(a);
+}
+
+/* mx_draw_dashes: the pixels along the centre line, by hand. Width 2 (core
+ * half-width 0.75) and flat ends with a half-pixel ramp: a dash over [t, t + L]
+ * covers pixels t .. t + L - 1 fully (integer t, L) and nothing beyond.
+ * Horizontal: 10 -> 150 at y 50.5, L 7 every 14: dashes at 10, 24, ..., 136.
+ * Vertical: 20 -> 107 at x 200.5, L 5 every 12: dashes at 20, 32, ..., 104,
+ * the last cut to 104 .. 107 (3 pixels). */
+static void test_dashes(canvas *c) {
+  mx_color bg = {15, 20, 33, 255}, col = {230, 159, 0, 255};
+  int x, y, bad = 0, runs = 0;
+  canvas_clear(c, bg);
+  mx_ui_begin(c->ui);
+  mx_draw_dashes(c->ui, 10.0f, 50.5f, 150.0f, 50.5f, 7.0f, 14.0f, col, 2.0f);
+  mx_draw_dashes(c->ui, 200.5f, 20.0f, 200.5f, 107.0f, 5.0f, 12.0f, col, 2.0f);
+  mx_ui_end(c->ui);
+  SDL_RenderFlush(c->r);
+  for (x = 0; x < W; x++) {
+    int on = x >= 10 && x < 150 && (x - 10) % 14 < 7;
+    bad += px_at(c, x, 50) != (on ? rgb(col) : rgb(bg));
+    runs += on && (x - 10) % 14 == 0;
+  }
+  ASSERT_INT_EQ(runs, 10);
+  for (y = 0; y < H; y++) {
+    int on = y >= 20 && y < 107 && (y - 20) % 12 < 5;
+    bad += px_at(c, 200, y) != (on ? rgb(col) : rgb(bg));
+  }
+  ASSERT_INT_EQ(bad, 0);
+}
+
+/* Discs of one radius in 20 colours (three sprite sheets of 8) drawn in turn
+ * with a second radius in between: every centre exactly its colour, and a disc
+ * from the third sheet still has the exact coverage (check_disc). */
+static void test_sprite_sheets(canvas *c) {
+  mx_color bg = {0, 0, 0, 255}, cols[20];
+  int i, bad = 0;
+  for (i = 0; i < 20; i++) cols[i] = (mx_color){(uint8_t)(20 + 11 * i), (uint8_t)(250 - 9 * i), (uint8_t)(60 + 7 * i), 255};
+  canvas_clear(c, bg);
+  mx_ui_begin(c->ui);
+  for (i = 0; i < 20; i++) {
+    mx_draw_circle(c->ui, 20.5f + 14.0f * (float)i, 40.5f, 2.6f, cols[i]);
+    mx_draw_circle(c->ui, 20.5f + 14.0f * (float)i, 80.5f, 4.0f, cols[19 - i]);
+  }
+  mx_ui_end(c->ui);
+  SDL_RenderFlush(c->r);
+  for (i = 0; i < 20; i++) {
+    bad += px_at(c, 20 + 14 * i, 40) != rgb(cols[i]);
+    bad += px_at(c, 20 + 14 * i, 80) != rgb(cols[19 - i]);
+    bad += px_at(c, 27 + 14 * i, 40) != rgb(bg); /* between two discs */
+  }
+  ASSERT_INT_EQ(bad, 0);
+  check_disc(c, 160.37, 120.81, 2.6, cols[18], bg, interior_ref(c, cols[18], bg));
+}
+
 /* ---------------------------------------------------------------- round rects */
 
 /* Rounded rectangle: straight parts and corner interiors exactly the colour,
@@ -542,6 +636,9 @@ int main(void) {
   test_circles_batch(&c);
   test_ellipses(&c);
   test_polylines(&c);
+  test_segments();
+  test_dashes(&c);
+  test_sprite_sheets(&c);
   test_round_rect(&c);
   test_sprite_churn(&c);
   test_cmap_rounding();

@@ -30,6 +30,8 @@ typedef struct ui_text {
   char *s;
   SDL_Texture *tex;
   int w, h;
+  int ink;                  /* 1: ink_box holds the glyph pixels' box (measured while recording layout) */
+  mx_rect ink_box;          /* in texture pixels */
   struct ui_text *next_bucket;
   struct ui_text *lru_prev, *lru_next; /* most recent at head */
 } ui_text;
@@ -42,15 +44,32 @@ typedef struct ui_text {
 #define UI_SPR_RMAX 32.0f      /* larger discs are triangle fans */
 #define UI_BAND_H 32           /* rows of one band of the band raster */
 #define UI_TILE 32             /* columns of one tile of a band */
+#define UI_BAND_SLOTS 8        /* bands of rows sent to the texture in one upload */
+#define UI_BAND_RING 4         /* band textures used in turn: the renderer need not run its
+                                  queued draws before each upload (one flush per 4) */
 
 typedef struct ui_sprite {
   int rq;           /* radius in 1/16 px (0: free) */
   int ph;           /* phases per axis: 1 (pixel corners), 2 or 4 */
   int R;            /* cell side 2R + 1, disc centre R + phase/ph from the cell corner */
   mx_color col;
-  SDL_Texture *tex; /* (ph * (2R+1))^2 texels, colour (col.r, col.g, col.b), alpha coverage x col.a */
+  SDL_Texture *tex; /* its sheet's texture: (ph * (2R+1))^2 texels from column sx, colour
+                       (col.r, col.g, col.b), alpha coverage x col.a */
+  int sheet, sx;    /* index into mx_ui.sheet, first column in it */
   uint32_t used;    /* LRU stamp */
 } ui_sprite;
+
+/* Sprites of one size and phase count share a texture, UI_SHEET_SLOTS side by
+ * side, so that discs of several colours drawn in turn are copies from one
+ * texture (SDL's GLES2 renderer, the web edition's, then sends them in one
+ * draw call instead of one each). */
+#define UI_SHEET_SLOTS 8
+#define UI_SHEET_CAP 48
+typedef struct ui_sheet {
+  SDL_Texture *tex; /* NULL: free */
+  int rq, ph;
+  unsigned mask;    /* bit q: slot q holds a sprite */
+} ui_sheet;
 
 typedef struct ui_input {
   int pressed;      /* bit b-1 set: button b went down */
@@ -68,6 +87,8 @@ struct mx_ui {
   int w, h;
   float scale;
   int high_contrast;
+  int projector;  /* lines at least 2.5 px x scale, high-contrast colours */
+  int theme_id;   /* MX_THEME_DARK or MX_THEME_LIGHT */
   mx_theme theme;
 
   /* input */
@@ -108,13 +129,25 @@ struct mx_ui {
   ui_sprite spr[UI_SPR_CAP];
   int nspr;
   short spr_hash[UI_SPR_HASH]; /* 1 + index into spr, 0: empty */
+  ui_sheet sheet[UI_SHEET_CAP];
   uint32_t spr_clock;          /* LRU stamps */
   size_t spr_bytes;            /* texture bytes held */
 
   /* one band of analytic shapes (see "band raster") */
-  SDL_Texture *band;           /* streaming ARGB8888, band_w x UI_BAND_H */
+  SDL_Texture *band_ring[UI_BAND_RING]; /* ARGB8888, band_w x UI_BAND_SLOTS * UI_BAND_H,
+                                           used in turn, made on first use */
+  int band_next;
   int band_w;
-  uint8_t *band_cov;           /* (UI_BAND_H, band_w) coverage of the shape being drawn */
+  uint8_t *band_cov;           /* (UI_BAND_H, band_w) coverage of the band being drawn */
+  uint32_t *band_px;           /* (UI_BAND_SLOTS * UI_BAND_H, band_w) texels of the filled slots */
+  int band_slot;               /* slots filled, not yet sent */
+  int band_x0, band_x1;        /* their columns in use */
+  SDL_Rect *band_cp;           /* (band_cpcap, 2) copies waiting for the send: src, dst */
+  int band_ncp, band_cpcap;
+  int band_batch;              /* mx_draw_segments: lines fill slots, sent at its end */
+
+  /* layout faults (see ui_layout.c); NULL while not recording */
+  struct ui_layout *lay;
 };
 
 /* ---- small helpers */
@@ -180,6 +213,17 @@ void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c);
 
 /* ui_text.c */
 void ui_text_vertical(mx_ui *ui, float cx, float cy, int font, mx_color c, const char *s);
+
+/* ui_layout.c: called only while ui->lay != NULL */
+/* A text drawn with its top-left corner at (x, y); box: the rect it had to
+ * fit across (mx_text_in) or NULL; rot: 1 if drawn turned -90 degrees about
+ * the centre of its texture rect. */
+void ui_layout_text(mx_ui *ui, const ui_text *t, int x, int y, const mx_rect *box, int rot);
+void ui_layout_panel(mx_ui *ui, mx_rect r);
+void ui_layout_frame_start(mx_ui *ui);
+void ui_layout_free(mx_ui *ui);
+/* The ink box of an RGBA text surface into t (t->ink = 1). */
+void ui_layout_ink(ui_text *t, SDL_Surface *surf);
 
 /* ui_widgets.c */
 void ui_draw_tooltip(mx_ui *ui);

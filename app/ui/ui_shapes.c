@@ -132,7 +132,7 @@ void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c) {
       for (k = 0; k < 4; k++) {
         int right = k == 0 || k == 3, bottom = k < 2;
         SDL_Rect src, dst;
-        src.x = right ? ri : 0;
+        src.x = s->sx + (right ? ri : 0);
         src.y = bottom ? ri : 0;
         src.w = src.h = ri;
         dst.x = right ? r.x + r.w - ri : r.x;
@@ -186,7 +186,14 @@ void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c) {
 
 static void sprite_release(mx_ui *ui, ui_sprite *s) {
   int S = 2 * s->R + 1;
-  if (s->tex) SDL_DestroyTexture(s->tex);
+  if (s->tex) {
+    ui_sheet *sh = &ui->sheet[s->sheet];
+    sh->mask &= ~(1u << (s->sx / (s->ph * S)));
+    if (!sh->mask) {
+      SDL_DestroyTexture(sh->tex);
+      sh->tex = NULL;
+    }
+  }
   ui->spr_bytes -= (size_t)(s->ph * S) * (size_t)(s->ph * S) * 4u;
   memset(s, 0, sizeof *s);
 }
@@ -204,6 +211,48 @@ static uint32_t sprite_key(int rq, int ph, mx_color c) {
   uint32_t h = ((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a) * 0x9E3779B1u;
   h ^= ((uint32_t)rq * 4u + (uint32_t)ph) * 0x85EBCA6Bu;
   return (h ^ (h >> 15)) & (UI_SPR_HASH - 1);
+}
+
+/* Put the sprite's W x W texels pix into a free slot of a sheet of its size
+ * (a new sheet if none has one); its texture, or NULL. */
+static SDL_Texture *sprite_place(mx_ui *ui, ui_sprite *s, const uint32_t *pix, int W) {
+  int k, q, spare = -1;
+  ui_sheet *sh = NULL;
+  SDL_Rect r;
+  for (k = 0; k < UI_SHEET_CAP && !sh; k++) {
+    if (!ui->sheet[k].tex) {
+      if (spare < 0) spare = k;
+    } else if (ui->sheet[k].rq == s->rq && ui->sheet[k].ph == s->ph &&
+               ui->sheet[k].mask != (1u << UI_SHEET_SLOTS) - 1u) {
+      sh = &ui->sheet[k];
+    }
+  }
+  if (!sh) {
+    if (spare < 0) return NULL;
+    sh = &ui->sheet[spare];
+    sh->tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
+                                W * UI_SHEET_SLOTS, W);
+    if (!sh->tex) return NULL;
+    SDL_SetTextureBlendMode(sh->tex, SDL_BLENDMODE_BLEND);
+    sh->rq = s->rq;
+    sh->ph = s->ph;
+    sh->mask = 0;
+  }
+  for (q = 0; sh->mask & (1u << q); q++) {}
+  r.x = q * W;
+  r.y = 0;
+  r.w = r.h = W;
+  if (SDL_UpdateTexture(sh->tex, &r, pix, W * 4) != 0) {
+    if (!sh->mask) {
+      SDL_DestroyTexture(sh->tex);
+      sh->tex = NULL;
+    }
+    return NULL;
+  }
+  sh->mask |= 1u << q;
+  s->sheet = (int)(sh - ui->sheet);
+  s->sx = r.x;
+  return sh->tex;
 }
 
 /* Fill a new sprite's texture; 0 or -1. */
@@ -229,14 +278,7 @@ static int sprite_build(mx_ui *ui, ui_sprite *s) {
         }
       }
     }
-  s->tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, W, W);
-  if (s->tex) {
-    SDL_SetTextureBlendMode(s->tex, SDL_BLENDMODE_BLEND);
-    if (SDL_UpdateTexture(s->tex, NULL, pix, W * 4) != 0) {
-      SDL_DestroyTexture(s->tex);
-      s->tex = NULL;
-    }
-  }
+  s->tex = sprite_place(ui, s, pix, W);
   free(pix);
   if (!s->tex) return -1;
   ui->spr_bytes += (size_t)W * (size_t)W * 4u;
@@ -306,7 +348,7 @@ static void sprite_blit(mx_ui *ui, const ui_sprite *s, float cx, float cy) {
   long ix = qx >= 0 ? qx / s->ph : -((-qx + s->ph - 1) / s->ph);
   long iy = qy >= 0 ? qy / s->ph : -((-qy + s->ph - 1) / s->ph);
   SDL_Rect src, dst;
-  src.x = (int)(qx - ix * s->ph) * S;
+  src.x = s->sx + (int)(qx - ix * s->ph) * S;
   src.y = (int)(qy - iy * s->ph) * S;
   src.w = src.h = S;
   dst.x = (int)ix - s->R;
@@ -337,33 +379,92 @@ static int sprite_disc(mx_ui *ui, float cx, float cy, float radius, mx_color c) 
  * fully covered pixels blend exactly like an interior triangle did. */
 
 void ui_band_free(mx_ui *ui) {
-  if (ui->band) SDL_DestroyTexture(ui->band);
-  ui->band = NULL;
+  int i;
+  for (i = 0; i < UI_BAND_RING; i++) {
+    if (ui->band_ring[i]) SDL_DestroyTexture(ui->band_ring[i]);
+    ui->band_ring[i] = NULL;
+  }
+  ui->band_next = 0;
   ui->band_w = 0;
+  ui->band_slot = 0;
+  ui->band_ncp = 0;
   free(ui->band_cov);
   ui->band_cov = NULL;
+  free(ui->band_px);
+  ui->band_px = NULL;
+  free(ui->band_cp);
+  ui->band_cp = NULL;
+  ui->band_cpcap = 0;
 }
 
-/* Make the band at least w pixels wide; 0 or -1. */
+static SDL_Texture *band_texture(mx_ui *ui, int w) {
+  SDL_Texture *t = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w,
+                                     UI_BAND_SLOTS * UI_BAND_H);
+  if (t) SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+  return t;
+}
+
+/* Send the filled slots (columns band_x0 .. band_x1-1 of their rows) to the
+ * ring's next texture in one SDL_UpdateTexture (just that rectangle: Lock /
+ * Unlock would send the whole texture in SDL's GLES2 renderer, the web
+ * edition's), then queue the copies waiting on them, in the order the shapes
+ * were drawn. */
+static void band_send(mx_ui *ui) {
+  SDL_Rect r;
+  SDL_Texture *t;
+  int i = ui->band_next, c;
+  if (ui->band_slot == 0) return;
+  r.x = ui->band_x0;
+  r.y = 0;
+  r.w = ui->band_x1 - ui->band_x0;
+  r.h = ui->band_slot * UI_BAND_H;
+  ui->band_slot = 0;
+  if (!ui->band_ring[i]) ui->band_ring[i] = band_texture(ui, ui->band_w);
+  if (!ui->band_ring[i]) i = 0; /* no more textures: the first (made by band_reserve) */
+  t = ui->band_ring[i];
+  ui->band_next = (i + 1) % UI_BAND_RING;
+  if (r.w > 0 &&
+      SDL_UpdateTexture(t, &r, ui->band_px + r.x, ui->band_w * (int)sizeof *ui->band_px) == 0)
+    for (c = 0; c < ui->band_ncp; c++)
+      SDL_RenderCopy(ui->r, t, &ui->band_cp[2 * c], &ui->band_cp[2 * c + 1]);
+  ui->band_ncp = 0;
+}
+
+/* Make the band at least w pixels wide (sending what waits in it first); 0
+ * or -1. */
 static int band_reserve(mx_ui *ui, int w) {
   int bw;
   uint8_t *cov;
-  if (w <= ui->band_w && ui->band) return 0;
+  uint32_t *px;
+  if (w <= ui->band_w && ui->band_ring[0]) return 0;
+  band_send(ui);
   bw = (w + 255) & ~255;
   if (bw < ui->band_w) bw = ui->band_w;
   ui_band_free(ui);
   cov = malloc((size_t)bw * UI_BAND_H);
-  if (!cov) return -1;
-  ui->band = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, bw,
-                               UI_BAND_H);
-  if (!ui->band) {
+  px = malloc((size_t)bw * UI_BAND_SLOTS * UI_BAND_H * sizeof *px);
+  if (cov && px) ui->band_ring[0] = band_texture(ui, bw);
+  if (!ui->band_ring[0]) {
     free(cov);
+    free(px);
     return -1;
   }
-  SDL_SetTextureBlendMode(ui->band, SDL_BLENDMODE_BLEND);
   ui->band_cov = cov;
+  ui->band_px = px;
   ui->band_w = bw;
   return 0;
+}
+
+/* The texels of the next free slot (UI_BAND_H rows of band_w), sending the
+ * filled ones first when none is free; its number in *slot. */
+static uint32_t *band_slot_take(mx_ui *ui, int *slot) {
+  if (ui->band_slot == UI_BAND_SLOTS) band_send(ui);
+  if (ui->band_slot == 0) {
+    ui->band_x0 = ui->band_w;
+    ui->band_x1 = 0;
+  }
+  *slot = ui->band_slot++;
+  return ui->band_px + (size_t)*slot * UI_BAND_H * (size_t)ui->band_w;
 }
 
 /* The pixel rect a shape may touch, cut to the clip rect and the output;
@@ -397,26 +498,37 @@ static int band_clip(mx_ui *ui, double x0, double y0, double x1, double y1, SDL_
   return 1;
 }
 
-/* Copy the touched tiles of the band (runs of set flags) at (x, y). */
-static void band_copy(mx_ui *ui, int x, int y, int w, int h, const uint8_t *touched, int ntiles) {
+/* Queue copies of the touched tiles (runs of set flags) of slot's rows
+ * 0 .. h-1, columns 0 .. w-1, to (x, y); band_send draws them. */
+static void band_queue(mx_ui *ui, int slot, int x, int y, int w, int h, const uint8_t *touched,
+                       int ntiles) {
   int t = 0;
   while (t < ntiles) {
     int u;
-    SDL_Rect src, dst;
+    SDL_Rect *cp;
     if (!touched[t]) {
       t++;
       continue;
     }
     for (u = t; u < ntiles && touched[u]; u++) {}
-    src.x = t * UI_TILE;
-    src.y = 0;
-    src.w = (u * UI_TILE < w ? u * UI_TILE : w) - src.x;
-    src.h = h;
-    dst.x = x + src.x;
-    dst.y = y;
-    dst.w = src.w;
-    dst.h = h;
-    SDL_RenderCopy(ui->r, ui->band, &src, &dst);
+    if (ui->band_ncp == ui->band_cpcap) {
+      int cap = ui->band_cpcap ? 2 * ui->band_cpcap : 64;
+      SDL_Rect *m = realloc(ui->band_cp, (size_t)cap * 2 * sizeof *m);
+      if (!m) return; /* out of memory: the rest of this shape is not drawn */
+      ui->band_cp = m;
+      ui->band_cpcap = cap;
+    }
+    cp = ui->band_cp + 2 * ui->band_ncp++;
+    cp[0].x = t * UI_TILE;
+    cp[0].y = slot * UI_BAND_H;
+    cp[0].w = (u * UI_TILE < w ? u * UI_TILE : w) - cp[0].x;
+    cp[0].h = h;
+    cp[1].x = x + cp[0].x;
+    cp[1].y = y;
+    cp[1].w = cp[0].w;
+    cp[1].h = h;
+    if (cp[0].x < ui->band_x0) ui->band_x0 = cp[0].x;
+    if (cp[0].x + cp[0].w > ui->band_x1) ui->band_x1 = cp[0].x + cp[0].w;
     t = u;
   }
 }
@@ -476,10 +588,8 @@ static int ellipse_raster(mx_ui *ui, float cx, float cy, double s00, double s01,
   ntiles = (box.w + UI_TILE - 1) / UI_TILE;
   for (by = box.y; by < box.y + box.h; by += UI_BAND_H) {
     int bh = box.y + box.h - by < UI_BAND_H ? box.y + box.h - by : UI_BAND_H, y, t, lo = box.w, hi = -1;
-    int a0[UI_BAND_H], a1[UI_BAND_H], b0[UI_BAND_H], b1[UI_BAND_H];
-    void *mem;
-    int pitch;
-    SDL_Rect lr;
+    int a0[UI_BAND_H], a1[UI_BAND_H], b0[UI_BAND_H], b1[UI_BAND_H], slot;
+    uint32_t *px;
     /* row intervals: outer (may be touched) and inner (surely interior) */
     for (y = 0; y < bh; y++) {
       double dy = (double)(by + y) + 0.5 - cy, disc, xm = cx + s01 / s11 * dy, hw;
@@ -510,13 +620,9 @@ static int ellipse_raster(mx_ui *ui, float cx, float cy, double s00, double s01,
     lo = lo / UI_TILE * UI_TILE;
     hi = (hi / UI_TILE + 1) * UI_TILE;
     if (hi > box.w) hi = box.w;
-    lr.x = 0;
-    lr.y = 0;
-    lr.w = box.w;
-    lr.h = bh;
-    if (SDL_LockTexture(ui->band, &lr, &mem, &pitch) != 0) return -1;
+    px = band_slot_take(ui, &slot);
     for (y = 0; y < bh; y++) {
-      uint32_t *row = (uint32_t *)((uint8_t *)mem + (size_t)y * (size_t)pitch);
+      uint32_t *row = px + (size_t)y * (size_t)ui->band_w;
       double dy = (double)(by + y) + 0.5 - cy;
       int x;
       for (x = lo; x < hi; x++) {
@@ -547,9 +653,9 @@ static int ellipse_raster(mx_ui *ui, float cx, float cy, double s00, double s01,
         row[x] = v;
       }
     }
-    SDL_UnlockTexture(ui->band);
-    band_copy(ui, box.x, by, box.w, bh, touched, ntiles);
+    band_queue(ui, slot, box.x, by, box.w, bh, touched, ntiles);
   }
+  band_send(ui);
   return 0;
 }
 
@@ -586,10 +692,8 @@ static int polyline_raster(mx_ui *ui, const float *xy, int n, mx_color c, float 
   for (by = box.y; by < box.y + box.h; by += UI_BAND_H) {
     int bh = box.y + box.h - by < UI_BAND_H ? box.y + box.h - by : UI_BAND_H, y, t, any = 0;
     uint8_t *cov = ui->band_cov;
-    int cw = ui->band_w;
-    void *mem;
-    int pitch;
-    SDL_Rect lr;
+    int cw = ui->band_w, slot;
+    uint32_t *texel;
     memset(touched, 0, (size_t)ntiles);
     for (i = 0; i + 1 < n; i++) {
       float ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], bya = xy[2 * i + 3];
@@ -653,16 +757,12 @@ static int polyline_raster(mx_ui *ui, const float *xy, int n, mx_color c, float 
       }
     }
     if (!any) continue;
-    lr.x = 0;
-    lr.y = 0;
-    lr.w = box.w;
-    lr.h = bh;
-    if (SDL_LockTexture(ui->band, &lr, &mem, &pitch) != 0) return -1;
+    texel = band_slot_take(ui, &slot);
     for (t = 0; t < ntiles; t++) {
       int tx0 = t * UI_TILE, tx1 = tx0 + UI_TILE > box.w ? box.w : tx0 + UI_TILE;
       if (!touched[t]) continue;
       for (y = 0; y < bh; y++) {
-        uint32_t *row = (uint32_t *)((uint8_t *)mem + (size_t)y * (size_t)pitch);
+        uint32_t *row = texel + (size_t)y * (size_t)cw;
         const uint8_t *crow = cov + (size_t)y * (size_t)cw;
         int x;
         for (x = tx0; x < tx1; x++) {
@@ -671,9 +771,9 @@ static int polyline_raster(mx_ui *ui, const float *xy, int n, mx_color c, float 
         }
       }
     }
-    SDL_UnlockTexture(ui->band);
-    band_copy(ui, box.x, by, box.w, bh, touched, ntiles);
+    band_queue(ui, slot, box.x, by, box.w, bh, touched, ntiles);
   }
+  if (!ui->band_batch) band_send(ui);
   return 0;
 }
 
@@ -751,11 +851,46 @@ void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c,
   float xy[4];
   float dx = x1 - x0, dy = y1 - y0;
   if (c.a == 0 || !isfinite(dx) || !isfinite(dy) || dx * dx + dy * dy < 1e-12f) return;
+  width = mx_ui_line_width(ui, width);
   xy[0] = x0;
   xy[1] = y0;
   xy[2] = x1;
   xy[3] = y1;
-  if (polyline_raster(ui, xy, 2, c, width) != 0) line_geo(ui, x0, y0, x1, y1, c, width);
+  if (polyline_raster(ui, xy, 2, c, width) != 0) {
+    band_send(ui); /* lines of mx_draw_segments before this one go first */
+    line_geo(ui, x0, y0, x1, y1, c, width);
+  }
+}
+
+void mx_draw_segments(mx_ui *ui, const mx_segment *seg, int n) {
+  int i;
+  ui->band_batch = 1;
+  for (i = 0; i < n; i++)
+    mx_draw_line(ui, seg[i].x0, seg[i].y0, seg[i].x1, seg[i].y1, seg[i].c, seg[i].width);
+  ui->band_batch = 0;
+  band_send(ui);
+}
+
+void mx_draw_dashes(mx_ui *ui, float x0, float y0, float x1, float y1, float dash, float step,
+                    mx_color c, float width) {
+  mx_segment seg[64];
+  int n = 0, vert = x1 == x0 && y1 != y0;
+  float t, end = vert ? y1 : x1;
+  if (!(step > 0.0f) || !(dash > 0.0f)) return;
+  for (t = vert ? y0 : x0; t < end; t += step) {
+    float e = fminf(t + dash, end);
+    seg[n].x0 = vert ? x0 : t;
+    seg[n].y0 = vert ? t : y0;
+    seg[n].x1 = vert ? x0 : e;
+    seg[n].y1 = vert ? e : y0;
+    seg[n].width = width;
+    seg[n].c = c;
+    if (++n == 64) {
+      mx_draw_segments(ui, seg, n);
+      n = 0;
+    }
+  }
+  mx_draw_segments(ui, seg, n);
 }
 
 static void circle_geo(mx_ui *ui, float cx, float cy, float radius, mx_color c);
@@ -763,6 +898,7 @@ static void circle_geo(mx_ui *ui, float cx, float cy, float radius, mx_color c);
 void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width) {
   int i;
   if (!xy || n < 2 || c.a == 0) return;
+  width = mx_ui_line_width(ui, width);
   if (polyline_raster(ui, xy, n, c, width) == 0) return;
   for (i = 0; i + 1 < n; i++) {
     if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1]) || !isfinite(xy[2 * i + 2]) ||
@@ -832,7 +968,8 @@ void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, doub
   if (!(d > 0)) return;
   d = sqrt(d);
   if ((fill.a || outline.a) &&
-      ellipse_raster(ui, cx, cy, s00, s01, s11, k, fill, outline, 2.0f * ui->scale) == 0)
+      ellipse_raster(ui, cx, cy, s00, s01, s11, k, fill, outline,
+                     mx_ui_line_width(ui, 2.0f * ui->scale)) == 0)
     return;
   rmax = k * sqrt(s00 > s11 ? s00 : s11);
   n = circle_segments((float)(rmax > 400 ? 400 : rmax));

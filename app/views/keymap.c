@@ -21,6 +21,8 @@ const mx_keyrow mx_keymap[] = {
   {"F / F11", "fullscreen", "*"},
   {"Ctrl + / Ctrl −", "bigger / smaller text (Ctrl 0: reset)", "*"},
   {"C", "high contrast", "*"},
+  {"F2", "projector mode: thick lines, high contrast", "*"},
+  {"F3", "light / dark theme", "*"},
   {"L", "key legend strip", "*"},
   {"M", "highlight the mouse pointer", "*"},
   {"Q", "quit (asks first if anything changed)", "*"},

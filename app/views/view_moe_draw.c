@@ -174,7 +174,8 @@ static void moe_draw_gated_curve(mx_ui *ui, const mx_plot *pl, const float *xy, 
                              mx_color col, float lw) {
   const float far_top = (float)pl->r.y - 400, far_bot = (float)(pl->r.y + pl->r.h) + 400;
   const float top = (float)pl->r.y - lw, bot = (float)(pl->r.y + pl->r.h) + lw;
-  int a = -1, i, amin = 0, amax = 0;
+  mx_segment seg[MOE_CURVE_PTS]; /* the runs, sent to the renderer together */
+  int a = -1, i, amin = 0, amax = 0, m = 0;
   float wmin = 0, wmax = 0;
   for (i = 1; i <= n; i++) {
     int ok = 0, al = 0;
@@ -199,13 +200,14 @@ static void moe_draw_gated_curve(mx_ui *ui, const mx_plot *pl, const float *xy, 
         continue;
       }
     }
-    if (a >= 0) /* draw the run a .. i-1 with its middle values */
-      mx_draw_line(ui, xy[2 * a], xy[2 * a + 1], xy[2 * (i - 1)], xy[2 * (i - 1) + 1],
-                   mx_view_alpha(col, (amin + amax + 1) / 2), 0.5f * (wmin + wmax));
+    if (a >= 0 && m < MOE_CURVE_PTS) /* draw the run a .. i-1 with its middle values */
+      seg[m++] = (mx_segment){xy[2 * a], xy[2 * a + 1], xy[2 * (i - 1)], xy[2 * (i - 1) + 1],
+                              0.5f * (wmin + wmax), mx_view_alpha(col, (amin + amax + 1) / 2)};
     a = ok ? i - 1 : -1;
     amin = amax = al;
     wmin = wmax = w;
   }
+  mx_draw_segments(ui, seg, m);
 }
 
 /* The main plot's legend: data, experts, line (wraps to a second row when
@@ -381,10 +383,12 @@ static void moe_draw_main(moe_view *s, mx_ui *ui, mx_rect r, mx_plot *out_plot) 
     float x0 = mx_plot_x(&pl, pl.x0), x1 = mx_plot_x(&pl, pl.x1);
     float y0 = mx_plot_y(&pl, s->base_coef[0] + s->base_coef[1] * pl.x0);
     float y1 = mx_plot_y(&pl, s->base_coef[0] + s->base_coef[1] * pl.x1);
+    mx_segment seg[20];
     int segs = 40, q;
     for (q = 0; q < segs; q += 2)
-      mx_draw_line(ui, x0 + (x1 - x0) * q / segs, y0 + (y1 - y0) * q / segs, x0 + (x1 - x0) * (q + 1) / segs,
-                   y0 + (y1 - y0) * (q + 1) / segs, th->text, 3.0f * mx_ui_scale(ui));
+      seg[q / 2] = (mx_segment){x0 + (x1 - x0) * q / segs, y0 + (y1 - y0) * q / segs, x0 + (x1 - x0) * (q + 1) / segs,
+                                y0 + (y1 - y0) * (q + 1) / segs, 3.0f * mx_ui_scale(ui), th->text};
+    mx_draw_segments(ui, seg, segs / 2);
   }
 
   /* expert means, strong where the gate picks them */
@@ -504,10 +508,9 @@ static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *h
   pl.y1 = hi + 0.05 * (hi - lo);
   mx_draw_axes(ui, &pl, NULL, NULL);
   {
-    float y = mx_plot_y(&pl, s->base_ll), x;
-    for (x = (float)pl.r.x; x < pl.r.x + pl.r.w; x += (float)mx_ui_px(ui, 10))
-      mx_draw_line(ui, x, y, fminf(x + (float)mx_ui_px(ui, 5), (float)(pl.r.x + pl.r.w)), y, th->text_dim,
-                   2.0f * mx_ui_scale(ui));
+    float y = mx_plot_y(&pl, s->base_ll);
+    mx_draw_dashes(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, (float)mx_ui_px(ui, 5),
+                   (float)mx_ui_px(ui, 10), th->text_dim, 2.0f * mx_ui_scale(ui));
   }
   step = (hn + MOE_CURVE_PTS - 1) / MOE_CURVE_PTS;
   if (step < 1) step = 1;

@@ -180,8 +180,7 @@ static void post_update(void *st, mx_app *app, double dt) {
 /* ---------------------------------------------------------------- drawing */
 
 static void post_dashed_vline(mx_ui *ui, float x, float y0, float y1, mx_color c, float w, float dash) {
-  float y;
-  for (y = y0; y < y1; y += 2 * dash) mx_draw_line(ui, x, y, x, fminf(y + dash, y1), c, w);
+  mx_draw_dashes(ui, x, y0, x, y1, dash, 2 * dash, c, w);
 }
 
 /* Room for w column rectangles in s->cols; 0 if there is none. */
@@ -269,9 +268,7 @@ static void post_legend_item(mx_ui *ui, int *x0, int y, mx_color c, int style, c
   if (style == 2) {
     mx_draw_circle(ui, x + sw * 0.5f, cy, 5.0f * mx_ui_scale(ui), c);
   } else if (style == 1) {
-    float xx;
-    for (xx = (float)x; xx < x + sw; xx += (float)mx_ui_px(ui, 8))
-      mx_draw_line(ui, xx, cy, fminf(xx + (float)mx_ui_px(ui, 4), (float)(x + sw)), cy, c,
+    mx_draw_dashes(ui, (float)x, cy, (float)(x + sw), cy, (float)mx_ui_px(ui, 4), (float)mx_ui_px(ui, 8), c,
                    2.0f * mx_ui_scale(ui));
   } else {
     mx_draw_line(ui, (float)x, cy, (float)(x + sw), cy, c, 3.5f * mx_ui_scale(ui));
@@ -383,10 +380,13 @@ static void post_draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r)
   }
   /* predictive (optional), dotted */
   if (s->show_pred) {
+    mx_segment seg[POST_CURVE_PTS / 2];
+    int m = 0;
     n = post_density_curve(s, &pl, pm, pv);
-    for (i = 0; i + 1 < n; i += 2)
-      mx_draw_line(ui, s->curve[2 * i], s->curve[2 * i + 1], s->curve[2 * i + 2], s->curve[2 * i + 3],
-                   th->comp[3], 2.5f * mx_ui_scale(ui));
+    for (i = 0; i + 1 < n; i += 2, m++)
+      seg[m] = (mx_segment){s->curve[2 * i], s->curve[2 * i + 1], s->curve[2 * i + 2], s->curve[2 * i + 3],
+                            2.5f * mx_ui_scale(ui), th->comp[3]};
+    mx_draw_segments(ui, seg, m);
   }
   /* posterior */
   n = post_density_curve(s, &pl, a, b2);
@@ -472,10 +472,9 @@ static void post_draw_funnel(post_view *s, mx_ui *ui, mx_rect r) {
   }
   /* true μ and prior mean α as reference lines */
   {
-    float y = mx_plot_y(&pl, s->true_mu), x;
-    for (x = (float)pl.r.x; x < pl.r.x + pl.r.w; x += (float)mx_ui_px(ui, 14))
-      mx_draw_line(ui, x, y, fminf(x + (float)mx_ui_px(ui, 7), (float)(pl.r.x + pl.r.w)), y, th->text_dim,
-                   2.0f * mx_ui_scale(ui));
+    float y = mx_plot_y(&pl, s->true_mu);
+    mx_draw_dashes(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, (float)mx_ui_px(ui, 7),
+                   (float)mx_ui_px(ui, 14), th->text_dim, 2.0f * mx_ui_scale(ui));
     y = mx_plot_y(&pl, s->alpha);
     mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, mx_view_alpha(th->comp[0], 150),
                  2.0f * mx_ui_scale(ui));
@@ -668,39 +667,29 @@ static void post_draw_view(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ---------------------------------------------------------------- set / save / load */
 
-static int post_parse_num(const char *v, double *out) {
-  char *end;
-  double d;
-  if (!v || !*v) return -1;
-  d = strtod(v, &end);
-  if (*end || !isfinite(d)) return -1;
-  *out = d;
-  return 0;
-}
-
 static int post_set(void *st, mx_app *app, const char *key, const char *value, mx_error *err) {
   post_view *s = st;
   double d;
   (void)app;
   if (!strcmp(key, "alpha") || !strcmp(key, "true_mu")) {
-    if (post_parse_num(value, &d) || d < -1e6 || d > 1e6)
+    if (mx_view_parse_double(value, -1e6, 1e6, MX_VIEW_CLOSED, &d))
       return mx_error_set(err, MX_EINVAL, "posterior: %s=%s: expected a number in [-1e6, 1e6]", key, value);
     if (!strcmp(key, "alpha")) s->alpha = d;
     else s->true_mu = d;
   } else if (!strcmp(key, "gamma2") || !strcmp(key, "sigma2")) {
-    if (post_parse_num(value, &d) || !(d > 0) || d > 1e6)
+    if (mx_view_parse_double(value, 0, 1e6, MX_VIEW_OPEN_LO, &d))
       return mx_error_set(err, MX_EINVAL, "posterior: %s=%s: a variance must be a number in (0, 1e6]", key,
                           value);
     if (!strcmp(key, "gamma2")) s->gamma2 = d;
     else s->sigma2 = d;
   } else if (!strcmp(key, "seed")) {
-    if (post_parse_num(value, &d) || d < 0 || d > 4294967295.0 || d != floor(d))
+    if (mx_view_parse_double(value, 0, 4294967295.0, MX_VIEW_CLOSED, &d) || d != floor(d))
       return mx_error_set(err, MX_EINVAL, "posterior: seed=%s: expected an integer in [0, 4294967295]", value);
     s->seed = (unsigned long)d;
     post_reset(s);
   } else if (!strcmp(key, "draw")) {
     int i;
-    if (post_parse_num(value, &d) || d < 0 || d > POST_CAP || d != floor(d))
+    if (mx_view_parse_double(value, 0, POST_CAP, MX_VIEW_CLOSED, &d) || d != floor(d))
       return mx_error_set(err, MX_EINVAL, "posterior: draw=%s: expected a count in [0, %d]", value, POST_CAP);
     for (i = 0; i < (int)d; i++)
       if (post_draw(s, NULL) != MX_OK) break;

@@ -8,13 +8,17 @@
 //    24.5 and 32 %, and the test fails if the control ever falls inside the tolerance.
 // 2. In the GMM scene, Space advances the EM iteration (window.mixscope.state().state.iteration).
 // 3. A hash naming no scene opens the first scene and says so on the status line.
-// 4. PageDown moves to the next scene and the hash follows; HiDPI, resizes, P and Ctrl+S;
-//    a dropped file that doesn't parse shows the CLI's message.
+// 4. PageDown moves to the next scene and the hash follows; HiDPI, resizes, P and Ctrl+S.
+// 5. Files dropped on the canvas by a real drag and drop: a CSV opens in the GMM view; a CSV
+//    and a scene JSON that don't parse show the CLI's message.
+// 6. Full MNIST announced by data.json but missing, corrupt, truncated or cut short: the page
+//    starts on the bundled sample and says why.
 // Any console error or uncaught page exception fails the test.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 
 const require = createRequire(process.env.MX_WEB_NODE_MODULES + '/');
@@ -188,10 +192,35 @@ try {
     await page.close();
   }
 
-  { // a dropped file that doesn't parse: the status line shows the CLI's message (same path on
-    // both sides, /tmp/drop/NAME, where the page puts dropped files)
+  { // files dropped on the canvas by a real drag and drop (the DevTools protocol's
+    // Input.dispatchDragEvent with files from disk: dragenter, dragover, drop, as a mouse
+    // drag from the desktop gives the page): a CSV opens in the GMM view; a CSV and a scene
+    // JSON that don't parse show the CLI's message on the status line (same path on both
+    // sides, /tmp/drop/NAME, where the page puts dropped files)
     const { page, errors } = await open('#scene=01-digits');
+    const cdp = await page.target().createCDPSession();
+    const src = path.join(outDir, 'drop');
+    fs.mkdirSync(src, { recursive: true });
     fs.mkdirSync('/tmp/drop', { recursive: true });
+    const drop = async (name, text) => {
+      fs.writeFileSync(path.join(src, name), text);
+      const before = await page.evaluate(() => window.mixscope.query('status'));
+      const data = { items: [], files: [path.join(src, name)], dragOperationsMask: 1 };
+      for (const type of ['dragEnter', 'dragOver', 'drop'])
+        await cdp.send('Input.dispatchDragEvent', { type, x: W / 2, y: H / 2, data });
+      // the page reads the file asynchronously: wait for the status line to change
+      await page.waitForFunction((b) => window.mixscope.query('status') !== b, { timeout: 5000 }, before)
+        .catch(() => {});
+      return page.evaluate(() => [window.mixscope.query('status'), window.mixscope.query('view')]);
+    };
+    // 6 points in two clusters of 3 (written here; the state must list the file and K = 2)
+    const good = 'x,y\n0,0\n1,1\n0.5,0.2\n5,5\n6,6\n5.5,5.1\n';
+    let [st, view] = await drop('two-blobs.csv', good);
+    const state = await page.evaluate(() => window.mixscope.state());
+    if (st !== 'Loaded two-blobs.csv' || view !== 'gmm' || state?.state?.dataset !== 'csv' ||
+        state?.state?.data !== '/tmp/drop/two-blobs.csv')
+      fail(`dropped two-blobs.csv: status '${st}', view '${view}', state ${JSON.stringify(state?.state)}`);
+    else ok(`dropped two-blobs.csv: status '${st}', view gmm, dataset csv from ${state.state.data}`);
     const cases = [['bad.csv', '1,2\n3,x\n', ['gmm', '--data', '/tmp/drop/bad.csv', '--k', '2']],
                    ['bad.json', '{"mixscope_scene": 1, "view": "gmm", "state": {"k": "three"}}\n',
                     ['shot', '--view', 'gmm', '--scene', '/tmp/drop/bad.json', '--out', path.join(outDir, 'never.png')]]];
@@ -200,16 +229,53 @@ try {
       let cliMsg = '';
       try { execFileSync(nativeBin, cli, { stdio: 'pipe', env: { ...process.env, SDL_VIDEODRIVER: 'dummy' } }); }
       catch (e) { cliMsg = e.stderr.toString().trim().replace(/^mixscope \w+: /, ''); }
-      const st = await page.evaluate((name, text) => {
-        try { FS.mkdir('/tmp/drop'); } catch (e) { /* exists */ }
-        FS.writeFile('/tmp/drop/' + name, text);
-        window.mixscope.load('/tmp/drop/' + name);
-        return window.mixscope.query('status');
-      }, name, text);
+      [st] = await drop(name, text);
       if (!cliMsg || st !== cliMsg) fail(`dropped ${name}: status '${st}', CLI '${cliMsg}'`);
       else ok(`dropped ${name}: '${st}' (as the CLI)`);
     }
     checkErrors('drop', errors);
+    await page.close();
+  }
+
+  // Full MNIST that cannot be used: data.json says it is there (as scripts/web.sh --with-mnist
+  // writes it) but a file is missing (404) or corrupt. The page must start on the bundled
+  // sample and say why. The requests are answered by puppeteer's request interception.
+  // a whole labels file (60,000 labels from a fixed LCG) whose gzip stream is cut in half
+  const labels = Buffer.alloc(8 + 60000);
+  labels.writeUInt32BE(0x801, 0); labels.writeUInt32BE(60000, 4);
+  for (let i = 0, x = 1; i < 60000; i++) { x = (x * 1103515245 + 12345) >>> 0; labels[8 + i] = (x >>> 16) % 10; }
+  const gz = zlib.gzipSync(labels);
+  for (const [label, bad, why] of [['missing file', { status: 404, body: '' }, 'HTTP 404'],
+                                   ['corrupt file', { status: 200, body: Buffer.from('not gzip at all\n') }, 'not gzip data'],
+                                   ['truncated gzip', { status: 200, body: gz.subarray(0, gz.length >> 1) }, 'corrupt or truncated gzip data'],
+                                   ['IDX cut short', { status: 200, body: zlib.gzipSync(labels.subarray(0, 10)) },
+                                    '10 bytes, its header says 60008']]) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('console', (m) => {
+      // the browser's own line for the 404 is expected; anything else fails
+      if (m.type() === 'error' && !(bad.status === 404 && /status of 404/.test(m.text()))) errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push('exception: ' + e.message));
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      const u = new URL(req.url()).pathname;
+      if (u.endsWith('/data.json')) req.respond({ status: 200, contentType: 'application/json', body: '{"mnist": true}' });
+      else if (u.endsWith('/mnist/train-labels-idx1-ubyte.gz')) req.respond({ ...bad, contentType: 'application/gzip' });
+      else if (u.includes('/mnist/')) // the other three: small valid IDX files (never used: the fetch stops at the bad one or after)
+        req.respond({ status: 200, contentType: 'application/gzip', body: zlib.gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 5])) });
+      else req.continue();
+    });
+    await page.goto(base + '#scene=01-digits', { waitUntil: 'load' });
+    await page.waitForFunction('window.mixscope && window.mixscope.frames >= 3', { timeout: 60000 });
+    const r = await page.evaluate(() => [window.mixscope.data, window.mixscope.query('status'),
+                                         window.mixscope.query('view'), window.mixscope.query('scene')]);
+    if (r[0] !== 'sample' || !r[1].startsWith(`Full MNIST fetch failed (train-labels-idx1-ubyte.gz: ${why}`) ||
+        !r[1].endsWith('): using the bundled sample') ||
+        r[2] !== 'digits' || r[3] !== '01-digits.json')
+      fail(`MNIST ${label}: data '${r[0]}', status '${r[1]}', view '${r[2]}', scene '${r[3]}'`);
+    else ok(`MNIST ${label}: fell back to the sample: '${r[1]}'`);
+    checkErrors('MNIST ' + label, errors);
     await page.close();
   }
 
