@@ -414,8 +414,14 @@ static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     if (mx_button(ui, row, "Reset")) bmm_request_reset(s);
   }
   mx_rect_cut_top(&c, gap);
-  mx_view_rate_slider(ui, mx_rect_cut_top(&c, sh), &s->rate); /* run speed */
-  mx_rect_cut_top(&c, gap * 2);
+  /* the run speed, when the panel has room for it and every row below (4
+   * button rows, 3 sliders, their gaps, the iteration and three numbers) */
+  if (c.h >= sh + gap + 4 * bh + 3 * sh + 10 * gap + mx_line_height(ui, MX_FONT_LARGE) +
+                 3 * mx_line_height(ui, MX_FONT_BODY)) {
+    mx_view_rate_slider(ui, mx_rect_cut_top(&c, sh), &s->rate);
+    mx_rect_cut_top(&c, gap);
+  }
+  mx_rect_cut_top(&c, gap);
   /* mode */
   row = mx_rect_cut_top(&c, bh);
   {

@@ -92,7 +92,16 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_text_in(ui, r, MX_FONT_LARGE, MX_ALIGN_CENTER, th->bad, buf);
     return;
   }
-  /* the ten class maps, two rows of five */
+  /* the ten class maps, two rows of five, and the θ colour bar right of them */
+  {
+    mx_rect top = r, cb = mx_rect_cut_right(&top, mx_ui_px(ui, 52));
+    int hmaps = r.h * 46 / 100;
+    cb.w = mx_ui_px(ui, 12);
+    cb.y += lhS;
+    cb.h = hmaps - 2 * lhS - gap;
+    if (cb.h > 4 * lhS) mx_draw_colorbar(ui, cb, MX_CMAP_THETA, 0.0, 1.0, "%.1f");
+    r.w -= mx_ui_px(ui, 52);
+  }
   cw = (r.w - 4 * gap) / 5;
   k = cw / t->cols;
   i = (r.h * 46 / 100 - 2 * (lhS + gap)) / (2 * t->rows);
@@ -100,6 +109,7 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   if (k < 1) k = 1;
   side = k * t->cols;
   grid = mx_rect_cut_top(&r, 2 * (k * t->rows + lhS + gap));
+  r.w += mx_ui_px(ui, 52); /* the colour bar's strip: below the maps, the full width again */
   for (c = 0; c < MX_BERN_NCLASS; c++) {
     mx_rect d = {grid.x + (c % 5) * (cw + gap) + (cw - side) / 2,
                  grid.y + (c / 5) * (k * t->rows + lhS + gap), side, k * t->rows};
