@@ -123,8 +123,9 @@ static void test_moe_step_back(void) {
   mx_app_destroy(app);
 }
 
-/* The "title" of a bundled scene file, read with cJSON (not through the app). */
-static void scene_file_title(const char *scene, char *out, size_t cap) {
+/* The string field key ("title", "note") of a bundled scene file, read with
+ * cJSON (not through the app); "" if absent. */
+static void scene_file_field(const char *scene, const char *key, char *out, size_t cap) {
   char path[1200], *text = NULL;
   FILE *f;
   long n;
@@ -137,7 +138,7 @@ static void scene_file_title(const char *scene, char *out, size_t cap) {
   fseek(f, 0, SEEK_SET);
   if (n > 0 && (text = calloc((size_t)n + 1, 1)) && fread(text, 1, (size_t)n, f) == (size_t)n &&
       (root = cJSON_Parse(text))) {
-    t = cJSON_GetObjectItem(root, "title");
+    t = cJSON_GetObjectItem(root, key);
     if (cJSON_IsString(t)) snprintf(out, cap, "%s", t->valuestring);
     cJSON_Delete(root);
   }
@@ -154,14 +155,14 @@ static void test_scene_status_line(void) {
   int i, is_error = 1;
   ASSERT_TRUE(app != NULL);
   if (!app) return;
-  scene_file_title("03-theta-raw.json", title, sizeof title);
+  scene_file_field("03-theta-raw.json", "title", title, sizeof title);
   ASSERT_TRUE(title[0] != '\0');
   snprintf(want, sizeof want, "scene 3/15  \xc2\xb7  %s", title);
   for (i = 0; i < 30; i++) mx_app_frame(app, 1.0); /* 30 s, past the 12 s of a message */
   ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, &is_error), want);
   ASSERT_INT_EQ(is_error, 0);
   mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
-  scene_file_title("04-theta-laplace.json", title, sizeof title);
+  scene_file_field("04-theta-laplace.json", "title", title, sizeof title);
   snprintf(want, sizeof want, "scene 4/15  \xc2\xb7  %s", title);
   ASSERT_STR_EQ(mx_app_status_shown(app, shown, sizeof shown, NULL), want);
   mx_test_key(app, SDLK_TAB, KMOD_NONE); /* another view: no scene title there */
@@ -416,28 +417,6 @@ static void test_tooltips(void) {
   mx_app_destroy(app);
 }
 
-/* The "note" of a bundled scene file, read with cJSON (not through the app). */
-static void scene_file_note(const char *scene, char *out, size_t cap) {
-  char path[1200], *text = NULL;
-  FILE *f;
-  long n;
-  cJSON *root, *t;
-  out[0] = '\0';
-  snprintf(path, sizeof path, "%s/assets/scenes/%s", mx_test_srcdir(), scene);
-  if (!(f = fopen(path, "rb"))) return;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  if (n > 0 && (text = calloc((size_t)n + 1, 1)) && fread(text, 1, (size_t)n, f) == (size_t)n &&
-      (root = cJSON_Parse(text))) {
-    t = cJSON_GetObjectItem(root, "note");
-    if (cJSON_IsString(t)) snprintf(out, cap, "%s", t->valuestring);
-    cJSON_Delete(root);
-  }
-  free(text);
-  fclose(f);
-}
-
 /* Scene notes as captions: off at start; W shows the scene's "note" (read
  * from the file here) under the view and the strip changes pixels there; the
  * caption follows PageDown to the next scene's note, is not shown on another
@@ -448,7 +427,7 @@ static void test_scene_note_caption(void) {
   SDL_Surface *off, *on;
   ASSERT_TRUE(app != NULL);
   if (!app) return;
-  scene_file_note("06-gmm-em.json", note, sizeof note);
+  scene_file_field("06-gmm-em.json", "note", note, sizeof note);
   ASSERT_TRUE(note[0] != '\0');
   ASSERT_STR_EQ(mx_app_caption_shown(app), "");
   off = mx_test_shot(app, "test_app_flow-cap0.png");
@@ -463,7 +442,7 @@ static void test_scene_note_caption(void) {
   if (off) SDL_FreeSurface(off);
   if (on) SDL_FreeSurface(on);
   mx_test_key(app, SDLK_PAGEDOWN, KMOD_NONE);
-  scene_file_note("07-gmm-semi.json", note, sizeof note);
+  scene_file_field("07-gmm-semi.json", "note", note, sizeof note);
   ASSERT_STR_EQ(mx_app_caption_shown(app), note);
   mx_test_key(app, SDLK_TAB, KMOD_NONE);
   ASSERT_STR_EQ(mx_app_caption_shown(app), "");
