@@ -107,7 +107,8 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
     char buf[200];
     int y = pl.r.y + mx_ui_px(ui, 6), x = pl.r.x + mx_ui_px(ui, 8), w = pl.r.w - mx_ui_px(ui, 16);
     if (which == RUN_PLAIN && v->hard)
-      snprintf(buf, sizeof buf, "iteration %d   inertia %.3f", run->cur, -run->ll[run->cur]);
+      snprintf(buf, sizeof buf, "iteration %d%s   inertia %.3f", run->cur,
+               v->half ? " (M done, E next)" : "", -run->ll[run->cur]);
     else if (which != RUN_SUP)
       snprintf(buf, sizeof buf, "iteration %d%s   log-lik %.3f", run->cur,
                v->half ? " (M done, E next)" : "", run->ll[run->cur]);
