@@ -474,10 +474,25 @@ static void moe_side_run(moe_view *s, mx_app *app, mx_ui *ui, mx_rect *c) {
         mx_app_error(app, "%s", err.msg);
     }
   }
-  if (!s->mode) { /* EM's run speed (the network's Adam steps run by time budget) */
-    mx_rect_cut_top(c, gap);
-    mx_view_rate_slider(ui, mx_rect_cut_top(c, sh), &s->rate);
+  if (!s->mode) { /* EM's run speed (the network's Adam steps run by time budget), when the
+                    * panel has room for it and the numbers and expert rows below */
+    int lb = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 3);
+    int lk = mx_line_height(ui, s->k > 5 ? MX_FONT_SMALL : MX_FONT_BODY) + mx_ui_px(ui, 3);
+    if (c->h >= sh + 7 * gap + 1 + mx_line_height(ui, MX_FONT_LARGE) + 2 * lb + s->k * lk) {
+      mx_rect_cut_top(c, gap);
+      mx_view_rate_slider(ui, mx_rect_cut_top(c, sh), &s->rate);
+    }
   }
+}
+
+static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *hist, int hn);
+
+/* The trajectory cut off the top of *c, left out when the panel has no room
+ * for a readable plot (a short window, large text). */
+static void moe_side_ll_fit(moe_view *s, mx_ui *ui, mx_rect *c, int K, const double *hist, int hn) {
+  int want = mx_ui_px(ui, K > 5 ? 100 : 120), lhS = mx_line_height(ui, MX_FONT_SMALL);
+  if (want > c->h) want = c->h;
+  if (want >= 4 * lhS + mx_ui_px(ui, 26)) moe_side_ll_plot(s, ui, mx_rect_cut_top(c, want), hist, hn);
 }
 
 /* The side panel's log-likelihood trajectory (hist: hn values) in pr. */
@@ -501,7 +516,7 @@ static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *h
   pl.r = pr;
   pl.r.x += mx_ui_px(ui, 52);
   pl.r.w -= mx_ui_px(ui, 56);
-  pl.r.h -= mx_ui_px(ui, 26);
+  pl.r.h -= mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 10); /* the x tick labels */
   pl.x0 = 0;
   pl.x1 = hn - 1 < 10 ? 10 : hn - 1;
   pl.y0 = lo - 0.05 * (hi - lo);
@@ -611,7 +626,7 @@ static void moe_draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, lh + gap);
 
   /* log-likelihood trajectory */
-  moe_side_ll_plot(s, ui, mx_rect_cut_top(&c, mx_ui_px(ui, K > 5 ? 100 : 120)), hist, hn);
+  moe_side_ll_fit(s, ui, &c, K, hist, hn);
   mx_rect_cut_top(&c, gap);
 
   /* experts / components (smaller rows when there are many) */

@@ -76,6 +76,16 @@ static void tv_nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
   }
 }
 
+/* The θ colour bar in a strip px(52) wide at the right of the class maps
+ * (the upper 46 % of r). */
+static void tv_nb_colorbar(mx_ui *ui, mx_rect r, int lhS, int gap) {
+  mx_rect cb = mx_rect_cut_right(&r, mx_ui_px(ui, 52));
+  cb.w = mx_ui_px(ui, 12);
+  cb.y += lhS;
+  cb.h = r.h * 46 / 100 - 2 * lhS - gap;
+  if (cb.h > 4 * lhS) mx_draw_colorbar(ui, cb, MX_CMAP_THETA, 0.0, 1.0, "%.1f");
+}
+
 void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_images *te = &t->m->test;
@@ -93,15 +103,8 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     return;
   }
   /* the ten class maps, two rows of five, and the θ colour bar right of them */
-  {
-    mx_rect top = r, cb = mx_rect_cut_right(&top, mx_ui_px(ui, 52));
-    int hmaps = r.h * 46 / 100;
-    cb.w = mx_ui_px(ui, 12);
-    cb.y += lhS;
-    cb.h = hmaps - 2 * lhS - gap;
-    if (cb.h > 4 * lhS) mx_draw_colorbar(ui, cb, MX_CMAP_THETA, 0.0, 1.0, "%.1f");
-    r.w -= mx_ui_px(ui, 52);
-  }
+  tv_nb_colorbar(ui, r, lhS, gap);
+  r.w -= mx_ui_px(ui, 52);
   cw = (r.w - 4 * gap) / 5;
   k = cw / t->cols;
   i = (r.h * 46 / 100 - 2 * (lhS + gap)) / (2 * t->rows);
@@ -155,8 +158,11 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     conf = (mx_rect){low.x, low.y + lhS, cwid * (ncol + 1), ch * (MX_BERN_NCLASS + 1)};
     mx_text_in(ui, (mx_rect){conf.x + cwid, low.y, cwid * ncol, lhS}, MX_FONT_SMALL,
                MX_ALIGN_CENTER, th->text_dim, "predicted");
-    mx_text_in(ui, (mx_rect){conf.x, conf.y, cwid, ch}, MX_FONT_SMALL, MX_ALIGN_CENTER,
-               th->text_dim, "true");
+    {
+      static const char *const tl[2] = {"true", ""}; /* left out when the column is too narrow */
+      mx_text_fit(ui, (mx_rect){conf.x, conf.y, cwid, ch}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+                  th->text_dim, tl, 2);
+    }
     for (p = 0; p < ncol; p++) {
       snprintf(buf, sizeof buf, p < MX_BERN_NCLASS ? "%d" : "none", p);
       mx_text_in(ui, (mx_rect){conf.x + (p + 1) * cwid, conf.y, cwid, ch},
