@@ -74,7 +74,8 @@ try {
     const r = await page.evaluate(() => [window.mixscope.frameMs.slice(), window.__raf.slice(),
                                          window.mixscope.state()]);
     const it = r[2] && r[2].state && (r[2].state.iteration ?? r[2].state.iterations ?? r[2].state.iter ?? r[2].state.view);
-    console.log(`| ${label} | frame CPU p99 ${q(r[0], 0.99).toFixed(1)} ms (median ${q(r[0], 0.5).toFixed(1)}), ` +
+    console.log(`| ${label} | frame CPU p99 ${q(r[0], 0.99).toFixed(1)} ms (median ${q(r[0], 0.5).toFixed(1)}, ` +
+                `p95 ${q(r[0], 0.95).toFixed(1)}; ${r[0].filter((x) => x > 16.7).length} frames over 16.7 ms), ` +
                 `frame interval p99 ${q(r[1], 0.99).toFixed(1)} ms, ${r[0].length} frames` +
                 (it !== undefined ? `, iteration ${it}` : '') + ' |');
     await page.close();
