@@ -23,6 +23,17 @@
 #define UI_TEXT_BUCKETS 1024 /* hash buckets (power of two) */
 #define UI_TEXT_MAX 512      /* longest string drawn */
 
+/* Sizes of short strings as TTF_SizeUTF8 gives them (it lays the string out again
+ * each call, loading glyphs when SDL_ttf's small glyph cache misses): direct-mapped
+ * by the string's hash; cleared with the text cache when the fonts change. */
+#define UI_TSIZE_N 512        /* slots (power of two) */
+#define UI_TSIZE_LEN 48       /* longest string kept, with its NUL */
+typedef struct ui_tsize {
+  int font;                   /* -1: empty slot */
+  int w, h;
+  char s[UI_TSIZE_LEN];
+} ui_tsize;
+
 typedef struct ui_text {
   uint32_t hash;
   int font;
@@ -101,6 +112,7 @@ struct mx_ui {
 
   /* text cache */
   ui_text *bucket[UI_TEXT_BUCKETS];
+  ui_tsize tsize[UI_TSIZE_N];
   ui_text *lru_head, *lru_tail;
   int ntext;
 
