@@ -26,8 +26,8 @@
 /* Sizes of short strings as TTF_SizeUTF8 gives them (it lays the string out again
  * each call, loading glyphs when SDL_ttf's small glyph cache misses): direct-mapped
  * by the string's hash; cleared with the text cache when the fonts change. */
-#define UI_TSIZE_N 512        /* slots (power of two) */
-#define UI_TSIZE_LEN 48       /* longest string kept, with its NUL */
+#define UI_TSIZE_N 1024       /* slots (power of two) */
+#define UI_TSIZE_LEN 128      /* longest string kept (bytes), with its NUL */
 typedef struct ui_tsize {
   int font;                   /* -1: empty slot */
   int w, h;
