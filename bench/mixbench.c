@@ -64,6 +64,8 @@ typedef struct bench_opts {
   int bmm_iters;         /* EM iterations timed per thread count (0: default) */
   const char *scen;      /* run only frame scenarios whose label starts with this */
   double frame_budget;   /* seconds per frame scenario before stopping early */
+  int frame_w, frame_h;  /* --frame-size (default 1280x800) */
+  double text_scale;     /* --text-scale (Ctrl +/- factor, default 1) */
 } bench_opts;
 
 static bench_opts O;
@@ -747,14 +749,20 @@ static int bench_frames(void) {
   if (!t) return -1;
   memset(&opt, 0, sizeof opt);
   opt.mnist_dir = O.mnist;
-  opt.width = 1280;
-  opt.height = 800;
+  opt.width = O.frame_w;
+  opt.height = O.frame_h;
   app = mx_app_create_headless(&opt, &err);
   if (!app) {
     fprintf(stderr, "mixbench: %s\n", err.msg);
     return -1;
   }
-  header("frames: mx_app_frame at 1280x800, software renderer (headless)");
+  mx_app_set_font_scale(app, (float)O.text_scale);
+  {
+    char h[160];
+    snprintf(h, sizeof h, "frames: mx_app_frame at %dx%d, text scale %.2g, software renderer (headless)",
+             O.frame_w, O.frame_h, O.text_scale);
+    header(h);
+  }
   for (s = 0; s < (int)(sizeof SCEN / sizeof SCEN[0]); s++) {
     const scenario *sc = &SCEN[s];
     char name[64];
@@ -1139,6 +1147,8 @@ static void usage(FILE *fp) {
           "  --bmm-iters N    EM iterations timed per thread count (default 20)\n"
           "  --mixscope PATH  binary for the start-up run (default: the one built with this)\n"
           "  --scenario NAME  frames: only the scenarios whose name starts with NAME\n"
+          "  --frame-size WxH frames: the surface size (default 1280x800)\n"
+          "  --text-scale X   frames: the Ctrl +/- text scale (default 1)\n"
           "  --quick          small sizes and few repetitions (development)\n");
 }
 
@@ -1149,7 +1159,8 @@ int main(int argc, char **argv) {
     {"frames", required_argument, NULL, 'f'}, {"threads", required_argument, NULL, 't'},
     {"gmm-iters", required_argument, NULL, 'g'}, {"bmm-iters", required_argument, NULL, 'b'},
     {"mixscope", required_argument, NULL, 'x'}, {"quick", no_argument, NULL, 'q'},
-    {"scenario", required_argument, NULL, 's'},
+    {"scenario", required_argument, NULL, 's'}, {"frame-size", required_argument, NULL, 'z'},
+    {"text-scale", required_argument, NULL, 'X'},
     {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   static const char *const all[] = {"io", "theta", "pca", "gmm", "bmm", "frames", "ui", "startup"};
   const char *want[16];
@@ -1165,6 +1176,9 @@ int main(int argc, char **argv) {
   memset(&O, 0, sizeof O);
   O.frames = 300;
   O.frame_budget = 20.0;
+  O.frame_w = 1280;
+  O.frame_h = 800;
+  O.text_scale = 1.0;
   O.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
   if (O.threads < 1) O.threads = 1;
   O.mixscope = MX_MIXSCOPE_BIN;
@@ -1177,6 +1191,17 @@ int main(int argc, char **argv) {
     case 'x': O.mixscope = optarg; break;
     case 's': O.scen = optarg; break;
     case 'q': O.quick = 1; break;
+    case 'z':
+      if (mx_app_parse_size(optarg, &O.frame_w, &O.frame_h) != 0) {
+        fprintf(stderr, "mixbench: --frame-size: '%s' is not WIDTHxHEIGHT\n", optarg);
+        return 2;
+      }
+      break;
+    case 'X':
+      if (mx_cli_double("mixbench", "--text-scale", optarg, MX_APP_SCALE_MIN, MX_APP_SCALE_MAX,
+                        &O.text_scale))
+        return 2;
+      break;
     case 'r': case 'f': case 't': case 'g': case 'b':
       if (mx_cli_long("mixbench", argv[optind - 1], optarg, 1, 1000000, &v)) return 2;
       if (c == 'r') O.reps = (int)v;

@@ -266,4 +266,37 @@ static inline double mx_test_view_field(mx_app *app, const char *view, const cha
   return v;
 }
 
+/* ---------------------------------------------------------------- canvas */
+
+/* The UI kit alone on a w x h ARGB surface through SDL's software renderer
+ * (the kit's own tests: shapes, layout recording). */
+typedef struct mx_test_canvas {
+  SDL_Surface *s;
+  SDL_Renderer *r;
+  mx_ui *ui;
+} mx_test_canvas;
+
+/* 0, or -1 (message on stderr) if the surface, renderer or kit cannot be made. */
+static inline int mx_test_canvas_open(mx_test_canvas *c, int w, int h) {
+  char fonts[1200], eb[256];
+  memset(c, 0, sizeof *c);
+  c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+  c->r = c->s ? SDL_CreateSoftwareRenderer(c->s) : NULL;
+  if (!c->r) return -1;
+  snprintf(fonts, sizeof fonts, "%s/assets/fonts", mx_test_srcdir());
+  c->ui = mx_ui_create(c->r, fonts, eb, sizeof eb);
+  if (!c->ui) {
+    fprintf(stderr, "mx_ui_create: %s\n", eb);
+    return -1;
+  }
+  mx_ui_set_size(c->ui, w, h, 1.0f);
+  return 0;
+}
+
+static inline void mx_test_canvas_close(mx_test_canvas *c) {
+  mx_ui_destroy(c->ui);
+  if (c->r) SDL_DestroyRenderer(c->r);
+  if (c->s) SDL_FreeSurface(c->s);
+}
+
 #endif

@@ -142,8 +142,8 @@ expect 2 "--k: 0 is out of range [1, 64]" -- "$BIN" gmm --data x.csv --k 0
 expect 2 "--k: 'abc' is not an integer" -- "$BIN" gmm --data x.csv --k abc
 expect 2 "--tol: -1 is out of range" -- "$BIN" gmm --data x.csv --k 2 --tol -1
 expect 2 "--reg: 'nan' is not a finite number" -- "$BIN" gmm --data x.csv --k 2 --reg nan
-expect 2 "--init must be kmeans++, random, labels or a FILE.json, not 'kmeans'" -- \
-  "$BIN" gmm --data x.csv --k 2 --init kmeans
+expect 2 "--init must be kmeans++, random, labels, kmeans or a FILE.json, not 'kmeans+'" -- \
+  "$BIN" gmm --data x.csv --k 2 --init kmeans+
 expect 2 "unknown option '--bogus'" -- "$BIN" gmm --data x.csv --k 2 --bogus
 expect 2 "--iters needs a value" -- "$BIN" gmm --data x.csv --k 2 --iters
 expect 2 "unexpected argument 'extra'" -- "$BIN" gmm --data x.csv --k 2 extra

@@ -5,6 +5,7 @@
 #    reg_covar as GaussianMixture(covariance_type=...), 25 iterations, to 1e-8
 #    (weights, means, covariances, bic(), aic()), on both kernel paths;
 #  - n_params against the closed-form counts, --select-k rows and best choice;
+#  - --init kmeans (select-k and one fit) against GaussianMixture's defaults;
 #  - kmeans --init FILE against KMeans(algorithm='lloyd', n_init=1, init=centres);
 #  - bad input: exit 2 (arguments) / 1 (file), message naming the option or
 #    field, nothing written.
@@ -82,6 +83,65 @@ checks=$((checks + 1))
 "$BIN" gmm --data "$D/gmm_blobs2d.csv" --select-k 2:3 --covariance tied >sel.txt 2>&1 &&
   grep -q "^best by BIC: k = [23], tied" sel.txt && [ "$(grep -cE '^ +[0-9]+  tied' sel.txt)" = 2 ] ||
   fail "select-k text with one type: $(cat sel.txt)"
+
+# ---- --init kmeans: scikit-learn's default start (its greedy k-means++ with
+# NumPy RandomState draws, Lloyd, one M-step) -> the same fits as
+# GaussianMixture(K, covariance_type=T, random_state=S) with its defaults:
+# BIC of every fit to 1e-9 relative, iterations equal, the same best choice;
+# and one JSON run of a single fit (n_iter, final means) to 1e-8.
+checks=$((checks + 1))
+if "$BIN" gmm --data "$D/gmm_blobs2d.csv" --select-k 1:4 --init kmeans --seed 3 --tol 1e-3 \
+    --json >selkm.json 2>selkm.err; then
+  $PY - "$D/gmm_blobs2d.csv" selkm.json <<'PYEOF' || fail "select-k --init kmeans vs sklearn"
+import json, sys, warnings
+import numpy as np
+from sklearn.mixture import GaussianMixture
+X = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1)
+ours = json.load(open(sys.argv[2]))
+bad = 0
+best = None
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for f in ours["fits"]:
+        gm = GaussianMixture(f["k"], covariance_type=f["covariance_type"], random_state=3,
+                             tol=1e-3).fit(X)
+        b = gm.bic(X)
+        if abs(f["bic"] - b) > 1e-9 * abs(b) or f["n_iter"] != gm.n_iter_:
+            print("differs:", f["k"], f["covariance_type"], f["bic"], b, f["n_iter"], gm.n_iter_)
+            bad += 1
+        if best is None or b < best[0]:
+            best = (b, f["k"], f["covariance_type"])
+bb = ours["best_bic"]
+if (bb["k"], bb["covariance_type"]) != best[1:]:
+    print("best differs:", bb, best)
+    bad += 1
+sys.exit(1 if bad else 0)
+PYEOF
+else
+  fail "select-k --init kmeans: $(cat selkm.err)"
+fi
+checks=$((checks + 1))
+if "$BIN" gmm --data "$D/gmm_blobs2d.csv" --k 3 --init kmeans --seed 7 --tol 1e-3 --covariance diag \
+    --json >onekm.json 2>onekm.err; then
+  $PY - "$D/gmm_blobs2d.csv" onekm.json <<'PYEOF' || fail "gmm --init kmeans vs sklearn"
+import json, sys, warnings
+import numpy as np
+from sklearn.mixture import GaussianMixture
+X = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1)
+o = json.load(open(sys.argv[2]))
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    gm = GaussianMixture(3, covariance_type="diag", random_state=7, tol=1e-3).fit(X)
+ok = o["init"] == "kmeans" and o["n_iter"] == gm.n_iter_
+ok = ok and np.allclose(np.array(o["final"]["means"]), gm.means_, rtol=0, atol=1e-8)
+ok = ok and abs(o["bic"] - gm.bic(X)) < 1e-8 * abs(gm.bic(X))
+if not ok:
+    print(o["n_iter"], gm.n_iter_, o["final"]["means"], gm.means_.tolist())
+sys.exit(0 if ok else 1)
+PYEOF
+else
+  fail "gmm --init kmeans: $(cat onekm.err)"
+fi
 
 # ---- k-means vs sklearn KMeans -------------------------------------------
 for case in gmm_blobs2d.csv:gmm_init3.json gmm_3d.csv:gmm_init3d.json; do

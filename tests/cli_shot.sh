@@ -93,4 +93,27 @@ env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER=dummy timeout 30 "$BIN" 2>err.
 "$BIN" --size 3x3 2>/dev/null; rc=$?
 [ $rc -eq 2 ]; check "GUI --size 3x3 exits 2 (rc=$rc)" $?
 
+# Layout report, text scale, projector / light theme (issue 14).
+"$BIN" shot --view digits --out lay.png --text-scale 4 2>err.txt; rc=$?
+[ $rc -eq 2 ] && grep -q -- "--text-scale" err.txt; check "shot --text-scale 4 exits 2 naming the option (rc=$rc)" $?
+"$BIN" shot --view digits --out lay.png --theme pink 2>err.txt; rc=$?
+[ $rc -eq 2 ] && grep -q "dark or light" err.txt; check "shot --theme pink exits 2 (rc=$rc)" $?
+"$BIN" --theme pink 2>err.txt; rc=$?
+[ $rc -eq 2 ]; check "GUI --theme pink exits 2 (rc=$rc)" $?
+"$BIN" shot --view digits --size 1024x768 --text-scale 1.5 --projector --out lay.png \
+  --layout-report lay.json --json >lay-out.json 2>err.txt; rc=$?
+[ $rc -eq 0 ] && is_png lay.png; check "shot --text-scale 1.5 --projector --layout-report writes the PNG (rc=$rc)" $?
+if command -v python3 >/dev/null; then
+  python3 - lay.json lay-out.json <<'PY'; check "the layout report has clipped/overlaps with text and rects, --json says their counts" $?
+import json, sys
+r = json.load(open(sys.argv[1])); o = json.load(open(sys.argv[2]))
+assert set(r) == {"clipped", "overlaps"}, r.keys()
+for c in r["clipped"]: assert c["text"] and len(c["rect"]) == 4 and len(c["box"]) == 4 and c["why"]
+for c in r["overlaps"]: assert c["text"] and c["other"] and len(c["rect"]) == 4 and len(c["other_rect"]) == 4
+assert o["layout"]["clipped"] == len(r["clipped"]) and o["layout"]["overlaps"] == len(r["overlaps"]), o
+PY
+fi
+"$BIN" shot --view digits --out lay2.png --theme light --json >plain.json 2>err.txt; rc=$?
+[ $rc -eq 0 ] && ! grep -q '"layout"' plain.json; check "shot --json without --layout-report has no layout counts (rc=$rc)" $?
+
 exit $fail

@@ -25,33 +25,10 @@
 #define W 320
 #define H 240
 
-typedef struct canvas {
-  SDL_Surface *s;
-  SDL_Renderer *r;
-  mx_ui *ui;
-} canvas;
+typedef mx_test_canvas canvas;
 
-static int canvas_open(canvas *c) {
-  char fonts[1200], eb[256];
-  memset(c, 0, sizeof *c);
-  c->s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
-  c->r = c->s ? SDL_CreateSoftwareRenderer(c->s) : NULL;
-  if (!c->r) return -1;
-  snprintf(fonts, sizeof fonts, "%s/assets/fonts", mx_test_srcdir());
-  c->ui = mx_ui_create(c->r, fonts, eb, sizeof eb);
-  if (!c->ui) {
-    fprintf(stderr, "mx_ui_create: %s\n", eb);
-    return -1;
-  }
-  mx_ui_set_size(c->ui, W, H, 1.0f);
-  return 0;
-}
-
-static void canvas_close(canvas *c) {
-  mx_ui_destroy(c->ui);
-  if (c->r) SDL_DestroyRenderer(c->r);
-  if (c->s) SDL_FreeSurface(c->s);
-}
+static int canvas_open(canvas *c) { return mx_test_canvas_open(c, W, H); }
+static void canvas_close(canvas *c) { mx_test_canvas_close(c); }
 
 static void canvas_clear(canvas *c, mx_color bg) {
   SDL_SetRenderDrawBlendMode(c->r, SDL_BLENDMODE_NONE);

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "mixscope/gmm.h"
+#include "mixscope/kmeans.h"
 #include "mixscope/points.h"
 
 static const char *gmm_cmd = "gmm";
@@ -27,7 +28,9 @@ static void gmm_usage(FILE *fp) {
           "  --data FILE.csv    the points (required)\n"
           "  --k K              number of components, 1..%d (default: from --init FILE)\n"
           "  --init METHOD      kmeans++ (default), random, labels (means of the labelled\n"
-          "                     rows of each class), or FILE.json with\n"
+          "                     rows of each class), kmeans (scikit-learn's default start:\n"
+          "                     its greedy k-means++ and Lloyd, then one M-step on the\n"
+          "                     k-means labels), or FILE.json with\n"
           "                     {\"weights\":[..],\"means\":[[..],..],\"covariances\":[[[..]],..]}\n"
           "  --seed S           seed of the random initialisation (default 1)\n"
           "  --iters N          at most N EM iterations (default 100)\n"
@@ -44,8 +47,8 @@ static void gmm_usage(FILE *fp) {
           "                     it, then \"final\" (same shape as an init file), and\n"
           "                     \"bic\", \"aic\" (scikit-learn's parameter count)\n"
           "  --select-k LO:HI   fit every K in LO..HI (within 1..%d) for each covariance\n"
-          "                     type (or only --covariance), unsupervised, from k-means++\n"
-          "                     or random starts; print log-likelihood, BIC and AIC per\n"
+          "                     type (or only --covariance), unsupervised, from k-means++,\n"
+          "                     kmeans or random starts; print log-likelihood, BIC and AIC per\n"
           "                     fit and the best (lowest BIC / AIC)\n"
           "  --restarts R       with --select-k: R starts per fit, seeds S..S+R-1, the\n"
           "                     highest log-likelihood kept (default 1, at most 100)\n"
@@ -139,12 +142,14 @@ static int gmm_parse_check(gmm_opts *o, int restarts_given) {
     size_t n = strlen(init);
     if (!strchr(init, '/') && (n < 5 || strcmp(init + n - 5, ".json") != 0))
       return mx_cli_usage_error(gmm_cmd,
-                                "--init must be kmeans++, random, labels or a FILE.json, not '%s'",
+                                "--init must be kmeans++, random, labels, kmeans or a "
+                                "FILE.json, not '%s'",
                                 init);
   }
   if (o->sel_lo) {
     if (o->method == -1 || o->method == MX_GMM_INIT_LABELS)
-      return mx_cli_usage_error(gmm_cmd, "--select-k needs --init kmeans++ or random, not '%s'",
+      return mx_cli_usage_error(gmm_cmd,
+                                "--select-k needs --init kmeans++, kmeans or random, not '%s'",
                                 init);
     if (o->K) return mx_cli_usage_error(gmm_cmd, "--select-k replaces --k; give one of them");
     if (o->out) return mx_cli_usage_error(gmm_cmd, "--out is not available with --select-k");
@@ -201,6 +206,7 @@ typedef struct gmm_run {
   mx_gmm *g;
   mx_gmm_work *w;
   gsl_rng *rng;
+  const mx_kmeans *km; /* --select-k with --init kmeans: the finished k-means of this K and seed */
   int semi;
 } gmm_run;
 
@@ -241,6 +247,28 @@ static int gmm_load(const gmm_opts *o, gmm_run *r) {
   return 0;
 }
 
+/* The kmeans start (r->g and r->w allocated): k-means (r->km if given),
+ * then one M-step. 0 or 1. */
+static int gmm_setup_kmeans(const gmm_opts *o, gmm_run *r, unsigned long seed) {
+  mx_error err;
+  mx_kmeans *km = r->km ? NULL : mx_kmeans_alloc(r->g->K, r->g->D, r->pts.n);
+  int rc = 0;
+  mx_error_clear(&err);
+  if (!r->km && !km) {
+    fprintf(stderr, "mixscope gmm: out of memory\n");
+    return 1;
+  }
+  if ((r->km ? mx_gmm_init_from_kmeans(r->g, r->w, r->km, r->pts.x, r->pts.n, seed, r->rng, &err)
+             : mx_gmm_init_kmeans(r->g, r->w, km, r->pts.x, r->pts.n, seed, r->rng, &err)) !=
+      MX_OK) {
+    fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
+    rc = 1;
+  }
+  mx_kmeans_free(km);
+  r->semi = !o->sel_lo && r->pts.nlabelled > 0;
+  return rc;
+}
+
 /* Model and workspace for K components, initialised by o->method (a model
  * read from a file is kept); covariance type cov. 0 or 1. */
 static int gmm_setup(const gmm_opts *o, gmm_run *r, int K, int cov, unsigned long seed) {
@@ -267,6 +295,7 @@ static int gmm_setup(const gmm_opts *o, gmm_run *r, int K, int cov, unsigned lon
     fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
     return 1;
   }
+  if (o->method == MX_GMM_INIT_KMEANS) return gmm_setup_kmeans(o, r, seed);
   if (o->method >= 0 && o->method != MX_GMM_INIT_LABELS &&
       mx_gmm_init_data(r->g, r->w, r->pts.x, r->pts.n, (mx_gmm_init)o->method, seed, r->rng,
                        &err) != MX_OK) {
@@ -409,31 +438,33 @@ typedef struct gmm_sel_row {
   double loglik, bic, aic;
 } gmm_sel_row;
 
-/* The best of o->restarts fits of K components of type cov (highest final
- * log-likelihood) into row; 0, or 1 after a message. */
-static int gmm_select_fit(const gmm_opts *o, gmm_run *r, int K, int cov, gmm_sel_row *row) {
-  long s;
-  for (s = 0; s < o->restarts; s++) {
-    int it = 0, conv = 0, rc;
-    double ll = 0.0;
-    mx_gmm_free(r->g);
+/* One fit of K components of type cov from seed (r->km: the k-means of
+ * this K and seed, with --init kmeans); the best start so far kept in row
+ * (first: s == 0). The workspace r->w is kept while K stays. 0, or 1 after
+ * a message. */
+static int gmm_select_fit(const gmm_opts *o, gmm_run *r, int K, int cov, long s,
+                          gmm_sel_row *row) {
+  int it = 0, conv = 0, rc;
+  double ll = 0.0;
+  mx_gmm_free(r->g);
+  r->g = NULL;
+  if (r->w && r->w->K != K) {
     mx_gmm_work_free(r->w);
-    r->g = NULL;
     r->w = NULL;
-    if (gmm_setup(o, r, K, cov, (unsigned long)(o->seed + s)) != 0) return 1;
-    rc = mx_gmm_run(r->g, r->pts.x, r->pts.n, NULL, r->w, (int)o->iters, o->tol, &it, &conv, &ll);
-    if (rc != MX_OK && rc != MX_ECOLLAPSE) {
-      fprintf(stderr, "mixscope gmm: %s: EM failed (K = %d, %s): %s\n", o->data, K,
-              mx_gmm_cov_name(cov), mx_strerror(rc));
-      return 1;
-    }
-    mx_gmm_e_step(r->g, r->pts.x, r->pts.n, NULL, r->w, &ll);
-    if (s == 0 || ll > row->loglik) {
-      row->loglik = ll;
-      row->n_iter = it;
-      row->converged = conv;
-      row->collapsed = rc == MX_ECOLLAPSE;
-    }
+  }
+  if (gmm_setup(o, r, K, cov, (unsigned long)(o->seed + s)) != 0) return 1;
+  rc = mx_gmm_run(r->g, r->pts.x, r->pts.n, NULL, r->w, (int)o->iters, o->tol, &it, &conv, &ll);
+  if (rc != MX_OK && rc != MX_ECOLLAPSE) {
+    fprintf(stderr, "mixscope gmm: %s: EM failed (K = %d, %s): %s\n", o->data, K,
+            mx_gmm_cov_name(cov), mx_strerror(rc));
+    return 1;
+  }
+  mx_gmm_e_step(r->g, r->pts.x, r->pts.n, NULL, r->w, &ll);
+  if (s == 0 || ll > row->loglik) {
+    row->loglik = ll;
+    row->n_iter = it;
+    row->converged = conv;
+    row->collapsed = rc == MX_ECOLLAPSE;
   }
   row->k = K;
   row->cov = cov;
@@ -441,6 +472,35 @@ static int gmm_select_fit(const gmm_opts *o, gmm_run *r, int K, int cov, gmm_sel
   row->bic = mx_gmm_bic(r->g, row->loglik, r->pts.n);
   row->aic = mx_gmm_aic(r->g, row->loglik);
   return 0;
+}
+
+/* All the table's fits of K components (rows (n) with k == K), o->restarts
+ * starts each; with --init kmeans one k-means per start serves every
+ * covariance type (it does not depend on the type). 0, or 1 after a message. */
+static int gmm_select_k_fits(const gmm_opts *o, gmm_run *r, int K, gmm_sel_row *rows, int n) {
+  mx_kmeans *km = NULL;
+  mx_error err;
+  long s;
+  int i, rc = 0;
+  mx_error_clear(&err);
+  if (o->method == MX_GMM_INIT_KMEANS && !(km = mx_kmeans_alloc(K, r->pts.d, r->pts.n))) {
+    fprintf(stderr, "mixscope gmm: out of memory\n");
+    return 1;
+  }
+  for (s = 0; rc == 0 && s < o->restarts; s++) {
+    if (km && mx_kmeans_fit_sklearn(km, r->pts.x, r->pts.n, (unsigned long)(o->seed + s), r->rng,
+                                    &err) != MX_OK) {
+      fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
+      rc = 1;
+      break;
+    }
+    r->km = km;
+    for (i = 0; rc == 0 && i < n; i++)
+      if (rows[i].k == K) rc = gmm_select_fit(o, r, K, rows[i].cov, s, &rows[i]);
+  }
+  r->km = NULL;
+  mx_kmeans_free(km);
+  return rc;
 }
 
 static cJSON *gmm_sel_row_json(const gmm_sel_row *row) {
@@ -501,26 +561,60 @@ static cJSON *gmm_select_json(const gmm_opts *o, const gmm_run *r, const gmm_sel
   return root;
 }
 
-/* The --select-k fits, shared by the worker threads. */
+/* The --select-k fits, shared by the worker threads. Jobs, largest K (the
+ * longest) first: SEL_PER_K, all of one K's fits (any --init and restarts);
+ * with --init kmeans and one start, SEL_KMEANS (the k-means of each K) and
+ * then SEL_FIT (one fit each, from that K's k-means): finer jobs, an even
+ * split over the threads. */
+enum { SEL_PER_K, SEL_KMEANS, SEL_FIT };
+
 typedef struct gmm_sel_jobs {
   const gmm_opts *o;
   const gmm_run *r; /* the points (read only) */
-  gmm_sel_row *rows;
-  int n, failed;
+  gmm_sel_row *rows; /* (n): for each type, K = sel_lo..sel_hi */
+  mx_kmeans **kms;   /* (sel_hi - sel_lo + 1) SEL_KMEANS' results, for SEL_FIT */
+  int n, failed, mode;
   int next; /* next job, taken atomically */
 } gmm_sel_jobs;
+
+/* Job i of j's mode; 0 or 1 (a message printed). */
+static int gmm_sel_job(gmm_sel_jobs *j, gmm_run *r, int i) {
+  const gmm_opts *o = j->o;
+  int nk = o->sel_hi - o->sel_lo + 1, K = o->sel_hi - i, row, rc;
+  mx_error err;
+  if (j->mode == SEL_PER_K) return gmm_select_k_fits(o, r, K, j->rows, j->n);
+  if (j->mode == SEL_KMEANS) {
+    mx_error_clear(&err);
+    if (!(j->kms[K - o->sel_lo] = mx_kmeans_alloc(K, r->pts.d, r->pts.n))) {
+      fprintf(stderr, "mixscope gmm: out of memory\n");
+      return 1;
+    }
+    if (mx_kmeans_fit_sklearn(j->kms[K - o->sel_lo], r->pts.x, r->pts.n,
+                              (unsigned long)o->seed, r->rng, &err) != MX_OK) {
+      fprintf(stderr, "mixscope gmm: %s: %s\n", o->data, err.msg);
+      return 1;
+    }
+    return 0;
+  }
+  K = o->sel_hi - i / (j->n / nk); /* SEL_FIT: i = (hi - K) * ntypes + type slot */
+  row = i % (j->n / nk) * nk + (K - o->sel_lo);
+  r->km = j->kms[K - o->sel_lo];
+  rc = gmm_select_fit(o, r, K, j->rows[row].cov, 0, &j->rows[row]);
+  r->km = NULL;
+  return rc;
+}
 
 /* A worker: take jobs until none is left; each fit has its own model,
  * workspace and generator, so the rows do not depend on the thread count. */
 static void *gmm_sel_worker(void *arg) {
   gmm_sel_jobs *j = arg;
   gmm_run r;
-  int i;
+  int i, nk = j->o->sel_hi - j->o->sel_lo + 1, njobs = j->mode == SEL_FIT ? j->n : nk;
   memset(&r, 0, sizeof r);
   r.pts = j->r->pts;
   r.rng = gsl_rng_alloc(gsl_rng_mt19937);
-  while (r.rng && (i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->n) {
-    if (gmm_select_fit(j->o, &r, j->rows[i].k, j->rows[i].cov, &j->rows[i]) != 0)
+  while (r.rng && (i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < njobs) {
+    if (__atomic_load_n(&j->failed, __ATOMIC_RELAXED) || gmm_sel_job(j, &r, i) != 0)
       __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
   }
   if (!r.rng) __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
@@ -530,14 +624,26 @@ static void *gmm_sel_worker(void *arg) {
   return NULL;
 }
 
+/* Run j's jobs of mode on this thread and nt - 1 others. */
+static void gmm_sel_team(gmm_sel_jobs *j, int mode, int nt) {
+  pthread_t th[8];
+  int t, started = 0;
+  j->mode = mode;
+  j->next = 0;
+  for (t = 1; t < nt && t <= 8; t++)
+    if (pthread_create(&th[started], NULL, gmm_sel_worker, j) == 0) started++;
+  gmm_sel_worker(j);
+  for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+}
+
 /* --select-k: every K in range x every type (or the one given), the fits
  * spread over the online CPUs (at most 8). 0 or 1. */
 static int mx_gmm_select_k(const gmm_opts *o, gmm_run *r) {
   gmm_sel_row rows[MX_GMM_NCOV * MX_GMM_MAXK];
+  mx_kmeans *kms[MX_GMM_MAXK] = {NULL};
   gmm_sel_jobs j;
-  pthread_t th[8];
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-  int cov, K, n = 0, bb, ba, t, nt, started = 0;
+  int cov, K, n = 0, bb, ba, nt, nk = o->sel_hi - o->sel_lo + 1;
   memset(rows, 0, sizeof rows);
   for (cov = 0; cov < MX_GMM_NCOV; cov++) {
     if (o->cov >= 0 && cov != o->cov) continue;
@@ -551,12 +657,15 @@ static int mx_gmm_select_k(const gmm_opts *o, gmm_run *r) {
   j.r = r;
   j.rows = rows;
   j.n = n;
+  j.kms = kms;
   nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
-  if (nt > n) nt = n;
-  for (t = 1; t < nt; t++)
-    if (pthread_create(&th[started], NULL, gmm_sel_worker, &j) == 0) started++;
-  gmm_sel_worker(&j);
-  for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+  if (o->method == MX_GMM_INIT_KMEANS && o->restarts == 1) {
+    gmm_sel_team(&j, SEL_KMEANS, nt < nk ? nt : nk);
+    if (!j.failed) gmm_sel_team(&j, SEL_FIT, nt);
+  } else {
+    gmm_sel_team(&j, SEL_PER_K, nt < nk ? nt : nk);
+  }
+  for (K = 0; K < nk; K++) mx_kmeans_free(kms[K]);
   if (j.failed) {
     fprintf(stderr, "mixscope gmm: %s: model selection stopped (see above)\n", o->data);
     return 1;

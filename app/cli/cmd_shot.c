@@ -4,10 +4,13 @@
  *                 [--scene FILE] [--set key=value]... [--keys "Space,Space,Right"]
  *                 [--click X,Y]... [--mouse X,Y] [--frames N]
  *                 [--save-scene FILE [--title T] [--note N]]
+ *                 [--text-scale X] [--layout-report FILE.json]
+ *                 [--projector] [--theme dark|light]
  *
  * Order: create the app on the view, apply --scene, then each --set, draw a
  * frame, feed each key (down, frame, up), each click (frame after), move the
- * mouse, draw N frames of 1/60 s, save the last frame atomically. */
+ * mouse, draw N frames of 1/60 s, save the last frame atomically. The layout
+ * report lists the UI kit's layout faults of that last frame (see ui.h). */
 #include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -42,6 +45,12 @@ static void shot_usage(FILE *fp) {
           "  --frames N         frames of 1/60 s to draw before saving (default 1)\n"
           "  --save-scene FILE  also save the resulting state as a scene (JSON, atomically)\n"
           "  --title T, --note N  the scene's title (shown on load) and lecture note\n"
+          "  --text-scale X     text scale, as Ctrl +/- set it (0.5..3, default 1; 1.6 = 160%%)\n"
+          "  --layout-report FILE.json  write the last frame's layout faults (texts cut\n"
+          "                     by their box, clip rect, window or panel edge; texts that\n"
+          "                     overlap): {\"clipped\": [...], \"overlaps\": [...]}\n"
+          "  --projector        projector mode: thick lines, high contrast (F2 in the app)\n"
+          "  --theme T          dark (default) or light (F3 in the app)\n"
           "  --json             print what was written (file, view, scene) as JSON\n"
           "Exit codes: 0 written, 1 error (data, view, file), 2 bad arguments.\n");
 }
@@ -140,7 +149,8 @@ static void feed_mouse(mx_app *app, Uint32 type, int x, int y) {
 
 /* What `shot` was asked to do. */
 typedef struct shot_args {
-  const char *view, *out, *keys, *scene_out, *title, *note;
+  const char *view, *out, *keys, *scene_out, *title, *note, *layout_out;
+  double text_scale;
   const char *sets[SHOT_MAX_SETS];
   int nsets, nclicks, clicks[SHOT_MAX_CLICKS][2], mouse_x, mouse_y, has_mouse, json;
   long frames;
@@ -170,6 +180,16 @@ static int shot_option(shot_args *a, int c, char **argv) {
   case 'W': a->scene_out = optarg; break;
   case 'T': a->title = optarg; break;
   case 'N': a->note = optarg; break;
+  case 'x':
+    if (mx_cli_double("shot", "--text-scale", optarg, MX_APP_SCALE_MIN, MX_APP_SCALE_MAX, &a->text_scale))
+      return 2;
+    break;
+  case 'L': a->layout_out = optarg; break;
+  case 'P': a->opt.projector = 1; break;
+  case 't':
+    if (mx_app_parse_theme(optarg, &a->opt.light) != 0)
+      return mx_cli_usage_error("shot", "--theme: '%s' is not dark or light", optarg);
+    break;
   case 'c':
     if (a->nclicks >= SHOT_MAX_CLICKS) return mx_cli_usage_error("shot", "too many --click options");
     if (parse_xy(optarg, &a->clicks[a->nclicks][0], &a->clicks[a->nclicks][1]) != 0)
@@ -201,11 +221,14 @@ static int shot_parse(int argc, char **argv, shot_args *a) {
     {"mouse", required_argument, NULL, 'M'}, {"frames", required_argument, NULL, 'n'},
     {"save-scene", required_argument, NULL, 'W'}, {"title", required_argument, NULL, 'T'},
     {"note", required_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
-    {"json", no_argument, NULL, 'j'},
+    {"json", no_argument, NULL, 'j'},        {"text-scale", required_argument, NULL, 'x'},
+    {"layout-report", required_argument, NULL, 'L'}, {"projector", no_argument, NULL, 'P'},
+    {"theme", required_argument, NULL, 't'},
     {NULL, 0, NULL, 0}};
   int c, i, rc;
   memset(a, 0, sizeof *a);
   a->frames = 1;
+  a->text_scale = 1.0;
   opterr = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
@@ -294,8 +317,53 @@ static int shot_save(mx_app *app, const shot_args *a, mx_error *err) {
   return rc;
 }
 
-/* --json: what was written (the PNG, the view, the scene file if any). */
-static int shot_print_json(mx_app *app, const shot_args *a) {
+static cJSON *rect_json(mx_rect r) {
+  int v[4];
+  v[0] = r.x;
+  v[1] = r.y;
+  v[2] = r.w;
+  v[3] = r.h;
+  return cJSON_CreateIntArray(v, 4);
+}
+
+/* The layout faults of the last frame as {"clipped": [...], "overlaps": [...]};
+ * *nclip, *nover their numbers. */
+static cJSON *shot_layout_json(mx_app *app, int *nclip, int *nover) {
+  int n, i;
+  const mx_layout_fault *f = mx_ui_layout_faults(mx_app_ui(app), &n);
+  cJSON *o = cJSON_CreateObject(), *clip = cJSON_AddArrayToObject(o, "clipped"),
+        *over = cJSON_AddArrayToObject(o, "overlaps");
+  *nclip = *nover = 0;
+  for (i = 0; i < n; i++) {
+    cJSON *it = cJSON_CreateObject();
+    cJSON_AddStringToObject(it, "text", f[i].text);
+    cJSON_AddItemToObject(it, "rect", rect_json(f[i].rect));
+    if (f[i].kind == MX_LAYOUT_CLIPPED) {
+      cJSON_AddStringToObject(it, "why", f[i].why);
+      cJSON_AddItemToObject(it, "box", rect_json(f[i].box));
+      cJSON_AddItemToArray(clip, it);
+      (*nclip)++;
+    } else {
+      cJSON_AddStringToObject(it, "other", f[i].other);
+      cJSON_AddItemToObject(it, "other_rect", rect_json(f[i].box));
+      cJSON_AddItemToArray(over, it);
+      (*nover)++;
+    }
+  }
+  return o;
+}
+
+/* --layout-report: the report, atomically; *nclip, *nover the counts. */
+static int shot_layout_save(mx_app *app, const char *path, int *nclip, int *nover, mx_error *err) {
+  cJSON *o = shot_layout_json(app, nclip, nover);
+  int rc = o ? mx_json_write_file(path, o, err) : mx_error_set(err, MX_ENOMEM, "out of memory");
+  cJSON_Delete(o);
+  return rc;
+}
+
+/* --json: what was written (the PNG, the view, the scene file if any, the
+ * layout fault counts if a report was asked for). */
+static int shot_print_json(mx_app *app, const shot_args *a, int nclip, int nover) {
   cJSON *o = cJSON_CreateObject();
   int v = mx_app_view_index(app);
   cJSON_AddStringToObject(o, "out", a->out);
@@ -303,6 +371,12 @@ static int shot_print_json(mx_app *app, const shot_args *a) {
   cJSON_AddNumberToObject(o, "frames", (double)a->frames);
   if (a->scene_out) cJSON_AddStringToObject(o, "scene_saved", a->scene_out);
   else cJSON_AddNullToObject(o, "scene_saved");
+  if (a->layout_out) {
+    cJSON *l = cJSON_AddObjectToObject(o, "layout");
+    cJSON_AddStringToObject(l, "report", a->layout_out);
+    cJSON_AddNumberToObject(l, "clipped", nclip);
+    cJSON_AddNumberToObject(l, "overlaps", nover);
+  }
   return mx_cli_print_json(o);
 }
 
@@ -310,7 +384,7 @@ int mx_cmd_shot(int argc, char **argv) {
   shot_args a;
   mx_app *app;
   mx_error err;
-  int rc = shot_parse(argc, argv, &a);
+  int rc = shot_parse(argc, argv, &a), nclip = 0, nover = 0;
   if (rc >= 0) return rc;
   mx_error_clear(&err);
   app = mx_app_create_headless(&a.opt, &err);
@@ -323,10 +397,13 @@ int mx_cmd_shot(int argc, char **argv) {
   }
   rc = shot_apply_sets(app, &a);
   if (rc) return rc;
+  mx_app_set_font_scale(app, (float)a.text_scale);
+  if (a.layout_out) mx_ui_layout_record(mx_app_ui(app), 1);
   shot_play(app, &a);
   mx_error_clear(&err);
   rc = shot_save(app, &a, &err);
-  if (rc == 0 && a.json) rc = shot_print_json(app, &a) ? MX_EIO : 0;
+  if (rc == 0 && a.layout_out) rc = shot_layout_save(app, a.layout_out, &nclip, &nover, &err);
+  if (rc == 0 && a.json) rc = shot_print_json(app, &a, nclip, nover) ? MX_EIO : 0;
   mx_app_destroy(app);
   if (rc) return mx_cli_fail("shot", &err);
   return 0;

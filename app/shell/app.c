@@ -97,6 +97,16 @@ int mx_app_headless(const mx_app *app) { return app->headless; }
 int mx_app_view_index(const mx_app *app) { return app->view; }
 int mx_app_help_visible(const mx_app *app) { return app->help; }
 float mx_app_font_scale(const mx_app *app) { return app->user_scale; }
+int mx_app_parse_theme(const char *s, int *light) {
+  if (!strcmp(s, "dark")) *light = 0;
+  else if (!strcmp(s, "light")) *light = 1;
+  else return -1;
+  return 0;
+}
+void mx_app_set_font_scale(mx_app *app, float s) {
+  app->user_scale = s < MX_APP_SCALE_MIN ? MX_APP_SCALE_MIN : s > MX_APP_SCALE_MAX ? MX_APP_SCALE_MAX : s;
+}
+mx_ui *mx_app_ui(mx_app *app) { return app->ui; }
 int mx_app_quit_requested(const mx_app *app) { return app->quit; }
 const char *mx_app_view_error(const mx_app *app) {
   const mx_error *e = &app->view_err[app->view];
@@ -262,6 +272,14 @@ int mx_shell_init(mx_app *app, const mx_app_options *opt, mx_error *err) {
   snprintf(app->data_line, sizeof app->data_line, "MNIST not loaded yet");
   app->ui = mx_ui_create(app->ren, fonts, errbuf, sizeof errbuf);
   if (!app->ui) return mx_error_set(err, MX_EIO, "%s", errbuf);
+  if (opt && opt->light) {
+    app->light = 1;
+    mx_ui_set_theme(app->ui, MX_THEME_LIGHT);
+  }
+  if (opt && opt->projector) {
+    app->projector = 1;
+    mx_ui_set_projector(app->ui, 1);
+  }
   return 0;
 }
 
@@ -386,10 +404,8 @@ static void set_fullscreen(mx_app *app, int on) {
 }
 
 static void set_user_scale(mx_app *app, float s) {
-  if (s < 0.5f) s = 0.5f;
-  if (s > 3.0f) s = 3.0f;
-  app->user_scale = s;
-  mx_app_status(app, "Text size %d%%", (int)lroundf(s * 100.0f));
+  mx_app_set_font_scale(app, s);
+  mx_app_status(app, "Text size %d%%", (int)lroundf(app->user_scale * 100.0f));
 }
 
 /* Keys no view may shadow. Returns 1 if handled. */
@@ -484,6 +500,16 @@ static void global_keys_after(mx_app *app, const SDL_Keysym *ks, int repeat) {
     break;
   case SDLK_l:
     app->legend = !app->legend;
+    break;
+  case SDLK_F2:
+    app->projector = !app->projector;
+    mx_ui_set_projector(app->ui, app->projector);
+    mx_app_status(app, "Projector mode %s", app->projector ? "on: thick lines, high contrast" : "off");
+    break;
+  case SDLK_F3:
+    app->light = !app->light;
+    mx_ui_set_theme(app->ui, app->light ? MX_THEME_LIGHT : MX_THEME_DARK);
+    mx_app_status(app, "%s theme", app->light ? "Light" : "Dark");
     break;
   case SDLK_m:
     app->pointer = !app->pointer;

@@ -21,6 +21,8 @@ typedef struct mx_app_options {
   const char *scene;       /* scene file or NULL */
   int width, height;       /* window / surface size (0: default 1280x800) */
   int fullscreen;
+  int projector;           /* --projector: thick lines, high contrast (F2 toggles) */
+  int light;               /* --theme light (F3 toggles) */
 } mx_app_options;
 
 /* Entry point of the explorer (argv as given to main). Exit code. */
@@ -64,10 +66,18 @@ const char *mx_app_status_shown(const mx_app *app, char *buf, size_t cap, int *i
 /* ---- Added by the app shell (additive to the interface above) ---- */
 /* Parse "WxH" (each 64..16384) into *w, *h; 0 on success, -1 if malformed. */
 int mx_app_parse_size(const char *s, int *w, int *h);
+/* Parse a --theme value ("dark" or "light") into *light; 0, or -1 if neither. */
+int mx_app_parse_theme(const char *s, int *light);
 /* Non-zero while the help overlay is shown. */
 int mx_app_help_visible(const mx_app *app);
-/* The user's Ctrl +/- text scale (1 = default). */
+/* The user's Ctrl +/- text scale (1 = default; each Ctrl + multiplies it by 1.125),
+ * and setting it (clamped to [MX_APP_SCALE_MIN, MX_APP_SCALE_MAX], no status message). */
+#define MX_APP_SCALE_MIN 0.5f
+#define MX_APP_SCALE_MAX 3.0f
 float mx_app_font_scale(const mx_app *app);
+void mx_app_set_font_scale(mx_app *app, float s);
+/* The app's UI kit (layout recording, tests). */
+mx_ui *mx_app_ui(mx_app *app);
 /* Non-zero once Q / Ctrl Q / window close asked to quit. */
 int mx_app_quit_requested(const mx_app *app);
 /* File name of the bundled scene last opened (start or PageDown/PageUp), or "". */

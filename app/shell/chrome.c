@@ -2,6 +2,7 @@
  * status line with the data line, key legend, help overlay, the message card
  * of a view that could not start, the pointer highlight (see shell.h). */
 #include "shell.h"
+#include "ui/pool.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ static const mx_keyhelp global_keys[] = {
   {"Ctrl +  /  Ctrl -", "bigger / smaller text"},
   {"Ctrl 0", "reset text size"},
   {"C", "high contrast"},
+  {"F2", "projector mode: thick lines, high contrast"},
+  {"F3", "light / dark theme"},
   {"L", "key legend strip"},
   {"M", "highlight the mouse pointer"},
   {"Q", "quit (asks first if anything changed)"},
@@ -174,6 +177,14 @@ static void update_sizes(mx_app *app) {
   mx_ui_set_size(app->ui, app->out_w, app->out_h, app->hidpi * auto_scale * app->user_scale);
 }
 
+/* The colour of the top bar and the status line: the background darkened, or
+ * (light theme) the raised panel colour. */
+static mx_color bar_color(mx_ui *ui) {
+  const mx_theme *th = mx_ui_theme(ui);
+  if (mx_ui_theme_id(ui) == MX_THEME_LIGHT) return th->panel_hi;
+  return (mx_color){(uint8_t)(th->bg.r / 2), (uint8_t)(th->bg.g / 2), (uint8_t)(th->bg.b / 2), 255};
+}
+
 /* Top bar: app name, the tabs (a click switches view), the help hint. */
 static void chrome_top_bar(mx_app *app, mx_rect top) {
   mx_ui *ui = app->ui;
@@ -181,9 +192,8 @@ static void chrome_top_bar(mx_app *app, mx_rect top) {
   mx_rect tabs_r;
   const char *labels[APP_MAX_VIEWS];
   char labbuf[APP_MAX_VIEWS][96];
-  int i, sel;
-  mx_draw_rect(ui, top, (mx_color){(uint8_t)(th->bg.r / 2), (uint8_t)(th->bg.g / 2),
-                                   (uint8_t)(th->bg.b / 2), 255});
+  int i, sel, total, tw;
+  mx_draw_rect(ui, top, bar_color(ui));
   tabs_r = mx_rect_inset(top, 0);
   {
     mx_rect name = mx_rect_cut_left(&tabs_r, mx_ui_px(ui, 16));
@@ -197,10 +207,15 @@ static void chrome_top_bar(mx_app *app, mx_rect top) {
     mx_rect_cut_right(&hint, mx_ui_px(ui, 14));
     mx_text_in(ui, hint, MX_FONT_SMALL, MX_ALIGN_RIGHT, th->text_dim, "H  help");
   }
-  for (i = 0; i < mx_nviews && i < APP_MAX_VIEWS; i++) {
+  for (i = 0, total = 0; i < mx_nviews && i < APP_MAX_VIEWS; i++) {
     snprintf(labbuf[i], sizeof labbuf[i], "%d  %s", i + 1, mx_views[i]->title);
     labels[i] = labbuf[i];
+    mx_text_size(ui, MX_FONT_SMALL, labels[i], &tw, NULL);
+    total += tw + 2 * mx_ui_px(ui, 6) + mx_ui_px(ui, 2);
   }
+  if (total > tabs_r.w) /* too narrow even for mx_tabs' small font: numbers, the current tab named */
+    for (i = 0; i < mx_nviews && i < APP_MAX_VIEWS; i++)
+      if (i != app->view) snprintf(labbuf[i], sizeof labbuf[i], "%d", i + 1);
   sel = app->view;
   if (mx_tabs(ui, tabs_r, labels, mx_nviews < APP_MAX_VIEWS ? mx_nviews : APP_MAX_VIEWS, &sel))
     mx_shell_switch_to(app, sel);
@@ -212,17 +227,26 @@ static void chrome_status_line(mx_app *app, mx_rect bottom) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect b = mx_rect_inset(bottom, 0), right;
   int tw, is_error;
-  char shown[640];
-  mx_draw_rect(ui, bottom, (mx_color){(uint8_t)(th->bg.r / 2), (uint8_t)(th->bg.g / 2),
-                                      (uint8_t)(th->bg.b / 2), 255});
+  char shown[640], data[2][256];
+  const char *data_v[3];
+  mx_draw_rect(ui, bottom, bar_color(ui));
   mx_rect_cut_left(&b, mx_ui_px(ui, 14));
   mx_rect_cut_right(&b, mx_ui_px(ui, 14));
-  mx_text_size(ui, MX_FONT_SMALL, app->data_line, &tw, NULL);
-  right = mx_rect_cut_right(&b, tw + mx_ui_px(ui, 10));
-  mx_text_in(ui, right, MX_FONT_SMALL, MX_ALIGN_RIGHT,
-             app->mnist_state < 0 ? th->bad : th->text_dim, app->data_line);
-  if (mx_app_status_shown(app, shown, sizeof shown, &is_error)[0])
-    mx_text_in(ui, b, MX_FONT_SMALL, MX_ALIGN_LEFT, is_error ? th->bad : th->text, shown);
+  /* the message or scene comes first; the data line gets what is left: whole,
+   * without its folder ("  ·  /path"), or not at all */
+  mx_app_status_shown(app, shown, sizeof shown, &is_error);
+  mx_text_size(ui, MX_FONT_SMALL, shown, &tw, NULL);
+  snprintf(data[0], sizeof data[0], "%s", app->data_line);
+  snprintf(data[1], sizeof data[1], "%s", app->data_line);
+  if (strstr(data[1], "  \xc2\xb7  ")) *strstr(data[1], "  \xc2\xb7  ") = '\0';
+  data_v[0] = data[0];
+  data_v[1] = data[1];
+  data_v[2] = "";
+  right = b;
+  mx_rect_cut_left(&right, shown[0] ? tw + mx_ui_px(ui, 24) : 0);
+  mx_text_fit(ui, right, MX_FONT_SMALL, MX_ALIGN_RIGHT,
+              app->mnist_state < 0 ? th->bad : th->text_dim, data_v, 3);
+  if (shown[0]) mx_text_in(ui, b, MX_FONT_SMALL, MX_ALIGN_LEFT, is_error ? th->bad : th->text, shown);
 }
 
 /* Key legend strip: the view's keys as keycaps, "H all keys" at the right end. */
@@ -262,6 +286,14 @@ static void frame_view(mx_app *app, mx_rect area) {
   SDL_RenderSetClipRect(app->ren, NULL);
 }
 
+/* Background jobs in slice mode (ui/pool.h; the web build): run their steps
+ * before the frame, in what the last frame left of ~12 ms (2 to 8 ms), so
+ * the frame shows their newest results and stays inside 16.7 ms. */
+static void frame_jobs(const mx_app *app) {
+  double budget = 12.0 - app->draw_ms;
+  mx_jobs_tick(budget < 2.0 ? 2.0 : budget > 8.0 ? 8.0 : budget);
+}
+
 void mx_app_frame(mx_app *app, double dt) {
   mx_ui *ui = app->ui;
   const mx_theme *th;
@@ -269,7 +301,10 @@ void mx_app_frame(mx_app *app, double dt) {
   void *st;
   mx_rect full, area;
   int lh;
+  Uint64 t0;
 
+  frame_jobs(app);
+  t0 = SDL_GetPerformanceCounter();
   if (!(dt >= 0) || dt > 1.0) dt = dt > 1.0 ? 1.0 : 0.0;
   app->time += dt;
   app->status_age += dt;
@@ -295,7 +330,10 @@ void mx_app_frame(mx_app *app, double dt) {
   frame_view(app, area);
 
   mx_ui_end(ui); /* tooltips */
-  if (app->help) draw_help(app, full);
+  if (app->help) {
+    mx_ui_layout_layer(ui); /* the help card covers the frame */
+    draw_help(app, full);
+  }
   if (app->pointer) draw_pointer(app);
 
   if (app->shot_pending) {
@@ -304,4 +342,6 @@ void mx_app_frame(mx_app *app, double dt) {
   }
   if (!app->headless) SDL_RenderPresent(app->ren);
   else SDL_RenderFlush(app->ren);
+  app->draw_ms = 1e3 * (double)(SDL_GetPerformanceCounter() - t0) /
+                 (double)SDL_GetPerformanceFrequency();
 }

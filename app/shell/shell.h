@@ -42,8 +42,10 @@ struct mx_app {
   int status_error;
   double status_age;
   double time;
+  double draw_ms;                   /* the last frame's own time (the job slice fills the rest) */
 
   int help, legend, high_contrast, pointer;
+  int projector, light;             /* F2, F3 */
   int quit;
   int quit_armed;                   /* Q pressed with changes: Q again quits, Esc stays */
   char *clean[APP_MAX_VIEWS];       /* each view's save() JSON when last loaded / saved */

@@ -13,6 +13,7 @@ static void app_usage(FILE *fp) {
   int i;
   fprintf(fp,
           "usage: mixscope [--mnist DIR] [--view NAME] [--scene FILE] [--fullscreen] [--size WxH]\n"
+          "                [--projector] [--theme dark|light]\n"
           "\n"
           "Start the interactive explorer (needs a display).\n"
           "  --mnist DIR     MNIST directory (IDX files, raw or .gz)\n"
@@ -22,6 +23,8 @@ static void app_usage(FILE *fp) {
           "  --scene FILE    open a saved scene (JSON)\n"
           "  --fullscreen    start in desktop fullscreen (F or F11 toggles)\n"
           "  --size WxH      window size (default 1280x800)\n"
+          "  --projector     projector mode: thick lines, high contrast (F2 toggles)\n"
+          "  --theme T       dark (default) or light, for bright rooms (F3 toggles)\n"
           "Without a display, render views with: mixscope shot --view NAME --out FILE.png\n"
           "Headless commands: mixscope --help\n");
 }
@@ -61,6 +64,7 @@ static int shell_parse(int argc, char **argv, mx_app_options *opt, int *w, int *
     {"mnist", required_argument, NULL, 'm'}, {"view", required_argument, NULL, 'v'},
     {"scene", required_argument, NULL, 's'}, {"fullscreen", no_argument, NULL, 'f'},
     {"size", required_argument, NULL, 'z'},  {"help", no_argument, NULL, 'h'},
+    {"projector", no_argument, NULL, 'P'},   {"theme", required_argument, NULL, 't'},
     {NULL, 0, NULL, 0}};
   int c;
   memset(opt, 0, sizeof *opt);
@@ -76,6 +80,13 @@ static int shell_parse(int argc, char **argv, mx_app_options *opt, int *w, int *
       if (mx_app_parse_size(optarg, w, h) != 0) {
         fprintf(stderr, "mixscope: --size: '%s' is not WIDTHxHEIGHT (64..16384 each), e.g. 1280x800\n",
                 optarg);
+        return 2;
+      }
+      break;
+    case 'P': opt->projector = 1; break;
+    case 't':
+      if (mx_app_parse_theme(optarg, &opt->light) != 0) {
+        fprintf(stderr, "mixscope: --theme: '%s' is not dark or light\n", optarg);
         return 2;
       }
       break;

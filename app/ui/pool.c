@@ -133,6 +133,11 @@ static void jobs_push(mx_job *j) {
   if (jobs.work) SDL_CondSignal(jobs.work);
 }
 
+/* A step finished (no condition variables without threads: nobody waits). */
+static void jobs_stepped(void) {
+  if (jobs.stepped) SDL_CondBroadcast(jobs.stepped);
+}
+
 static void jobs_unlink(mx_job *j) {
   mx_job **pp = &jobs.head, *prev = NULL;
   while (*pp && *pp != j) {
@@ -162,7 +167,7 @@ static void jobs_run_step(mx_job *j) {
   } else {
     j->where = rc == MX_JOB_IDLE ? JOB_PARKED : JOB_FINISHED;
   }
-  SDL_CondBroadcast(jobs.stepped);
+  jobs_stepped();
 }
 
 static mx_job *jobs_pop(void) {
@@ -207,13 +212,21 @@ static void jobs_start_threads(void) {
   if (jobs.nthreads == 0) jobs.sliced = 1; /* no threads: the frame runs the steps */
 }
 
-/* Create the lock, pick the mode, start the workers (once). */
+/* Create the lock, pick the mode, start the workers (once). An SDL built
+ * without threads (the web build's) has a mutex that does nothing and no
+ * condition variables: then slices, and nothing ever waits. */
 static int jobs_init(void) {
   if (jobs.init) return 0;
   jobs.mu = SDL_CreateMutex();
   jobs.work = SDL_CreateCond();
   jobs.stepped = SDL_CreateCond();
-  if (!jobs.mu || !jobs.work || !jobs.stepped) return -1;
+  if (!jobs.mu) return -1;
+  if (!jobs.work || !jobs.stepped) {
+    if (jobs.work) SDL_DestroyCond(jobs.work);
+    if (jobs.stepped) SDL_DestroyCond(jobs.stepped);
+    jobs.work = jobs.stepped = NULL;
+    jobs.sliced = 1;
+  }
 #ifdef __EMSCRIPTEN__
   jobs.sliced = 1;
 #else
@@ -224,6 +237,7 @@ static int jobs_init(void) {
 #endif
   jobs.init = 1;
   if (!jobs.sliced) jobs_start_threads();
+  else if (!jobs.work) jobs.init = 2; /* (no threads possible: stays sliced) */
   atexit(jobs_join);
   return 0;
 }
@@ -311,7 +325,7 @@ int mx_jobs_sliced(void) {
 
 int mx_jobs_set_sliced(int on) {
   if (jobs_init() != 0) return -1;
-  if (jobs.njobs > 0) return -1;
+  if (jobs.njobs > 0 || (!on && jobs.init == 2)) return -1;
   if (on && !jobs.sliced) {
     jobs_join();
     jobs.sliced = 1;

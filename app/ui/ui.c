@@ -52,6 +52,24 @@ static const mx_theme theme_hc = {
     {240, 228, 66, 255}, {213, 94, 0, 255},  {0, 114, 178, 255}, {255, 255, 255, 255},
   }};
 
+/* For bright rooms: dark text on near-white, Okabe–Ito colours that hold up
+ * on white (yellow darkened to ochre, the light grey to a dark one). */
+static const mx_theme theme_light = {
+  {243, 245, 249, 255}, /* bg */
+  {255, 255, 255, 255}, /* panel */
+  {222, 227, 236, 255}, /* panel_hi */
+  {140, 150, 168, 255}, /* border */
+  {12, 16, 24, 255},    /* text */
+  {62, 72, 92, 255},    /* text_dim */
+  {190, 100, 0, 255},   /* accent: dark amber */
+  {0, 120, 72, 255},    /* good */
+  {196, 30, 30, 255},   /* bad */
+  {150, 105, 0, 255},   /* warn */
+  {
+    {0, 114, 178, 255}, {213, 94, 0, 255},  {0, 150, 110, 255}, {190, 90, 150, 255},
+    {170, 140, 0, 255}, {86, 160, 220, 255}, {40, 40, 40, 255},  {120, 120, 120, 255},
+  }};
+
 /* Point sizes at scale 1 (pixels on a 96-dpi screen; TTF treats pt = px here). */
 static const int font_base[MX_FONT_COUNT] = {15, 19, 23, 31};
 static const int font_bold[MX_FONT_COUNT] = {0, 0, 1, 1};
@@ -141,6 +159,7 @@ void mx_ui_destroy(mx_ui *ui) {
   fonts_close(ui);
   ui_sprites_clear(ui);
   ui_band_free(ui);
+  ui_layout_free(ui);
   free(ui->vtx);
   free(ui->idx);
   free(ui);
@@ -162,10 +181,36 @@ void mx_ui_set_size(mx_ui *ui, int w, int h, float scale) {
   }
 }
 
+/* The theme from the choices: light or dark, made high contrast by C or by
+ * projector mode (the light theme is high contrast already). */
+static void theme_apply(mx_ui *ui) {
+  if (ui->theme_id == MX_THEME_LIGHT) ui->theme = theme_light;
+  else ui->theme = ui->high_contrast || ui->projector ? theme_hc : theme_dark;
+  text_cache_clear(ui);
+}
+
 void mx_ui_set_high_contrast(mx_ui *ui, int on) {
   ui->high_contrast = on != 0;
-  ui->theme = on ? theme_hc : theme_dark;
-  text_cache_clear(ui);
+  theme_apply(ui);
+}
+
+void mx_ui_set_theme(mx_ui *ui, int theme) {
+  ui->theme_id = theme == MX_THEME_LIGHT ? MX_THEME_LIGHT : MX_THEME_DARK;
+  theme_apply(ui);
+}
+
+int mx_ui_theme_id(const mx_ui *ui) { return ui->theme_id; }
+
+void mx_ui_set_projector(mx_ui *ui, int on) {
+  ui->projector = on != 0;
+  theme_apply(ui);
+}
+
+int mx_ui_projector(const mx_ui *ui) { return ui->projector; }
+
+float mx_ui_line_width(const mx_ui *ui, float w) {
+  float least = 2.5f * ui->scale;
+  return ui->projector && w < least ? least : w;
 }
 
 SDL_Renderer *mx_ui_renderer(mx_ui *ui) { return ui->r; }
@@ -239,12 +284,16 @@ void mx_ui_begin(mx_ui *ui) {
   ui->hot_slider_prev = ui->hot_slider;
   ui->hot_slider = 0;
   ui->tip_on = 0;
+  if (ui->lay) ui_layout_frame_start(ui);
   SDL_RenderSetClipRect(ui->r, NULL);
   SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
 }
 
 void mx_ui_end(mx_ui *ui) {
-  if (ui->tip_on) ui_draw_tooltip(ui);
+  if (ui->tip_on) {
+    mx_ui_layout_layer(ui); /* the tooltip is drawn over the frame */
+    ui_draw_tooltip(ui);
+  }
   /* A widget stays active while its button is held. */
   if (!(ui->buttons & 1)) ui->active = 0;
 }

@@ -45,6 +45,17 @@ void mx_ui_destroy(mx_ui *ui);
 void mx_ui_set_size(mx_ui *ui, int w, int h, float scale);
 /* Choose the normal or high-contrast theme. */
 void mx_ui_set_high_contrast(mx_ui *ui, int on);
+/* Dark (default) or light theme (bright rooms). */
+enum { MX_THEME_DARK = 0, MX_THEME_LIGHT = 1 };
+void mx_ui_set_theme(mx_ui *ui, int theme);
+int mx_ui_theme_id(const mx_ui *ui);
+/* Projector mode: every line and contour the kit draws at least 2.5 px x scale
+ * wide, stronger grid lines, and the high-contrast colours (dark theme). */
+void mx_ui_set_projector(mx_ui *ui, int on);
+int mx_ui_projector(const mx_ui *ui);
+/* A line width w as the kit will draw it (raised in projector mode); for code
+ * that rasterises its own lines. */
+float mx_ui_line_width(const mx_ui *ui, float w);
 
 void mx_ui_input(mx_ui *ui, const SDL_Event *ev);
 /* Non-zero if ev is a key the kit consumes (an arrow key while a slider is
@@ -122,6 +133,9 @@ int mx_text(mx_ui *ui, int x, int y, int font, mx_color c, const char *fmt, ...)
   ;
 /* Text inside r with alignment (vertically centred). */
 void mx_text_in(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *s);
+/* The first of n variants of a text (longest first) whose width fits r, drawn
+ * as mx_text_in; the last one if none fits (then cut). Returns its index. */
+int mx_text_fit(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *const *v, int n);
 /* Size of s in a font, and the line height of a font. */
 void mx_text_size(mx_ui *ui, int font, const char *s, int *w, int *h);
 int mx_line_height(mx_ui *ui, int font);
@@ -167,5 +181,36 @@ double mx_plot_inv_y(const mx_plot *p, float py);
 void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);
 /* The same for an x axis that counts (K, iterations): ticks on whole numbers only. */
 void mx_draw_axes_count(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);
+
+/* ---- Layout faults, measured by the code that draws (off unless asked).
+ * While recording, every text the kit draws is measured by its ink (the box of
+ * its glyph pixels) where it lands. The faults of a frame are
+ *  - clipped: a text wider than the box it was given (mx_text_in, the widgets),
+ *    cut by the clip rect or the window edge, or crossing the edge of a panel
+ *    (mx_panel) it partly lies in;
+ *  - overlaps: two texts of one layer whose ink boxes overlap.
+ * Overlays drawn over the frame (tooltip, help card) start a new layer: their
+ * texts are checked against each other only. Recording costs one branch per
+ * text when off; texts cached before it began are measured again once. */
+enum { MX_LAYOUT_CLIPPED = 0, MX_LAYOUT_OVERLAP = 1 };
+typedef struct mx_layout_fault {
+  int kind;          /* MX_LAYOUT_CLIPPED or MX_LAYOUT_OVERLAP */
+  const char *text;  /* the text (or the first of the pair) */
+  const char *other; /* overlap: the second text; clipped: NULL */
+  const char *why;   /* clipped: "wider than its box", "cut by the clip rect",
+                        "outside the window", "crosses a panel edge"; overlap: "overlap" */
+  mx_rect rect;      /* the text's ink box as laid out (before any cut) */
+  mx_rect box;       /* clipped: the box, clip rect, window or panel; overlap: the other's ink box */
+} mx_layout_fault;
+void mx_ui_layout_record(mx_ui *ui, int on);
+/* Start a new layer (an overlay over what was drawn so far). */
+void mx_ui_layout_layer(mx_ui *ui);
+/* The faults of the frame drawn since the last mx_ui_begin; *n their number.
+ * Clipped faults come first. Valid until the next mx_ui_begin or call. */
+const mx_layout_fault *mx_ui_layout_faults(mx_ui *ui, int *n);
+/* Were the texts containing needle drawn whole in this frame? 1: yes, each one
+ * (not cut, not crossing a panel edge); -1: one is cut; 0: none drawn. *ink
+ * (may be NULL): the ink box of the first cut one, else of the first one. */
+int mx_ui_layout_shown(mx_ui *ui, const char *needle, mx_rect *ink);
 
 #endif

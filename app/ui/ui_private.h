@@ -41,6 +41,8 @@ typedef struct ui_text {
   char *s;
   SDL_Texture *tex;
   int w, h;
+  int ink;                  /* 1: ink_box holds the glyph pixels' box (measured while recording layout) */
+  mx_rect ink_box;          /* in texture pixels */
   struct ui_text *next_bucket;
   struct ui_text *lru_prev, *lru_next; /* most recent at head */
 } ui_text;
@@ -96,6 +98,8 @@ struct mx_ui {
   int w, h;
   float scale;
   int high_contrast;
+  int projector;  /* lines at least 2.5 px x scale, high-contrast colours */
+  int theme_id;   /* MX_THEME_DARK or MX_THEME_LIGHT */
   mx_theme theme;
 
   /* input */
@@ -143,6 +147,9 @@ struct mx_ui {
   SDL_Rect *band_cp;           /* (band_cpcap, 2) copies waiting for the send: src, dst */
   int band_ncp, band_cpcap;
   int band_batch;              /* mx_draw_segments: lines fill slots, sent at its end */
+
+  /* layout faults (see ui_layout.c); NULL while not recording */
+  struct ui_layout *lay;
 };
 
 /* ---- small helpers */
@@ -208,6 +215,17 @@ void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c);
 
 /* ui_text.c */
 void ui_text_vertical(mx_ui *ui, float cx, float cy, int font, mx_color c, const char *s);
+
+/* ui_layout.c: called only while ui->lay != NULL */
+/* A text drawn with its top-left corner at (x, y); box: the rect it had to
+ * fit across (mx_text_in) or NULL; rot: 1 if drawn turned -90 degrees about
+ * the centre of its texture rect. */
+void ui_layout_text(mx_ui *ui, const ui_text *t, int x, int y, const mx_rect *box, int rot);
+void ui_layout_panel(mx_ui *ui, mx_rect r);
+void ui_layout_frame_start(mx_ui *ui);
+void ui_layout_free(mx_ui *ui);
+/* The ink box of an RGBA text surface into t (t->ink = 1). */
+void ui_layout_ink(ui_text *t, SDL_Surface *surf);
 
 /* ui_widgets.c */
 void ui_draw_tooltip(mx_ui *ui);

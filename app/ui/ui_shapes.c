@@ -851,6 +851,7 @@ void mx_draw_line(mx_ui *ui, float x0, float y0, float x1, float y1, mx_color c,
   float xy[4];
   float dx = x1 - x0, dy = y1 - y0;
   if (c.a == 0 || !isfinite(dx) || !isfinite(dy) || dx * dx + dy * dy < 1e-12f) return;
+  width = mx_ui_line_width(ui, width);
   xy[0] = x0;
   xy[1] = y0;
   xy[2] = x1;
@@ -897,6 +898,7 @@ static void circle_geo(mx_ui *ui, float cx, float cy, float radius, mx_color c);
 void mx_draw_polyline(mx_ui *ui, const float *xy, int n, mx_color c, float width) {
   int i;
   if (!xy || n < 2 || c.a == 0) return;
+  width = mx_ui_line_width(ui, width);
   if (polyline_raster(ui, xy, n, c, width) == 0) return;
   for (i = 0; i + 1 < n; i++) {
     if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1]) || !isfinite(xy[2 * i + 2]) ||
@@ -966,7 +968,8 @@ void mx_draw_ellipse(mx_ui *ui, float cx, float cy, double s00, double s01, doub
   if (!(d > 0)) return;
   d = sqrt(d);
   if ((fill.a || outline.a) &&
-      ellipse_raster(ui, cx, cy, s00, s01, s11, k, fill, outline, 2.0f * ui->scale) == 0)
+      ellipse_raster(ui, cx, cy, s00, s01, s11, k, fill, outline,
+                     mx_ui_line_width(ui, 2.0f * ui->scale)) == 0)
     return;
   rmax = k * sqrt(s00 > s11 ? s00 : s11);
   n = circle_segments((float)(rmax > 400 ? 400 : rmax));

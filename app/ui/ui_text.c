@@ -34,6 +34,14 @@ static void text_evict_one(mx_ui *ui) {
   ui->ntext--;
 }
 
+/* A text cached before layout recording began: render it again to measure its ink. */
+static void text_measure_ink(mx_ui *ui, ui_text *t) {
+  SDL_Surface *surf = TTF_RenderUTF8_Blended(ui->font[t->font], t->s, sdl_col(t->col));
+  if (!surf) return;
+  ui_layout_ink(t, surf);
+  SDL_FreeSurface(surf);
+}
+
 /* The cached texture for s in (font, colour); NULL for an empty string. */
 static ui_text *text_get(mx_ui *ui, int font, mx_color c, const char *s) {
   uint32_t h;
@@ -48,6 +56,7 @@ static ui_text *text_get(mx_ui *ui, int font, mx_color c, const char *s) {
         lru_unlink(ui, t);
         lru_push_front(ui, t);
       }
+      if (ui->lay && !t->ink) text_measure_ink(ui, t);
       return t;
     }
   while (ui->ntext >= UI_TEXT_CAP) text_evict_one(ui);
@@ -64,6 +73,7 @@ static ui_text *text_get(mx_ui *ui, int font, mx_color c, const char *s) {
   t->col = c;
   surf = TTF_RenderUTF8_Blended(ui->font[font], s, sdl_col(c));
   if (surf) {
+    if (ui->lay) ui_layout_ink(t, surf);
     t->tex = SDL_CreateTextureFromSurface(ui->r, surf);
     t->w = surf->w;
     t->h = surf->h;
@@ -86,6 +96,7 @@ static int text_draw(mx_ui *ui, int x, int y, int font, mx_color c, const char *
   d.w = t->w;
   d.h = t->h;
   SDL_RenderCopy(ui->r, t->tex, NULL, &d);
+  if (ui->lay) ui_layout_text(ui, t, d.x, d.y, NULL, 0);
   return t->w;
 }
 
@@ -148,12 +159,14 @@ void mx_text_in(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const cha
     clip.h = d.h;
     if (had) SDL_IntersectRect(&clip, &old, &clip);
     d.x = align == MX_ALIGN_RIGHT ? r.x + r.w - t->w : r.x;
+    if (ui->lay) ui_layout_text(ui, t, d.x, d.y, &r, 0);
     SDL_RenderSetClipRect(ui->r, &clip);
     SDL_RenderCopy(ui->r, t->tex, NULL, &d);
     SDL_RenderSetClipRect(ui->r, had ? &old : NULL);
     return;
   }
   SDL_RenderCopy(ui->r, t->tex, NULL, &d);
+  if (ui->lay) ui_layout_text(ui, t, d.x, d.y, &r, 0);
 }
 
 /* Text rotated -90 degrees (reading upwards), centred at (cx, cy). */
@@ -166,4 +179,16 @@ void ui_text_vertical(mx_ui *ui, float cx, float cy, int font, mx_color c, const
   d.x = (int)lroundf(cx - (float)t->w * 0.5f);
   d.y = (int)lroundf(cy - (float)t->h * 0.5f);
   SDL_RenderCopyEx(ui->r, t->tex, NULL, &d, -90.0, NULL, SDL_FLIP_NONE);
+  if (ui->lay) ui_layout_text(ui, t, d.x, d.y, NULL, 1);
+}
+
+int mx_text_fit(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *const *v, int n) {
+  int i, tw;
+  if (n <= 0) return -1;
+  for (i = 0; i < n - 1; i++) {
+    mx_text_size(ui, font, v[i], &tw, NULL);
+    if (tw <= r.w) break;
+  }
+  mx_text_in(ui, r, font, align, c, v[i]);
+  return i;
 }

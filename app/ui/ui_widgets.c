@@ -4,6 +4,14 @@
 
 /* ---------------------------------------------------------------- widgets */
 
+/* The body font if s fits w pixels, else the small one (a label that does not
+ * fit even then is cut, and the layout recorder says so). */
+static int fit_font(mx_ui *ui, const char *s, int w) {
+  int tw;
+  mx_text_size(ui, MX_FONT_BODY, s, &tw, NULL);
+  return tw <= w ? MX_FONT_BODY : MX_FONT_SMALL;
+}
+
 int mx_button_on(mx_ui *ui, mx_rect r, const char *label, int on) {
   const mx_theme *th = &ui->theme;
   uintptr_t id = label_id(label, r);
@@ -33,7 +41,8 @@ int mx_button_on(mx_ui *ui, mx_rect r, const char *label, int on) {
   } else {
     ui_fill_round_rect(ui, r, rad, bg);
   }
-  mx_text_in(ui, mx_rect_inset(r, mx_ui_px(ui, 4)), MX_FONT_BODY, MX_ALIGN_CENTER, fg, label);
+  mx_text_in(ui, mx_rect_inset(r, mx_ui_px(ui, 4)), fit_font(ui, label, r.w - 2 * mx_ui_px(ui, 4)),
+             MX_ALIGN_CENTER, fg, label);
   return fired;
 }
 
@@ -73,7 +82,8 @@ int mx_toggle(mx_ui *ui, mx_rect r, const char *label, int *value) {
                  *value ? th->bg : th->text);
   text = r;
   mx_rect_cut_left(&text, sw + mx_ui_px(ui, 10));
-  mx_text_in(ui, text, MX_FONT_BODY, MX_ALIGN_LEFT, *value ? th->text : th->text_dim, label);
+  mx_text_in(ui, text, fit_font(ui, label, text.w), MX_ALIGN_LEFT, *value ? th->text : th->text_dim,
+             label);
   return changed;
 }
 
@@ -137,13 +147,17 @@ static int slider_core(mx_ui *ui, uintptr_t id, mx_rect r, const char *label,
     ui->cur.nudge = 0;
   }
   /* draw */
-  if (stacked) {
-    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, label);
-    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_RIGHT, th->text, valtxt);
+  if (stacked) { /* label left, value right, in the small font if they would meet */
+    char both[320];
+    int f;
+    snprintf(both, sizeof both, "%s  %s", label, valtxt);
+    f = fit_font(ui, both, head.w);
+    mx_text_in(ui, head, f, MX_ALIGN_LEFT, th->text_dim, label);
+    mx_text_in(ui, head, f, MX_ALIGN_RIGHT, th->text, valtxt);
   } else {
     char buf[256];
     snprintf(buf, sizeof buf, "%s: %s", label, valtxt);
-    mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
+    mx_text_in(ui, head, fit_font(ui, buf, head.w), MX_ALIGN_LEFT, th->text, buf);
   }
   fill = (hover || ui->active == id) ? th->accent : col_mix(th->accent, th->text_dim, 0.25);
   ui_fill_round_rect(ui, (mx_rect){(int)tx0, (int)(ty - th2 * 0.5f), (int)(tx1 - tx0), th2},
@@ -238,11 +252,38 @@ int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel) {
   return changed;
 }
 
+/* Cut s before its last "  ·  " part; 0 if it has none. */
+static int drop_last_part(char *s) {
+  char *dot = strstr(s, "  \xc2\xb7  "), *next;
+  if (!dot) return 0;
+  while ((next = strstr(dot + 1, "  \xc2\xb7  ")) != NULL) dot = next;
+  *dot = '\0';
+  return 1;
+}
+
+/* A panel title that fits its row: the whole title in the large font, else in
+ * the body font, else without its last "  ·  " parts (large, body, then small
+ * font); the first part is cut only when nothing else fits. */
+static void panel_title(mx_ui *ui, mx_rect head, const char *title) {
+  static const int fonts[5] = {MX_FONT_LARGE, MX_FONT_BODY, MX_FONT_LARGE, MX_FONT_BODY,
+                               MX_FONT_SMALL};
+  char buf[UI_TEXT_MAX];
+  int f, tw = 0;
+  for (f = 0; f < 5; f++) {
+    snprintf(buf, sizeof buf, "%s", title);
+    mx_text_size(ui, fonts[f], buf, &tw, NULL);
+    while (f >= 2 && tw > head.w && drop_last_part(buf)) mx_text_size(ui, fonts[f], buf, &tw, NULL);
+    if (tw <= head.w) break;
+  }
+  mx_text_in(ui, head, fonts[f < 5 ? f : 4], MX_ALIGN_LEFT, ui->theme.text, buf);
+}
+
 mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
   const mx_theme *th = &ui->theme;
   int pad = mx_ui_px(ui, 12);
   float rad = (float)mx_ui_px(ui, 8);
   mx_rect c;
+  if (ui->lay) ui_layout_panel(ui, r);
   if (ui->high_contrast) {
     ui_fill_round_rect(ui, r, rad, th->border);
     ui_fill_round_rect(ui, mx_rect_inset(r, 2), rad - 2, th->panel);
@@ -255,7 +296,7 @@ mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
     mx_rect head = mx_rect_cut_top(&c, lh);
     mx_draw_rect(ui, (mx_rect){r.x, head.y + mx_ui_px(ui, 3), mx_ui_px(ui, 4), lh - mx_ui_px(ui, 6)},
                  th->accent);
-    mx_text_in(ui, head, MX_FONT_LARGE, MX_ALIGN_LEFT, th->text, title);
+    panel_title(ui, head, title);
     mx_rect_cut_top(&c, mx_ui_px(ui, 8));
   }
   return c;
@@ -337,18 +378,28 @@ static void tick_label(char *buf, size_t n, double v, double step) {
 static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel,
                       int x_count) {
   const mx_theme *th = &ui->theme;
-  mx_color grid = col_alpha(th->border, ui->high_contrast ? 110 : 90);
+  mx_color grid = col_alpha(th->border, ui->projector ? 150 : ui->high_contrast ? 110 : 90);
   int lh = mx_line_height(ui, MX_FONT_SMALL), tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4);
   double lo, hi, step, v;
   char buf[64];
+  int ytw = 0;
   int nx = p->r.w / mx_ui_px(ui, 90), ny = p->r.h / mx_ui_px(ui, 60);
   if (nx < 2) nx = 2;
   if (ny < 2) ny = 2;
-  /* x ticks */
+  /* x ticks: fewer while the widest label (at either end) would not fit its share */
   lo = p->x0 < p->x1 ? p->x0 : p->x1;
   hi = p->x0 < p->x1 ? p->x1 : p->x0;
-  step = nice_step(hi - lo, nx);
-  if (x_count) step = step < 1.0 ? 1.0 : floor(step); /* 2.5 -> 2: whole-number ticks */
+  for (;;) {
+    int w0, w1;
+    step = nice_step(hi - lo, nx);
+    if (x_count) step = step < 1.0 ? 1.0 : floor(step); /* 2.5 -> 2: whole-number ticks */
+    tick_label(buf, sizeof buf, ceil(lo / step - 1e-9) * step, step);
+    mx_text_size(ui, MX_FONT_SMALL, buf, &w0, NULL);
+    tick_label(buf, sizeof buf, floor(hi / step + 1e-9) * step, step);
+    mx_text_size(ui, MX_FONT_SMALL, buf, &w1, NULL);
+    if (nx <= 1 || (hi - lo) / step * (double)((w0 > w1 ? w0 : w1) + mx_ui_px(ui, 10)) <= p->r.w) break;
+    nx--;
+  }
   for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
     float x = mx_plot_x(p, v);
     int tw;
@@ -363,13 +414,16 @@ static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const cha
   lo = p->y0 < p->y1 ? p->y0 : p->y1;
   hi = p->y0 < p->y1 ? p->y1 : p->y0;
   step = nice_step(hi - lo, ny);
+  while (ny > 1 && (hi - lo) / step * (double)(lh + mx_ui_px(ui, 2)) > p->r.h)
+    step = nice_step(hi - lo, --ny); /* labels one line apart at least */
   for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
     float y = mx_plot_y(p, v);
     int tw;
-    mx_draw_rect(ui, (mx_rect){p->r.x, (int)lroundf(y), p->r.w, 1}, grid);
-    mx_draw_rect(ui, (mx_rect){p->r.x - tk, (int)lroundf(y), tk, 1}, th->text_dim);
     tick_label(buf, sizeof buf, v, step);
     mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
+    if (tw > ytw) ytw = tw;
+    mx_draw_rect(ui, (mx_rect){p->r.x, (int)lroundf(y), p->r.w, 1}, grid);
+    mx_draw_rect(ui, (mx_rect){p->r.x - tk, (int)lroundf(y), tk, 1}, th->text_dim);
     mx_text(ui, p->r.x - tk - gap - tw, (int)lroundf(y) - lh / 2, MX_FONT_SMALL, th->text_dim,
             "%s", buf);
   }
@@ -384,11 +438,15 @@ static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const cha
     mx_text(ui, p->r.x + (p->r.w - tw) / 2, p->r.y + p->r.h + tk + gap + lh, MX_FONT_BODY,
             th->text, "%s", xlabel);
   }
-  if (ylabel && *ylabel) {
-    int tw;
-    mx_text_size(ui, MX_FONT_SMALL, "-0.000", &tw, NULL);
-    ui_text_vertical(ui, (float)(p->r.x - tk - gap * 2 - tw - mx_line_height(ui, MX_FONT_BODY) / 2),
-                  (float)p->r.y + p->r.h * 0.5f, MX_FONT_BODY, th->text, ylabel);
+  if (ylabel && *ylabel) { /* left of the widest tick label, kept inside the clip rect */
+    float half = (float)mx_line_height(ui, MX_FONT_BODY) * 0.5f;
+    float cx = (float)(p->r.x - tk - gap * 2 - ytw) - half;
+    if (SDL_RenderIsClipEnabled(ui->r)) {
+      SDL_Rect c;
+      SDL_RenderGetClipRect(ui->r, &c);
+      if (cx - half < (float)c.x) cx = (float)c.x + half;
+    }
+    ui_text_vertical(ui, cx, (float)p->r.y + p->r.h * 0.5f, MX_FONT_BODY, th->text, ylabel);
   }
 }
 

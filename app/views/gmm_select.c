@@ -8,43 +8,84 @@
 
 #include <gsl/gsl_rng.h>
 
-/* One fit of K components of type t into the tables; 0 or an MX_ error. */
-static int gsel_fit(mx_gmm_select *s, int K, int t, gsl_rng *r) {
-  mx_gmm *g = mx_gmm_alloc(K, 2);
-  mx_gmm_work *w = mx_gmm_work_alloc(K, s->n, 2);
-  mx_error err;
-  int rc = MX_ENOMEM, it, conv;
+#define GSEL_ITERS 500  /* EM iterations at most, per fit */
+#define GSEL_TOL 1e-6    /* per-point log-likelihood change that stops a fit */
+#define GSEL_WORK 20000  /* point x component evaluations a step (an EM iteration at least) */
+
+/* The fit of K components of type t ends: its E-step and scores into the
+ * tables (ok: EM ran without error), its workspaces freed, the next fit. */
+static void gsel_fit_end(mx_gmm_select *s, int K, int t, int ok) {
   double ll;
-  if (g && w) {
-    g->reg = s->reg;
-    g->cov_type = t;
-    rc = mx_gmm_init_data(g, w, s->x, s->n, MX_GMM_INIT_KMEANSPP, s->seed, r, &err);
-  }
-  if (rc == MX_OK) {
-    rc = mx_gmm_run(g, s->x, s->n, NULL, w, 500, 1e-6, &it, &conv, &ll);
-    if (rc == MX_ECOLLAPSE) rc = MX_OK;
-  }
-  if (rc == MX_OK && (rc = mx_gmm_e_step(g, s->x, s->n, NULL, w, &ll)) == MX_OK) {
-    s->bic[t][K - 1] = mx_gmm_bic(g, ll, s->n);
-    s->aic[t][K - 1] = mx_gmm_aic(g, ll);
-    memcpy(s->w[t][K - 1], g->weights, (size_t)K * sizeof(double));
-    memcpy(s->mu[t][K - 1], g->means, (size_t)K * 2 * sizeof(double));
-    memcpy(s->cov[t][K - 1], g->covs, (size_t)K * 4 * sizeof(double));
+  if (ok && mx_gmm_e_step(s->fg, s->x, s->n, NULL, s->fw, &ll) == MX_OK) {
+    s->bic[t][K - 1] = mx_gmm_bic(s->fg, ll, s->n);
+    s->aic[t][K - 1] = mx_gmm_aic(s->fg, ll);
+    memcpy(s->w[t][K - 1], s->fg->weights, (size_t)K * sizeof(double));
+    memcpy(s->mu[t][K - 1], s->fg->means, (size_t)K * 2 * sizeof(double));
+    memcpy(s->cov[t][K - 1], s->fg->covs, (size_t)K * 4 * sizeof(double));
     s->ok[t][K - 1] = isfinite(ll);
   }
-  mx_gmm_work_free(w);
-  mx_gmm_free(g);
-  return rc;
+  mx_gmm_work_free(s->fw);
+  mx_gmm_free(s->fg);
+  s->fw = NULL;
+  s->fg = NULL;
+  s->next++;
+  SDL_AtomicSet(&s->done_fits, s->next);
 }
 
-/* One step of the job: the next fit (K = 1..KMAX, each through the four
- * types), all with one generator in this order, as a loop over them would. */
+/* The fit of K components of type t starts: k-means++ means from the one
+ * generator (in the fits' order), reg added to the covariances. */
+static void gsel_fit_begin(mx_gmm_select *s, int K, int t) {
+  mx_error err;
+  int rc = MX_ENOMEM;
+  s->fg = mx_gmm_alloc(K, 2);
+  s->fw = mx_gmm_work_alloc(K, s->n, 2);
+  if (s->fg && s->fw) {
+    s->fg->reg = s->reg;
+    s->fg->cov_type = t;
+    rc = mx_gmm_init_data(s->fg, s->fw, s->x, s->n, MX_GMM_INIT_KMEANSPP, s->seed, s->r, &err);
+  }
+  s->fit_it = 0;
+  s->fit_prev = 0.0;
+  if (rc != MX_OK) gsel_fit_end(s, K, t, 0);
+}
+
+/* EM iterations of the current fit, as mx_gmm_run makes them (stop when the
+ * per-point log-likelihood changes by < GSEL_TOL, or after GSEL_ITERS; a
+ * collapse flagged goes on), at most n of them now. */
+static void gsel_fit_iterate(mx_gmm_select *s, int K, int t, int n) {
+  double ll = 0.0;
+  for (; n > 0; n--) {
+    int rc = mx_gmm_iterate(s->fg, s->x, s->n, NULL, s->fw, &ll);
+    if (rc != MX_OK && rc != MX_ECOLLAPSE) {
+      gsel_fit_end(s, K, t, 0);
+      return;
+    }
+    if ((s->fit_it > 0 && fabs(ll - s->fit_prev) / (double)s->n < GSEL_TOL) ||
+        ++s->fit_it >= GSEL_ITERS) {
+      gsel_fit_end(s, K, t, 1);
+      return;
+    }
+    s->fit_prev = ll;
+  }
+}
+
+/* One step of the job: start a fit, or a few of its EM iterations (about
+ * GSEL_WORK point-component evaluations), through the fits K = 1..KMAX, each
+ * through the four types, all with one generator in this order: the numbers
+ * of one loop over the fits. */
 static int gsel_step(void *arg) {
   mx_gmm_select *s = arg;
   int K = s->next / MX_GMM_NCOV + 1, t = s->next % MX_GMM_NCOV;
+  size_t work = s->n * (size_t)K;
   if (!s->r && !(s->r = gsl_rng_alloc(gsl_rng_mt19937))) return MX_ENOMEM;
-  if ((size_t)K <= s->n) gsel_fit(s, K, t, s->r);
-  s->next++;
+  if ((size_t)K > s->n) {
+    s->next++;
+    SDL_AtomicSet(&s->done_fits, s->next);
+  } else if (!s->fg) {
+    gsel_fit_begin(s, K, t);
+  } else {
+    gsel_fit_iterate(s, K, t, work >= GSEL_WORK ? 1 : (int)(GSEL_WORK / work));
+  }
   return s->next < MX_GSEL_NFITS ? MX_JOB_MORE : MX_JOB_DONE;
 }
 
@@ -53,7 +94,7 @@ int mx_gmm_select_state(mx_gmm_select *s, int *done_fits) {
   if (done_fits) *done_fits = 0;
   if (!s->job) return s->x ? -1 : 0; /* (the job could not be queued) */
   st = mx_job_state(s->job);
-  if (done_fits) *done_fits = (int)mx_job_steps(s->job);
+  if (done_fits) *done_fits = SDL_AtomicGet(&s->done_fits);
   return st == MX_JOB_DONE ? 2 : st == MX_JOB_MORE ? 1 : -1;
 }
 
@@ -64,6 +105,10 @@ void mx_gmm_select_wait(mx_gmm_select *s) {
 void mx_gmm_select_stop(mx_gmm_select *s) {
   mx_job_cancel(s->job);
   s->job = NULL;
+  mx_gmm_work_free(s->fw);
+  mx_gmm_free(s->fg);
+  s->fw = NULL;
+  s->fg = NULL;
   if (s->r) gsl_rng_free(s->r);
   s->r = NULL;
   free(s->x);
@@ -82,6 +127,7 @@ int mx_gmm_select_start(mx_gmm_select *s, const double *x, size_t n, unsigned lo
   s->seed = seed;
   s->reg = reg;
   s->next = 0;
+  SDL_AtomicSet(&s->done_fits, 0);
   s->job = mx_job_submit(gsel_step, s);
   return s->job ? MX_OK : MX_ENOMEM;
 }
@@ -191,8 +237,11 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
   double lo, hi;
   if (st == 1 || st == 0 || st == -1) {
     char buf[128];
+    int w;
     snprintf(buf, sizeof buf, "fitting K = 1..8 for four covariance types… %d of %d", done,
              MX_GSEL_NFITS);
+    mx_text_size(ui, MX_FONT_BODY, buf, &w, NULL);
+    if (w > c.w) snprintf(buf, sizeof buf, "fitting K = 1..8 × 4 types… %d / %d", done, MX_GSEL_NFITS);
     mx_text_in(ui, c, MX_FONT_BODY, MX_ALIGN_CENTER, th->text_dim,
                st == 1 ? buf : "press X to compute");
     return 0;
@@ -202,8 +251,8 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
   pl.r = c;
   pl.r.x += mx_ui_px(ui, 64);
   pl.r.w -= mx_ui_px(ui, 70);
-  pl.r.h -= mx_ui_px(ui, 36);
-  pl.x0 = 0.5;
+  pl.r.h -= mx_line_height(ui, MX_FONT_SMALL) + mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
+  pl.x0 = 0.5; /* the bottom margin holds the tick labels and "components K" */
   pl.x1 = MX_GSEL_KMAX + 0.5;
   pl.y0 = lo - 0.05 * (hi - lo);
   pl.y1 = hi + 0.05 * (hi - lo);

@@ -1,13 +1,14 @@
 /* mixscope — the GMM view's model-selection panel: BIC and AIC of fits with
  * K = 1..MX_GSEL_KMAX components for the four covariance types, computed as a
- * background job, one fit a step (the frame never waits; in the web build the
- * steps run in slices of the frames), drawn as curves against K; a click on a
+ * background job, a few EM iterations a step (the frame never waits; in the
+ * web build the steps run in slices of the frames), drawn as curves against K; a click on a
  * point picks that fit, whose parameters are kept to be loaded. */
 #ifndef MIXSCOPE_GMM_SELECT_H
 #define MIXSCOPE_GMM_SELECT_H
 
 #include <stddef.h>
 
+#include <SDL.h>
 #include <gsl/gsl_rng.h>
 
 #include "mixscope/gmm.h"
@@ -21,6 +22,11 @@ typedef struct mx_gmm_select {
   mx_job *job;               /* the fits, one a step (ui/pool.h); NULL: none started */
   int next;                  /* the job's: next fit, K - 1 = next / NCOV, type = next % NCOV */
   gsl_rng *r;                /* the job's: one generator through the fits, in order */
+  mx_gmm *fg;                /* the job's: the fit in progress (NULL: between fits) ... */
+  mx_gmm_work *fw;
+  int fit_it;                /* ... its EM iterations done, the last log-likelihood */
+  double fit_prev;
+  SDL_atomic_t done_fits;    /* fits finished (the progress line) */
   /* the job (owned copies) */
   double *x;                 /* (n, 2) */
   size_t n;

@@ -1,5 +1,6 @@
 #include "view.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,17 @@ int mx_view_parse_long(const char *s, long lo, long hi, long *out) {
   if (!s || !*s) return -1;
   x = strtol(s, &end, 10); /* out of long's range: LONG_MIN / LONG_MAX, outside [lo, hi] */
   if (*end || x < lo || x > hi) return -1;
+  *out = x;
+  return 0;
+}
+
+int mx_view_parse_double(const char *s, double lo, double hi, int bounds, double *out) {
+  char *end;
+  double x;
+  if (!s || !*s) return -1;
+  x = strtod(s, &end); /* (an underflow gives 0 or a subnormal, an overflow +-inf) */
+  if (*end || !isfinite(x) || x > hi) return -1;
+  if (bounds == MX_VIEW_OPEN_LO ? !(x > lo) : x < lo) return -1;
   *out = x;
   return 0;
 }

@@ -83,6 +83,14 @@ const mx_view *mx_view_find(const char *name, int *index);
 /* s as a whole decimal integer in [lo, hi] into *out: 0, or -1 (then *out is
  * unchanged) if s is NULL, empty, not an integer or out of range. */
 int mx_view_parse_long(const char *s, long lo, long hi, long *out);
+/* Bounds of mx_view_parse_double: [lo, hi], or (lo, hi] for a quantity that
+ * must be positive (a variance, a step size), where a value that underflows
+ * to 0 (1e-400) is refused while a subnormal (4.9e-324) is taken. */
+enum { MX_VIEW_CLOSED = 0, MX_VIEW_OPEN_LO = 1 };
+/* s as a whole finite number (strtod's syntax, leading blanks allowed) in
+ * [lo, hi] or (lo, hi] (bounds) into *out: 0, or -1 (then *out is unchanged)
+ * if s is NULL, empty, not a number, NaN, infinite or out of range. */
+int mx_view_parse_double(const char *s, double lo, double hi, int bounds, double *out);
 /* c with its alpha set to a, clamped to 0..255. */
 mx_color mx_view_alpha(mx_color c, int a);
 

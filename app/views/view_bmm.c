@@ -1,4 +1,4 @@
-/* mixscope — the Bernoulli mixture view: the EM jobs on the worker thread,
+/* mixscope — the Bernoulli mixture view: the EM jobs (a background job),
  * requests from the UI thread, create / destroy, events, set / save / load,
  * the vtable (see view_bmm.h).
  *
@@ -138,81 +138,116 @@ static void bmm_job_step(bmm_view *s) {
 }
 
 /* Accuracy against L for the current N and α: for each L, naive Bayes on the
- * labelled digits alone (the start) and after EM with the rest unlabelled. */
-static void bmm_job_sweep(bmm_view *s, bmm_cfg cfg) {
-  mx_bmm *m = NULL;
+ * labelled digits alone (the start) and after EM with the rest unlabelled.
+ * In resumable steps (bmm_sweep): begin, then per L a start, one EM
+ * iteration a step, the scores. */
+static void bmm_sweep_begin(bmm_view *s, bmm_cfg cfg) {
+  bmm_sweep *w = &s->sw;
   mx_error err;
-  int *fixed = NULL, i, it, cancelled = 0;
-  size_t n, count[10] = {0}, minc, c;
-  mx_bmm_data train;
+  size_t count[10] = {0}, c;
   if (bmm_build_data(s, cfg.threshold, &err)) {
     bmm_set_msg(s, 1, err.msg);
     return;
   }
-  train = *s->train_all;
-  n = train.n = (size_t)cfg.n < s->train_all->n ? (size_t)cfg.n : s->train_all->n;
-  for (c = 0; c < n; c++) count[s->mn->train.labels[c] % 10]++;
-  minc = count[0];
+  memset(w, 0, sizeof *w);
+  w->cfg = cfg;
+  w->train = *s->train_all;
+  w->n = w->train.n = (size_t)cfg.n < s->train_all->n ? (size_t)cfg.n : s->train_all->n;
+  for (c = 0; c < w->n; c++) count[s->mn->train.labels[c] % 10]++;
+  w->minc = count[0];
   for (c = 1; c < 10; c++)
-    if (count[c] < minc) minc = count[c];
-  fixed = malloc(n * sizeof *fixed);
-  if (!fixed || mx_bmm_alloc(&m, 10, BMM_D, n, mx_bmm_prior_laplace(cfg.alpha, 1.0), BMM_THREADS,
-                             &err)) {
-    bmm_set_msg(s, 1, fixed ? err.msg : "out of memory");
-    free(fixed);
+    if (count[c] < w->minc) w->minc = count[c];
+  w->fixed = malloc(w->n * sizeof *w->fixed);
+  if (!w->fixed || mx_bmm_alloc(&w->m, 10, BMM_D, w->n,
+                                mx_bmm_prior_laplace(cfg.alpha, 1.0), BMM_THREADS, &err)) {
+    bmm_set_msg(s, 1, w->fixed ? err.msg : "out of memory");
+    free(w->fixed);
+    w->fixed = NULL;
     return;
   }
   SDL_LockMutex(s->mu);
   s->sweep_n = 0;
   s->sweep_state = 1;
   SDL_UnlockMutex(s->mu);
-  for (i = 0; i < BMM_SWEEP_MAX && !cancelled; i++) {
-    int L = bmm_sweep_L[i];
-    size_t r0 = 0, r1 = 0;
-    double prev = -INFINITY;
-    if ((size_t)L > minc || 10 * (size_t)L >= n) break;
-    gsl_rng_set(s->rng, cfg.seed);
-    if (mx_bmm_pick_labelled(s->mn->train.labels, n, 10, (size_t)L, s->rng, fixed, &err) ||
-        mx_bmm_set_fixed(m, fixed, &err) || mx_bmm_init_labelled(m, &train, &err))
-      break;
-    mx_bmm_score(m, s->test, s->mn->test.labels, NULL, &r0, NULL);
-    for (it = 0; it < BMM_SWEEP_ITERS; it++) {
-      double J;
-      if (mx_bmm_iterate(m, &train, &J)) break;
-      if (J - prev < BMM_CONVERGED * fabs(J)) break;
-      prev = J;
-      SDL_LockMutex(s->mu);
-      cancelled = s->cancel;
-      SDL_UnlockMutex(s->mu);
-      if (cancelled) break;
-    }
-    mx_bmm_score(m, s->test, s->mn->test.labels, NULL, &r1, NULL);
-    SDL_LockMutex(s->mu);
-    if (!s->cancel) {
-      s->sweep_L[i] = L;
-      s->sweep_acc0[i] = (double)r0 / (double)s->test->n;
-      s->sweep_acc[i] = (double)r1 / (double)s->test->n;
-      s->sweep_n = i + 1;
-    }
-    cancelled = s->cancel;
-    SDL_UnlockMutex(s->mu);
-  }
+  w->active = 1;
+}
+
+static void bmm_sweep_end(bmm_view *s, int cancelled) {
+  bmm_sweep *w = &s->sw;
   SDL_LockMutex(s->mu);
   s->sweep_state = cancelled ? 0 : 2;
   SDL_UnlockMutex(s->mu);
-  mx_bmm_free(m);
-  free(fixed);
+  mx_bmm_free(w->m);
+  free(w->fixed);
+  memset(w, 0, sizeof *w);
 }
 
-/* Take the next job (under the lock) and run it (without). Returns 0 if none. */
-static int bmm_run_one(bmm_view *s) {
+/* One step of the sweep: phase 0 starts L (or ends the sweep), phase 1 one EM
+ * iteration, phase 2 scores the fit and moves to the next L. */
+static void bmm_sweep_step(bmm_view *s) {
+  bmm_sweep *w = &s->sw;
+  mx_error err;
+  int cancelled;
+  if (w->phase == 0) {
+    int L = w->i < BMM_SWEEP_MAX ? bmm_sweep_L[w->i] : 0;
+    if (w->i >= BMM_SWEEP_MAX || (size_t)L > w->minc || 10 * (size_t)L >= w->n) {
+      bmm_sweep_end(s, 0);
+      return;
+    }
+    gsl_rng_set(s->rng, w->cfg.seed);
+    if (mx_bmm_pick_labelled(s->mn->train.labels, w->n, 10, (size_t)L, s->rng, w->fixed, &err) ||
+        mx_bmm_set_fixed(w->m, w->fixed, &err) || mx_bmm_init_labelled(w->m, &w->train, &err)) {
+      bmm_sweep_end(s, 0);
+      return;
+    }
+    w->r0 = w->r1 = 0;
+    mx_bmm_score(w->m, s->test, s->mn->test.labels, NULL, &w->r0, NULL);
+    w->it = 0;
+    w->prev = -INFINITY;
+    w->phase = 1;
+  } else if (w->phase == 1) {
+    double J;
+    w->phase = 2; /* unless this iteration goes on */
+    if (w->it >= BMM_SWEEP_ITERS || mx_bmm_iterate(w->m, &w->train, &J)) return;
+    w->it++;
+    if (J - w->prev < BMM_CONVERGED * fabs(J)) return;
+    w->prev = J;
+    SDL_LockMutex(s->mu);
+    cancelled = s->cancel;
+    SDL_UnlockMutex(s->mu);
+    if (!cancelled) w->phase = 1;
+  } else {
+    mx_bmm_score(w->m, s->test, s->mn->test.labels, NULL, &w->r1, NULL);
+    SDL_LockMutex(s->mu);
+    if (!s->cancel) {
+      s->sweep_L[w->i] = bmm_sweep_L[w->i];
+      s->sweep_acc0[w->i] = (double)w->r0 / (double)s->test->n;
+      s->sweep_acc[w->i] = (double)w->r1 / (double)s->test->n;
+      s->sweep_n = w->i + 1;
+    }
+    cancelled = s->cancel;
+    SDL_UnlockMutex(s->mu);
+    w->i++;
+    w->phase = 0;
+    if (cancelled) bmm_sweep_end(s, 1);
+  }
+}
+
+/* The view's job (ui/pool.h): one piece of the pending work a step. A new run
+ * comes first (it ends a sweep in progress), then a sweep in progress (EM
+ * steps wait for it, as they did behind a sweep on the old worker), then one
+ * EM iteration, then a new sweep. MX_JOB_IDLE when nothing is left. */
+static int bmm_step(void *arg) {
+  bmm_view *s = arg;
   bmm_cfg cfg;
-  int kind = 0;
+  int kind = 0, more;
   SDL_LockMutex(s->mu);
   if (s->req_reset) {
     kind = 1;
     cfg = s->req_cfg;
     s->req_reset = 0;
+  } else if (s->sw.active) {
+    kind = 4;
   } else if (s->req_steps > 0) {
     kind = 2;
     s->req_steps--;
@@ -224,39 +259,26 @@ static int bmm_run_one(bmm_view *s) {
   }
   s->busy = kind != 0;
   SDL_UnlockMutex(s->mu);
+  if (kind == 1 && s->sw.active) bmm_sweep_end(s, 1);
   if (kind == 1) bmm_job_reset(s, cfg);
   else if (kind == 2) bmm_job_step(s);
-  else if (kind == 3) bmm_job_sweep(s, cfg);
+  else if (kind == 3) bmm_sweep_begin(s, cfg);
+  else if (kind == 4) bmm_sweep_step(s);
   SDL_LockMutex(s->mu);
-  s->busy = 0;
+  s->busy = s->sw.active;
+  more = s->sw.active || s->req_reset || s->req_steps > 0 || s->req_sweep;
   SDL_UnlockMutex(s->mu);
-  return kind;
+  return more ? MX_JOB_MORE : MX_JOB_IDLE;
 }
 
-static int bmm_worker(void *arg) {
-  bmm_view *s = arg;
-  for (;;) {
-    SDL_LockMutex(s->mu);
-    while (!s->quit && !s->req_reset && s->req_steps <= 0 && !s->req_sweep)
-      SDL_CondWait(s->cv, s->mu);
-    if (s->quit) {
-      SDL_UnlockMutex(s->mu);
-      return 0;
-    }
-    SDL_UnlockMutex(s->mu);
-    bmm_run_one(s);
-  }
-}
-
-/* Wake the worker; headless, run every pending job now. */
+/* Hand the new request to the job; headless (or without a job), do every
+ * pending piece now. */
 static void bmm_kick(bmm_view *s) {
-  if (s->headless || !s->thread) {
-    while (bmm_run_one(s)) {
+  if (s->headless || !s->job) {
+    while (bmm_step(s) == MX_JOB_MORE) {
     }
   } else {
-    SDL_LockMutex(s->mu);
-    SDL_CondSignal(s->cv);
-    SDL_UnlockMutex(s->mu);
+    mx_job_wake(s->job);
   }
 }
 
@@ -358,17 +380,15 @@ static void bmm_destroy(void *st) {
   bmm_view *s = st;
   int k;
   if (!s) return;
-  if (s->thread) {
+  if (s->job) {
     SDL_LockMutex(s->mu);
-    s->quit = 1;
     s->cancel = 1;
-    SDL_CondSignal(s->cv);
     SDL_UnlockMutex(s->mu);
-    SDL_WaitThread(s->thread, NULL);
+    mx_job_cancel(s->job); /* (waits for a step in progress) */
   }
+  if (s->sw.active) bmm_sweep_end(s, 1);
   for (k = 0; k < BMM_KMAX; k++) mx_texture_free(&s->tex[k]);
   mx_sample_set_free(&s->samp);
-  if (s->cv) SDL_DestroyCond(s->cv);
   if (s->mu) SDL_DestroyMutex(s->mu);
   mx_bmm_free(s->m);
   mx_bmm_data_free(s->train_all);
@@ -414,7 +434,6 @@ static void *bmm_create(mx_app *app, mx_error *err) {
   s->want.threshold = 0.5;
   bmm_sync_sliders(s);
   s->mu = SDL_CreateMutex();
-  s->cv = SDL_CreateCond();
   s->rng = gsl_rng_alloc(gsl_rng_mt19937);
   s->h_theta = malloc((size_t)BMM_CAP * BMM_KMAX * BMM_D);
   s->h_pi = malloc((size_t)BMM_CAP * BMM_KMAX * sizeof *s->h_pi);
@@ -423,14 +442,14 @@ static void *bmm_create(mx_app *app, mx_error *err) {
   s->h_lp = malloc(BMM_CAP * sizeof *s->h_lp);
   s->h_acc = malloc(BMM_CAP * sizeof *s->h_acc);
   s->h_ms = malloc(BMM_CAP * sizeof *s->h_ms);
-  if (!s->mu || !s->cv || !s->rng || !s->h_theta || !s->h_pi || !s->h_ll || !s->h_tll ||
+  if (!s->mu || !s->rng || !s->h_theta || !s->h_pi || !s->h_ll || !s->h_tll ||
       !s->h_lp || !s->h_acc || !s->h_ms) {
     bmm_destroy(s);
     mx_error_set(err, MX_ENOMEM, "out of memory");
     return NULL;
   }
-  if (!s->headless) s->thread = SDL_CreateThread(bmm_worker, "bmm-em", s);
-  /* without a thread (headless, or if it failed) the jobs run inline */
+  if (!s->headless) s->job = mx_job_submit(bmm_step, s);
+  /* without a job (headless, or out of memory) the steps run inline */
   bmm_request_reset(s);
   return s;
 }
@@ -624,16 +643,6 @@ static void bmm_update(void *st, mx_app *app, double dt) {
 
 /* ------------------------------------------------------------ set / save / load */
 
-static int bmm_parse_double(const char *v, double lo, double hi, double *out) {
-  char *end;
-  double x;
-  if (!v || !*v) return -1;
-  x = strtod(v, &end);
-  if (*end || !isfinite(x) || x < lo || x > hi) return -1;
-  *out = x;
-  return 0;
-}
-
 static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx_error *err) {
   bmm_view *s = st;
   long l;
@@ -657,11 +666,11 @@ static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx
                           value);
     s->want.seed = (unsigned long)l;
   } else if (!strcmp(key, "alpha")) {
-    if (bmm_parse_double(value, 1e-6, 1e6, &d))
+    if (mx_view_parse_double(value, 1e-6, 1e6, MX_VIEW_CLOSED, &d))
       return mx_error_set(err, MX_EINVAL, "bmm: alpha=%s: expected a number in [1e-6, 1e6]", value);
     s->want.alpha = d;
   } else if (!strcmp(key, "threshold")) {
-    if (bmm_parse_double(value, 0.0, 0.999, &d))
+    if (mx_view_parse_double(value, 0.0, 0.999, MX_VIEW_CLOSED, &d))
       return mx_error_set(err, MX_EINVAL, "bmm: threshold=%s: expected a number in [0, 0.999]",
                           value);
     s->want.threshold = d;
@@ -694,12 +703,11 @@ static int bmm_set(void *st, mx_app *app, const char *key, const char *value, mx
     s->follow = s->view_t == s->c_n - 1;
     return MX_OK;
   } else if (!strcmp(key, "threaded")) {
-    /* run the EM on the worker thread as the window does, also headless (tests) */
+    /* run the EM as a background job as the window does, also headless (tests) */
     if (!value || strcmp(value, "1"))
       return mx_error_set(err, MX_EINVAL, "bmm: threaded=%s: expected 1", value ? value : "");
-    if (!s->thread) s->thread = SDL_CreateThread(bmm_worker, "bmm-em", s);
-    if (!s->thread)
-      return mx_error_set(err, MX_EINVAL, "bmm: cannot start a thread: %s", SDL_GetError());
+    if (!s->job) s->job = mx_job_submit(bmm_step, s);
+    if (!s->job) return mx_error_set(err, MX_EINVAL, "bmm: cannot start a job: out of memory");
     s->headless = 0;
     return MX_OK;
   } else if (!strcmp(key, "sweep")) {

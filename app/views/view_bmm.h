@@ -11,7 +11,8 @@
  * over L draws accuracy against L for both.
  *
  * All numbers come from core/bmm. The EM runs off the render path: in the
- * window a worker thread owns the model and publishes each iteration into a
+ * window a background job (ui/pool.h: a pool thread natively, slices of the
+ * frames in the web build) owns the model and publishes each iteration into a
  * history (θ quantised to 8 bits for display, π, log-likelihoods, accuracy)
  * under a mutex; the frame only copies from the history, so the UI never
  * waits for EM. Headless (shot, tests) the same jobs run inline, so a key
@@ -19,7 +20,7 @@
  * (up to BMM_CAP), so Left walks back through them.
  *
  * Files (this header is private to them):
- *   view_bmm.c: the EM jobs on the worker thread, requests from the UI thread, create / destroy, events, set / save / load, the vtable
+ *   view_bmm.c: the EM job's steps, requests from the UI thread, create / destroy, events, set / save / load, the vtable
  *   view_bmm_draw.c: the plots and the controls */
 #ifndef MIXSCOPE_VIEW_BMM_H
 #define MIXSCOPE_VIEW_BMM_H
@@ -36,6 +37,7 @@
 #include "mixscope/bmm.h"
 #include "mixscope/dataset.h"
 #include "sample_grid.h"
+#include "ui/pool.h"
 #include "view.h"
 
 #define BMM_KMIN 2
@@ -62,6 +64,19 @@ typedef struct bmm_cfg {
   double alpha;        /* Beta(1+α, 1+α) prior on θ */
   double threshold;    /* binarize pix/255 > threshold */
 } bmm_cfg;
+
+/* An accuracy-vs-L sweep in progress (the job's; see bmm_sweep_step). */
+typedef struct bmm_sweep {
+  int active;
+  bmm_cfg cfg;
+  mx_bmm *m;
+  int *fixed;               /* (n) */
+  mx_bmm_data train;        /* the first n digits */
+  size_t n, minc;           /* digits; fewest of a class */
+  int i, phase, it;         /* L index; 0 start L, 1 iterate, 2 score; iterations done */
+  size_t r0, r1;            /* right answers: labelled only, after EM */
+  double prev;              /* the last J */
+} bmm_sweep;
 
 typedef struct bmm_view {
   /* ---- UI thread only ---- */
@@ -96,9 +111,8 @@ typedef struct bmm_view {
 
   /* ---- shared, under mu ---- */
   SDL_mutex *mu;
-  SDL_cond *cv;
-  SDL_Thread *thread;
-  int quit, busy;
+  mx_job *job;              /* the EM work as a background job (ui/pool.h); NULL headless */
+  int busy;
   int req_reset;            /* a new run with req_cfg is wanted */
   bmm_cfg req_cfg;
   int req_steps;            /* EM iterations wanted */
@@ -128,6 +142,7 @@ typedef struct bmm_view {
   mx_bmm *m;
   gsl_rng *rng;
   int *fixed;               /* (train.n) labelled class or -1 */
+  bmm_sweep sw;             /* the accuracy-vs-L sweep in progress */
 } bmm_view;
 
 /* view_bmm.c */

@@ -72,11 +72,24 @@ static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
     mx_draw_rect(ui, (mx_rect){bar.x, bar.y, (int)lround(bar.w * s->disp_pi[k] / fmax(pimax, 1e-300)),
                                bar.h},
                  th->accent);
-    if (s->disp_cfg.semi)
-      snprintf(lab, sizeof lab, "digit %d   π %.3f", k, s->disp_pi[k]);
-    else
-      snprintf(lab, sizeof lab, "%d   π %.3f", k + 1, s->disp_pi[k]);
-    mx_text_in(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, lab);
+    {
+      /* the caption as wide as the cell and its gap allow: shorter, never cut */
+      char l2[48], l3[48], l4[32];
+      const char *labs[4];
+      int id = k + (s->disp_cfg.semi ? 0 : 1);
+      if (s->disp_cfg.semi) snprintf(lab, sizeof lab, "digit %d   π %.3f", id, s->disp_pi[k]);
+      else snprintf(lab, sizeof lab, "%d   π %.3f", id, s->disp_pi[k]);
+      snprintf(l2, sizeof l2, "%d  π %.3f", id, s->disp_pi[k]);
+      snprintf(l3, sizeof l3, "%d  π %.2f", id, s->disp_pi[k]);
+      snprintf(l4, sizeof l4, "%.2f", s->disp_pi[k]);
+      labs[0] = lab;
+      labs[1] = l2;
+      labs[2] = l3;
+      labs[3] = l4;
+      cap.x -= gap / 2;
+      cap.w += gap - gap % 2;
+      mx_text_fit(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, labs, 4);
+    }
     if (mx_ui_hover(ui, cell)) {
       char tip[160];
       snprintf(tip, sizeof tip, "component %d: weight π = %.5f; colour = θ (P(pixel on)), 0 → 1",
@@ -85,6 +98,42 @@ static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
     }
   }
   s->tex_dirty = 0;
+}
+
+/* A legend of n line samples and names cut off the top of *c: one row in the
+ * body font if it fits (indent px in), else the small font, else one entry a
+ * row. Returns the x after the last entry (its row is the last one cut). */
+static int bmm_legend(mx_ui *ui, mx_rect *c, const char *const *names, const mx_color *cols, int n,
+                      int indent, int pad) {
+  int font = MX_FONT_BODY, i, tw, total, x, lh, stack = 0, sw = mx_ui_px(ui, 24);
+  for (;;) {
+    for (total = indent, i = 0; i < n; i++) {
+      mx_text_size(ui, font, names[i], &tw, NULL);
+      total += sw + mx_ui_px(ui, 8) + tw + mx_ui_px(ui, 20);
+    }
+    if (total <= c->w || font == MX_FONT_SMALL) break;
+    font = MX_FONT_SMALL;
+  }
+  if (total > c->w) { /* one entry a row, no indent */
+    stack = 1;
+    indent = 0;
+  }
+  lh = mx_line_height(ui, font);
+  x = c->x + indent;
+  for (i = 0; i < n; i++) {
+    mx_rect row;
+    float cy;
+    if (i == 0 || stack) {
+      row = mx_rect_cut_top(c, lh + (i == n - 1 || !stack ? pad : 0));
+      x = row.x + indent;
+    }
+    cy = (float)c->y - (float)(lh + (i == n - 1 || !stack ? pad : 0)) + lh * 0.5f;
+    mx_draw_line(ui, (float)x, cy, (float)(x + sw), cy, cols[i], 3.0f * mx_ui_scale(ui));
+    x += sw + mx_ui_px(ui, 8);
+    x += mx_text(ui, x, (int)(cy - lh * 0.5f), font, mx_ui_theme(ui)->text, "%s", names[i]) +
+         mx_ui_px(ui, 20);
+  }
+  return x;
 }
 
 /* Log-likelihood per digit against the iteration, training and test. */
@@ -98,16 +147,14 @@ static void bmm_draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
   mx_rect leg;
   if (n == 0) return;
   /* legend */
-  leg = mx_rect_cut_top(&c, lh + mx_ui_px(ui, 4));
   {
-    int x = leg.x + mx_ui_px(ui, 60);
-    float cy = (float)leg.y + lh * 0.5f;
-    mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 24), cy, th->comp[0], 3.0f * mx_ui_scale(ui));
-    x += mx_ui_px(ui, 32);
-    x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "training digits") + mx_ui_px(ui, 24);
-    mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 24), cy, th->comp[1], 3.0f * mx_ui_scale(ui));
-    x += mx_ui_px(ui, 32);
-    x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "test digits") + mx_ui_px(ui, 24);
+    static const char *const nm[2] = {"training digits", "test digits"};
+    mx_color cl[2];
+    int x;
+    cl[0] = th->comp[0];
+    cl[1] = th->comp[1];
+    x = bmm_legend(ui, &c, nm, cl, 2, mx_ui_px(ui, 60), mx_ui_px(ui, 4));
+    leg = (mx_rect){c.x, c.y - lh - mx_ui_px(ui, 4), c.w, lh};
     if (n > 2) {
       char note[96];
       int tw;
@@ -181,16 +228,7 @@ static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_color col[2] = {th->comp[4], th->comp[2]};
   const char *names[2] = {"labelled alone", "EM + unlabelled"};
   mx_plot pl;
-  mx_rect leg = mx_rect_cut_top(&c, lh + mx_ui_px(ui, 6));
-  {
-    int x = leg.x;
-    float cy = (float)leg.y + lh * 0.5f;
-    for (curve = 0; curve < 2; curve++) {
-      mx_draw_line(ui, (float)x, cy, (float)x + mx_ui_px(ui, 20), cy, col[curve], 3.0f * mx_ui_scale(ui));
-      x += mx_ui_px(ui, 26);
-      x += mx_text(ui, x, leg.y, MX_FONT_BODY, th->text, "%s", names[curve]) + mx_ui_px(ui, 16);
-    }
-  }
+  bmm_legend(ui, &c, names, col, 2, 0, mx_ui_px(ui, 6));
   if (n > 0) {
     a0 = 1.0;
     a1 = 0.0;
@@ -233,8 +271,11 @@ static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   }
   mx_draw_rect(ui, (mx_rect){pl.r.x, pl.r.y + pl.r.h - 1, pl.r.w, mx_ui_px(ui, 2)}, th->text_dim);
   mx_draw_rect(ui, (mx_rect){pl.r.x, pl.r.y, mx_ui_px(ui, 2), pl.r.h}, th->text_dim);
-  mx_text_in(ui, (mx_rect){pl.r.x, pl.r.y + pl.r.h + mx_ui_px(ui, 4) + lh, pl.r.w, lh}, MX_FONT_BODY,
-             MX_ALIGN_CENTER, th->text, "labelled digits per class  L");
+  {
+    static const char *const xl[3] = {"labelled digits per class  L", "labelled per class  L", "L"};
+    mx_text_fit(ui, (mx_rect){pl.r.x, pl.r.y + pl.r.h + mx_ui_px(ui, 4) + lh, pl.r.w, lh},
+                MX_FONT_BODY, MX_ALIGN_CENTER, th->text, xl, 3);
+  }
   /* the current L */
   if (log10(s->disp_cfg.labels) <= lx1 + 0.05) {
     float x = mx_plot_x(&pl, log10(s->disp_cfg.labels));
@@ -250,11 +291,18 @@ static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     for (i = 0; i < n; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], 4.0f * mx_ui_scale(ui), col[curve]);
   }
   if (s->c_sweep_state != 2) {
-    mx_rect b = {pl.r.x + pl.r.w / 2 - mx_ui_px(ui, 150), pl.r.y + pl.r.h / 2 - mx_ui_px(ui, 20),
-                 mx_ui_px(ui, 300), mx_ui_px(ui, 40)};
+    int bw, tw;
+    const char *lab = "Compute for L = 1 … 1000   A";
+    mx_rect b;
+    mx_text_size(ui, MX_FONT_BODY, lab, &tw, NULL);
+    if (tw + mx_ui_px(ui, 24) > pl.r.w) lab = "Compute   A"; /* a narrow panel */
+    mx_text_size(ui, MX_FONT_BODY, lab, &tw, NULL);
+    bw = tw + mx_ui_px(ui, 24);
+    b = (mx_rect){pl.r.x + (pl.r.w - bw) / 2, pl.r.y + pl.r.h / 2 - mx_ui_px(ui, 20), bw,
+                  mx_ui_px(ui, 40)};
     if (s->c_sweep_state == 1)
       mx_text_in(ui, b, MX_FONT_BODY, MX_ALIGN_CENTER, th->warn, n ? "" : "fitting for each L…");
-    else if (mx_button(ui, b, "Compute for L = 1 … 1000   A"))
+    else if (mx_button(ui, b, lab))
       bmm_request_sweep(s, app);
   }
 }
@@ -280,44 +328,65 @@ static void bmm_draw_formulas(bmm_view *s, mx_ui *ui, mx_rect c) {
   }
 }
 
-/* The control panel's numbers at the viewed iteration, then the formulas. */
+/* One line of the numbers at the top of *c if it fits (cut off *c), in font f;
+ * brief (or NULL): a shorter form for a narrow panel. */
+static void bmm_line(mx_ui *ui, mx_rect *c, int f, int step, mx_color col, const char *s,
+                     const char *brief) {
+  const char *v[2];
+  if (c->h < mx_line_height(ui, f)) {
+    c->h = 0; /* out of room: the lines below are left out too */
+    return;
+  }
+  v[0] = s;
+  v[1] = brief;
+  mx_text_fit(ui, (mx_rect){c->x, c->y, c->w, mx_line_height(ui, f)}, f, MX_ALIGN_LEFT, col, v,
+              brief ? 2 : 1);
+  mx_rect_cut_top(c, step);
+}
+
+/* The control panel's numbers at the viewed iteration, then the formulas (a
+ * short panel: the body lines in the small font, and what does not fit left out). */
 static void bmm_controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c) {
   const mx_theme *th = mx_ui_theme(ui);
-  int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_BODY);
-  int t = s->view_t;
+  int gap = mx_ui_px(ui, 6), lL = mx_line_height(ui, MX_FONT_LARGE), f = MX_FONT_BODY;
+  int t = s->view_t, ln;
   char buf[200];
-  int ln = lh + mx_ui_px(ui, 3);
   double dJ = t > 0 ? s->c_lp[t] - s->c_lp[t - 1] : NAN;
+  if (c.h < lL + gap + 4 * (mx_line_height(ui, f) + mx_ui_px(ui, 3)) +
+                (s->disp_cfg.semi ? lL + 3 * gap + mx_line_height(ui, f) : 0))
+    f = MX_FONT_SMALL;
+  ln = mx_line_height(ui, f) + mx_ui_px(ui, 3);
+  if (c.h < lL) return;
   mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t);
   snprintf(buf, sizeof buf, "%s", s->c_busy ? "computing…" : s->c_converged && t == s->c_n - 1 ? "converged" : "");
-  mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_BODY,
-             MX_ALIGN_RIGHT, s->c_busy ? th->warn : th->good, buf);
-  mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + gap);
-  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[0], "train  log p(x) / digit  %.3f", s->c_ll[t]);
-  mx_rect_cut_top(&c, ln);
-  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[1], "test   log p(x) / digit  %.3f", s->c_tll[t]);
-  mx_rect_cut_top(&c, ln);
-  mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text, "log posterior J  %.1f", s->c_lp[t]);
-  mx_rect_cut_top(&c, ln);
+  mx_text_in(ui, (mx_rect){c.x, c.y, c.w, lL}, MX_FONT_BODY, MX_ALIGN_RIGHT,
+             s->c_busy ? th->warn : th->good, buf);
+  mx_rect_cut_top(&c, lL + gap);
+  snprintf(buf, sizeof buf, "train  log p(x) / digit  %.3f", s->c_ll[t]);
+  bmm_line(ui, &c, f, ln, th->comp[0], buf, NULL);
+  snprintf(buf, sizeof buf, "test   log p(x) / digit  %.3f", s->c_tll[t]);
+  bmm_line(ui, &c, f, ln, th->comp[1], buf, NULL);
+  if (s->disp_cfg.semi) { /* the accuracy before J: it is what semi-supervised EM is for */
+    mx_rect_cut_top(&c, gap);
+    snprintf(buf, sizeof buf, "test accuracy %.1f%%", 100.0 * s->c_acc[t]);
+    bmm_line(ui, &c, MX_FONT_LARGE, lL + mx_ui_px(ui, 2), th->comp[2], buf, NULL);
+    char brief[64];
+    snprintf(buf, sizeof buf, "labelled digits alone (iteration 0)  %.1f%%", 100.0 * s->c_acc[0]);
+    snprintf(brief, sizeof brief, "labelled alone  %.1f%%", 100.0 * s->c_acc[0]);
+    bmm_line(ui, &c, f, ln + gap, th->comp[4], buf, brief);
+  }
+  snprintf(buf, sizeof buf, "log posterior J  %.1f", s->c_lp[t]);
+  bmm_line(ui, &c, f, ln, th->text, buf, NULL);
   if (t > 0 && mx_app_headless(app))
     /* no wall-clock figure headless: shots, scenes and exports stay reproducible */
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g", dJ);
+    snprintf(buf, sizeof buf, "ΔJ %+.4g", dJ);
   else if (t > 0)
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "ΔJ %+.4g   ·   %.1f ms / iteration", dJ,
-            s->c_ms[t]);
+    snprintf(buf, sizeof buf, "ΔJ %+.4g   ·   %.1f ms / iteration", dJ, s->c_ms[t]);
   else
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->text_dim, "%d digits, %s", s->disp_cfg.n,
-            s->disp_cfg.semi ? "start from the labelled" : s->disp_cfg.init_random ? "random start" : "k-means++ start");
-  mx_rect_cut_top(&c, ln);
-  if (s->disp_cfg.semi) {
-    mx_rect_cut_top(&c, gap);
-    mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->comp[2], "test accuracy %.1f%%", 100.0 * s->c_acc[t]);
-    mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 2));
-    mx_text(ui, c.x, c.y, MX_FONT_BODY, th->comp[4], "labelled digits alone (iteration 0)  %.1f%%",
-            100.0 * s->c_acc[0]);
-    mx_rect_cut_top(&c, ln + gap);
-  }
-  bmm_draw_formulas(s, ui, c);
+    snprintf(buf, sizeof buf, "%d digits, %s", s->disp_cfg.n,
+             s->disp_cfg.semi ? "start from the labelled" : s->disp_cfg.init_random ? "random start" : "k-means++ start");
+  bmm_line(ui, &c, f, ln, th->text_dim, buf, NULL);
+  if (c.h > 0) bmm_draw_formulas(s, ui, c);
 }
 
 static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {

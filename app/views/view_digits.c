@@ -8,7 +8,6 @@
  *
  * Sections: lifecycle · events · drawing · set / scenes · accessors. */
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -628,11 +627,8 @@ static int dg_set(void *state, mx_app *app, const char *key, const char *value, 
     return 0;
   }
   if (!strcmp(key, "threshold")) {
-    char *end;
     double t;
-    errno = 0;
-    t = strtod(value, &end);
-    if (!*value || *end || !isfinite(t) || t < 0 || t > 1)
+    if (mx_view_parse_double(value, 0, 1, MX_VIEW_CLOSED, &t))
       return mx_error_set(err, MX_EINVAL, "digits: threshold must be a number in [0, 1], not '%s'",
                           value);
     dg_set_threshold(d, t);

@@ -464,9 +464,8 @@ static int gv_set_run(gmm_view *v, mx_app *app, const char *key, const char *val
     return MX_OK;
   }
   if (!strcmp(key, "reg")) {
-    char *end;
-    double r = strtod(value, &end);
-    if (*end || end == value || !(r >= 0) || r > 1e3)
+    double r;
+    if (mx_view_parse_double(value, 0, 1e3, MX_VIEW_CLOSED, &r))
       return mx_error_set(err, MX_EINVAL, "gmm: reg=%s: expected a number in [0, 1000]", value);
     v->reg = r;
     return gv_reset(v, app) == MX_OK ? MX_OK : MX_EINVAL;

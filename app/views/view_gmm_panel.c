@@ -19,6 +19,30 @@ static mx_plot gv_plot_for(const gmm_view *v, mx_rect r) {
   return pl;
 }
 
+/* A corner caption line at (x, *y) within width w: whole if it fits, else
+ * broken at its "   " gaps and before a "  (" remark, one piece a line. */
+static void gv_caption(mx_ui *ui, int x, int *y, int w, mx_color c, const char *s) {
+  char buf[200], *p, *q;
+  int tw, lh = mx_line_height(ui, MX_FONT_SMALL);
+  mx_text_size(ui, MX_FONT_SMALL, s, &tw, NULL);
+  snprintf(buf, sizeof buf, "%s", s);
+  for (p = buf; tw > w && p && *p;) {
+    char *gap = strstr(p, "   "), *rem = strstr(p, "  (");
+    q = gap && (!rem || gap < rem) ? gap : rem;
+    if (q) *q = '\0';
+    mx_text(ui, x, *y, MX_FONT_SMALL, c, "%s", p);
+    *y += lh;
+    if (!q) return;
+    for (q += 2; *q == ' '; q++) {
+    }
+    p = q;
+  }
+  if (tw <= w) {
+    mx_text(ui, x, *y, MX_FONT_SMALL, c, "%s", buf);
+    *y += lh;
+  }
+}
+
 /* One model panel: heatmap, iso-lines, ellipses, points, boundary. */
 static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int which,
                           const char *title, int main_panel) {
@@ -62,26 +86,20 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
    * plot too: in a narrow panel it is cut, not drawn over the next one) */
   {
     char buf[200];
-    int lh = mx_line_height(ui, MX_FONT_SMALL), y = pl.r.y + mx_ui_px(ui, 6);
-    int x = pl.r.x + mx_ui_px(ui, 8);
-    if (which == RUN_PLAIN && v->hard) {
+    int y = pl.r.y + mx_ui_px(ui, 6), x = pl.r.x + mx_ui_px(ui, 8), w = pl.r.w - mx_ui_px(ui, 16);
+    if (which == RUN_PLAIN && v->hard)
       snprintf(buf, sizeof buf, "iteration %d   inertia %.3f", run->cur, -run->ll[run->cur]);
-      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
-      y += lh;
-    } else if (which != RUN_SUP) {
+    else if (which != RUN_SUP)
       snprintf(buf, sizeof buf, "iteration %d   log-lik %.3f", run->cur, run->ll[run->cur]);
-      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "%s", buf);
-      y += lh;
-    } else {
-      mx_text(ui, x, y, MX_FONT_SMALL, th->text, "MLE from %d labelled points, no EM",
-              v->labelled);
-      y += lh;
-    }
+    else
+      snprintf(buf, sizeof buf, "MLE from %d labelled points  (no EM)", v->labelled);
+    gv_caption(ui, x, &y, w, th->text, buf);
     if (isfinite(run->acc)) {
-      mx_text(ui, x, y, MX_FONT_SMALL, th->good, "accuracy %.1f%%%s", 100.0 * run->acc,
-              !run->matched                          ? ""
-              : main_panel && pl.r.w > mx_ui_px(ui, 520) ? "  (components matched to classes)"
-                                                       : "  (matched)");
+      snprintf(buf, sizeof buf, "accuracy %.1f%%%s", 100.0 * run->acc,
+               !run->matched                          ? ""
+               : main_panel && pl.r.w > mx_ui_px(ui, 520) ? "  (components matched to classes)"
+                                                        : "  (matched)");
+      gv_caption(ui, x, &y, w, th->good, buf);
     }
   }
   SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
@@ -134,7 +152,10 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
   int which, t, nr = v->semi ? 2 : 1, nmax = 1;
   double lo = INFINITY, hi = -INFINITY;
   float pts[2 * 256];
-  int axis_l = mx_ui_px(ui, 58), axis_b = mx_ui_px(ui, 36);
+  int axis_l = mx_ui_px(ui, 58), lw;
+  int axis_b = mx_line_height(ui, MX_FONT_SMALL) + mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
+  mx_text_size(ui, MX_FONT_SMALL, "-0000.00", &lw, NULL); /* room for tick labels like -2411.75 */
+  if (lw + mx_ui_px(ui, 12) > axis_l) axis_l = lw + mx_ui_px(ui, 12);
   for (which = 0; which < nr; which++) {
     gv_run *run = &v->run[which];
     if (run->n - 1 > nmax) nmax = run->n - 1;
@@ -164,7 +185,7 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
   pl.x1 = nmax < 5 ? 5 : nmax;
   pl.y0 = lo;
   pl.y1 = hi;
-  mx_draw_axes(ui, &pl, "iteration", NULL);
+  mx_draw_axes_count(ui, &pl, "iteration", NULL);
   for (which = nr - 1; which >= 0; which--) {
     gv_run *run = &v->run[which];
     mx_color c = which == RUN_MAIN ? th->accent : th->text_dim;
@@ -182,13 +203,34 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
 }
 
 /* The panel's data rows: the data set buttons and what is loaded. */
-static void gv_panel_data(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
+static void gv_panel_data(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp, int compact) {
   const mx_theme *th = mx_ui_theme(ui);
   int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 2);
   int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 10);
   mx_rect c = *cp, row;
   int i, bw;
   char buf[160];
+
+  if (compact) { /* a short panel: what is set, in one line; the keys change it */
+    static const char *const name[GV_NDATA] = {"blobs", "overlap", "elongated", "flat", "digits", "csv"};
+    static const char *const cov[MX_GMM_NCOV] = {"full", "diag", "sphere", "tied"};
+    const char *v3[3];
+    char b2[160], b3[160];
+    snprintf(buf, sizeof buf, "data %s  \u00b7  init %s  \u00b7  %s  (D, I, O)", name[v->dataset],
+             v->init == MX_GMM_INIT_KMEANSPP ? "k-means++" : v->init == MX_GMM_INIT_RANDOM ? "random" : "labels",
+             cov[v->covtype]);
+    snprintf(b2, sizeof b2, "%s \u00b7 %s \u00b7 %s  (D, I, O)", name[v->dataset],
+             v->init == MX_GMM_INIT_KMEANSPP ? "k-means++" : v->init == MX_GMM_INIT_RANDOM ? "random" : "labels",
+             cov[v->covtype]);
+    snprintf(b3, sizeof b3, "%s \u00b7 %s", name[v->dataset], cov[v->covtype]);
+    v3[0] = buf;
+    v3[1] = b2;
+    v3[2] = b3;
+    mx_text_fit(ui, mx_rect_cut_top(&c, lh), MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, v3, 3);
+    mx_rect_cut_top(&c, gap);
+    *cp = c;
+    return;
+  }
 
   /* data */
   mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "Data  (D)");
@@ -270,7 +312,7 @@ static int gv_panel_hard(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *c, int bh
   return 1;
 }
 
-static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
+static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp, int compact) {
   int gap = mx_ui_px(ui, 6);
   int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 10);
   int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
@@ -287,6 +329,7 @@ static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
         k != v->K)
       gv_change_k(v, app, k - v->K);
   }
+  if (compact) goto steps; /* init and covariance: in the data line */
   mx_rect_cut_top(&c, gap);
   if (c.h < bh) return 0;
   row = mx_rect_cut_top(&c, bh);
@@ -312,6 +355,7 @@ static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
     }
   }
   if (!gv_panel_cov(v, app, ui, &c, bh, gap)) return 0;
+steps:
   mx_rect_cut_top(&c, gap);
   if (c.h < bh) return 0;
   row = mx_rect_cut_top(&c, bh);
@@ -380,7 +424,7 @@ static int gv_panel_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect *cp) {
 
 /* The panel's numbers (as far as they fit): iteration, log-likelihood, the
  * weights, the log-likelihood curve. */
-static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
+static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) {
   const mx_theme *th = mx_ui_theme(ui);
   int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 2);
   gv_run *run = &v->run[RUN_MAIN];
@@ -400,10 +444,11 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
                MX_ALIGN_RIGHT, th->accent, "running");
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE));
   {
-    int x = c.x + mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log-lik %.4f", run->ll[run->cur]);
-    if (run->cur > 0)
-      mx_text(ui, x + mx_ui_px(ui, 10), c.y + mx_ui_px(ui, 3), MX_FONT_SMALL, th->text_dim,
-              "Δ %+.3g", run->ll[run->cur] - run->ll[run->cur - 1]);
+    int x = c.x + mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log-lik %.4f", run->ll[run->cur]), dw;
+    snprintf(buf, sizeof buf, "Δ %+.3g", run->cur > 0 ? run->ll[run->cur] - run->ll[run->cur - 1] : 0.0);
+    mx_text_size(ui, MX_FONT_SMALL, buf, &dw, NULL);
+    if (run->cur > 0 && x + mx_ui_px(ui, 10) + dw <= c.x + c.w) /* only where it fits */
+      mx_text(ui, x + mx_ui_px(ui, 10), c.y + mx_ui_px(ui, 3), MX_FONT_SMALL, th->text_dim, "%s", buf);
   }
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_BODY));
   if (c.h < lh * 2) return;
@@ -439,7 +484,7 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
     mx_rect_cut_top(&c, lh);
   }
   mx_rect_cut_top(&c, gap);
-  if (c.h > mx_ui_px(ui, 90)) {
+  if (with_curve && c.h > mx_ui_px(ui, 90)) {
     if (v->semi) {
       int x = c.x;
       mx_draw_rect(ui, (mx_rect){x, c.y + lh / 2, mx_ui_px(ui, 14), mx_ui_px(ui, 3)}, th->accent);
@@ -454,10 +499,28 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c) {
   }
 }
 
-static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r) {
-  mx_rect c = mx_panel(ui, r, "Gaussian mixture  ·  EM");
-  gv_panel_data(v, app, ui, &c);
-  if (gv_panel_model(v, app, ui, &c)) gv_panel_numbers(v, ui, c);
+/* How the side panel fits a content height h: *compact (data, init and
+ * covariance as one line of text, their keys change them) when the whole
+ * panel does not fit, and *numbers_out (iteration, log-likelihood and its
+ * curve go to a strip under the plots) when even the compact one leaves them
+ * no room. Heights as gv_panel_data / gv_panel_model / gv_panel_numbers cut them. */
+static void gv_panel_fit(const gmm_view *v, mx_ui *ui, int h, int *compact, int *numbers_out) {
+  int gap = mx_ui_px(ui, 6), lh = mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 2);
+  int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 10);
+  int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
+  int data = lh + 2 * bh + 3 * gap + lh, data_c = lh + gap;
+  int model = sh + 5 * (gap + bh) + gap + (v->semi ? sh : bh) + 2 * gap, model_c = model - 2 * (gap + bh);
+  int numbers = mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) + 3 * gap +
+                3 * lh + mx_ui_px(ui, 100);
+  *compact = h < data + model + numbers;
+  *numbers_out = h < data_c + model_c + numbers;
+}
+
+static void gv_draw_panel(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int compact,
+                          int numbers_out) {
+  mx_rect c = mx_panel(ui, r, "Gaussian mixture  \u00b7  EM");
+  gv_panel_data(v, app, ui, &c, compact);
+  if (gv_panel_model(v, app, ui, &c, compact) && !numbers_out) gv_panel_numbers(v, ui, c, 1);
 }
 
 /* The plain-mode comparisons: k-means beside EM (hard), or the model
@@ -472,12 +535,19 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
     mx_rect_cut_right(&r, gap);
     gv_draw_model(v, app, ui, r, RUN_MAIN, "Soft: EM, responsibilities", 1);
     gv_draw_model(v, app, ui, right, RUN_PLAIN, "Hard: k-means, same start", 0);
-    mx_text(ui, cap.x, cap.y + gap / 2, MX_FONT_SMALL, dim,
-            "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
-            "\u2192 0: every responsibility becomes 0 or 1,");
-    mx_text(ui, cap.x, cap.y + gap / 2 + lhs, MX_FONT_SMALL, dim,
-            "the M-step's weighted means become cluster means, and the regions become "
-            "nearest-centre (Voronoi) cells.");
+    static const char *const l1[3] = {
+        "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
+        "\u2192 0: every responsibility becomes 0 or 1,",
+        "k-means: EM with equal weights, covariance s\u00b2I, s\u00b2 \u2192 0;",
+        "k-means: EM, equal weights, s\u00b2I, s\u00b2 \u2192 0"};
+    static const char *const l2[3] = {
+        "the M-step's weighted means become cluster means, and the regions become "
+        "nearest-centre (Voronoi) cells.",
+        "responsibilities 0 or 1, nearest-centre (Voronoi) cells.", "nearest-centre cells"};
+    mx_text_fit(ui, (mx_rect){cap.x, cap.y + gap / 2, cap.w, lhs}, MX_FONT_SMALL, MX_ALIGN_LEFT,
+                dim, l1, 3);
+    mx_text_fit(ui, (mx_rect){cap.x, cap.y + gap / 2 + lhs, cap.w, lhs}, MX_FONT_SMALL,
+                MX_ALIGN_LEFT, dim, l2, 3);
   } else {
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
     int k = 0, type = 0;
@@ -492,10 +562,21 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
 void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   gmm_view *v = st;
   mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 10)), side;
-  int gap = mx_ui_px(ui, 10);
+  int gap = mx_ui_px(ui, 10), compact, numbers_out;
   side = mx_rect_cut_right(&r, mx_ui_px(ui, 360));
   mx_rect_cut_right(&r, gap);
-  gv_draw_panel(v, app, ui, side);
+  gv_panel_fit(v, ui, side.h - 2 * mx_ui_px(ui, 12) - mx_line_height(ui, MX_FONT_LARGE) - mx_ui_px(ui, 8),
+               &compact, &numbers_out);
+  gv_draw_panel(v, app, ui, side, compact, numbers_out);
+  if (numbers_out) { /* the numbers under the plots, beside each other */
+    mx_rect strip = mx_rect_cut_bottom(&r, r.h * 32 / 100), c, left;
+    mx_rect_cut_bottom(&r, gap);
+    c = mx_panel(ui, strip, NULL);
+    left = mx_rect_cut_left(&c, c.w * 45 / 100);
+    mx_rect_cut_left(&c, gap);
+    gv_panel_numbers(v, ui, left, 0);
+    gv_draw_curve(v, ui, c);
+  }
   if (gv_draw_compare(v, app, ui, r, gap)) {
     /* drawn */
   } else if (!v->semi) {
@@ -513,7 +594,7 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
     gv_draw_model(v, app, ui, r, RUN_MAIN, t1, 1);
     top = mx_rect_cut_top(&right, (right.h - gap) / 2);
     mx_rect_cut_top(&right, gap);
-    gv_draw_model(v, app, ui, top, RUN_PLAIN, "Plain EM, same start", 0);
-    gv_draw_model(v, app, ui, right, RUN_SUP, "Labelled points only", 0);
+    gv_draw_model(v, app, ui, top, RUN_PLAIN, "Plain EM  \u00b7  same start", 0);
+    gv_draw_model(v, app, ui, right, RUN_SUP, "Labelled only  \u00b7  no EM", 0);
   }
 }

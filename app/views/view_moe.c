@@ -510,9 +510,8 @@ static int moe_set(void *st, mx_app *app, const char *key, const char *value, mx
     return MX_OK;
   }
   if (!strcmp(key, "lr")) {
-    char *end;
-    double lr = value ? strtod(value, &end) : 0.0;
-    if (!value || !*value || *end || !(lr > 0.0) || lr > 10.0)
+    double lr;
+    if (mx_view_parse_double(value, 0.0, 10.0, MX_VIEW_OPEN_LO, &lr))
       return mx_error_set(err, MX_EINVAL, "moe: lr=%s: expected a step size in (0, 10]", value ? value : "");
     s->lr = lr;
     s->mdn_stale = 1;

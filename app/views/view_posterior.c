@@ -654,39 +654,29 @@ static void post_draw_view(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ---------------------------------------------------------------- set / save / load */
 
-static int post_parse_num(const char *v, double *out) {
-  char *end;
-  double d;
-  if (!v || !*v) return -1;
-  d = strtod(v, &end);
-  if (*end || !isfinite(d)) return -1;
-  *out = d;
-  return 0;
-}
-
 static int post_set(void *st, mx_app *app, const char *key, const char *value, mx_error *err) {
   post_view *s = st;
   double d;
   (void)app;
   if (!strcmp(key, "alpha") || !strcmp(key, "true_mu")) {
-    if (post_parse_num(value, &d) || d < -1e6 || d > 1e6)
+    if (mx_view_parse_double(value, -1e6, 1e6, MX_VIEW_CLOSED, &d))
       return mx_error_set(err, MX_EINVAL, "posterior: %s=%s: expected a number in [-1e6, 1e6]", key, value);
     if (!strcmp(key, "alpha")) s->alpha = d;
     else s->true_mu = d;
   } else if (!strcmp(key, "gamma2") || !strcmp(key, "sigma2")) {
-    if (post_parse_num(value, &d) || !(d > 0) || d > 1e6)
+    if (mx_view_parse_double(value, 0, 1e6, MX_VIEW_OPEN_LO, &d))
       return mx_error_set(err, MX_EINVAL, "posterior: %s=%s: a variance must be a number in (0, 1e6]", key,
                           value);
     if (!strcmp(key, "gamma2")) s->gamma2 = d;
     else s->sigma2 = d;
   } else if (!strcmp(key, "seed")) {
-    if (post_parse_num(value, &d) || d < 0 || d > 4294967295.0 || d != floor(d))
+    if (mx_view_parse_double(value, 0, 4294967295.0, MX_VIEW_CLOSED, &d) || d != floor(d))
       return mx_error_set(err, MX_EINVAL, "posterior: seed=%s: expected an integer in [0, 4294967295]", value);
     s->seed = (unsigned long)d;
     post_reset(s);
   } else if (!strcmp(key, "draw")) {
     int i;
-    if (post_parse_num(value, &d) || d < 0 || d > POST_CAP || d != floor(d))
+    if (mx_view_parse_double(value, 0, POST_CAP, MX_VIEW_CLOSED, &d) || d != floor(d))
       return mx_error_set(err, MX_EINVAL, "posterior: draw=%s: expected a count in [0, %d]", value, POST_CAP);
     for (i = 0; i < (int)d; i++)
       if (post_draw(s, NULL) != MX_OK) break;

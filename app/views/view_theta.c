@@ -248,7 +248,7 @@ void tv_draw_map(theta_view *t, mx_ui *ui, int i, mx_rect dst, const double *v, 
 
 /* The job building the training histograms (~50 ms on MNIST), off the
  * first frames: begin, TV_HIST_CHUNK images a step, end (= mx_bern_hist_build). */
-#define TV_HIST_CHUNK 4096
+#define TV_HIST_CHUNK 1024
 static int tv_hist_step(void *arg) {
   theta_view *t = arg;
   const mx_images *im = &t->m->train;
@@ -539,9 +539,10 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   snprintf(buf, sizeof buf, "%s train · %s test · data: %s", a, b, mx_data_source_name(t->m->source));
   mx_text_in(ui, mx_rect_cut_top(&c, lhS), MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
   mx_rect_cut_top(&c, gap + gap / 2);
+  /* test digit picker (left out of a panel too short for it: Left / Right still pick) */
+  if (c.h < 2 * lh + 4 * gap + bh) return;
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap + gap / 2);
-  /* test digit picker */
   {
     mx_rect head = mx_rect_cut_top(&c, lh);
     mx_text_in(ui, head, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, "Test digit   Left / Right");
@@ -728,10 +729,23 @@ static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   char buf[256], sub[160], v1[32], v2[32], a[32];
   const mx_bern_nll *res[2] = {&t->raw_nll, &t->fit_nll};
 
-  /* vertical budget: [titles, maps, results] / explanation / the test digit row */
+  /* vertical budget: [titles, maps, results] / explanation / the test digit row;
+   * the row's three maps leave its numbers ("prior:  NLL = 000.00", "= 000.0
+   * bits: the sum of its map") their width */
   kd = (r.h * 21 / 100) / t->rows;
+  {
+    int w1, w2, room;
+    mx_text_size(ui, MX_FONT_BODY, "prior:  NLL = 000.00", &w1, NULL);
+    mx_text_size(ui, MX_FONT_SMALL, "= 000.0 bits: the sum of its map", &w2, NULL);
+    room = r.w - cbw - mx_ui_px(ui, 16) - 2 * mx_ui_px(ui, 18) - (w1 > w2 ? w1 : w2);
+    if (kd * 3 * t->cols > room) kd = room / (3 * t->cols);
+  }
   if (kd < 1) kd = 1;
-  lower = mx_rect_cut_bottom(&r, kd * t->rows + lhS + mx_ui_px(ui, 4));
+  {
+    int text_h = mx_line_height(ui, MX_FONT_TITLE) + mx_ui_px(ui, 6) + 2 * lh + 2 * lhS;
+    int map_h = kd * t->rows + lhS + mx_ui_px(ui, 4);
+    lower = mx_rect_cut_bottom(&r, map_h > text_h ? map_h : text_h);
+  }
   mx_rect_cut_bottom(&r, gap);
   expl = mx_rect_cut_bottom(&r, 2 * lh + mx_ui_px(ui, 4));
   mx_rect_cut_bottom(&r, gap / 2);
@@ -841,17 +855,6 @@ static void tv_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
 
 /* ------------------------------------------------------------------ set / scenes */
 
-static int tv_parse_double(const char *s, double lo, double hi, double *out) {
-  char *end;
-  double v;
-  if (!s || !*s) return -1;
-  errno = 0;
-  v = strtod(s, &end);
-  if (*end || !isfinite(v) || v < lo || v > hi) return -1;
-  *out = v;
-  return 0;
-}
-
 static int tv_set(void *state, mx_app *app, const char *key, const char *value, mx_error *err) {
   theta_view *t = state;
   double v;
@@ -859,7 +862,7 @@ static int tv_set(void *state, mx_app *app, const char *key, const char *value, 
   if (!strcmp(key, "prior") || !strcmp(key, "alpha") || !strcmp(key, "a")) {
     if (!strcmp(value, "raw")) v = 0;
     else if (!strcmp(value, "laplace")) v = 1;
-    else if (tv_parse_double(value, 0, TV_PRIOR_MAX, &v))
+    else if (mx_view_parse_double(value, 0, TV_PRIOR_MAX, MX_VIEW_CLOSED, &v))
       return mx_error_set(err, MX_EINVAL, "theta: %s must be a number in [0, %g], 'raw' or "
                           "'laplace', not '%s'", key, TV_PRIOR_MAX, value);
     tv_set_prior(t, v);
@@ -873,7 +876,7 @@ static int tv_set(void *state, mx_app *app, const char *key, const char *value, 
     return 0;
   }
   if (!strcmp(key, "threshold")) {
-    if (tv_parse_double(value, 0, 1, &v))
+    if (mx_view_parse_double(value, 0, 1, MX_VIEW_CLOSED, &v))
       return mx_error_set(err, MX_EINVAL, "theta: threshold must be a number in [0, 1], not '%s'",
                           value);
     tv_set_threshold(t, v);
@@ -888,7 +891,7 @@ static int tv_set(void *state, mx_app *app, const char *key, const char *value, 
       tv_set_digit(t, i);
       return 0;
     }
-    if (tv_parse_double(value, 0, (double)t->ntest - 1, &v) || v != floor(v))
+    if (mx_view_parse_double(value, 0, (double)t->ntest - 1, MX_VIEW_CLOSED, &v) || v != floor(v))
       return mx_error_set(err, MX_EINVAL, "theta: digit must be a test index 0-%zu or "
                           "'impossible', not '%s'", t->ntest - 1, value);
     tv_set_digit(t, (long)v);

@@ -33,20 +33,28 @@ static void tv_nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
   y += lhS + gap;
   /* selected digit */
   {
-    int s2 = lhL * 3;
+    int s2 = lhL * 3, tx, ty, tw, mw;
     mx_rect dd = {info.x, y, s2, s2};
     int pr = t->nb_digit_pred;
+    /* the lines beside the digit, or under it when the column is narrow */
+    mx_text_size(ui, MX_FONT_BODY, "margin over 0: 00.0 nats", &mw, NULL);
+    tx = dd.x + s2 + gap;
+    ty = y;
+    if (info.x + info.w - tx < mw) {
+      tx = info.x;
+      ty = y + s2 + mx_ui_px(ui, 4);
+    }
+    tw = info.x + info.w - tx;
     mx_draw_gray(ui, &t->tex_digit, t->tex_dirty[TEX_CRAW], dd,
                  te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
     mx_draw_rect_outline(ui, mx_rect_inset(dd, -1), th->border, 1);
     tv_fmt_count(a, sizeof a, (size_t)t->digit);
     snprintf(buf, sizeof buf, "test #%s, label %d", a, te->labels[t->digit]);
-    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y, info.w - s2 - gap, lh}, MX_FONT_BODY,
-               MX_ALIGN_LEFT, th->text_dim, buf);
+    mx_text_in(ui, (mx_rect){tx, ty, tw, lh}, MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, buf);
     if (pr == -1) snprintf(buf, sizeof buf, "no class possible");
     else if (pr >= 0) snprintf(buf, sizeof buf, "predicted %d", pr);
     else buf[0] = '\0';
-    mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh, info.w - s2 - gap, lhL}, MX_FONT_LARGE,
+    mx_text_in(ui, (mx_rect){tx, ty + lh, tw, lhL}, MX_FONT_LARGE,
                MX_ALIGN_LEFT, pr == te->labels[t->digit] ? th->good : th->bad, buf);
     if (pr >= -1) {
       double best = -INFINITY;
@@ -62,8 +70,8 @@ static void tv_nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
       } else {
         snprintf(buf, sizeof buf, "every class scores −inf");
       }
-      mx_text_in(ui, (mx_rect){dd.x + s2 + gap, y + lh + lhL, info.w - s2 - gap, lh},
-                 MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, buf);
+      mx_text_in(ui, (mx_rect){tx, ty + lh + lhL, tw, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
+                 th->text_dim, buf);
     }
   }
 }
@@ -98,9 +106,18 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     tv_draw_map(t, ui, TEX_CLASS + c, d, t->nb.theta + (size_t)c * t->d, 0);
     tv_map_hover(t, ui, d, &t->nb, c);
     tv_fmt_count(a, sizeof a, t->cnt.nc[c]);
-    snprintf(buf, sizeof buf, "%d   ·   %s train", c, a);
-    mx_text_in(ui, (mx_rect){d.x - gap / 2, d.y + d.h + 2, d.w + gap, lhS}, MX_FONT_SMALL,
-               MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text_dim, buf);
+    {
+      char b2[64], b3[16];
+      const char *lab[3];
+      snprintf(buf, sizeof buf, "%d   ·   %s train", c, a);
+      snprintf(b2, sizeof b2, "%d · %s", c, a);
+      snprintf(b3, sizeof b3, "%d", c);
+      lab[0] = buf;
+      lab[1] = b2;
+      lab[2] = b3;
+      mx_text_fit(ui, (mx_rect){d.x - gap / 2, d.y + d.h + 2, d.w + gap, lhS}, MX_FONT_SMALL,
+                  MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text_dim, lab, 3);
+    }
   }
   mx_rect_cut_top(&r, gap / 2);
   low = r;
@@ -109,14 +126,21 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   ncol = MX_BERN_NCLASS + (t->nbev.none ? 1 : 0);
   {
     int ch = (low.h - lhS) / (MX_BERN_NCLASS + 1), cwid = low.w * 58 / 100 / (ncol + 1);
-    int font = MX_FONT_BODY, need;
+    int font = MX_FONT_BODY, need, info_need, most;
+    /* the accuracy column keeps the width of its widest line; the cells take
+     * the rest, with their counts in the body or small font, or none (the
+     * colours stay) when even that does not fit */
+    mx_text_size(ui, MX_FONT_BODY, "00,000 of 00,000 test digits", &info_need, NULL);
+    most = (low.w - 2 * gap - info_need) / (ncol + 1);
     mx_text_size(ui, MX_FONT_BODY, "8888", &need, NULL);
-    if (need + mx_ui_px(ui, 6) > cwid) {
+    if (need + mx_ui_px(ui, 6) > cwid || mx_line_height(ui, MX_FONT_BODY) > ch) {
       font = MX_FONT_SMALL;
       mx_text_size(ui, MX_FONT_SMALL, "8888", &need, NULL);
     }
     if (cwid > ch * 2) cwid = ch * 2;
     if (cwid < need + mx_ui_px(ui, 4)) cwid = need + mx_ui_px(ui, 4);
+    if (cwid > most && most > 0) cwid = most;
+    if (need + mx_ui_px(ui, 2) > cwid || mx_line_height(ui, MX_FONT_SMALL) > ch) font = -1;
     cell = ch;
     conf = (mx_rect){low.x, low.y + lhS, cwid * (ncol + 1), ch * (MX_BERN_NCLASS + 1)};
     mx_text_in(ui, (mx_rect){conf.x + cwid, low.y, cwid * ncol, lhS}, MX_FONT_SMALL,
@@ -126,15 +150,15 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     for (p = 0; p < ncol; p++) {
       snprintf(buf, sizeof buf, p < MX_BERN_NCLASS ? "%d" : "none", p);
       mx_text_in(ui, (mx_rect){conf.x + (p + 1) * cwid, conf.y, cwid, ch},
-                 p < MX_BERN_NCLASS ? MX_FONT_BODY : MX_FONT_SMALL, MX_ALIGN_CENTER,
+                 p < MX_BERN_NCLASS && font == MX_FONT_BODY ? MX_FONT_BODY : MX_FONT_SMALL, MX_ALIGN_CENTER,
                  p < MX_BERN_NCLASS ? th->text : th->bad, buf);
     }
     for (c = 0; c < MX_BERN_NCLASS; c++) {
       size_t row_total = t->nbev.none_by_class[c];
       for (p = 0; p < MX_BERN_NCLASS; p++) row_total += t->nbev.confusion[c][p];
       snprintf(buf, sizeof buf, "%d", c);
-      mx_text_in(ui, (mx_rect){conf.x, conf.y + (c + 1) * ch, cwid, ch}, MX_FONT_BODY,
-                 MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text, buf);
+      mx_text_in(ui, (mx_rect){conf.x, conf.y + (c + 1) * ch, cwid, ch},
+                 font == MX_FONT_BODY ? MX_FONT_BODY : MX_FONT_SMALL, MX_ALIGN_CENTER, c == te->labels[t->digit] ? th->accent : th->text, buf);
       for (p = 0; p < ncol; p++) {
         uint32_t v = p < MX_BERN_NCLASS ? t->nbev.confusion[c][p] : t->nbev.none_by_class[c];
         double f = row_total ? (double)v / (double)row_total : 0.0;
@@ -142,7 +166,7 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
         mx_color bg = p == c ? tv_mix(th->panel, th->good, 0.25 + 0.75 * f)
                              : tv_mix(th->panel, th->bad, v ? 0.2 + 4.0 * f : 0.0);
         mx_draw_rect(ui, cr, bg);
-        if (v) {
+        if (v && font >= 0) {
           snprintf(buf, sizeof buf, "%u", (unsigned)v);
           mx_text_in(ui, cr, font, MX_ALIGN_CENTER, th->text, buf);
         }

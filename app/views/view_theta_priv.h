@@ -3,7 +3,6 @@
 #ifndef MIXSCOPE_VIEW_THETA_PRIV_H
 #define MIXSCOPE_VIEW_THETA_PRIV_H
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1006,6 +1006,7 @@ const char *mx_gmm_init_name(mx_gmm_init m) {
   case MX_GMM_INIT_KMEANSPP: return "kmeans++";
   case MX_GMM_INIT_GIVEN: return "given";
   case MX_GMM_INIT_LABELS: return "labels";
+  case MX_GMM_INIT_KMEANS: return "kmeans";
   default: return "?";
   }
 }
@@ -1016,6 +1017,7 @@ int mx_gmm_init_find(const char *name) {
   if (!strcmp(name, "kmeans++")) return MX_GMM_INIT_KMEANSPP;
   if (!strcmp(name, "given")) return MX_GMM_INIT_GIVEN;
   if (!strcmp(name, "labels")) return MX_GMM_INIT_LABELS;
+  if (!strcmp(name, "kmeans")) return MX_GMM_INIT_KMEANS;
   return -1;
 }
 

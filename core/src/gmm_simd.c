@@ -58,11 +58,25 @@ int mx_gmm_simd_cpu(void) {
  * (tests/test_gmm_fast.c bounds the trajectories). */
 __m256d _ZGVdN4v_exp2(__m256d x);
 __m256d _ZGVdN4v_log(__m256d x);
-#define v_exp2 _ZGVdN4v_exp2
+#define v_exp2_raw _ZGVdN4v_exp2
 #define v_log _ZGVdN4v_log
 #define LN2_HI 0x1.62e42fefa39efp-1 /* ln 2 rounded to double */
 
 /* ---- E-step, D = 2 -------------------------------------------------------- */
+
+/* 2^x for x <= 0 without libmvec's special-case path: a lane at or below
+ * -1022 (a tiny or zero result; -inf for a weightless component) makes the
+ * 4-lane routine redo the vector through the scalar exp2, which also sets
+ * errno (measured: 4 ns a call, 16-160 ns with such a lane; 10 % of an EM
+ * iteration at K = 8 from a k-means++ start). Lanes below -1021 are clamped
+ * for the call and set to 0 after it (responsibilities below 4.5e-308 become
+ * 0, as gmm.h documents); NaN still reaches the routine (max returns its
+ * second operand for NaN) and comes out NaN. */
+INLINE TGT __m256d v_exp2(__m256d x) {
+  const __m256d lo = _mm256_set1_pd(-1021.0);
+  __m256d y = v_exp2_raw(_mm256_max_pd(lo, x));
+  return _mm256_andnot_pd(_mm256_cmp_pd(x, lo, _CMP_LT_OQ), y);
+}
 
 /* Per-component constants, in log2 units (the exp is a 2^x):
  * lp / ln 2 = cst - |z|^2 with z0 = d0 a0, z1 = (d1 - b z0) a1, d = x - mu
@@ -325,11 +339,22 @@ typedef struct e2_job {
   int rc[NCHUNK];
 } e2_job;
 
-TGT static void e2_chunk4(void *arg, int c) {
-  e2_job *j = arg;
-  j->rc[c] = e2_range(j->g, j->p, 4, j->X, chunk_at(j->N, c), chunk_at(j->N, c + 1), j->labels,
-                      j->resp, j->logp, &j->part[c]);
-}
+/* Chunk c with a constant K (the loops over components unrolled) for
+ * K = 2..8, the common sizes; e2_chunkk for any K. */
+#define E2_CHUNK_K(KK)                                                                        \
+  TGT static void e2_chunk##KK(void *arg, int c) {                                            \
+    e2_job *j = arg;                                                                          \
+    j->rc[c] = e2_range(j->g, j->p, KK, j->X, chunk_at(j->N, c), chunk_at(j->N, c + 1),        \
+                        j->labels, j->resp, j->logp, &j->part[c]);                            \
+  }
+E2_CHUNK_K(2)
+E2_CHUNK_K(3)
+E2_CHUNK_K(4)
+E2_CHUNK_K(5)
+E2_CHUNK_K(6)
+E2_CHUNK_K(7)
+E2_CHUNK_K(8)
+#undef E2_CHUNK_K
 
 TGT static void e2_chunkk(void *arg, int c) {
   e2_job *j = arg;
@@ -366,7 +391,9 @@ int mx_gmm_simd_e_step2(const mx_gmm *g, const double *X, size_t N, const int *l
   j.labels = labels;
   j.resp = resp;
   j.logp = logp;
-  run_chunks(g->K == 4 ? e2_chunk4 : e2_chunkk, &j, N);
+  static void (*const fixed[9])(void *, int) = {NULL,      NULL,      e2_chunk2, e2_chunk3, e2_chunk4,
+                                                 e2_chunk5, e2_chunk6, e2_chunk7, e2_chunk8};
+  run_chunks(g->K <= 8 && fixed[g->K] ? fixed[g->K] : e2_chunkk, &j, N);
   for (c = 0; c < NCHUNK; c++) {
     if (j.rc[c] != MX_OK) return j.rc[c];
     ll += j.part[c];
@@ -451,11 +478,15 @@ typedef struct m2_job {
   double part[NCHUNK][MX_GMM_MAXK / 4][M2_NS][4];          /* per chunk, group, sum, lane */
 } m2_job;
 
+/* Lane mask for the components g0..g0+3 that are < K (a masked load reads
+ * the others as 0 and touches no memory for them). */
+INLINE TGT_NOFMA __m256i tail_mask(int K, int g0) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(K - g0), _mm256_setr_epi64x(0, 1, 2, 3));
+}
+
 /* Responsibilities of components g0..g0+3 (those < K) of point n, zero-padded. */
-INLINE TGT __m256d m2_tail(const double *resp, int K, int g0, size_t n) {
-  double t[4] = {0.0, 0.0, 0.0, 0.0};
-  memcpy(t, resp + n * (size_t)K + (size_t)g0, (size_t)(K - g0) * sizeof *t);
-  return _mm256_loadu_pd(t);
+INLINE TGT __m256d m2_tail(const double *resp, int K, int g0, __m256i mask, size_t n) {
+  return _mm256_maskload_pd(resp + n * (size_t)K + (size_t)g0, mask);
 }
 
 INLINE TGT void m2_group(m2_job *j, int c, int q, int full) {
@@ -464,10 +495,12 @@ INLINE TGT void m2_group(m2_job *j, int c, int q, int full) {
   const double *X = j->X, *resp = j->resp;
   __m256d s0 = _mm256_loadu_pd(j->c0 + g0), s1 = _mm256_loadu_pd(j->c1 + g0);
   __m256d nk = _mm256_setzero_pd(), b0 = nk, b1 = nk, a00 = nk, a10 = nk, a11 = nk;
+  const __m256i mask = tail_mask(K, g0);
   size_t n;
 #define M2_POINT(N_, NK, B0, B1, A00, A10, A11)                                        \
   do {                                                                                  \
-    __m256d r_ = full ? _mm256_loadu_pd(resp + (N_) * (size_t)K + g0) : m2_tail(resp, K, g0, N_); \
+    __m256d r_ = full ? _mm256_loadu_pd(resp + (N_) * (size_t)K + g0)                  \
+                      : m2_tail(resp, K, g0, mask, N_);                                  \
     __m256d d0_ = _mm256_sub_pd(_mm256_set1_pd(X[2 * (N_)]), s0);                      \
     __m256d d1_ = _mm256_sub_pd(_mm256_set1_pd(X[2 * (N_) + 1]), s1);                  \
     __m256d rd0_ = _mm256_mul_pd(r_, d0_), rd1_ = _mm256_mul_pd(r_, d1_);               \
@@ -552,13 +585,13 @@ static void m_stats2(int K, const double *X, size_t N, const double *resp, const
 /* ---- M-step statistics, any D <= MX_GMM_SIMD_MAXD: two passes, exact ----- */
 
 /* Responsibilities of components c0..c0+3 of point n: a plain load when the
- * group is full, else through a zero-padded copy. */
-INLINE TGT_NOFMA __m256d m_load(const double *resp, int K, int c0, int full, size_t n) {
+ * group is full, else a masked one (the lanes >= K read as 0). */
+INLINE TGT_NOFMA __m256d m_load(const double *resp, int K, int c0, int full, __m256i mask,
+                                size_t n) {
   const double *row = resp + n * (size_t)K + (size_t)c0;
-  double t[4] = {0.0, 0.0, 0.0, 0.0};
+  (void)K;
   if (full) return _mm256_loadu_pd(row);
-  memcpy(t, row, (size_t)(K - c0) * sizeof *t);
-  return _mm256_loadu_pd(t);
+  return _mm256_maskload_pd(row, mask);
 }
 
 /* Components c0..c0+3 (those < K): the scalar passes of gmm.c's M-step,
@@ -571,19 +604,20 @@ INLINE TGT_NOFMA void m_group(int K, int D, int c0, int full, const double *X, s
   __m256d vnk = _mm256_setzero_pd(), vs[MX_GMM_SIMD_MAXD], vmu[MX_GMM_SIMD_MAXD];
   __m256d vS[MX_GMM_SIMD_MAXD * MX_GMM_SIMD_MAXD], d[MX_GMM_SIMD_MAXD];
   double t[4];
+  const __m256i mask = tail_mask(K, c0);
   size_t n;
   int i, j, l, nl = K - c0 < 4 ? K - c0 : 4;
   for (i = 0; i < D; i++) vs[i] = _mm256_setzero_pd();
   for (i = 0; i < D * D; i++) vS[i] = _mm256_setzero_pd();
   for (n = 0; n < N; n++) {
-    __m256d r = m_load(resp, K, c0, full, n);
+    __m256d r = m_load(resp, K, c0, full, mask, n);
     vnk = _mm256_add_pd(vnk, r);
     for (i = 0; i < D; i++)
       vs[i] = _mm256_add_pd(vs[i], _mm256_mul_pd(r, _mm256_set1_pd(X[n * (size_t)D + (size_t)i])));
   }
   for (i = 0; i < D; i++) vmu[i] = _mm256_div_pd(vs[i], vnk);
   for (n = 0; n < N; n++) {
-    __m256d r = m_load(resp, K, c0, full, n);
+    __m256d r = m_load(resp, K, c0, full, mask, n);
     for (i = 0; i < D; i++)
       d[i] = _mm256_sub_pd(_mm256_set1_pd(X[n * (size_t)D + (size_t)i]), vmu[i]);
     for (i = 0; i < D; i++) {
@@ -633,6 +667,50 @@ void mx_gmm_simd_m_stats(int K, int D, const double *X, size_t N, const double *
   }
 }
 
+/* ---- k-means assignment, D = 2 --------------------------------------------- */
+
+TGT_NOFMA static void nearest2_range(const double *C, int K, const double *X, size_t n0,
+                                     size_t n1, int *lab, double *best) {
+  size_t n;
+  for (n = n0; n + 4 <= n1; n += 4) {
+    __m256d a = _mm256_loadu_pd(X + 2 * n), b = _mm256_loadu_pd(X + 2 * n + 4);
+    __m256d x0 = _mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), 0xD8); /* points in order */
+    __m256d x1 = _mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), 0xD8);
+    __m256d bd = _mm256_set1_pd(INFINITY), bi = _mm256_setzero_pd();
+    int k;
+    for (k = 0; k < K; k++) {
+      __m256d e0 = _mm256_sub_pd(x0, _mm256_set1_pd(C[2 * k]));
+      __m256d e1 = _mm256_sub_pd(x1, _mm256_set1_pd(C[2 * k + 1]));
+      __m256d d = _mm256_add_pd(_mm256_mul_pd(e0, e0), _mm256_mul_pd(e1, e1));
+      __m256d lt = _mm256_cmp_pd(d, bd, _CMP_LT_OQ);
+      bd = _mm256_blendv_pd(bd, d, lt);
+      bi = _mm256_blendv_pd(bi, _mm256_set1_pd((double)k), lt);
+    }
+    _mm256_storeu_pd(best + n, bd);
+    _mm_storeu_si128((__m128i *)(lab + n), _mm256_cvtpd_epi32(bi));
+  }
+  for (; n < n1; n++) { /* the last points: the scalar loop */
+    double bd = INFINITY;
+    int k, bk = 0;
+    for (k = 0; k < K; k++) {
+      double e0 = X[2 * n] - C[2 * k], e1 = X[2 * n + 1] - C[2 * k + 1], d = e0 * e0 + e1 * e1;
+      if (d < bd) {
+        bd = d;
+        bk = k;
+      }
+    }
+    lab[n] = bk;
+    best[n] = bd;
+  }
+}
+
+int mx_gmm_simd_nearest2(const double *C, int K, const double *X, size_t N, int *lab,
+                         double *best) {
+  if (!mx_gmm_simd_active()) return 0;
+  nearest2_range(C, K, X, 0, N, lab, best);
+  return 1;
+}
+
 #else /* no x86-64 GCC/Clang: no kernels, gmm.c keeps its scalar code */
 
 int mx_gmm_simd_cpu(void) { return 0; }
@@ -655,6 +733,12 @@ int mx_gmm_set_threads(int n) {
 
 void mx_gmm_simd_predict2(const mx_gmm *g, const double *X, size_t N, int *pred) {
   (void)g, (void)X, (void)N, (void)pred;
+}
+
+int mx_gmm_simd_nearest2(const double *C, int K, const double *X, size_t N, int *lab,
+                         double *best) {
+  (void)C, (void)K, (void)X, (void)N, (void)lab, (void)best;
+  return 0;
 }
 
 #endif

@@ -47,6 +47,14 @@ void mx_gmm_simd_predict2(const mx_gmm *g, const double *X, size_t N, int *pred)
 void mx_gmm_simd_m_stats(int K, int D, const double *X, size_t N, const double *resp,
                          const double *shift, double *nk, double *mu, double *S);
 
+/* Nearest centre for D == 2 (k-means' assignment, kmeans.c): lab[n] =
+ * argmin_k |x_n - c_k|^2 over C (K, 2), ties to the lowest k, best[n] that
+ * squared distance, computed as (x0 - c0)^2 + (x1 - c1)^2 without FMA:
+ * bit-identical to the scalar loop. Returns 0 if the kernel is not available
+ * here (then nothing is written), else 1. */
+int mx_gmm_simd_nearest2(const double *C, int K, const double *X, size_t N, int *lab,
+                         double *best);
+
 /* The scalar E-step of one point (gmm.c): lw (K) log weights, x (D), label y
  * (-1 = none); fills r (K) and returns log p(x) (or log p(x, y)). */
 double mx_gmm_e_point(const mx_gmm *g, const double *lw, const double *x, int y, double *r);

@@ -36,7 +36,7 @@
  * (mx_gmm_set_threads); they need glibc's libmvec at build time (else the
  * scalar code runs). The E-step computes 2^x and log with libmvec's 4-lane
  * functions in log2 units (about 1 ulp, like libm's exp/log but not
- * bit-equal; responsibilities below 2.2e-308 come out as 0, not subnormal)
+ * bit-equal; responsibilities below 4.5e-308 come out as 0)
  * and sums in another order; the
  * D = 2 M-step sums about the current means in one pass (two passes, as the
  * scalar code, where a mean moved more than one standard deviation); the
@@ -64,7 +64,9 @@ typedef enum {
   MX_GMM_INIT_RANDOM = 0, /* K distinct data points as means */
   MX_GMM_INIT_KMEANSPP,   /* k-means++ seeding (D^2 sampling) for the means */
   MX_GMM_INIT_GIVEN,      /* parameters supplied by the caller (mx_gmm_set_params / JSON) */
-  MX_GMM_INIT_LABELS      /* means of the labelled points of each class (semi-supervised) */
+  MX_GMM_INIT_LABELS,     /* means of the labelled points of each class (semi-supervised) */
+  MX_GMM_INIT_KMEANS      /* k-means, then one M-step on its labels (mx_gmm_init_kmeans in
+                             kmeans.h; scikit-learn's default init_params='kmeans') */
 } mx_gmm_init;
 
 /* Covariance type (scikit-learn's covariance_type). The model always keeps
@@ -256,7 +258,8 @@ long mx_gmm_n_params(const mx_gmm *g);
 double mx_gmm_bic(const mx_gmm *g, double loglik, size_t N);
 double mx_gmm_aic(const mx_gmm *g, double loglik);
 
-/* Name of an init method ("random", "kmeans++", "given", "labels") / parse one (-1 if unknown). */
+/* Name of an init method ("random", "kmeans++", "given", "labels", "kmeans") / parse one (-1 if
+ * unknown). */
 const char *mx_gmm_init_name(mx_gmm_init m);
 int mx_gmm_init_find(const char *name);
 /* Name of a collapse reason ("too few points", ...). */
