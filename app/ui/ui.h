@@ -136,6 +136,10 @@ void mx_text_in(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const cha
 /* The first of n variants of a text (longest first) whose width fits r, drawn
  * as mx_text_in; the last one if none fits (then cut). Returns its index. */
 int mx_text_fit(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *const *v, int n);
+/* s inside r as mx_text_in, without its last " · " parts while it does not
+ * fit ("Training set  ·  all labels  ·  5,000 digits" -> "Training set  ·
+ * all labels" -> "Training set"). Returns the number of parts left out. */
+int mx_text_in_parts(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *s);
 /* Size of s in a font, and the line height of a font. */
 void mx_text_size(mx_ui *ui, int font, const char *s, int *w, int *h);
 int mx_line_height(mx_ui *ui, int font);

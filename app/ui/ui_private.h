@@ -215,6 +215,9 @@ void ui_fill_round_rect(mx_ui *ui, mx_rect r, float rad, mx_color c);
 
 /* ui_text.c */
 void ui_text_vertical(mx_ui *ui, float cx, float cy, int font, mx_color c, const char *s);
+/* Cut s before its last " · " separator (the middle dot with spaces around it,
+ * and those spaces); 0 if it has none. */
+int ui_drop_last_part(char *s);
 
 /* ui_layout.c: called only while ui->lay != NULL */
 /* A text drawn with its top-left corner at (x, y); box: the rect it had to

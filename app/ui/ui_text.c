@@ -192,3 +192,26 @@ int mx_text_fit(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const cha
   mx_text_in(ui, r, font, align, c, v[i]);
   return i;
 }
+
+int ui_drop_last_part(char *s) {
+  char *dot = NULL, *p;
+  for (p = strstr(s, "\xc2\xb7"); p; p = strstr(p + 2, "\xc2\xb7"))
+    if (p > s && p[-1] == ' ' && p[2] == ' ') dot = p;
+  if (!dot) return 0;
+  while (dot > s && dot[-1] == ' ') dot--;
+  *dot = '\0';
+  return 1;
+}
+
+int mx_text_in_parts(mx_ui *ui, mx_rect r, int font, int align, mx_color c, const char *s) {
+  char buf[UI_TEXT_MAX];
+  int tw, dropped = 0;
+  snprintf(buf, sizeof buf, "%s", s ? s : "");
+  mx_text_size(ui, font, buf, &tw, NULL);
+  while (tw > r.w && ui_drop_last_part(buf)) {
+    dropped++;
+    mx_text_size(ui, font, buf, &tw, NULL);
+  }
+  mx_text_in(ui, r, font, align, c, buf);
+  return dropped;
+}

@@ -252,17 +252,8 @@ int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel) {
   return changed;
 }
 
-/* Cut s before its last "  ·  " part; 0 if it has none. */
-static int drop_last_part(char *s) {
-  char *dot = strstr(s, "  \xc2\xb7  "), *next;
-  if (!dot) return 0;
-  while ((next = strstr(dot + 1, "  \xc2\xb7  ")) != NULL) dot = next;
-  *dot = '\0';
-  return 1;
-}
-
 /* A panel title that fits its row: the whole title in the large font, else in
- * the body font, else without its last "  ·  " parts (large, body, then small
+ * the body font, else without its last " · " parts (large, body, then small
  * font); the first part is cut only when nothing else fits. */
 static void panel_title(mx_ui *ui, mx_rect head, const char *title) {
   static const int fonts[5] = {MX_FONT_LARGE, MX_FONT_BODY, MX_FONT_LARGE, MX_FONT_BODY,
@@ -272,7 +263,7 @@ static void panel_title(mx_ui *ui, mx_rect head, const char *title) {
   for (f = 0; f < 5; f++) {
     snprintf(buf, sizeof buf, "%s", title);
     mx_text_size(ui, fonts[f], buf, &tw, NULL);
-    while (f >= 2 && tw > head.w && drop_last_part(buf)) mx_text_size(ui, fonts[f], buf, &tw, NULL);
+    while (f >= 2 && tw > head.w && ui_drop_last_part(buf)) mx_text_size(ui, fonts[f], buf, &tw, NULL);
     if (tw <= head.w) break;
   }
   mx_text_in(ui, head, fonts[f < 5 ? f : 4], MX_ALIGN_LEFT, ui->theme.text, buf);

@@ -173,7 +173,10 @@ static void bmm_draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
   pl.r = c;
   pl.r.x += mx_ui_px(ui, 60);
   pl.r.w -= mx_ui_px(ui, 60) + mx_ui_px(ui, 8);
-  pl.r.h -= mx_ui_px(ui, 46);
+  /* below: tick labels and "iteration"; above: half a tick label (the top one is centred on the edge) */
+  pl.r.y += mx_line_height(ui, MX_FONT_SMALL) / 2;
+  pl.r.h -= mx_line_height(ui, MX_FONT_SMALL) / 2 + mx_line_height(ui, MX_FONT_SMALL) +
+            mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
   {
     /* an x range the kit's ticks divide into whole iterations (it aims at one tick per 90 px) */
     static const int steps[] = {1, 2, 5, 10, 20, 50, 100};
@@ -222,7 +225,7 @@ static void bmm_draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
 static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_rect c = mx_panel(ui, r, "Test accuracy against L");
-  int n = s->c_sweep_n, i, curve, lh = mx_line_height(ui, MX_FONT_BODY);
+  int n = s->c_sweep_n, i, curve, lh = mx_line_height(ui, MX_FONT_BODY), yticks;
   double lx1 = 3.0, a0 = 0.0, a1 = 1.0;
   float xy[2 * BMM_SWEEP_MAX];
   mx_color col[2] = {th->comp[4], th->comp[2]};
@@ -240,22 +243,28 @@ static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     a0 = fmax(0.0, floor(a0 * 10.0 - 0.3) / 10.0);
     a1 = fmin(1.0, ceil(a1 * 10.0 + 0.3) / 10.0);
   }
-  pl.r = c;
-  pl.r.x += mx_ui_px(ui, 50);
-  pl.r.w -= mx_ui_px(ui, 50) + mx_ui_px(ui, 10);
-  pl.r.h -= mx_ui_px(ui, 44);
+  {
+    int pw, lhS = mx_line_height(ui, MX_FONT_SMALL);
+    mx_text_size(ui, MX_FONT_SMALL, "100%", &pw, NULL);
+    pl.r = c; /* room for the % labels, half a label above, tick labels and the L label below */
+    pl.r.x += pw + mx_ui_px(ui, 10);
+    pl.r.w -= pw + mx_ui_px(ui, 10) + mx_ui_px(ui, 10);
+    pl.r.y += lhS / 2;
+    pl.r.h -= lhS / 2 + lhS + lh + mx_ui_px(ui, 8);
+    yticks = pl.r.h >= 4 * (lhS + 2) ? 4 : pl.r.h >= 2 * (lhS + 2) ? 2 : 1;
+  }
   pl.x0 = -0.1;
   pl.x1 = lx1 + 0.1;
   pl.y0 = a0;
   pl.y1 = a1;
   /* axes by hand: L on a log scale, accuracy in percent */
-  for (i = 0; i <= 4; i++) {
-    double a = a0 + (a1 - a0) * i / 4.0;
+  for (i = 0; i <= yticks; i++) {
+    double a = a0 + (a1 - a0) * i / (double)yticks;
     float y = mx_plot_y(&pl, a);
     char lab[16];
     snprintf(lab, sizeof lab, "%.0f%%", 100.0 * a);
     mx_draw_line(ui, (float)pl.r.x, y, (float)(pl.r.x + pl.r.w), y, mx_view_alpha(th->border, 110), 1.0f);
-    mx_text_in(ui, (mx_rect){c.x, (int)y - lh / 2, mx_ui_px(ui, 44), lh}, MX_FONT_SMALL,
+    mx_text_in(ui, (mx_rect){c.x, (int)y - lh / 2, pl.r.x - c.x - mx_ui_px(ui, 6), lh}, MX_FONT_SMALL,
                MX_ALIGN_RIGHT, th->text_dim, lab);
   }
   for (i = 1; i <= 10000; i *= 10) {
@@ -265,7 +274,7 @@ static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     x = mx_plot_x(&pl, log10(i));
     snprintf(lab, sizeof lab, "%d", i);
     mx_draw_line(ui, x, (float)pl.r.y, x, (float)(pl.r.y + pl.r.h), mx_view_alpha(th->border, 110), 1.0f);
-    mx_text_in(ui, (mx_rect){(int)x - 40, pl.r.y + pl.r.h + mx_ui_px(ui, 4), 80,
+    mx_text_in(ui, (mx_rect){(int)x - mx_ui_px(ui, 40), pl.r.y + pl.r.h + mx_ui_px(ui, 4), mx_ui_px(ui, 80),
                              mx_line_height(ui, MX_FONT_SMALL)},
                MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, lab);
   }
@@ -291,15 +300,17 @@ static void bmm_draw_accuracy(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     for (i = 0; i < n; i++) mx_draw_circle(ui, xy[2 * i], xy[2 * i + 1], 4.0f * mx_ui_scale(ui), col[curve]);
   }
   if (s->c_sweep_state != 2) {
-    int bw, tw;
+    int bw, bh, tw;
     const char *lab = "Compute for L = 1 … 1000   A";
     mx_rect b;
     mx_text_size(ui, MX_FONT_BODY, lab, &tw, NULL);
     if (tw + mx_ui_px(ui, 24) > pl.r.w) lab = "Compute   A"; /* a narrow panel */
     mx_text_size(ui, MX_FONT_BODY, lab, &tw, NULL);
+    if (tw + mx_ui_px(ui, 24) > pl.r.w) lab = "A";
+    mx_text_size(ui, MX_FONT_BODY, lab, &tw, NULL);
     bw = tw + mx_ui_px(ui, 24);
-    b = (mx_rect){pl.r.x + (pl.r.w - bw) / 2, pl.r.y + pl.r.h / 2 - mx_ui_px(ui, 20), bw,
-                  mx_ui_px(ui, 40)};
+    bh = mx_ui_px(ui, 40) < pl.r.h ? mx_ui_px(ui, 40) : pl.r.h; /* inside the plot */
+    b = (mx_rect){pl.r.x + (pl.r.w - bw) / 2, pl.r.y + (pl.r.h - bh) / 2, bw, bh};
     if (s->c_sweep_state == 1)
       mx_text_in(ui, b, MX_FONT_BODY, MX_ALIGN_CENTER, th->warn, n ? "" : "fitting for each L…");
     else if (mx_button(ui, b, lab))

@@ -524,7 +524,7 @@ static void dg_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
     right = mx_rect_cut_right(&head, mw);
     mx_rect_cut_right(&head, mx_ui_px(ui, 12));
     mx_text_in(ui, right, MX_FONT_BODY, MX_ALIGN_RIGHT, d->binarize ? th->accent : th->text_dim, mode);
-    mx_text_in(ui, head, MX_FONT_LARGE, MX_ALIGN_LEFT, th->text, buf);
+    mx_text_in_parts(ui, head, MX_FONT_LARGE, MX_ALIGN_LEFT, th->text, buf);
   }
 
   if (d->nshown > 0)
@@ -583,7 +583,7 @@ static void dg_draw(void *state, mx_app *app, mx_ui *ui, mx_rect area) {
       dg_fmt_count(n, sizeof n, d->nidx);
       snprintf(buf, sizeof buf, "Page %s of %s   ·   digits %s-%s of %s", a, b, f, l, n);
     }
-    mx_text_in(ui, p, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
+    mx_text_in_parts(ui, p, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, buf);
   }
 }
 

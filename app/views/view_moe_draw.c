@@ -442,6 +442,16 @@ static void moe_draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main
   mx_draw_rect_outline(ui, pl.r, th->border, 1);
 }
 
+static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *hist, int hn);
+
+/* The trajectory cut off the top of *c, left out when the panel has no room
+ * for a readable plot (a short window, large text). */
+static void moe_side_ll_fit(moe_view *s, mx_ui *ui, mx_rect *c, int K, const double *hist, int hn) {
+  int want = mx_ui_px(ui, K > 5 ? 100 : 120), lhS = mx_line_height(ui, MX_FONT_SMALL);
+  if (want > c->h) want = c->h;
+  if (want >= 4 * lhS + mx_ui_px(ui, 26)) moe_side_ll_plot(s, ui, mx_rect_cut_top(c, want), hist, hn);
+}
+
 /* The side panel's log-likelihood trajectory (hist: hn values) in pr. */
 static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *hist, int hn) {
   const mx_theme *th = mx_ui_theme(ui);
@@ -463,7 +473,7 @@ static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *h
   pl.r = pr;
   pl.r.x += mx_ui_px(ui, 52);
   pl.r.w -= mx_ui_px(ui, 56);
-  pl.r.h -= mx_ui_px(ui, 26);
+  pl.r.h -= mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 10); /* the x tick labels */
   pl.x0 = 0;
   pl.x1 = hn - 1 < 10 ? 10 : hn - 1;
   pl.y0 = lo - 0.05 * (hi - lo);
@@ -595,7 +605,7 @@ static void moe_draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, lh + gap);
 
   /* log-likelihood trajectory */
-  moe_side_ll_plot(s, ui, mx_rect_cut_top(&c, mx_ui_px(ui, K > 5 ? 100 : 120)), hist, hn);
+  moe_side_ll_fit(s, ui, &c, K, hist, hn);
   mx_rect_cut_top(&c, gap);
 
   /* experts / components (smaller rows when there are many) */

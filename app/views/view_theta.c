@@ -575,8 +575,8 @@ static void tv_map_title(mx_ui *ui, mx_rect r, const char *l1, const char *l2, m
   mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lhL}, tv_fit_font_from(ui, MX_FONT_LARGE, l1, r.w),
              MX_ALIGN_CENTER, c1, l1);
   if (l2)
-    mx_text_in(ui, (mx_rect){r.x, r.y + lhL, r.w, lh}, tv_fit_font(ui, l2, r.w), MX_ALIGN_CENTER,
-               th->text_dim, l2);
+    mx_text_in_parts(ui, (mx_rect){r.x, r.y + lhL, r.w, lh}, tv_fit_font(ui, l2, r.w),
+                     MX_ALIGN_CENTER, th->text_dim, l2);
 }
 
 /* Tooltip with a pixel's counts when the mouse is over a θ map (cls -1: all digits). */
@@ -644,8 +644,11 @@ static void tv_explain(mx_ui *ui, mx_rect expl) {
   mx_draw_rect_outline(ui, (mx_rect){x, y1 + lh / 2 - sw / 2, sw, sw}, th->accent, mx_ui_px(ui, 3));
   x += sw + mx_ui_px(ui, 8);
   mx_text(ui, x, y1 + (lh - mx_line_height(ui, f)) / 2, f, th->text, "%s", s2);
-  mx_text_in(ui, (mx_rect){expl.x, y2, expl.w, lh}, tv_fit_font(ui, s3, expl.w), MX_ALIGN_LEFT,
-             th->text_dim, s3);
+  {
+    const char *v[2] = {s3, "nan: the notes' −Σ x·log θ computes 0·log 0 = 0·(−inf) = NaN."};
+    mx_text_fit(ui, (mx_rect){expl.x, y2, expl.w, lh}, tv_fit_font(ui, s3, expl.w), MX_ALIGN_LEFT,
+                th->text_dim, v, 2);
+  }
 }
 
 /* The selected test digit in lower: image, surprise maps (kd px a pixel),
@@ -661,12 +664,16 @@ static void tv_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, int c
   mx_rect d2 = {d1.x + s2 + g2, y, s2, h2}, cb = {d2.x + s2 + mx_ui_px(ui, 10), y, cbw, h2};
   mx_rect txt;
   int fresh = t->tex_dirty[TEX_CRAW];
-  mx_text_in(ui, (mx_rect){d0.x, lower.y, s2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim,
-             "test digit");
-  mx_text_in(ui, (mx_rect){d1.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
-             th->text_dim, "−log p, raw");
-  mx_text_in(ui, (mx_rect){d2.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
-             th->text_dim, "−log p, prior");
+  {
+    static const char *const l0[2] = {"test digit", "digit"}, *const l1[2] = {"−log p, raw", "raw"},
+                             *const l2[2] = {"−log p, prior", "prior"};
+    mx_text_fit(ui, (mx_rect){d0.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+                th->text_dim, l0, 2);
+    mx_text_fit(ui, (mx_rect){d1.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+                th->text_dim, l1, 2);
+    mx_text_fit(ui, (mx_rect){d2.x - g2 / 2, lower.y, s2 + g2, lhS}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+                th->text_dim, l2, 2);
+  }
   mx_draw_gray(ui, &t->tex_digit, fresh, d0, te->pix + (size_t)t->digit * t->d, t->cols, t->rows);
   mx_draw_rect_outline(ui, mx_rect_inset(d0, -1), th->border, 1);
   tv_draw_map(t, ui, TEX_CRAW, d1, t->c_raw, 1);
@@ -720,32 +727,35 @@ static void tv_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, int c
   mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lhS}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, buf);
 }
 
+/* The test digit row cut off the bottom of *r into *lower; returns its map
+ * pixel size kd. The row's three maps leave its numbers ("prior:  NLL =
+ * 000.00", "= 000.0 bits: the sum of its map") their width, and the row is as
+ * tall as the taller of the maps and those lines. */
+static int tv_digit_row(theta_view *t, mx_ui *ui, mx_rect *r, int cbw, mx_rect *lower) {
+  int lh = mx_line_height(ui, MX_FONT_BODY), lhS = mx_line_height(ui, MX_FONT_SMALL);
+  int kd = (r->h * 21 / 100) / t->rows, w1, w2, room, text_h, map_h;
+  mx_text_size(ui, MX_FONT_BODY, "prior:  NLL = 000.00", &w1, NULL);
+  mx_text_size(ui, MX_FONT_SMALL, "= 000.0 bits: the sum of its map", &w2, NULL);
+  room = r->w - cbw - mx_ui_px(ui, 16) - 2 * mx_ui_px(ui, 18) - (w1 > w2 ? w1 : w2);
+  if (kd * 3 * t->cols > room) kd = room / (3 * t->cols);
+  if (kd < 1) kd = 1;
+  text_h = mx_line_height(ui, MX_FONT_TITLE) + mx_ui_px(ui, 6) + 2 * lh + 2 * lhS;
+  map_h = kd * t->rows + lhS + mx_ui_px(ui, 4);
+  *lower = mx_rect_cut_bottom(r, map_h > text_h ? map_h : text_h);
+  return kd;
+}
+
 static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int gap = mx_ui_px(ui, 16), lhL = mx_line_height(ui, MX_FONT_LARGE);
-  int lh = mx_line_height(ui, MX_FONT_BODY), lhS = mx_line_height(ui, MX_FONT_SMALL);
+  int lh = mx_line_height(ui, MX_FONT_BODY);
   int cbw = mx_ui_px(ui, 60), k, kd, side, cardw, i, title_h, res_h;
   mx_rect maps, lower, expl, card[2], dst[2];
   char buf[256], sub[160], v1[32], v2[32], a[32];
   const mx_bern_nll *res[2] = {&t->raw_nll, &t->fit_nll};
 
-  /* vertical budget: [titles, maps, results] / explanation / the test digit row;
-   * the row's three maps leave its numbers ("prior:  NLL = 000.00", "= 000.0
-   * bits: the sum of its map") their width */
-  kd = (r.h * 21 / 100) / t->rows;
-  {
-    int w1, w2, room;
-    mx_text_size(ui, MX_FONT_BODY, "prior:  NLL = 000.00", &w1, NULL);
-    mx_text_size(ui, MX_FONT_SMALL, "= 000.0 bits: the sum of its map", &w2, NULL);
-    room = r.w - cbw - mx_ui_px(ui, 16) - 2 * mx_ui_px(ui, 18) - (w1 > w2 ? w1 : w2);
-    if (kd * 3 * t->cols > room) kd = room / (3 * t->cols);
-  }
-  if (kd < 1) kd = 1;
-  {
-    int text_h = mx_line_height(ui, MX_FONT_TITLE) + mx_ui_px(ui, 6) + 2 * lh + 2 * lhS;
-    int map_h = kd * t->rows + lhS + mx_ui_px(ui, 4);
-    lower = mx_rect_cut_bottom(&r, map_h > text_h ? map_h : text_h);
-  }
+  /* vertical budget: [titles, maps, results] / explanation / the test digit row */
+  kd = tv_digit_row(t, ui, &r, cbw, &lower);
   mx_rect_cut_bottom(&r, gap);
   expl = mx_rect_cut_bottom(&r, 2 * lh + mx_ui_px(ui, 4));
   mx_rect_cut_bottom(&r, gap / 2);
@@ -820,15 +830,29 @@ static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     }
     tv_fmt_count(v1, sizeof v1, q->n_inf);
     tv_fmt_count(v2, sizeof v2, q->n);
-    if (q->n_inf) snprintf(buf, sizeof buf, "%s of %s test digits are impossible", v1, v2);
-    else snprintf(buf, sizeof buf, "all %s test digits possible  ·  %.2f bits", v2, q->mean / MX_LN2);
-    mx_text_in(ui, line, tv_fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
-               q->n_inf ? th->bad : th->text_dim, buf);
-    line.y += lh;
-    tv_fmt_num(v1, sizeof v1, 'f', 2, q->notes_mean);
-    snprintf(buf, sizeof buf, "the notes' −Σ x·log θ / n:   %s", v1);
-    mx_text_in(ui, line, tv_fit_font(ui, buf, line.w), MX_ALIGN_CENTER,
-               isnan(q->notes_mean) ? th->bad : th->text_dim, buf);
+    {
+      /* the line in the body or small font, or its short form when even that is too wide */
+      char brief[96];
+      const char *v[2];
+      int f;
+      if (q->n_inf) {
+        snprintf(buf, sizeof buf, "%s of %s test digits are impossible", v1, v2);
+        snprintf(brief, sizeof brief, "%s of %s impossible", v1, v2);
+      } else {
+        snprintf(buf, sizeof buf, "all %s test digits possible  ·  %.2f bits", v2, q->mean / MX_LN2);
+        snprintf(brief, sizeof brief, "all %s possible", v2);
+      }
+      v[0] = buf;
+      v[1] = brief;
+      f = tv_fit_font(ui, buf, line.w);
+      mx_text_fit(ui, line, f, MX_ALIGN_CENTER, q->n_inf ? th->bad : th->text_dim, v, 2);
+      line.y += lh;
+      tv_fmt_num(v1, sizeof v1, 'f', 2, q->notes_mean);
+      snprintf(buf, sizeof buf, "the notes' −Σ x·log θ / n:   %s", v1);
+      snprintf(brief, sizeof brief, "notes' formula: %s", v1);
+      f = tv_fit_font(ui, buf, line.w);
+      mx_text_fit(ui, line, f, MX_ALIGN_CENTER, isnan(q->notes_mean) ? th->bad : th->text_dim, v, 2);
+    }
   }
   tv_explain(ui, expl);
   tv_test_digit(t, ui, lower, kd, cbw);

@@ -145,8 +145,11 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     conf = (mx_rect){low.x, low.y + lhS, cwid * (ncol + 1), ch * (MX_BERN_NCLASS + 1)};
     mx_text_in(ui, (mx_rect){conf.x + cwid, low.y, cwid * ncol, lhS}, MX_FONT_SMALL,
                MX_ALIGN_CENTER, th->text_dim, "predicted");
-    mx_text_in(ui, (mx_rect){conf.x, conf.y, cwid, ch}, MX_FONT_SMALL, MX_ALIGN_CENTER,
-               th->text_dim, "true");
+    {
+      static const char *const tl[2] = {"true", ""}; /* left out when the column is too narrow */
+      mx_text_fit(ui, (mx_rect){conf.x, conf.y, cwid, ch}, MX_FONT_SMALL, MX_ALIGN_CENTER,
+                  th->text_dim, tl, 2);
+    }
     for (p = 0; p < ncol; p++) {
       snprintf(buf, sizeof buf, p < MX_BERN_NCLASS ? "%d" : "none", p);
       mx_text_in(ui, (mx_rect){conf.x + (p + 1) * cwid, conf.y, cwid, ch},
