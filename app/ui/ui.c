@@ -90,6 +90,7 @@ static void fonts_close(mx_ui *ui) {
 
 static void text_cache_clear(mx_ui *ui) {
   ui_text *t = ui->lru_head, *n;
+  int i;
   while (t) {
     n = t->lru_next;
     if (t->tex) SDL_DestroyTexture(t->tex);
@@ -100,6 +101,7 @@ static void text_cache_clear(mx_ui *ui) {
   memset(ui->bucket, 0, sizeof ui->bucket);
   ui->lru_head = ui->lru_tail = NULL;
   ui->ntext = 0;
+  for (i = 0; i < UI_TSIZE_N; i++) ui->tsize[i].font = -1;
 }
 
 static int fonts_open(mx_ui *ui, char *errbuf, size_t errlen) {

@@ -23,6 +23,17 @@
 #define UI_TEXT_BUCKETS 1024 /* hash buckets (power of two) */
 #define UI_TEXT_MAX 512      /* longest string drawn */
 
+/* Sizes of short strings as TTF_SizeUTF8 gives them (it lays the string out again
+ * each call, loading glyphs when SDL_ttf's small glyph cache misses): direct-mapped
+ * by the string's hash; cleared with the text cache when the fonts change. */
+#define UI_TSIZE_N 1024       /* slots (power of two) */
+#define UI_TSIZE_LEN 128      /* longest string kept (bytes), with its NUL */
+typedef struct ui_tsize {
+  int font;                   /* -1: empty slot */
+  int w, h;
+  char s[UI_TSIZE_LEN];
+} ui_tsize;
+
 typedef struct ui_text {
   uint32_t hash;
   int font;
@@ -115,6 +126,7 @@ struct mx_ui {
 
   /* text cache */
   ui_text *bucket[UI_TEXT_BUCKETS];
+  ui_tsize tsize[UI_TSIZE_N];
   ui_text *lru_head, *lru_tail;
   int ntext;
 
