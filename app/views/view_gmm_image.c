@@ -191,8 +191,31 @@ static int gv_rings_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const
   v->nring = 0;
   if (!v->show_ellipses) return MX_OK;
   if (!v->rpts) {
-    v->rpts = malloc((size_t)GV_MAXK * 3 * (GV_RPTS + 1) * 2 * sizeof *v->rpts);
+    v->rpts = malloc((size_t)GV_MAXK * 5 * (GV_RPTS + 1) * 2 * sizeof *v->rpts);
     if (!v->rpts) return MX_ENOMEM;
+  }
+  /* after an M half-step: the ellipses before it, dashed, under the new ones */
+  for (k = 0; v->half && r->cur >= 1 && r != &v->run[RUN_SUP] && k < K; k++) {
+    const double *m0, *c0;
+    gv_snap_params(r, r->cur - 1, &m0, &c0);
+    for (sig = 2; sig >= 1; sig--) {
+      gv_ringd *e = &v->ring[v->nring++];
+      e->e.cx = mx_plot_x(pl, m0[2 * k]) - (float)pl->r.x;
+      e->e.cy = mx_plot_y(pl, m0[2 * k + 1]) - (float)pl->r.y;
+      e->e.p00 = c0[4 * k] * sc * sc;
+      e->e.p01 = -c0[4 * k + 1] * sc * sc;
+      e->e.p11 = c0[4 * k + 3] * sc * sc;
+      e->e.k = (double)sig;
+      e->pen.col = mx_px_argb(th->comp[k % MX_NCOMP_COLORS]);
+      e->pen.alpha = (float)(sig == 1 ? 200 : 120) / 255.0f;
+      e->pen.width = 1.5f * scale;
+      e->pen.dashes = 28;
+      e->npts = 0;
+      if (mx_canvas_ellipse_sharp(&e->e)) { /* too flat for the ring: left out */
+        v->nring--;
+        continue;
+      }
+    }
   }
   for (k = 0; k < K; k++) {
     const double *mu = r->g->means + 2 * k, *S = r->g->covs + 4 * k;
