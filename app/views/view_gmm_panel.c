@@ -20,16 +20,19 @@ static mx_plot gv_plot_for(const gmm_view *v, mx_rect r) {
 }
 
 /* A corner caption line at (x, *y) within width w: whole if it fits, else
- * broken at its "   " gaps and before a "  (" remark, one piece a line. */
-static void gv_caption(mx_ui *ui, int x, int *y, int w, mx_color c, const char *s) {
+ * broken at its "   " gaps and before a "  (" remark, one piece a line; it
+ * stops at a piece that is wider than w (the side panel shows the numbers). */
+static void gv_caption(mx_ui *ui, int x, int *y, int w, int bottom, mx_color c, const char *s) {
   char buf[200], *p, *q;
-  int tw, lh = mx_line_height(ui, MX_FONT_SMALL);
+  int tw, pw, lh = mx_line_height(ui, MX_FONT_SMALL);
   mx_text_size(ui, MX_FONT_SMALL, s, &tw, NULL);
   snprintf(buf, sizeof buf, "%s", s);
   for (p = buf; tw > w && p && *p;) {
     char *gap = strstr(p, "   "), *rem = strstr(p, "  (");
     q = gap && (!rem || gap < rem) ? gap : rem;
     if (q) *q = '\0';
+    mx_text_size(ui, MX_FONT_SMALL, p, &pw, NULL);
+    if (pw > w || *y + lh > bottom) return;
     mx_text(ui, x, *y, MX_FONT_SMALL, c, "%s", p);
     *y += lh;
     if (!q) return;
@@ -37,10 +40,19 @@ static void gv_caption(mx_ui *ui, int x, int *y, int w, mx_color c, const char *
     }
     p = q;
   }
-  if (tw <= w) {
+  if (tw <= w && *y + lh <= bottom) {
     mx_text(ui, x, *y, MX_FONT_SMALL, c, "%s", buf);
     *y += lh;
   }
+}
+
+/* The main plot's title for a panel r.w wide: "EM" where the whole one does
+ * not fit even in the small font (a narrow plot beside a wide side panel). */
+static const char *gv_em_title(mx_ui *ui, int w) {
+  static const char *const t = "EM on a Gaussian mixture";
+  int tw;
+  mx_text_size(ui, MX_FONT_SMALL, t, &tw, NULL);
+  return tw <= w - 2 * mx_ui_px(ui, 12) ? t : "EM";
 }
 
 /* One model panel: heatmap, iso-lines, ellipses, points, boundary. */
@@ -87,19 +99,20 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   {
     char buf[200];
     int y = pl.r.y + mx_ui_px(ui, 6), x = pl.r.x + mx_ui_px(ui, 8), w = pl.r.w - mx_ui_px(ui, 16);
+    int bottom = pl.r.y + pl.r.h - mx_ui_px(ui, 4);
     if (which == RUN_PLAIN && v->hard)
       snprintf(buf, sizeof buf, "iteration %d   inertia %.3f", run->cur, -run->ll[run->cur]);
     else if (which != RUN_SUP)
       snprintf(buf, sizeof buf, "iteration %d   log-lik %.3f", run->cur, run->ll[run->cur]);
     else
       snprintf(buf, sizeof buf, "MLE from %d labelled points  (no EM)", v->labelled);
-    gv_caption(ui, x, &y, w, th->text, buf);
+    gv_caption(ui, x, &y, w, bottom, th->text, buf);
     if (isfinite(run->acc)) {
       snprintf(buf, sizeof buf, "accuracy %.1f%%%s", 100.0 * run->acc,
                !run->matched                          ? ""
                : main_panel && pl.r.w > mx_ui_px(ui, 520) ? "  (components matched to classes)"
                                                         : "  (matched)");
-      gv_caption(ui, x, &y, w, th->good, buf);
+      gv_caption(ui, x, &y, w, bottom, th->good, buf);
     }
   }
   SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
@@ -422,6 +435,36 @@ steps:
   return 1;
 }
 
+/* "iteration N" in the large font, or in the body font (shorter) where it is
+ * wider than r. */
+static void gv_numbers_head(mx_ui *ui, mx_rect r, const gv_run *run, const mx_theme *th) {
+  char a[64], b[64];
+  const char *v[2] = {a, b};
+  int tw;
+  snprintf(a, sizeof a, "iteration %d", run->cur);
+  snprintf(b, sizeof b, "iter. %d", run->cur);
+  mx_text_size(ui, MX_FONT_LARGE, a, &tw, NULL);
+  if (tw <= r.w)
+    mx_text(ui, r.x, r.y, MX_FONT_LARGE, th->text, "%s", a);
+  else
+    mx_text_fit(ui, r, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, v, 2);
+}
+
+/* "log-lik X" on the first line of c, fewer digits where it is too wide.
+ * Returns the width drawn. */
+static int gv_numbers_ll(mx_ui *ui, mx_rect c, const gv_run *run, const mx_theme *th) {
+  char a[64], b[64], d[64];
+  const char *v[3] = {a, b, d};
+  int i, tw;
+  snprintf(a, sizeof a, "log-lik %.4f", run->ll[run->cur]);
+  snprintf(b, sizeof b, "log-lik %.1f", run->ll[run->cur]);
+  snprintf(d, sizeof d, "%.1f", run->ll[run->cur]);
+  i = mx_text_fit(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_BODY)}, MX_FONT_BODY,
+                  MX_ALIGN_LEFT, th->accent, v, 3);
+  mx_text_size(ui, MX_FONT_BODY, v[i], &tw, NULL);
+  return tw;
+}
+
 /* The panel's numbers (as far as they fit): iteration, log-likelihood, the
  * weights, the log-likelihood curve. */
 static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) {
@@ -434,8 +477,7 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
   if (c.h < mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) + gap * 2) return;
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap);
-  snprintf(buf, sizeof buf, "iteration %d", run->cur);
-  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s", buf);
+  gv_numbers_head(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, run, th);
   if (run->converged && run->cur + 1 == run->n)
     mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_SMALL,
                MX_ALIGN_RIGHT, th->good, "converged");
@@ -444,7 +486,7 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
                MX_ALIGN_RIGHT, th->accent, "running");
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE));
   {
-    int x = c.x + mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log-lik %.4f", run->ll[run->cur]), dw;
+    int x = c.x + gv_numbers_ll(ui, c, run, th), dw;
     snprintf(buf, sizeof buf, "Δ %+.3g", run->cur > 0 ? run->ll[run->cur] - run->ll[run->cur - 1] : 0.0);
     mx_text_size(ui, MX_FONT_SMALL, buf, &dw, NULL);
     if (run->cur > 0 && x + mx_ui_px(ui, 10) + dw <= c.x + c.w) /* only where it fits */
@@ -474,8 +516,9 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
     for (i = 0; i < run->g->K; i++) {
       snprintf(buf, sizeof buf, run->g->K > 5 ? "%.2f  " : "%.3f  ", run->g->weights[i]);
       mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
-      if (x + tw > c.x + c.w) { /* wrap */
+      if (x + tw > c.x + c.w) { /* wrap, while there is room below */
         mx_rect_cut_top(&c, lh);
+        if (c.h < lh) return;
         x = x0;
       }
       x += mx_text(ui, x, c.y, MX_FONT_SMALL,
@@ -552,11 +595,35 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
     int k = 0, type = 0;
     mx_rect_cut_right(&r, gap);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, "EM on a Gaussian mixture", 1);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_em_title(ui, r.w), 1);
     if (mx_gmm_select_draw(ui, right, &v->sel, v->K, v->covtype, &k, &type))
       gv_select_load(v, app, k, type);
   }
   return 1;
+}
+
+/* The strip under the plots: the numbers at the left, as wide as their
+ * widest line needs, and the log-likelihood curve beside them where it has
+ * room for a readable plot (else the numbers alone). */
+static void gv_draw_strip(gmm_view *v, mx_ui *ui, mx_rect c, int gap) {
+  gv_run *run = &v->run[RUN_MAIN];
+  int w1, w2, need;
+  mx_rect left;
+  char buf[64];
+  snprintf(buf, sizeof buf, "iteration %d", run->cur);
+  mx_text_size(ui, MX_FONT_LARGE, buf, &w1, NULL);
+  snprintf(buf, sizeof buf, "log-lik %.4f", run->ll[run->cur]);
+  mx_text_size(ui, MX_FONT_BODY, buf, &w2, NULL);
+  need = (w1 > w2 ? w1 : w2) + gap;
+  if (need < c.w * 45 / 100) need = c.w * 45 / 100;
+  if (c.w - need - gap < mx_ui_px(ui, 220)) {
+    gv_panel_numbers(v, ui, c, 0);
+    return;
+  }
+  left = mx_rect_cut_left(&c, need);
+  mx_rect_cut_left(&c, gap);
+  gv_panel_numbers(v, ui, left, 0);
+  gv_draw_curve(v, ui, c);
 }
 
 void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
@@ -569,13 +636,13 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
                &compact, &numbers_out);
   gv_draw_panel(v, app, ui, side, compact, numbers_out);
   if (numbers_out) { /* the numbers under the plots, beside each other */
-    mx_rect strip = mx_rect_cut_bottom(&r, r.h * 32 / 100), c, left;
+    /* a third of the height, at least the iteration and log-likelihood lines */
+    int sh = mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) +
+             mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6) * 3 + mx_ui_px(ui, 12) * 2;
+    mx_rect strip = mx_rect_cut_bottom(&r, r.h * 32 / 100 > sh ? r.h * 32 / 100 : sh), c;
     mx_rect_cut_bottom(&r, gap);
     c = mx_panel(ui, strip, NULL);
-    left = mx_rect_cut_left(&c, c.w * 45 / 100);
-    mx_rect_cut_left(&c, gap);
-    gv_panel_numbers(v, ui, left, 0);
-    gv_draw_curve(v, ui, c);
+    gv_draw_strip(v, ui, c, gap);
   }
   if (gv_draw_compare(v, app, ui, r, gap)) {
     /* drawn */
@@ -583,7 +650,7 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
     gv_draw_model(v, app, ui, r, RUN_MAIN,
                   r.w > mx_ui_px(ui, 860)
                       ? "Points coloured by responsibility  ·  ellipses at 1, 2, 3 σ  ·  density"
-                      : "EM on a Gaussian mixture",
+                      : gv_em_title(ui, r.w),
                   1);
   } else {
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 40 / 100), top;
