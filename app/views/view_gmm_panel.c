@@ -46,13 +46,16 @@ static void gv_caption(mx_ui *ui, int x, int *y, int w, int bottom, mx_color c, 
   }
 }
 
-/* The main plot's title for a panel r.w wide: "EM" where the whole one does
- * not fit even in the small font (a narrow plot beside a wide side panel). */
-static const char *gv_em_title(mx_ui *ui, int w) {
-  static const char *const t = "EM on a Gaussian mixture";
+/* A plot's title for a panel w wide: t, or the shorter t2 where the first
+ * part of t (before a "  ·  ") does not fit even in the small font (a narrow
+ * plot beside a wide side panel, under large text). */
+static const char *gv_title(mx_ui *ui, int w, const char *t, const char *t2) {
+  char first[128];
+  const char *dot = strstr(t, "  \u00b7  ");
   int tw;
-  mx_text_size(ui, MX_FONT_SMALL, t, &tw, NULL);
-  return tw <= w - 2 * mx_ui_px(ui, 12) ? t : "EM";
+  snprintf(first, sizeof first, "%.*s", dot ? (int)(dot - t) : (int)strlen(t), t);
+  mx_text_size(ui, MX_FONT_SMALL, first, &tw, NULL);
+  return tw <= w - 2 * mx_ui_px(ui, 12) ? t : t2;
 }
 
 /* One model panel: heatmap, iso-lines, ellipses, points, boundary. */
@@ -576,26 +579,28 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
     mx_color dim = mx_ui_theme(ui)->text_dim;
     right = mx_rect_cut_right(&r, (r.w - gap) / 2);
     mx_rect_cut_right(&r, gap);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, "Soft: EM, responsibilities", 1);
-    gv_draw_model(v, app, ui, right, RUN_PLAIN, "Hard: k-means, same start", 0);
-    static const char *const l1[3] = {
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, "Soft: EM, responsibilities", "Soft: EM"), 1);
+    gv_draw_model(v, app, ui, right, RUN_PLAIN,
+                  gv_title(ui, right.w, "Hard: k-means, same start", "k-means"), 0);
+    static const char *const l1[4] = {
         "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
         "\u2192 0: every responsibility becomes 0 or 1,",
         "k-means: EM with equal weights, covariance s\u00b2I, s\u00b2 \u2192 0;",
-        "k-means: EM, equal weights, s\u00b2I, s\u00b2 \u2192 0"};
-    static const char *const l2[3] = {
+        "k-means: EM, equal weights, s\u00b2I, s\u00b2 \u2192 0", "k-means: s\u00b2I, s\u00b2 \u2192 0"};
+    static const char *const l2[4] = {
         "the M-step's weighted means become cluster means, and the regions become "
         "nearest-centre (Voronoi) cells.",
-        "responsibilities 0 or 1, nearest-centre (Voronoi) cells.", "nearest-centre cells"};
+        "responsibilities 0 or 1, nearest-centre (Voronoi) cells.", "nearest-centre cells",
+        "Voronoi cells"};
     mx_text_fit(ui, (mx_rect){cap.x, cap.y + gap / 2, cap.w, lhs}, MX_FONT_SMALL, MX_ALIGN_LEFT,
-                dim, l1, 3);
+                dim, l1, 4);
     mx_text_fit(ui, (mx_rect){cap.x, cap.y + gap / 2 + lhs, cap.w, lhs}, MX_FONT_SMALL,
-                MX_ALIGN_LEFT, dim, l2, 3);
+                MX_ALIGN_LEFT, dim, l2, 4);
   } else {
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
     int k = 0, type = 0;
     mx_rect_cut_right(&r, gap);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_em_title(ui, r.w), 1);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, "EM on a Gaussian mixture", "EM"), 1);
     if (mx_gmm_select_draw(ui, right, &v->sel, v->K, v->covtype, &k, &type))
       gv_select_load(v, app, k, type);
   }
@@ -650,7 +655,7 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
     gv_draw_model(v, app, ui, r, RUN_MAIN,
                   r.w > mx_ui_px(ui, 860)
                       ? "Points coloured by responsibility  ·  ellipses at 1, 2, 3 σ  ·  density"
-                      : gv_em_title(ui, r.w),
+                      : gv_title(ui, r.w, "EM on a Gaussian mixture", "EM"),
                   1);
   } else {
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 40 / 100), top;
@@ -658,10 +663,10 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
     mx_rect_cut_right(&r, gap);
     snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled (ringed)", v->labelled);
     if (r.w < mx_ui_px(ui, 560)) snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled", v->labelled);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, t1, 1);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, t1, "Semi EM"), 1);
     top = mx_rect_cut_top(&right, (right.h - gap) / 2);
     mx_rect_cut_top(&right, gap);
-    gv_draw_model(v, app, ui, top, RUN_PLAIN, "Plain EM  \u00b7  same start", 0);
-    gv_draw_model(v, app, ui, right, RUN_SUP, "Labelled only  \u00b7  no EM", 0);
+    gv_draw_model(v, app, ui, top, RUN_PLAIN, gv_title(ui, top.w, "Plain EM  \u00b7  same start", "Plain"), 0);
+    gv_draw_model(v, app, ui, right, RUN_SUP, gv_title(ui, right.w, "Labelled only  \u00b7  no EM", "Labelled"), 0);
   }
 }
