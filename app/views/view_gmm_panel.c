@@ -102,7 +102,10 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   {
     char buf[200];
     int y = pl.r.y + mx_ui_px(ui, 6), x = pl.r.x + mx_ui_px(ui, 8), w = pl.r.w - mx_ui_px(ui, 16);
-    int bottom = pl.r.y + pl.r.h - mx_ui_px(ui, 4);
+    /* at most the top half of a short plot: the points stay visible */
+    int half = pl.r.h / 2 > mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6)
+                    ? pl.r.h / 2 : mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6);
+    int bottom = pl.r.y + (half < pl.r.h - mx_ui_px(ui, 4) ? half : pl.r.h - mx_ui_px(ui, 4));
     if (which == RUN_PLAIN && v->hard)
       snprintf(buf, sizeof buf, "iteration %d   inertia %.3f", run->cur, -run->ll[run->cur]);
     else if (which != RUN_SUP)
@@ -607,48 +610,76 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
   return 1;
 }
 
-/* The strip under the plots: the numbers at the left, as wide as their
- * widest line needs, and the log-likelihood curve beside them where it has
- * room for a readable plot (else the numbers alone). */
-static void gv_draw_strip(gmm_view *v, mx_ui *ui, mx_rect c, int gap) {
+/* The strip under the plots, w wide inside: the width of its numbers at the
+ * left, as wide as their widest line needs, or 0 where the log-likelihood
+ * curve beside them would have no room for a readable plot (numbers alone). */
+static int gv_strip_split(gmm_view *v, mx_ui *ui, int w, int gap) {
   gv_run *run = &v->run[RUN_MAIN];
   int w1, w2, need;
-  mx_rect left;
   char buf[64];
   snprintf(buf, sizeof buf, "iteration %d", run->cur);
   mx_text_size(ui, MX_FONT_LARGE, buf, &w1, NULL);
   snprintf(buf, sizeof buf, "log-lik %.4f", run->ll[run->cur]);
   mx_text_size(ui, MX_FONT_BODY, buf, &w2, NULL);
   need = (w1 > w2 ? w1 : w2) + gap;
-  if (need < c.w * 45 / 100) need = c.w * 45 / 100;
-  if (c.w - need - gap < mx_ui_px(ui, 220)) {
+  if (need < w * 45 / 100) need = w * 45 / 100;
+  return w - need - gap < mx_ui_px(ui, 220) ? 0 : need;
+}
+
+/* The numbers under the plots (cut off the bottom of *r): a third of the
+ * height with the curve beside them, else just the lines they need. */
+static void gv_draw_strip(gmm_view *v, mx_ui *ui, mx_rect *r, int gap) {
+  int pad = mx_ui_px(ui, 12), split = gv_strip_split(v, ui, r->w - 2 * pad, gap);
+  int sh = mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) +
+           mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6) * 3 + 2 * pad;
+  mx_rect c, left;
+  if (split && r->h * 32 / 100 > sh) sh = r->h * 32 / 100;
+  c = mx_panel(ui, mx_rect_cut_bottom(r, sh), NULL);
+  mx_rect_cut_bottom(r, gap);
+  if (!split) {
     gv_panel_numbers(v, ui, c, 0);
     return;
   }
-  left = mx_rect_cut_left(&c, need);
+  left = mx_rect_cut_left(&c, split);
   mx_rect_cut_left(&c, gap);
   gv_panel_numbers(v, ui, left, 0);
   gv_draw_curve(v, ui, c);
+}
+
+/* Semi-supervised: the main plot, and at its right plain EM and the
+ * labelled-only fit one above the other, where their plots would be at least
+ * 60 px x scale tall (else the main plot alone, the whole width). */
+static void gv_draw_semi(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int gap) {
+  int chrome = 2 * mx_ui_px(ui, 12) + mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 8);
+  int column = (r.h - gap) / 2 - chrome >= mx_ui_px(ui, 60);
+  mx_rect right = column ? mx_rect_cut_right(&r, (r.w - gap) * 40 / 100) : r, top;
+  char t1[128];
+  if (column) mx_rect_cut_right(&r, gap);
+  snprintf(t1, sizeof t1, "Semi-supervised EM  \u00b7  %d labelled (ringed)", v->labelled);
+  if (r.w < mx_ui_px(ui, 560)) snprintf(t1, sizeof t1, "Semi-supervised EM  \u00b7  %d labelled", v->labelled);
+  gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, t1, "Semi EM"), 1);
+  if (!column) return;
+  top = mx_rect_cut_top(&right, (right.h - gap) / 2);
+  mx_rect_cut_top(&right, gap);
+  gv_draw_model(v, app, ui, top, RUN_PLAIN, gv_title(ui, top.w, "Plain EM  \u00b7  same start", "Plain"), 0);
+  gv_draw_model(v, app, ui, right, RUN_SUP, gv_title(ui, right.w, "Labelled only  \u00b7  no EM", "Labels"), 0);
 }
 
 void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   gmm_view *v = st;
   mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 10)), side;
   int gap = mx_ui_px(ui, 10), compact, numbers_out;
-  side = mx_rect_cut_right(&r, mx_ui_px(ui, 360));
+  /* 360 px x scale; with large text on a small screen at most 45% of the
+   * width, but not under the 270 px x scale its buttons need */
+  {
+    int sw = r.w * 45 / 100 > mx_ui_px(ui, 270) ? r.w * 45 / 100 : mx_ui_px(ui, 270);
+    side = mx_rect_cut_right(&r, mx_ui_px(ui, 360) < sw ? mx_ui_px(ui, 360) : sw);
+  }
   mx_rect_cut_right(&r, gap);
   gv_panel_fit(v, ui, side.h - 2 * mx_ui_px(ui, 12) - mx_line_height(ui, MX_FONT_LARGE) - mx_ui_px(ui, 8),
                &compact, &numbers_out);
   gv_draw_panel(v, app, ui, side, compact, numbers_out);
-  if (numbers_out) { /* the numbers under the plots, beside each other */
-    /* a third of the height, at least the iteration and log-likelihood lines */
-    int sh = mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) +
-             mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6) * 3 + mx_ui_px(ui, 12) * 2;
-    mx_rect strip = mx_rect_cut_bottom(&r, r.h * 32 / 100 > sh ? r.h * 32 / 100 : sh), c;
-    mx_rect_cut_bottom(&r, gap);
-    c = mx_panel(ui, strip, NULL);
-    gv_draw_strip(v, ui, c, gap);
-  }
+  if (numbers_out) gv_draw_strip(v, ui, &r, gap); /* the numbers under the plots */
   if (gv_draw_compare(v, app, ui, r, gap)) {
     /* drawn */
   } else if (!v->semi) {
@@ -658,15 +689,6 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
                       : gv_title(ui, r.w, "EM on a Gaussian mixture", "EM"),
                   1);
   } else {
-    mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 40 / 100), top;
-    char t1[128];
-    mx_rect_cut_right(&r, gap);
-    snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled (ringed)", v->labelled);
-    if (r.w < mx_ui_px(ui, 560)) snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled", v->labelled);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, t1, "Semi EM"), 1);
-    top = mx_rect_cut_top(&right, (right.h - gap) / 2);
-    mx_rect_cut_top(&right, gap);
-    gv_draw_model(v, app, ui, top, RUN_PLAIN, gv_title(ui, top.w, "Plain EM  \u00b7  same start", "Plain"), 0);
-    gv_draw_model(v, app, ui, right, RUN_SUP, gv_title(ui, right.w, "Labelled only  \u00b7  no EM", "Labelled"), 0);
+    gv_draw_semi(v, app, ui, r, gap);
   }
 }
