@@ -3,9 +3,9 @@
 //  - page load (navigation start) to the first frame drawn, on the bundled sample, median of 5
 //  - per view, with EM running where the view has EM (Enter): the p99 of the frame's CPU time in
 //    the wasm frame function (events + update + draw, window.mixscope.frameMs) and the p99
-//    interval between animation frames, over 4 s after a 1 s warm-up
-//  - GMM and BMM EM iterations (bench/web_iter.c) in the page vs the native scalar build
-//    (MX_NO_SIMD=1) on the same data
+//    interval between animation frames, over 4 s after a 3 s warm-up
+//  - GMM and BMM EM iterations (bench/web_iter.c, after untimed warm-up iterations) in the page
+//    vs the native scalar build (MX_NO_SIMD=1) on the same data
 //   node bench/web_bench.mjs BUILD_WEB_DIR WEB_ITER_DIR NATIVE_WEB_ITER
 import http from 'node:http';
 import fs from 'node:fs';
@@ -63,7 +63,7 @@ try {
     await page.waitForFunction('window.mixscope && window.mixscope.frames >= 3', { timeout: 60000 });
     await page.focus('#canvas');
     if (key) await page.keyboard.press(key);
-    await sleep(1000);
+    await sleep(3000); // warm-up: V8 runs new wasm code unoptimised until its optimised build is in
     await page.evaluate(() => {
       window.mixscope.frameMs.length = 0;
       window.__raf = []; let last = null;
@@ -74,7 +74,8 @@ try {
     const r = await page.evaluate(() => [window.mixscope.frameMs.slice(), window.__raf.slice(),
                                          window.mixscope.state()]);
     const it = r[2] && r[2].state && (r[2].state.iteration ?? r[2].state.iterations ?? r[2].state.iter ?? r[2].state.view);
-    console.log(`| ${label} | frame CPU p99 ${q(r[0], 0.99).toFixed(1)} ms (median ${q(r[0], 0.5).toFixed(1)}), ` +
+    console.log(`| ${label} | frame CPU p99 ${q(r[0], 0.99).toFixed(1)} ms (median ${q(r[0], 0.5).toFixed(1)}, ` +
+                `p95 ${q(r[0], 0.95).toFixed(1)}; ${r[0].filter((x) => x > 16.7).length} frames over 16.7 ms), ` +
                 `frame interval p99 ${q(r[1], 0.99).toFixed(1)} ms, ${r[0].length} frames` +
                 (it !== undefined ? `, iteration ${it}` : '') + ' |');
     await page.close();

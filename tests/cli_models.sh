@@ -172,6 +172,11 @@ expect 2 "--select-k: range 1:65 is outside 1..64" -- "$BIN" gmm --data "$B2" --
 expect 2 "--select-k: '1-8' is not a range" -- "$BIN" gmm --data "$B2" --select-k 1-8
 expect 2 "--restarts needs --select-k" -- "$BIN" gmm --data "$B2" --k 2 --restarts 3
 expect 2 "--restarts" -- "$BIN" gmm --data "$B2" --select-k 1:2 --restarts 0
+printf 'x,y\n0,0\n1,2\n3,1\n' >three.csv
+expect 1 "three.csv: K = 5 clusters but only N = 3 points" -- "$BIN" gmm --data three.csv --k 5 \
+  --init kmeans
+expect 2 "--select-k needs --init kmeans++, kmeans or random, not 'labels'" -- \
+  "$BIN" gmm --data "$B2" --select-k 1:3 --init labels
 expect 2 "--k K is required" -- "$BIN" kmeans --data "$B2"
 expect 2 "--init must be kmeans++, random or a FILE.json" -- "$BIN" kmeans --data "$B2" --k 2 --init x
 expect 2 "unknown option" -- "$BIN" kmeans --data "$B2" --k 2 --bogus

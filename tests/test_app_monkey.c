@@ -57,7 +57,7 @@ static void pool_add(SDL_Keycode k) {
   pool[npool++] = k;
 }
 
-/* The keys: a fixed base set plus every token of the views' keys[] help that
+/* The keys: a fixed base set plus every token of the key map (mx_keymap) that
  * SDL knows by name ("Space / Right" -> Space, Right; "[  ]" -> [, ]). */
 static void build_pool(void) {
   static const SDL_Keycode base[] = {
@@ -68,19 +68,16 @@ static void build_pool(void) {
     SDLK_COMMA, SDLK_PERIOD, SDLK_SLASH, SDLK_QUESTION, SDLK_F1, SDLK_h, SDLK_c, SDLK_l,
     SDLK_m, SDLK_f};
   size_t i;
-  int v;
   char c;
+  const mx_keyrow *kh;
   for (i = 0; i < sizeof base / sizeof base[0]; i++) pool_add(base[i]);
   for (c = 'a'; c <= 'z'; c++) pool_add((SDL_Keycode)c);
-  for (v = 0; v < mx_nviews; v++) {
-    const mx_keyhelp *kh = mx_views[v]->keys;
-    for (; kh && kh->key; kh++) {
-      char buf[64], *tok, *save = NULL;
-      snprintf(buf, sizeof buf, "%s", kh->key);
-      for (tok = strtok_r(buf, " /", &save); tok; tok = strtok_r(NULL, " /", &save)) {
-        if (!strncmp(tok, "Shift+", 6)) tok += 6;
-        pool_add(SDL_GetKeyFromName(tok));
-      }
+  for (kh = mx_keymap; kh->key; kh++) { /* every view's keys and the shell's */
+    char buf[64], *tok, *save = NULL;
+    snprintf(buf, sizeof buf, "%s", kh->key);
+    for (tok = strtok_r(buf, " /", &save); tok; tok = strtok_r(NULL, " /", &save)) {
+      if (!strncmp(tok, "Shift+", 6)) tok += 6;
+      pool_add(SDL_GetKeyFromName(tok));
     }
   }
 }

@@ -512,6 +512,38 @@ static void test_sprite_sheets(canvas *c) {
   check_disc(c, 160.37, 120.81, 2.6, cols[18], bg, interior_ref(c, cols[18], bg));
 }
 
+/* mx_text_size keeps sizes between calls (app/ui/ui_text.c): asked twice it answers the
+ * same; after the fonts change with the scale (2x) the answer is the new font's, about
+ * twice the width (hinting: within 6 %); a string longer than the cache keeps (127
+ * bytes) is measured too: 3 copies of a word are 3 times its width, to 3 px (kerning
+ * and hinting at the joins). */
+static void test_text_size_cache(canvas *c) {
+  const char *word = "Posterior mean";
+  char longer[3 * 16 + 1];
+  int w1, h1, w1b, h1b, w2, h2, wl, hl;
+  snprintf(longer, sizeof longer, "%s%s%s", word, word, word);
+  mx_text_size(c->ui, MX_FONT_BODY, word, &w1, &h1);
+  mx_text_size(c->ui, MX_FONT_BODY, word, &w1b, &h1b);
+  ASSERT_TRUE(w1 > 40 && h1 > 8);
+  ASSERT_INT_EQ(w1b, w1);
+  ASSERT_INT_EQ(h1b, h1);
+  {
+    char pad[200];
+    memset(pad, 'x', 150);
+    pad[150] = 0;
+    mx_text_size(c->ui, MX_FONT_BODY, pad, &wl, &hl); /* not kept: measured each time */
+    ASSERT_TRUE(wl > 150 * 4);
+  }
+  mx_text_size(c->ui, MX_FONT_BODY, longer, &wl, &hl);
+  ASSERT_TRUE(abs(wl - 3 * w1) <= 3);
+  mx_ui_set_size(c->ui, W, H, 2.0f);
+  mx_text_size(c->ui, MX_FONT_BODY, word, &w2, &h2);
+  mx_ui_set_size(c->ui, W, H, 1.0f);
+  ASSERT_TRUE(fabs((double)w2 / w1 - 2.0) <= 0.12);
+  mx_text_size(c->ui, MX_FONT_BODY, word, &w1b, &h1b);
+  ASSERT_INT_EQ(w1b, w1); /* back at scale 1: the scale-1 size again */
+}
+
 /* ---------------------------------------------------------------- round rects */
 
 /* Rounded rectangle: straight parts and corner interiors exactly the colour,
@@ -639,6 +671,7 @@ int main(void) {
   test_segments();
   test_dashes(&c);
   test_sprite_sheets(&c);
+  test_text_size_cache(&c);
   test_round_rect(&c);
   test_sprite_churn(&c);
   test_cmap_rounding();

@@ -158,8 +158,8 @@ int main(void) {
   key(SDLK_i);
   ASSERT_INT_EQ(field("init"), 1);
 
-  /* S: semi-supervised, K = 10; accuracies are fractions; [ ] change L */
-  key(SDLK_s);
+  /* U: semi-supervised, K = 10; accuracies are fractions; [ ] change L */
+  key(SDLK_u);
   ASSERT_INT_EQ(field("semi"), 1);
   ASSERT_INT_EQ(field("k"), 10);
   ASSERT_INT_EQ(field("labels"), 10);

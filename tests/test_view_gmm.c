@@ -367,10 +367,10 @@ int main(void) {
   ASSERT_NEAR(snap_num(app, "k"), 4, 0);
   mx_test_key(app, SDLK_k, KMOD_LSHIFT);
   ASSERT_NEAR(snap_num(app, "k"), 3, 0);
-  mx_test_key(app, SDLK_s, KMOD_NONE);
+  mx_test_key(app, SDLK_n, KMOD_NONE);
   ASSERT_NEAR(snap_num(app, "seed"), 2, 0);
   ASSERT_TRUE(snap_mean(app, 0, 0) != m0);
-  mx_test_key(app, SDLK_s, KMOD_LSHIFT);
+  mx_test_key(app, SDLK_n, KMOD_LSHIFT);
   ASSERT_NEAR(snap_mean(app, 0, 0), m0, 0);
   /* I: random init */
   mx_test_key(app, SDLK_i, KMOD_NONE);

@@ -20,6 +20,7 @@ static void km_usage(FILE *fp) {
           "Cluster the points into K groups by Lloyd's algorithm: assign each point to\n"
           "its nearest centre, move each centre to the mean of its points, repeat until\n"
           "no assignment changes (as scikit-learn's KMeans(algorithm='lloyd', n_init=1)).\n"
+          "A cluster left empty takes the point farthest from its centre, as there.\n"
           "k-means is the zero-variance limit of EM for a mixture of equal spherical\n"
           "Gaussians: the soft responsibilities become 0/1. Labels in the CSV are ignored.\n\n"
           "options:\n"

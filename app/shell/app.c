@@ -74,6 +74,10 @@ void mx_app_error(mx_app *app, const char *fmt, ...) {
 
 const char *mx_app_status_text(const mx_app *app) { return app->status; }
 
+const char *mx_app_caption_shown(const mx_app *app) {
+  return app->caption && app->scene_on && app->scene_view == app->view ? app->scene_note : "";
+}
+
 const char *mx_app_status_shown(const mx_app *app, char *buf, size_t cap, int *is_error) {
   double limit = APP_STATUS_SECONDS * (app->status_error ? 3 : 1);
   int err = 0;
@@ -500,6 +504,11 @@ static void global_keys_after(mx_app *app, const SDL_Keysym *ks, int repeat) {
     break;
   case SDLK_l:
     app->legend = !app->legend;
+    break;
+  case SDLK_w:
+    app->caption = !app->caption;
+    if (app->caption && !mx_app_caption_shown(app)[0])
+      mx_app_status(app, "Captions on: this screen has no scene note (PgDn / PgUp opens scenes)");
     break;
   case SDLK_F2:
     app->projector = !app->projector;

@@ -85,5 +85,8 @@ const char *mx_app_scene_name(const mx_app *app);
 /* The current view's create() failure message, or NULL if it is running (or
  * is a placeholder without create). */
 const char *mx_app_view_error(const mx_app *app);
+/* The scene note shown as a caption under the view now (W toggles; only while
+ * the scene's view is on), or "". */
+const char *mx_app_caption_shown(const mx_app *app);
 
 #endif

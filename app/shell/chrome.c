@@ -36,23 +36,7 @@ static void draw_keycap(mx_ui *ui, int *x, int y, int h, const char *key, const 
   *x += ww + mx_ui_px(ui, 18);
 }
 
-static const mx_keyhelp global_keys[] = {
-  {"1-9 / Tab", "switch view (Ctrl 1-9 always)"},
-  {"H  or  ?", "show / hide this help"},
-  {"Esc", "close this help"},
-  {"P", "save a screenshot (PNG)"},
-  {"PgDn / PgUp", "next / previous lecture scene"},
-  {"Ctrl S", "save this view as a scene (JSON)"},
-  {"F  or  F11", "fullscreen"},
-  {"Ctrl +  /  Ctrl -", "bigger / smaller text"},
-  {"Ctrl 0", "reset text size"},
-  {"C", "high contrast"},
-  {"F2", "projector mode: thick lines, high contrast"},
-  {"F3", "light / dark theme"},
-  {"L", "key legend strip"},
-  {"M", "highlight the mouse pointer"},
-  {"Q", "quit (asks first if anything changed)"},
-  {NULL, NULL}};
+#define CHROME_MAX_KEYS 64 /* rows of the key map a view or the shell shows */
 
 /* Widest key and widest description of a key list in a font. */
 static void keys_extent(mx_ui *ui, int font, const mx_keyhelp *k, int *keyw, int *whatw, int *n) {
@@ -89,9 +73,12 @@ static void draw_help(mx_app *app, mx_rect full) {
   int font = MX_FONT_BODY, lh, kl, wl, nl, kr, wr, nr, rows, wl_col, wr_col, avail, pass;
   mx_rect card, c, left;
   char title[160];
+  mx_keyhelp vkeys[CHROME_MAX_KEYS], gkeys[CHROME_MAX_KEYS]; /* rows of mx_keymap */
+  mx_keymap_view(v->name, vkeys, CHROME_MAX_KEYS);
+  mx_keymap_view("*", gkeys, CHROME_MAX_KEYS);
   for (pass = 0; pass < 2; pass++) { /* the body font, or the small one if it does not fit */
-    keys_extent(ui, font, v->keys, &kl, &wl, &nl);
-    keys_extent(ui, font, global_keys, &kr, &wr, &nr);
+    keys_extent(ui, font, vkeys, &kl, &wl, &nl);
+    keys_extent(ui, font, gkeys, &kr, &wr, &nr);
     kl += gap;
     kr += gap;
     mx_text_size(ui, font, "(no keys of its own)", &avail, NULL);
@@ -121,8 +108,8 @@ static void draw_help(mx_app *app, mx_rect full) {
   }
   left = mx_rect_cut_left(&c, wl_col);
   mx_rect_cut_left(&c, 2 * gap);
-  draw_key_column(ui, font, left, "This view", v->keys, kl, lh);
-  draw_key_column(ui, font, c, "Everywhere", global_keys, kr, lh);
+  draw_key_column(ui, font, left, "This view", vkeys, kl, lh);
+  draw_key_column(ui, font, c, "Everywhere", gkeys, kr, lh);
 }
 
 static void draw_view_message(mx_app *app, mx_rect area, const char *head, const char *msg,
@@ -254,14 +241,69 @@ static void chrome_legend(mx_app *app, const mx_view *v, mx_rect leg) {
   mx_ui *ui = app->ui;
   const mx_theme *th = mx_ui_theme(ui);
   int x = leg.x + mx_ui_px(ui, 14), maxx = leg.x + leg.w - mx_ui_px(ui, 14), hw, ww, hx, i;
+  mx_keyhelp keys[CHROME_MAX_KEYS];
+  mx_keymap_view(v->name, keys, CHROME_MAX_KEYS);
   mx_draw_rect(ui, leg, th->panel);
   /* "H all keys" keeps its place at the right end; the view's keys fill the rest */
   mx_text_size(ui, MX_FONT_SMALL, "H", &hw, NULL);
   mx_text_size(ui, MX_FONT_SMALL, "all keys", &ww, NULL);
   hx = maxx - (hw + 2 * mx_ui_px(ui, 7) + mx_ui_px(ui, 6) + ww);
-  for (i = 0; v->keys && v->keys[i].key && x <= hx; i++)
-    draw_keycap(ui, &x, leg.y, leg.h, v->keys[i].key, v->keys[i].what, hx - mx_ui_px(ui, 10));
+  for (i = 0; keys[i].key && x <= hx; i++)
+    draw_keycap(ui, &x, leg.y, leg.h, keys[i].key, keys[i].what, hx - mx_ui_px(ui, 10));
   draw_keycap(ui, &hx, leg.y, leg.h, "H", "all keys", maxx + mx_ui_px(ui, 20));
+}
+
+/* The scene's note as a caption strip (W), in one or two lines of the body
+ * font broken at a space, else the small font; returns the strip's height. */
+static int chrome_caption_height(mx_app *app, int w, int *font, int *split) {
+  mx_ui *ui = app->ui;
+  const char *note = mx_app_caption_shown(app);
+  char first[512];
+  int f, tw, i, n = (int)strlen(note), pad = mx_ui_px(ui, 8);
+  *split = -1;
+  if (!note[0]) return 0;
+  for (f = MX_FONT_BODY; f >= MX_FONT_SMALL; f--) {
+    *font = f;
+    mx_text_size(ui, f, note, &tw, NULL);
+    if (tw <= w) return mx_line_height(ui, f) + 2 * pad;
+    for (i = n - 1; i > 0; i--) { /* the last space whose first line fits */
+      if (note[i] != ' ') continue;
+      snprintf(first, sizeof first, "%.*s", i, note);
+      mx_text_size(ui, f, first, &tw, NULL);
+      if (tw > w) continue;
+      mx_text_size(ui, f, note + i + 1, &tw, NULL);
+      if (tw > w) break;
+      *split = i;
+      return 2 * mx_line_height(ui, f) + 2 * pad;
+    }
+  }
+  *font = MX_FONT_SMALL;
+  return 2 * mx_line_height(ui, MX_FONT_SMALL) + 2 * pad;
+}
+
+static void chrome_caption(mx_app *app, mx_rect *area) {
+  mx_ui *ui = app->ui;
+  const mx_theme *th = mx_ui_theme(ui);
+  const char *note = mx_app_caption_shown(app);
+  int pad = mx_ui_px(ui, 8), font = MX_FONT_BODY, split, h, lh;
+  char first[512];
+  mx_rect r;
+  h = chrome_caption_height(app, area->w - 2 * mx_ui_px(ui, 24), &font, &split);
+  if (!h) return;
+  r = mx_rect_cut_bottom(area, h);
+  mx_draw_rect(ui, r, th->panel_hi);
+  mx_draw_rect(ui, (mx_rect){r.x, r.y, mx_ui_px(ui, 4), r.h}, th->accent);
+  r = mx_rect_inset(r, pad);
+  r.x += mx_ui_px(ui, 16);
+  r.w -= mx_ui_px(ui, 16);
+  lh = mx_line_height(ui, font);
+  if (split < 0) {
+    mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lh}, font, MX_ALIGN_LEFT, th->text, note);
+    return;
+  }
+  snprintf(first, sizeof first, "%.*s", split, note);
+  mx_text_in(ui, (mx_rect){r.x, r.y, r.w, lh}, font, MX_ALIGN_LEFT, th->text, first);
+  mx_text_in(ui, (mx_rect){r.x, r.y + lh, r.w, lh}, font, MX_ALIGN_LEFT, th->text, note + split + 1);
 }
 
 /* The current view in area (clipped), or the card saying why it is not there. */
@@ -314,6 +356,7 @@ void mx_app_frame(mx_app *app, double dt) {
   if (st && v->update) v->update(st, app, dt);
 
   th = mx_ui_theme(ui);
+  mx_ui_advance(ui, dt); /* tooltip delay and time-out */
   mx_ui_begin(ui);
   SDL_SetRenderDrawColor(app->ren, th->bg.r, th->bg.g, th->bg.b, 255);
   SDL_RenderClear(app->ren);
@@ -327,6 +370,7 @@ void mx_app_frame(mx_app *app, double dt) {
   if (app->legend)
     chrome_legend(app, v, mx_rect_cut_bottom(&area, mx_line_height(ui, MX_FONT_SMALL) +
                                                         mx_ui_px(ui, 14)));
+  chrome_caption(app, &area);
   frame_view(app, area);
 
   mx_ui_end(ui); /* tooltips */

@@ -66,8 +66,9 @@ void mx_shell_scene_step(mx_app *app, int dir) {
   mx_shell_mark_clean(app);
 }
 
-void mx_shell_scene_shown(mx_app *app, const char *title) {
+void mx_shell_scene_shown(mx_app *app, const char *title, const char *note) {
   snprintf(app->scene_title, sizeof app->scene_title, "%s", title);
+  snprintf(app->scene_note, sizeof app->scene_note, "%s", note ? note : "");
   app->scene_on = 1;
   app->scene_view = app->view;
   if (!app->status_error) app->status[0] = '\0'; /* an older note gives way to the title */

@@ -123,9 +123,11 @@ int mx_scene_apply(mx_app *app, const cJSON *scene, const char *path, mx_error *
   if (sc.title) {
     char title[512];
     scene_title_expand(app, sc.title, title, sizeof title);
-    mx_shell_scene_shown(app, title);
+    char note[512];
+    scene_title_expand(app, sc.note ? sc.note : "", note, sizeof note);
+    mx_shell_scene_shown(app, title, note);
   } else {
-    mx_shell_scene_shown(app, "");
+    mx_shell_scene_shown(app, "", sc.note);
   }
   return MX_OK;
 }

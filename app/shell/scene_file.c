@@ -138,6 +138,8 @@ int mx_scene_check(const cJSON *scene, const char *path, mx_scene *out, mx_error
   out->state = state;
   title = cJSON_GetObjectItemCaseSensitive(scene, "title");
   out->title = cJSON_IsString(title) ? title->valuestring : NULL;
+  title = cJSON_GetObjectItemCaseSensitive(scene, "note");
+  out->note = cJSON_IsString(title) ? title->valuestring : NULL;
   return MX_OK;
 }
 

@@ -14,6 +14,7 @@ typedef struct mx_scene {
   const mx_view *view;  /* the view it names */
   const cJSON *state;   /* its "state" object, or NULL */
   const char *title;    /* its "title", or NULL */
+  const char *note;     /* its "note", or NULL */
 } mx_scene;
 
 /* Read and parse a scene file into *root (caller frees); the message names

@@ -57,6 +57,8 @@ struct mx_app {
   char *scenes[APP_MAX_SCENES];
   int nscenes, scene_pos, scenes_listed;
   char scene_title[512];            /* the title of the scene on screen, or "" */
+  char scene_note[512];             /* its "note", or "": the caption (W toggles) */
+  int caption;                      /* show the note as a caption under the view */
   int scene_on, scene_view;         /* shown while scene_view is the current view */
 };
 
@@ -86,7 +88,7 @@ void mx_shell_scene_step(mx_app *app, int dir);
 void mx_shell_playlist_at(mx_app *app, const char *path);
 /* A scene was applied with this title (may be ""): the status line says
  * "scene k/N · title" while its view stays on screen. */
-void mx_shell_scene_shown(mx_app *app, const char *title);
+void mx_shell_scene_shown(mx_app *app, const char *title, const char *note);
 /* Ctrl S: save the current view as a scene beside the screenshots. */
 void mx_shell_scene_save_now(mx_app *app);
 

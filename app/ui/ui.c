@@ -34,6 +34,8 @@ static const mx_theme theme_dark = {
     {213, 94, 0, 255},    /* vermillion */
     {0, 114, 178, 255},   /* blue */
     {200, 200, 200, 255}, /* grey */
+    {160, 120, 255, 255}, /* violet (beyond Okabe–Ito: the 9th and 10th class) */
+    {150, 180, 40, 255},  /* olive */
   }};
 
 static const mx_theme theme_hc = {
@@ -50,6 +52,7 @@ static const mx_theme theme_hc = {
   {
     {86, 180, 233, 255}, {230, 159, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255},
     {240, 228, 66, 255}, {213, 94, 0, 255},  {0, 114, 178, 255}, {255, 255, 255, 255},
+    {160, 120, 255, 255}, {150, 180, 40, 255},
   }};
 
 /* For bright rooms: dark text on near-white, Okabe–Ito colours that hold up
@@ -68,6 +71,7 @@ static const mx_theme theme_light = {
   {
     {0, 114, 178, 255}, {213, 94, 0, 255},  {0, 150, 110, 255}, {190, 90, 150, 255},
     {170, 140, 0, 255}, {86, 160, 220, 255}, {40, 40, 40, 255},  {120, 120, 120, 255},
+    {110, 70, 200, 255}, {110, 130, 20, 255}, /* violet, olive: the 9th and 10th class */
   }};
 
 /* Point sizes at scale 1 (pixels on a 96-dpi screen; TTF treats pt = px here). */
@@ -86,6 +90,7 @@ static void fonts_close(mx_ui *ui) {
 
 static void text_cache_clear(mx_ui *ui) {
   ui_text *t = ui->lru_head, *n;
+  int i;
   while (t) {
     n = t->lru_next;
     if (t->tex) SDL_DestroyTexture(t->tex);
@@ -96,6 +101,7 @@ static void text_cache_clear(mx_ui *ui) {
   memset(ui->bucket, 0, sizeof ui->bucket);
   ui->lru_head = ui->lru_tail = NULL;
   ui->ntext = 0;
+  for (i = 0; i < UI_TSIZE_N; i++) ui->tsize[i].font = -1;
 }
 
 static int fonts_open(mx_ui *ui, char *errbuf, size_t errlen) {
@@ -223,6 +229,10 @@ void mx_ui_input(mx_ui *ui, const SDL_Event *ev) {
   case SDL_MOUSEMOTION:
     ui->mx = ev->motion.x;
     ui->my = ev->motion.y;
+    if (ui->tip_hidden) { /* hidden by a key: back after the delay */
+      ui->tip_hidden = 0;
+      ui->tip_start = ui->now;
+    }
     break;
   case SDL_MOUSEBUTTONDOWN:
     ui->mx = ev->button.x;
@@ -255,6 +265,7 @@ void mx_ui_input(mx_ui *ui, const SDL_Event *ev) {
     break;
   }
   case SDL_KEYDOWN:
+    ui->tip_hidden = 1; /* any key hides the tooltip */
     if (mx_ui_key_captured(ui, ev)) {
       SDL_Keycode k = ev->key.keysym.sym;
       ui->acc.nudge += (k == SDLK_RIGHT || k == SDLK_UP) ? 1 : -1;
@@ -282,15 +293,25 @@ void mx_ui_begin(mx_ui *ui) {
   ui->hot_slider_prev = ui->hot_slider;
   ui->hot_slider = 0;
   ui->tip_on = 0;
+  ui->tip_id_prev = ui->tip_id;
+  ui->tip_id = 0;
+  ui->nheadline = 0;
   if (ui->lay) ui_layout_frame_start(ui);
   SDL_RenderSetClipRect(ui->r, NULL);
   SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
 }
 
+void mx_ui_advance(mx_ui *ui, double dt) {
+  if (dt > 0 && dt < 1e6) ui->now += dt;
+}
+
 void mx_ui_end(mx_ui *ui) {
-  if (ui->tip_on) {
+  double age = ui->now - ui->tip_start;
+  ui->tip_drawn = 0;
+  if (ui->tip_on && !ui->tip_hidden && age >= MX_TIP_DELAY - 1e-9 &&
+      age < MX_TIP_DELAY + MX_TIP_SHOW) {
     mx_ui_layout_layer(ui); /* the tooltip is drawn over the frame */
-    ui_draw_tooltip(ui);
+    ui_draw_tooltip(ui);    /* sets tip_drawn, tip_box */
   }
   /* A widget stays active while its button is held. */
   if (!(ui->buttons & 1)) ui->active = 0;

@@ -21,10 +21,11 @@
 typedef struct mx_rect { int x, y, w, h; } mx_rect;
 typedef struct mx_color { uint8_t r, g, b, a; } mx_color;
 
-#define MX_NCOMP_COLORS 8
+#define MX_NCOMP_COLORS 10 /* ten classes (digits 0-9) each get their own */
 typedef struct mx_theme {
   mx_color bg, panel, panel_hi, border, text, text_dim, accent, good, bad, warn;
-  mx_color comp[MX_NCOMP_COLORS]; /* component colours, colour-blind safe (Okabe–Ito) */
+  mx_color comp[MX_NCOMP_COLORS]; /* component colours: Okabe–Ito's eight (colour-blind safe),
+                                     then violet and olive (CIE76 distance >= 26 between any two) */
 } mx_theme;
 
 /* Text sizes (points before scaling). */
@@ -172,8 +173,22 @@ int mx_slider_int(mx_ui *ui, mx_rect r, const char *label, int *value, int lo, i
 int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel);
 /* Panel background with an optional title; returns the content rect. */
 mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title);
-/* Tooltip shown near the mouse when r is hovered (drawn at mx_ui_end, on top). */
+/* Tooltip shown near the mouse when r is hovered (drawn at mx_ui_end, on top):
+ * after MX_TIP_DELAY seconds of hovering (at once when another tooltip was
+ * up), for MX_TIP_SHOW seconds; a key press hides it until the mouse moves.
+ * It never covers a rect registered with mx_ui_headline this frame when one of
+ * its four places around the mouse is free. */
+#define MX_TIP_DELAY 0.4
+#define MX_TIP_SHOW 10.0
 void mx_tooltip(mx_ui *ui, mx_rect r, const char *text);
+/* The view's headline numbers in r this frame ("test NLL ...", "iteration 0"):
+ * tooltips keep off them. */
+void mx_ui_headline(mx_ui *ui, mx_rect r);
+/* Advance the kit's clock by dt seconds (the app, once a frame before
+ * mx_ui_begin): tooltip delay and time-out. */
+void mx_ui_advance(mx_ui *ui, double dt);
+/* 1 if the last mx_ui_end drew a tooltip (its box into *box if not NULL). */
+int mx_ui_tooltip_shown(const mx_ui *ui, mx_rect *box);
 
 /* Plot helpers: a frame mapping data coords to a rect. */
 typedef struct mx_plot { mx_rect r; double x0, x1, y0, y1; } mx_plot;

@@ -23,6 +23,17 @@
 #define UI_TEXT_BUCKETS 1024 /* hash buckets (power of two) */
 #define UI_TEXT_MAX 512      /* longest string drawn */
 
+/* Sizes of short strings as TTF_SizeUTF8 gives them (it lays the string out again
+ * each call, loading glyphs when SDL_ttf's small glyph cache misses): direct-mapped
+ * by the string's hash; cleared with the text cache when the fonts change. */
+#define UI_TSIZE_N 1024       /* slots (power of two) */
+#define UI_TSIZE_LEN 128      /* longest string kept (bytes), with its NUL */
+typedef struct ui_tsize {
+  int font;                   /* -1: empty slot */
+  int w, h;
+  char s[UI_TSIZE_LEN];
+} ui_tsize;
+
 typedef struct ui_text {
   uint32_t hash;
   int font;
@@ -99,12 +110,23 @@ struct mx_ui {
   uintptr_t active;   /* widget being dragged / pressed */
   uintptr_t hot_slider, hot_slider_prev; /* slider under the mouse (this / last frame) */
 
-  /* tooltip (drawn at mx_ui_end) */
+  /* tooltip (drawn at mx_ui_end): shown MX_TIP_DELAY s after its target is
+   * first hovered, for MX_TIP_SHOW s, hidden by a key press until the mouse
+   * moves; placed off the headline rects */
   char tip[256];
   int tip_on;
+  uint32_t tip_id, tip_id_prev;   /* the hovered tooltip (this / last frame), 0 none */
+  double now, tip_start;          /* seconds (mx_ui_advance); when tip_id was first hovered */
+  int tip_hidden;                 /* a key was pressed since */
+  int tip_drawn;                  /* the tooltip was drawn last frame, at tip_box */
+  mx_rect tip_box;
+#define UI_MAX_HEADLINES 16
+  mx_rect headline[UI_MAX_HEADLINES]; /* this frame's (mx_ui_headline) */
+  int nheadline;
 
   /* text cache */
   ui_text *bucket[UI_TEXT_BUCKETS];
+  ui_tsize tsize[UI_TSIZE_N];
   ui_text *lru_head, *lru_tail;
   int ntext;
 

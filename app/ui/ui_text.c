@@ -112,8 +112,22 @@ int mx_text(mx_ui *ui, int x, int y, int font, mx_color c, const char *fmt, ...)
 void mx_text_size(mx_ui *ui, int font, const char *s, int *w, int *h) {
   int tw = 0, th = 0;
   if (font < 0 || font >= MX_FONT_COUNT) font = MX_FONT_BODY;
-  if (s && *s && ui->font[font]) TTF_SizeUTF8(ui->font[font], s, &tw, &th);
-  else if (ui->font[font]) th = TTF_FontHeight(ui->font[font]);
+  if (s && *s && ui->font[font]) {
+    size_t n = strlen(s);
+    ui_tsize *z = n < UI_TSIZE_LEN ? &ui->tsize[hash_str(s, font, (mx_color){0, 0, 0, 0}) & (UI_TSIZE_N - 1)]
+                                   : NULL;
+    if (z && z->font == font && !strcmp(z->s, s)) {
+      tw = z->w;
+      th = z->h;
+    } else if (TTF_SizeUTF8(ui->font[font], s, &tw, &th) == 0 && z) {
+      z->font = font;
+      z->w = tw;
+      z->h = th;
+      memcpy(z->s, s, n + 1);
+    }
+  } else if (ui->font[font]) {
+    th = TTF_FontHeight(ui->font[font]);
+  }
   if (w) *w = tw;
   if (h) *h = th;
 }

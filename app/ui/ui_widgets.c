@@ -170,6 +170,31 @@ static int slider_core(mx_ui *ui, uintptr_t id, mx_rect r, const char *label,
   return touched;
 }
 
+/* A value set by the mouse or the arrow keys, rounded to what the slider
+ * states: two significant digits on a log scale (N = 53126 -> 53000), else
+ * the decimals of a "%.Nf" format, else a hundredth of the range rounded
+ * to 1, 2 or 5 x 10^k. */
+static double slider_snap(double v, double lo, double hi, const char *fmt, int log_scale) {
+  char b[40];
+  double step;
+  const char *p = fmt ? strstr(fmt, "%.") : NULL;
+  if (!isfinite(v) || v == 0.0) return v;
+  if (log_scale) {
+    step = pow(10.0, floor(log10(fabs(v))) - 1.0);
+  } else if (p && p[2] >= '0' && p[2] <= '9' && p[3] == 'f') {
+    step = pow(10.0, -(p[2] - '0'));
+  } else {
+    double raw = (hi - lo) / 100.0, e;
+    if (!(raw > 0)) return v;
+    e = pow(10.0, floor(log10(raw)));
+    step = raw / e < 1.5 ? e : raw / e < 3.5 ? 2 * e : raw / e < 7.5 ? 5 * e : 10 * e;
+  }
+  v = round(v / step) * step;
+  /* round again at 12 significant digits: 0.1 * 3 prints as 0.3, and scenes store it so */
+  snprintf(b, sizeof b, "%.12g", v);
+  return strtod(b, NULL);
+}
+
 int mx_slider(mx_ui *ui, mx_rect r, const char *label, double *value, double lo, double hi,
               const char *fmt, int log_scale) {
   char buf[64];
@@ -180,10 +205,11 @@ int mx_slider(mx_ui *ui, mx_rect r, const char *label, double *value, double lo,
   fmt_value(buf, sizeof buf, fmt, *value);
   t = slider_to_t(*value, lo, hi, log_scale);
   touched = slider_core(ui, (uintptr_t)value, r, label ? label : "", buf, t, &tnew, &steps);
-  if (touched) *value = slider_from_t(tnew, lo, hi, log_scale);
+  if (touched) *value = slider_snap(slider_from_t(tnew, lo, hi, log_scale), lo, hi, fmt, log_scale);
   if (steps) {
     double tt = slider_to_t(*value, lo, hi, log_scale) + steps * 0.01;
-    *value = slider_from_t(tt, lo, hi, log_scale);
+    double nv = slider_snap(slider_from_t(tt, lo, hi, log_scale), lo, hi, fmt, log_scale);
+    *value = nv != *value ? nv : slider_from_t(tt, lo, hi, log_scale); /* a nudge always moves */
   }
   if (*value < lo) *value = lo;
   if (*value > hi) *value = hi;
@@ -294,24 +320,68 @@ mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
 }
 
 void mx_tooltip(mx_ui *ui, mx_rect r, const char *text) {
+  uint32_t id;
   if (!text || !mx_rect_contains(r, ui->mx, ui->my) || ui->active) return;
   snprintf(ui->tip, sizeof ui->tip, "%s", text);
   ui->tip_on = 1;
+  id = hash_str(text, 0, (mx_color){0, 0, 0, 0}) | 1u;
+  if (id != ui->tip_id_prev && id != ui->tip_id) {
+    /* a new target: wait, unless a tooltip is up (moving along a map's pixels) */
+    ui->tip_start = ui->tip_drawn ? ui->now - MX_TIP_DELAY : ui->now;
+  }
+  ui->tip_id = id;
+}
+
+void mx_ui_headline(mx_ui *ui, mx_rect r) {
+  if (ui->nheadline < UI_MAX_HEADLINES && r.w > 0 && r.h > 0) ui->headline[ui->nheadline++] = r;
+}
+
+int mx_ui_tooltip_shown(const mx_ui *ui, mx_rect *box) {
+  if (box) *box = ui->tip_box;
+  return ui->tip_drawn;
+}
+
+/* Pixels of b covering the headline rects. */
+static long tip_overlap(const mx_ui *ui, mx_rect b) {
+  long a = 0;
+  int i;
+  for (i = 0; i < ui->nheadline; i++) {
+    const mx_rect *h = &ui->headline[i];
+    int x0 = b.x > h->x ? b.x : h->x, x1 = b.x + b.w < h->x + h->w ? b.x + b.w : h->x + h->w;
+    int y0 = b.y > h->y ? b.y : h->y, y1 = b.y + b.h < h->y + h->h ? b.y + b.h : h->y + h->h;
+    if (x1 > x0 && y1 > y0) a += (long)(x1 - x0) * (y1 - y0);
+  }
+  return a;
 }
 
 void ui_draw_tooltip(mx_ui *ui) {
   const mx_theme *th = &ui->theme;
-  int tw, tht, pad = mx_ui_px(ui, 8);
-  mx_rect b;
+  int tw, tht, pad = mx_ui_px(ui, 8), i;
+  long best = -1;
+  mx_rect b = {0, 0, 0, 0};
   mx_text_size(ui, MX_FONT_BODY, ui->tip, &tw, &tht);
-  b.w = tw + 2 * pad;
-  b.h = tht + 2 * pad;
-  b.x = ui->mx + mx_ui_px(ui, 16);
-  b.y = ui->my + mx_ui_px(ui, 20);
-  if (b.x + b.w > ui->w) b.x = ui->w - b.w - 2;
-  if (b.y + b.h > ui->h) b.y = ui->my - b.h - mx_ui_px(ui, 8);
-  if (b.x < 0) b.x = 0;
-  if (b.y < 0) b.y = 0;
+  /* below right of the mouse, above right, below left, above left: the first
+   * that covers no headline (else the one covering least) */
+  for (i = 0; i < 4; i++) {
+    mx_rect c;
+    long o;
+    c.w = tw + 2 * pad;
+    c.h = tht + 2 * pad;
+    c.x = i < 2 ? ui->mx + mx_ui_px(ui, 16) : ui->mx - c.w - mx_ui_px(ui, 8);
+    c.y = i % 2 == 0 ? ui->my + mx_ui_px(ui, 20) : ui->my - c.h - mx_ui_px(ui, 8);
+    if (c.x + c.w > ui->w) c.x = ui->w - c.w - 2;
+    if (c.y + c.h > ui->h) c.y = ui->my - c.h - mx_ui_px(ui, 8);
+    if (c.x < 0) c.x = 0;
+    if (c.y < 0) c.y = 0;
+    o = tip_overlap(ui, c);
+    if (best < 0 || o < best) {
+      best = o;
+      b = c;
+    }
+    if (o == 0) break;
+  }
+  ui->tip_drawn = 1;
+  ui->tip_box = b;
   ui_fill_round_rect(ui, mx_rect_inset(b, -1), (float)pad * 0.75f, th->border);
   ui_fill_round_rect(ui, b, (float)pad * 0.75f, th->panel_hi);
   mx_text(ui, b.x + pad, b.y + pad, MX_FONT_BODY, th->text, "%s", ui->tip);

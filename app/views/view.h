@@ -63,9 +63,20 @@ typedef struct mx_view {
    * load must leave the state unchanged on error. Either may be NULL. */
   cJSON *(*save)(void *state, mx_app *app);
   int (*load)(void *state, mx_app *app, const cJSON *json, mx_error *err);
-  /* Keys for the help overlay and the legend strip, {NULL, NULL}-terminated. */
-  const mx_keyhelp *keys;
 } mx_view;
+
+/* The one key map (keymap.c): every key of the shell and the views, in the
+ * order the help overlay lists them; a key means the same thing in every view
+ * that uses it. views: "*" for the shell's keys (everywhere), else the names
+ * of the views that have the key, separated by spaces. README.md's key table
+ * lists the same rows. {NULL, NULL, NULL}-terminated. */
+typedef struct mx_keyrow {
+  const char *key, *what, *views;
+} mx_keyrow;
+extern const mx_keyrow mx_keymap[];
+/* The rows of view name ("*": the shell's) into out (cap entries, the last
+ * one {NULL, NULL}); returns how many there are (even beyond cap - 1). */
+int mx_keymap_view(const char *view, mx_keyhelp *out, int cap);
 
 /* X(name): the views in tab order (number keys 1..9 follow this order). */
 #define MX_VIEWS(X) X(digits) X(theta) X(gmm) X(posterior) X(bmm) X(moe)
@@ -93,5 +104,24 @@ enum { MX_VIEW_CLOSED = 0, MX_VIEW_OPEN_LO = 1 };
 int mx_view_parse_double(const char *s, double lo, double hi, int bounds, double *out);
 /* c with its alpha set to a, clamped to 0..255. */
 mx_color mx_view_alpha(mx_color c, int a);
+/* The one colour map of θ (Bernoulli probabilities in [0, 1]) in every view:
+ * the θ view's maps, naive Bayes classes, the Bernoulli mixture's components,
+ * each with a colour bar. */
+#define MX_CMAP_THETA MX_CMAP_VIRIDIS
+
+/* ---- The run speed of the model views (view_rate.c) ---- */
+/* A rate is iterations per second in [1, MX_RATE_MAX]; above that (up to
+ * MX_RATE_TOP, the slider's end) it means "as fast as possible". */
+#define MX_RATE_MAX 60.0
+#define MX_RATE_TOP 64.0
+/* The slider "run speed: N iterations / s" (log scale; at its top "as fast as
+ * possible"). Non-zero when *rate changed. */
+int mx_view_rate_slider(mx_ui *ui, mx_rect r, double *rate);
+/* Steps due this frame of dt seconds at rate, *clock carrying the fraction
+ * (at most 8: no burst after a stall); -1 for "as fast as possible" (the
+ * caller steps for a time budget). */
+int mx_view_rate_due(double rate, double *clock, double dt);
+/* "1".."60" or "max" into *rate: 0, or -1 (unchanged) if s is neither. */
+int mx_view_rate_parse(const char *s, double *rate);
 
 #endif

@@ -294,6 +294,7 @@ void bmm_request_reset(bmm_view *s) {
   s->sweep_n = 0;
   SDL_UnlockMutex(s->mu);
   s->follow = 1;
+  s->rate = BMM_RUN_RATE;
   s->view_t = 0;
   s->running = 0;
   bmm_kick(s);
@@ -363,7 +364,7 @@ void bmm_copy_shared(bmm_view *s) {
       s->disp_pi[k] = s->h_pi[(size_t)t * BMM_KMAX + k];
       memcpy(s->disp_theta8[k], src + (size_t)k * BMM_D, BMM_D);
       for (d = 0; d < BMM_D; d++) {
-        mx_color c = mx_cmap(MX_CMAP_MAGMA, src[k * BMM_D + d] / 255.0, 0.0, 1.0);
+        mx_color c = mx_cmap(MX_CMAP_THETA, src[k * BMM_D + d] / 255.0, 0.0, 1.0);
         memcpy(&s->disp_rgba[k][d], &c, sizeof c);
       }
     }
@@ -500,7 +501,7 @@ static int bmm_next_L(int L, int up) {
 
 void bmm_request_sweep(bmm_view *s, mx_app *app) {
   if (!s->want.semi) {
-    mx_app_status(app, "Accuracy against L is for the semi-supervised mode: press S first");
+    mx_app_status(app, "Accuracy against L is for the semi-supervised mode: press U first");
     return;
   }
   SDL_LockMutex(s->mu);
@@ -575,7 +576,8 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
     mx_app_status(app, "Reset: the same start again (seed %lu)", s->want.seed);
     return 1;
   case SDLK_n:
-    s->want.seed++;
+    if ((ev->key.keysym.mod & KMOD_SHIFT) && s->want.seed > 0) s->want.seed--;
+    else s->want.seed++;
     bmm_request_reset(s);
     mx_app_status(app, "New seed %lu", s->want.seed);
     return 1;
@@ -588,6 +590,9 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
   case SDLK_KP_MINUS:
     bmm_set_k(s, s->want.k - 1, app);
     return 1;
+  case SDLK_k: /* as in the GMM view: K more, Shift K fewer */
+    bmm_set_k(s, s->want.k + ((ev->key.keysym.mod & KMOD_SHIFT) ? -1 : 1), app);
+    return 1;
   case SDLK_i:
     if (s->want.semi) {
       mx_app_status(app, "Semi-supervised runs start from the labelled digits");
@@ -597,7 +602,7 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
     bmm_request_reset(s);
     mx_app_status(app, "Start: %s", s->want.init_random ? "random responsibilities" : "k-means++");
     return 1;
-  case SDLK_s:
+  case SDLK_u: /* semi-supervised, as in the GMM view */
     bmm_set_semi(s, !s->want.semi);
     mx_app_status(app, s->want.semi ? "Semi-supervised: %d labelled digits per class"
                                     : "Unsupervised (%d labels per class kept for later)",
@@ -606,7 +611,7 @@ static int bmm_event(void *st, mx_app *app, const SDL_Event *ev) {
   case SDLK_LEFTBRACKET:
   case SDLK_RIGHTBRACKET:
     bmm_set_labels(s, bmm_next_L(s->want.labels, k == SDLK_RIGHTBRACKET));
-    if (!s->want.semi) mx_app_status(app, "L = %d labelled digits per class (S: semi-supervised)",
+    if (!s->want.semi) mx_app_status(app, "L = %d labelled digits per class (U: semi-supervised)",
                                      s->want.labels);
     return 1;
   case SDLK_a:
@@ -634,11 +639,8 @@ static void bmm_update(void *st, mx_app *app, double dt) {
     s->running = 0;
     return;
   }
-  s->run_clock += dt;
-  if (s->run_clock >= 1.0 / BMM_RUN_RATE && !s->c_busy) {
-    s->run_clock = 0.0;
-    bmm_request_steps(s, 1);
-  }
+  /* the worker takes one step at a time: the rate is an upper bound */
+  if (mx_view_rate_due(s->rate, &s->run_clock, dt) != 0 && !s->c_busy) bmm_request_steps(s, 1);
 }
 
 /* ------------------------------------------------------------ set / save / load */
@@ -845,21 +847,6 @@ static int bmm_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   return MX_OK;
 }
 
-static const mx_keyhelp bmm_keys[] = {
-  {"Space / Right", "one EM iteration (or forward in history)"},
-  {"Left", "back through the stored iterations"},
-  {"Enter", "run / pause"},
-  {"R", "reset (same seed)"},
-  {"N", "new seed"},
-  {"+ / −", "components K (2-30)"},
-  {"I", "k-means++ / random start"},
-  {"S", "semi-supervised (K = 10, L labels per class)"},
-  {"[  ]", "fewer / more labels per class L"},
-  {"A", "test accuracy against L"},
-  {"G / Shift+G", "sample new digits from the model / back to the θ maps"},
-  {"Home / End", "first / newest iteration"},
-  {NULL, NULL}};
-
 const mx_view mx_view_bmm = {"bmm",    "Bernoulli mixture", bmm_create, bmm_destroy,
                              bmm_event, bmm_update,         bmm_draw,   bmm_set,
-                             bmm_save, bmm_load,            bmm_keys};
+                             bmm_save, bmm_load};

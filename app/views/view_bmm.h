@@ -87,6 +87,7 @@ typedef struct bmm_view {
   int follow;               /* view_t follows the newest iteration */
   int running;
   double run_clock;
+  double rate;              /* iterations a second while running (> MX_RATE_MAX: as fast as possible) */
   int headless;
   /* copy of the displayed entry, and the curves, taken under the lock */
   int shown_gen, shown_t;   /* (generation, iteration) in disp_rgba / the textures */

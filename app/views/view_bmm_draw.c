@@ -43,7 +43,7 @@ static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
     cb.w = mx_ui_px(ui, 12);
     cb.y += mx_ui_px(ui, 6);
     cb.h -= mx_ui_px(ui, 12);
-    mx_draw_colorbar(ui, cb, MX_CMAP_MAGMA, 0.0, 1.0, "%.1f");
+    mx_draw_colorbar(ui, cb, MX_CMAP_THETA, 0.0, 1.0, "%.1f"); /* θ as in the θ view */
   }
   for (cols = 1; cols <= K; cols++) {
     int rr = (K + cols - 1) / cols;
@@ -368,7 +368,8 @@ static void bmm_controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c)
     f = MX_FONT_SMALL;
   ln = mx_line_height(ui, f) + mx_ui_px(ui, 3);
   if (c.h < lL) return;
-  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t);
+  mx_ui_headline(ui, (mx_rect){c.x, c.y, mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "iteration %d", t),
+                               lL}); /* tooltips keep off it */
   snprintf(buf, sizeof buf, "%s", s->c_busy ? "computing…" : s->c_converged && t == s->c_n - 1 ? "converged" : "");
   mx_text_in(ui, (mx_rect){c.x, c.y, c.w, lL}, MX_FONT_BODY, MX_ALIGN_RIGHT,
              s->c_busy ? th->warn : th->good, buf);
@@ -400,16 +401,10 @@ static void bmm_controls_numbers(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect c)
   if (c.h > 0) bmm_draw_formulas(s, ui, c);
 }
 
-static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
-  const mx_theme *th = mx_ui_theme(ui);
-  mx_rect c = mx_panel(ui, r, "Bernoulli mixture EM");
-  int gap = mx_ui_px(ui, 6), bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 12);
-  int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
-  mx_rect row;
-  char buf[200];
-
-  /* step / run / back / reset */
-  row = mx_rect_cut_top(&c, bh);
+/* The controls' first rows: Back / Step / Run / Reset, then the run speed when
+ * the panel has room for it and every row below; cut from the top of *c. */
+static void bmm_controls_run(bmm_view *s, mx_ui *ui, mx_rect *c, int bh, int sh, int gap) {
+  mx_rect row = mx_rect_cut_top(c, bh);
   {
     int bw = (row.w - 3 * gap) / 4;
     if (mx_button(ui, mx_rect_cut_left(&row, bw), "◂ Back")) bmm_back(s);
@@ -423,7 +418,26 @@ static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     mx_rect_cut_left(&row, gap);
     if (mx_button(ui, row, "Reset")) bmm_request_reset(s);
   }
-  mx_rect_cut_top(&c, gap * 2);
+  mx_rect_cut_top(c, gap);
+  /* the run speed, when the panel has room for it and every row below (4
+   * button rows, 3 sliders, their gaps, the iteration and three numbers) */
+  if (c->h >= sh + gap + 4 * bh + 3 * sh + 10 * gap + mx_line_height(ui, MX_FONT_LARGE) +
+                 3 * mx_line_height(ui, MX_FONT_BODY)) {
+    mx_view_rate_slider(ui, mx_rect_cut_top(c, sh), &s->rate);
+    mx_rect_cut_top(c, gap);
+  }
+  mx_rect_cut_top(c, gap);
+}
+
+static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
+  const mx_theme *th = mx_ui_theme(ui);
+  mx_rect c = mx_panel(ui, r, "Bernoulli mixture EM");
+  int gap = mx_ui_px(ui, 6), bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 12);
+  int sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
+  mx_rect row;
+  char buf[200];
+
+  bmm_controls_run(s, ui, &c, bh, sh, gap); /* step / run / back / reset, run speed */
   /* mode */
   row = mx_rect_cut_top(&c, bh);
   {

@@ -51,19 +51,6 @@ typedef struct digits {
   uint8_t *bigbin;    /* (d) the selected digit binarized, 0/255 */
 } digits;
 
-static const mx_keyhelp digits_keys[] = {
-  {"Left / Right", "previous / next page (or mouse wheel)"},
-  {"Up / Down", "back / forward 10 pages"},
-  {"Home / End", "first / last page"},
-  {"0-9", "show only that label"},
-  {"A / Backspace", "show all labels"},
-  {"T", "train / test set"},
-  {"B", "raw grey / binarized"},
-  {"[  ]", "threshold down / up by 0.05"},
-  {"click", "show a digit large"},
-  {"Esc", "clear the selection"},
-  {NULL, NULL}};
-
 static const mx_images *dg_images(const digits *d) { return d->split ? &d->m->test : &d->m->train; }
 
 static void dg_refilter(digits *d) {
@@ -746,4 +733,4 @@ int mx_digits_per_page(const void *state) {
 
 const mx_view mx_view_digits = {
   "digits", "Digits", dg_create, dg_destroy, dg_event, NULL, dg_draw,
-  dg_set, dg_save, dg_load, digits_keys};
+  dg_set, dg_save, dg_load};

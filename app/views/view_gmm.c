@@ -65,6 +65,7 @@ static void *gv_create(mx_app *app, mx_error *err) {
   v->show_density = 1;
   v->show_ellipses = 1;
   v->show_boundary = 1;
+  v->rate = GV_RATE;
   v->pts.max_label = -1;
   if (gv_load_data(v, app, err) != MX_OK || gv_reset(v, app) != MX_OK) {
     if (!err->msg[0]) mx_error_set(err, MX_EINVAL, "cannot start the GMM view");
@@ -180,13 +181,17 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
     v->running = 0;
     gv_back(v);
     return 1;
+  case SDLK_PERIOD:
+    v->running = 0;
+    gv_half_step(v, app);
+    return 1;
   case SDLK_RETURN:
   case SDLK_KP_ENTER:
     if (ev->key.repeat) return 1;
     v->running = !v->running;
     v->play_t = 0;
     if (v->running && v->run[RUN_MAIN].converged && v->run[RUN_MAIN].cur + 1 == v->run[RUN_MAIN].n)
-      mx_app_status(app, "Already converged: R restarts, S tries another seed");
+      mx_app_status(app, "Already converged: R restarts, N tries another seed");
     return 1;
   case SDLK_r:
     if (!ev->key.repeat) {
@@ -216,7 +221,7 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
                                    : v->init == MX_GMM_INIT_RANDOM ? "random data points as means"
                                                                    : "the labelled points' class means");
     return 1;
-  case SDLK_s:
+  case SDLK_n: /* the key map's "new seed" (mx_keymap) */
     v->seed = shift && v->seed > 0 ? v->seed - 1 : v->seed + 1;
     gv_reset(v, app);
     mx_app_status(app, "Seed %lu", v->seed);
@@ -269,11 +274,13 @@ static int gv_event(void *st, mx_app *app, const SDL_Event *ev) {
 
 static void gv_update(void *st, mx_app *app, double dt) {
   gmm_view *v = st;
+  gv_run *r = &v->run[RUN_MAIN];
+  int due, i;
+  Uint64 t0 = SDL_GetPerformanceCounter();
+  double budget = 0.008 * (double)SDL_GetPerformanceFrequency(); /* "as fast as possible" */
   if (!v->running || mx_app_headless(app)) return;
-  v->play_t += dt;
-  if (v->play_t >= 1.0 / GV_RATE) {
-    gv_run *r = &v->run[RUN_MAIN];
-    v->play_t = 0;
+  due = mx_view_rate_due(v->rate, &v->play_t, dt);
+  for (i = 0; v->running && (due < 0 || i < due); i++) {
     if (r->converged && r->cur + 1 == r->n) {
       v->running = 0;
       mx_app_status(app, "Converged after %d iterations: log-likelihood %.6f", r->cur,
@@ -281,6 +288,7 @@ static void gv_update(void *st, mx_app *app, double dt) {
       return;
     }
     gv_step(v, app);
+    if (due < 0 && (double)(SDL_GetPerformanceCounter() - t0) > budget) break;
   }
 }
 
@@ -463,6 +471,12 @@ static int gv_set_run(gmm_view *v, mx_app *app, const char *key, const char *val
     gv_set_select(v, app, value[0] == '1');
     return MX_OK;
   }
+  if (!strcmp(key, "rate")) {
+    if (mx_view_rate_parse(value, &v->rate))
+      return mx_error_set(err, MX_EINVAL, "gmm: rate=%s: expected 1..60 iterations a second or max",
+                          value);
+    return MX_OK;
+  }
   if (!strcmp(key, "reg")) {
     double r;
     if (mx_view_parse_double(value, 0, 1e3, MX_VIEW_CLOSED, &r))
@@ -483,7 +497,7 @@ static int gv_set(void *st, mx_app *app, const char *key, const char *value, mx_
   return mx_error_set(err, MX_EINVAL,
                       "gmm: unknown option '%s' (dataset, data, digits, n, data_seed, k, seed, "
                       "init, semi, labelled, label_seed, iters, back, reg, covariance, hard, "
-                      "select, density, ellipses, boundary)",
+                      "select, density, ellipses, boundary, rate)",
                       key);
 }
 
@@ -556,6 +570,8 @@ static cJSON *gv_save(void *st, mx_app *app) {
   if (v->semi) cJSON_AddItemToObject(o, "start_plain", gv_snap_json(&v->run[RUN_PLAIN], 0));
   cJSON_AddNumberToObject(o, "iteration", v->run[RUN_MAIN].cur);
   cJSON_AddNumberToObject(o, "iterations_stored", v->run[RUN_MAIN].n - 1);
+  if (v->half) cJSON_AddBoolToObject(o, "half_step", 1);
+  if (v->rate != GV_RATE) cJSON_AddNumberToObject(o, "rate", v->rate > MX_RATE_MAX ? 0 : v->rate);
   cJSON_AddBoolToObject(o, "density", v->show_density);
   cJSON_AddBoolToObject(o, "ellipses", v->show_ellipses);
   cJSON_AddBoolToObject(o, "boundary", v->show_boundary);
@@ -707,6 +723,19 @@ static int gv_load_models(const cJSON *j, int *cov, int *hard, int *sel, mx_erro
                                                                                    : MX_OK;
 }
 
+/* "rate": iterations a second while running, 1..60, or 0 for as fast as
+ * possible (absent: unchanged). */
+static int gv_load_rate(const cJSON *j, double *rate, mx_error *err) {
+  const cJSON *it = cJSON_GetObjectItem(j, "rate");
+  if (!it) return MX_OK;
+  if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) || it->valuedouble < 0 ||
+      it->valuedouble > MX_RATE_MAX)
+    return mx_error_set(err, MX_EINVAL, "gmm scene: \"rate\" must be 1..60 iterations a second, "
+                                        "or 0 for as fast as possible");
+  *rate = it->valuedouble == 0 ? MX_RATE_TOP : it->valuedouble;
+  return MX_OK;
+}
+
 static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   gmm_view *v = st;
   const cJSON *pts;
@@ -714,8 +743,8 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   long labelled = v->labelled, lseed = (long)v->label_seed, iter = 0, stored = -1;
   int ds = v->dataset, init = v->init, semi = v->semi, dens = v->show_density;
   int ell = v->show_ellipses, bnd = v->show_boundary, digits[10], nd = v->ndigits, i;
-  int cov, hard, sel;
-  double reg = v->reg;
+  int cov, hard, sel, half = 0;
+  double reg = v->reg, rate = v->rate;
   char csv[MX_PATH_LEN];
   mx_points edited;
   mx_gmm *start = NULL, *start_plain = NULL;
@@ -725,7 +754,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   memset(&edited, 0, sizeof edited);
   if (!cJSON_IsObject(j)) return mx_error_set(err, MX_EINVAL, "gmm scene: expected an object");
   if (gv_load_fields(j, &ds, csv, sizeof csv, digits, &nd, &init, &reg, err) != MX_OK ||
-      gv_load_models(j, &cov, &hard, &sel, err) != MX_OK)
+      gv_load_models(j, &cov, &hard, &sel, err) != MX_OK || gv_load_rate(j, &rate, err) != MX_OK)
     return MX_EINVAL;
   if (gv_json_long(j, "n", 3, GV_MAXN, &n, err) || gv_json_long(j, "data_seed", 0, 2147483647L, &dseed, err) ||
       gv_json_long(j, "k", 1, GV_MAXK, &k, err) || gv_json_long(j, "seed", 0, 2147483647L, &seed, err) ||
@@ -735,7 +764,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
       gv_json_long(j, "iterations_stored", 0, GV_HIST - 1, &stored, err) ||
       gv_json_bool(j, "semi", &semi, err) ||
       gv_json_bool(j, "density", &dens, err) || gv_json_bool(j, "ellipses", &ell, err) ||
-      gv_json_bool(j, "boundary", &bnd, err))
+      gv_json_bool(j, "boundary", &bnd, err) || gv_json_bool(j, "half_step", &half, err))
     return MX_EINVAL;
   if (stored < 0) stored = iter;
   if (stored < iter)
@@ -808,6 +837,7 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   v->show_density = dens;
   v->show_ellipses = ell;
   v->show_boundary = bnd;
+  v->rate = rate;
   gv_reset(v, app);
   if (start && v->run[RUN_MAIN].g && v->run[RUN_MAIN].g->K == start->K)
     gv_load_starts(v, start, start_plain); /* start the histories from the saved parameters */
@@ -818,27 +848,10 @@ static int gv_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
    * then step back to the iteration shown. */
   for (i = 0; i < stored; i++) gv_step(v, NULL);
   for (i = 0; i < stored - iter; i++) gv_back(v);
+  if (half) gv_half_enter(v); /* the M half of the iteration shown (none at iteration 0) */
   if (sel && !v->semi && !v->hard) gv_set_select(v, app, 1);
   return MX_OK;
 }
 
-static const mx_keyhelp gv_keys[] = {
-  {"Space / →", "one EM step"},
-  {"←", "step back"},
-  {"Enter", "run / pause"},
-  {"R", "reset"},
-  {"+ / −  or  K", "more / fewer components"},
-  {"I", "init: k-means++ / random / labels"},
-  {"O", "covariance: full / diag / spherical / tied"},
-  {"A", "hard vs soft: k-means beside EM"},
-  {"X", "model selection: BIC / AIC against K, click to load"},
-  {"S", "new seed"},
-  {"D", "next dataset"},
-  {"U", "semi-supervised on / off"},
-  {"[ / ]", "fewer / more labelled points"},
-  {"Click", "add a point (right click: remove)"},
-  {"V  E  B", "density, ellipses, boundary"},
-  {NULL, NULL}};
-
 const mx_view mx_view_gmm = {"gmm",  "Gaussian mixture", gv_create, gv_destroy, gv_event,
-                             gv_update, gv_draw, gv_set,  gv_save,   gv_load,    gv_keys};
+                             gv_update, gv_draw, gv_set,  gv_save,   gv_load};

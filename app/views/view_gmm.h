@@ -101,6 +101,8 @@ typedef struct gv_run {
   mx_gmm_work *w;      /* responsibilities of g on the current points */
   double *snap;        /* (GV_HIST, P) parameter snapshots, P = gv_snap_size(K) */
   double *ll;          /* (GV_HIST) log-likelihood of snapshot t */
+  double *llx;         /* (GV_HIST) log p(x) of all points, labels ignored (ll of the
+                          semi-supervised run is log p(x, known labels): not comparable) */
   int *ncoll;          /* (GV_HIST) components flagged collapsed in the M-step that made t */
   int n, cur;          /* snapshots stored, snapshot shown */
   int converged;       /* the newest step changed the per-point log-likelihood < GV_TOL */
@@ -150,11 +152,16 @@ typedef struct gmm_view {
   /* play */
   int running;
   double play_t;
+  double rate;           /* iterations per second while running (> MX_RATE_MAX: as fast as possible) */
+  int half;              /* half-steps: the M-step of the newest iteration is shown (parameters
+                            of snapshot cur), the points keep the responsibilities of snapshot
+                            cur - 1 (the ones the M-step used) until the E-step */
   /* display */
   int show_density, show_ellipses, show_boundary;
   double vx0, vx1, vy0, vy1;   /* data box shown */
   gsl_rng *rng;
   char msg[256];               /* last data problem, shown in the panel */
+  char title[160];             /* the plain-EM panel's title in the last frame (gv_title) */
   uint32_t heat_lut[256];      /* heatmap colours (ABGR) by density / peak */
   /* drawing scratch shared by the runs' images */
   mx_canvas_sprite sprite;     /* the dot of a point */
@@ -169,9 +176,10 @@ typedef struct gmm_view {
   size_t dcap, bandcap;
   int bcap, nlab;
   mx_pool pool;
-  gv_ringd ring[GV_MAXK * 3];  /* the ellipse outlines of the image being drawn */
+  gv_ringd ring[GV_MAXK * 5];  /* the ellipse outlines of the image being drawn (3 a component,
+                                  2 more for the dashed ghosts of an M half-step) */
   int nring;
-  float *rpts;                 /* (GV_MAXK * 3 * (GV_RPTS + 1), 2) their polylines */
+  float *rpts;                 /* (GV_MAXK * 5 * (GV_RPTS + 1), 2) their polylines */
   int simd;                    /* SSE2 drawing (off with MX_NO_SIMD, as core's kernels) */
   mx_gmm_grid_work *gwork[2];  /* grid workspaces (GV_GBAND gw cells), one a thread */
 } gmm_view;
@@ -196,10 +204,14 @@ typedef struct gv_job {
 
 /* view_gmm_model.c */
 void gv_snap_load(gv_run *r, int t);
+/* The means (K, 2) and covariances (K, 2, 2) of snapshot t, in place. */
+void gv_snap_params(const gv_run *r, int t, const double **means, const double **covs);
 void gv_run_free(gv_run *r);
 void gv_run_start(gmm_view *v, int which);
 void gv_step(gmm_view *v, mx_app *app);
 void gv_back(gmm_view *v);
+void gv_half_step(gmm_view *v, mx_app *app);
+int gv_half_enter(gmm_view *v);
 void gv_view_box(gmm_view *v);
 int gv_reserve(gmm_view *v, size_t n);
 size_t gv_nlabelable(const gmm_view *v);
@@ -229,6 +241,7 @@ int gv_image(gmm_view *v, gv_run *r, mx_ui *ui, const mx_plot *pl, float rad, in
                     int show_bound);
 
 /* view_gmm_panel.c */
+void gv_title(const gmm_view *v, mx_ui *ui, int w, char *buf, size_t cap);
 void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area);
 
 #endif

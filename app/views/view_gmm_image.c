@@ -185,14 +185,37 @@ static void gv_dots_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const
  * c + k L (cos t, sin t), L the Cholesky factor of its covariance in pixels
  * (as the UI kit draws ellipses), the others by their implicit equation. */
 static int gv_rings_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const mx_theme *th,
-                          float ring_w) {
+                          float scale, float least) {
   double sc = (double)pl->r.w / (pl->x1 - pl->x0);
   int k, sig, K = r->g->K, off = 0;
   v->nring = 0;
   if (!v->show_ellipses) return MX_OK;
   if (!v->rpts) {
-    v->rpts = malloc((size_t)GV_MAXK * 3 * (GV_RPTS + 1) * 2 * sizeof *v->rpts);
+    v->rpts = malloc((size_t)GV_MAXK * 5 * (GV_RPTS + 1) * 2 * sizeof *v->rpts);
     if (!v->rpts) return MX_ENOMEM;
+  }
+  /* after an M half-step: the ellipses before it, dashed, under the new ones */
+  for (k = 0; v->half && r->cur >= 1 && r != &v->run[RUN_SUP] && k < K; k++) {
+    const double *m0, *c0;
+    gv_snap_params(r, r->cur - 1, &m0, &c0);
+    for (sig = 2; sig >= 1; sig--) {
+      gv_ringd *e = &v->ring[v->nring++];
+      e->e.cx = mx_plot_x(pl, m0[2 * k]) - (float)pl->r.x;
+      e->e.cy = mx_plot_y(pl, m0[2 * k + 1]) - (float)pl->r.y;
+      e->e.p00 = c0[4 * k] * sc * sc;
+      e->e.p01 = -c0[4 * k + 1] * sc * sc;
+      e->e.p11 = c0[4 * k + 3] * sc * sc;
+      e->e.k = (double)sig;
+      e->pen.col = mx_px_argb(th->comp[k % MX_NCOMP_COLORS]);
+      e->pen.alpha = (float)(sig == 1 ? 200 : 120) / 255.0f;
+      e->pen.width = fmaxf(1.5f * scale, least);
+      e->pen.dashes = 28;
+      e->npts = 0;
+      if (mx_canvas_ellipse_sharp(&e->e)) { /* too flat for the ring: left out */
+        v->nring--;
+        continue;
+      }
+    }
   }
   for (k = 0; k < K; k++) {
     const double *mu = r->g->means + 2 * k, *S = r->g->covs + 4 * k;
@@ -207,7 +230,7 @@ static int gv_rings_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const
       e->e.k = (double)sig;
       e->pen.col = mx_px_argb(dead ? th->text_dim : th->comp[k % MX_NCOMP_COLORS]);
       e->pen.alpha = (float)(sig == 1 ? 235 : sig == 2 ? 150 : 90) / 255.0f;
-      e->pen.width = ring_w;
+      e->pen.width = fmaxf(2.0f * scale, least);
       e->pen.dashes = 0;
       e->npts = 0;
       if (mx_canvas_ellipse_sharp(&e->e)) {
@@ -257,7 +280,7 @@ int gv_image(gmm_view *v, gv_run *r, mx_ui *ui, const mx_plot *pl, float rad, in
         SDL_LockTexture(r->tex, NULL, &mem, &pitch) != 0)
       return 0;
     gv_dots_place(v, r, pl, th, show_known, nb);
-    if (gv_rings_place(v, r, pl, th, mx_ui_line_width(ui, 2.0f * scale)) != MX_OK) v->nring = 0;
+    if (gv_rings_place(v, r, pl, th, scale, mx_ui_line_width(ui, 0.0f)) != MX_OK) v->nring = 0;
     memset(&jb, 0, sizeof jb);
     jb.v = v;
     jb.r = r;

@@ -48,12 +48,20 @@ void gv_snap_load(gv_run *r, int t) {
   }
 }
 
+void gv_snap_params(const gv_run *r, int t, const double **means, const double **covs) {
+  size_t K = (size_t)r->g->K, D = (size_t)r->g->D;
+  const double *s = r->snap + (size_t)t * gv_snap_size(r->g->K, r->g->D);
+  *means = s + K;
+  *covs = s + K + K * D;
+}
+
 void gv_run_free(gv_run *r) {
   int i;
   mx_gmm_free(r->g);
   mx_gmm_work_free(r->w);
   free(r->snap);
   free(r->ll);
+  free(r->llx);
   free(r->ncoll);
   free(r->pred);
   free(r->glogp);
@@ -71,9 +79,10 @@ static int gv_run_alloc(gv_run *r, int K, size_t cap) {
   r->w = mx_gmm_work_alloc(K, cap, 2);
   r->snap = malloc(GV_HIST * gv_snap_size(K, 2) * sizeof *r->snap);
   r->ll = calloc(GV_HIST, sizeof *r->ll);
+  r->llx = calloc(GV_HIST, sizeof *r->llx);
   r->ncoll = calloc(GV_HIST, sizeof *r->ncoll);
   r->pred = calloc(cap, sizeof *r->pred);
-  if (!r->g || !r->w || !r->snap || !r->ll || !r->ncoll || !r->pred) {
+  if (!r->g || !r->w || !r->snap || !r->ll || !r->llx || !r->ncoll || !r->pred) {
     gv_run_free(r);
     return MX_ENOMEM;
   }
@@ -136,6 +145,16 @@ static void gv_refresh(gmm_view *v, int which) {
     mx_gmm_e_step(r->g, v->pts.x, v->pts.n, which == RUN_SUP ? NULL : gv_labels(v, which), r->w,
                   &ll);
   if (which != RUN_SUP) r->ll[r->cur] = ll;
+  r->llx[r->cur] = ll;
+  if (gv_labels(v, which) && which != RUN_SUP) {
+    /* labels ignored: log p(x) of every point, the quantity plain EM's ll is
+     * (w->dist, the k-means++ scratch, is free after the init) */
+    size_t n;
+    double s = 0.0;
+    mx_gmm_log_density(r->g, v->pts.x, v->pts.n, r->w->dist);
+    for (n = 0; n < v->pts.n; n++) s += r->w->dist[n];
+    r->llx[r->cur] = s;
+  }
   mx_gmm_predict(r->g, v->pts.x, v->pts.n, r->w, r->pred);
   r->acc = NAN;
   r->matched = 0;
@@ -154,6 +173,7 @@ static void gv_refresh(gmm_view *v, int which) {
 /* Start a run's history from the parameters now in r->g. */
 void gv_run_start(gmm_view *v, int which) {
   gv_run *r = &v->run[which];
+  v->half = 0;
   r->n = 1;
   r->cur = 0;
   r->converged = 0;
@@ -204,15 +224,87 @@ static int gv_run_back(gmm_view *v, int which) {
   return 1;
 }
 
+/* The E-step of the second half-step: the points take the responsibilities
+ * of the parameters shown (the iteration is then complete). */
+static void gv_half_e(gmm_view *v) {
+  v->half = 0;
+  gv_refresh(v, RUN_MAIN);
+  if (v->semi || v->hard) gv_refresh(v, RUN_PLAIN);
+}
+
 void gv_step(gmm_view *v, mx_app *app) {
-  int moved = gv_run_step(v, RUN_MAIN, app);
+  int moved;
+  if (v->half) { /* Space after an M half-step completes that iteration */
+    gv_half_e(v);
+    return;
+  }
+  moved = gv_run_step(v, RUN_MAIN, app);
   if (v->semi || v->hard) gv_run_step(v, RUN_PLAIN, NULL);
   if (!moved) v->running = 0;
 }
 
 void gv_back(gmm_view *v) {
+  v->half = 0; /* from an M half-step: back to the iteration before it, whole */
   gv_run_back(v, RUN_MAIN);
   if (v->semi || v->hard) gv_run_back(v, RUN_PLAIN);
+}
+
+/* w->resp of a run := the E-step of its snapshot t (r->g, the parameters
+ * shown, stays): the responsibilities the M-step to snapshot t + 1 used. */
+static int gv_resp_of(gmm_view *v, int which, int t) {
+  gv_run *r = &v->run[which];
+  mx_gmm *tmp, *keep;
+  double ll;
+  if (!r->g || t < 0 || t >= r->n || !(tmp = mx_gmm_alloc(r->g->K, r->g->D))) return MX_ENOMEM;
+  mx_gmm_copy(tmp, r->g);
+  keep = r->g;
+  r->g = tmp;
+  gv_snap_load(r, t);
+  r->g = keep;
+  if (which == RUN_PLAIN && v->hard)
+    gv_km_assign(tmp, v->pts.x, v->pts.n, r->w->resp);
+  else
+    mx_gmm_e_step(tmp, v->pts.x, v->pts.n, gv_labels(v, which), r->w, &ll);
+  mx_gmm_free(tmp);
+  r->img_dirty = 1;
+  return MX_OK;
+}
+
+/* Show the newest step as its M half: the parameters of snapshot cur with the
+ * responsibilities of cur - 1. MX_OK, or MX_EINVAL at iteration 0. */
+int gv_half_enter(gmm_view *v) {
+  int rc;
+  if (v->run[RUN_MAIN].cur < 1) return MX_EINVAL;
+  rc = gv_resp_of(v, RUN_MAIN, v->run[RUN_MAIN].cur - 1);
+  if (rc == MX_OK && (v->semi || v->hard) && v->run[RUN_PLAIN].cur >= 1)
+    rc = gv_resp_of(v, RUN_PLAIN, v->run[RUN_PLAIN].cur - 1);
+  if (rc == MX_OK) v->half = 1;
+  return rc;
+}
+
+/* EM in half-steps: the M-step (the ellipses refit to the colours shown, the
+ * points keep their colours), then the E-step (the points recoloured by the
+ * new ellipses). Each half is exactly that half of a full iteration. */
+void gv_half_step(gmm_view *v, mx_app *app) {
+  int moved;
+  if (v->half) {
+    gv_half_e(v);
+    if (app)
+      mx_app_status(app, "E-step: each point recoloured by its responsibilities under the new "
+                         "ellipses (iteration %d complete)",
+                    v->run[RUN_MAIN].cur);
+    return;
+  }
+  moved = gv_run_step(v, RUN_MAIN, app);
+  if (v->semi || v->hard) gv_run_step(v, RUN_PLAIN, NULL);
+  if (!moved) return;
+  if (gv_half_enter(v) != MX_OK) {
+    gv_half_e(v);
+    return;
+  }
+  if (app)
+    mx_app_status(app, "M-step: the ellipses refit to these colours (dashed: before). "
+                       ". again: E-step");
 }
 
 /* ------------------------------------------------------------------ data */

@@ -49,13 +49,31 @@ static void gv_caption(mx_ui *ui, int x, int *y, int w, int bottom, mx_color c, 
 /* A plot's title for a panel w wide: t, or the shorter t2 where the first
  * part of t (before a "  ·  ") does not fit even in the small font (a narrow
  * plot beside a wide side panel, under large text). */
-static const char *gv_title(mx_ui *ui, int w, const char *t, const char *t2) {
+static const char *gv_title_fit(mx_ui *ui, int w, const char *t, const char *t2) {
   char first[128];
   const char *dot = strstr(t, "  \u00b7  ");
   int tw;
   snprintf(first, sizeof first, "%.*s", dot ? (int)(dot - t) : (int)strlen(t), t);
   mx_text_size(ui, MX_FONT_SMALL, first, &tw, NULL);
   return tw <= w - 2 * mx_ui_px(ui, 12) ? t : t2;
+}
+
+/* After an M half-step: the centres before it, each with a line to its new
+ * one (the old ellipses are dashed in the plot image: gv_rings_place). */
+static void gv_draw_ghosts(gmm_view *v, mx_ui *ui, const mx_plot *pl, const gv_run *run) {
+  const mx_theme *th = mx_ui_theme(ui);
+  const double *m0, *c0;
+  int k;
+  if (!v->half || run->cur < 1) return;
+  gv_snap_params(run, run->cur - 1, &m0, &c0);
+  for (k = 0; k < run->g->K; k++) {
+    mx_color c = mx_view_alpha(th->comp[k % MX_NCOMP_COLORS], 200);
+    mx_draw_line(ui, mx_plot_x(pl, m0[2 * k]), mx_plot_y(pl, m0[2 * k + 1]),
+                 mx_plot_x(pl, run->g->means[2 * k]), mx_plot_y(pl, run->g->means[2 * k + 1]),
+                 mx_view_alpha(th->text, 170), 1.5f * mx_ui_scale(ui));
+    mx_draw_circle(ui, mx_plot_x(pl, m0[2 * k]), mx_plot_y(pl, m0[2 * k + 1]),
+                   3.0f * mx_ui_scale(ui), c);
+  }
 }
 
 /* One model panel: heatmap, iso-lines, ellipses, points, boundary. */
@@ -86,6 +104,7 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   if (!gv_image(v, run, ui, &pl, ps, show_known, bound))
     mx_draw_rect(ui, pl.r, (mx_color){(uint8_t)(th->bg.r * 3 / 4), (uint8_t)(th->bg.g * 3 / 4),
                                       (uint8_t)(th->bg.b * 3 / 4), 255});
+  if (v->show_ellipses && which != RUN_SUP) gv_draw_ghosts(v, ui, &pl, run);
   /* component centres */
   if (v->show_ellipses)
     for (k = 0; k < run->g->K; k++) {
@@ -107,12 +126,18 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
                     ? pl.r.h / 2 : mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6);
     int bottom = pl.r.y + (half < pl.r.h - mx_ui_px(ui, 4) ? half : pl.r.h - mx_ui_px(ui, 4));
     if (which == RUN_PLAIN && v->hard)
-      snprintf(buf, sizeof buf, "iteration %d   inertia %.3f", run->cur, -run->ll[run->cur]);
+      snprintf(buf, sizeof buf, "iteration %d%s   inertia %.3f", run->cur,
+               v->half ? " (M done, E next)" : "", -run->ll[run->cur]);
     else if (which != RUN_SUP)
-      snprintf(buf, sizeof buf, "iteration %d   log-lik %.3f", run->cur, run->ll[run->cur]);
+      snprintf(buf, sizeof buf, "iteration %d%s   log-lik %.3f", run->cur,
+               v->half ? " (M done, E next)" : "", run->ll[run->cur]);
     else
       snprintf(buf, sizeof buf, "MLE from %d labelled points  (no EM)", v->labelled);
-    gv_caption(ui, x, &y, w, bottom, th->text, buf);
+    {
+      int y0 = y; /* the iteration line is a headline: tooltips keep off it */
+      gv_caption(ui, x, &y, w, bottom, th->text, buf);
+      if (which != RUN_SUP) mx_ui_headline(ui, (mx_rect){x, y0, w, y - y0});
+    }
     if (isfinite(run->acc)) {
       snprintf(buf, sizeof buf, "accuracy %.1f%%%s", 100.0 * run->acc,
                !run->matched                          ? ""
@@ -164,7 +189,9 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   }
 }
 
-/* The log-likelihood curve of the stored history. */
+/* The log-likelihood curve of the stored history: log p(x) of all the points
+ * (labels ignored), so that semi-supervised and plain EM are on one axis (the
+ * semi-supervised run's own objective, log p(x, known labels), is not). */
 static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   mx_plot pl;
@@ -179,8 +206,8 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
     gv_run *run = &v->run[which];
     if (run->n - 1 > nmax) nmax = run->n - 1;
     for (t = 0; t < run->n; t++) {
-      lo = fmin(lo, run->ll[t]);
-      hi = fmax(hi, run->ll[t]);
+      lo = fmin(lo, run->llx[t]);
+      hi = fmax(hi, run->llx[t]);
     }
   }
   if (!isfinite(lo) || !isfinite(hi)) return;
@@ -212,11 +239,11 @@ static void gv_draw_curve(gmm_view *v, mx_ui *ui, mx_rect r) {
     if (stride < 1) stride = 1;
     for (t = 0; t < run->n; t += stride) {
       pts[2 * n] = mx_plot_x(&pl, t);
-      pts[2 * n + 1] = mx_plot_y(&pl, run->ll[t]);
+      pts[2 * n + 1] = mx_plot_y(&pl, run->llx[t]);
       n++;
     }
     if (n >= 2) mx_draw_polyline(ui, pts, n, c, 2.0f * mx_ui_scale(ui));
-    mx_draw_circle(ui, mx_plot_x(&pl, run->cur), mx_plot_y(&pl, run->ll[run->cur]),
+    mx_draw_circle(ui, mx_plot_x(&pl, run->cur), mx_plot_y(&pl, run->llx[run->cur]),
                    4.0f * mx_ui_scale(ui), c);
   }
 }
@@ -405,7 +432,10 @@ steps:
     v->seed++;
     gv_reset(v, app);
   }
-  mx_tooltip(ui, row, "the seed of the initial means: click or S for the next, R to reset");
+  mx_tooltip(ui, row, "the seed of the initial means: click or N for the next, R to reset");
+  mx_rect_cut_top(&c, gap);
+  if (c.h < sh) return 0;
+  mx_view_rate_slider(ui, mx_rect_cut_top(&c, sh), &v->rate); /* run speed */
   mx_rect_cut_top(&c, gap);
 
   /* semi-supervised */
@@ -442,18 +472,18 @@ steps:
 }
 
 /* "iteration N" in the large font, or in the body font (shorter) where it is
- * wider than r. */
-static void gv_numbers_head(mx_ui *ui, mx_rect r, const gv_run *run, const mx_theme *th) {
+ * wider than r. Returns the width drawn. */
+static int gv_numbers_head(mx_ui *ui, mx_rect r, const gv_run *run, const mx_theme *th) {
   char a[64], b[64];
   const char *v[2] = {a, b};
-  int tw;
+  int tw, i;
   snprintf(a, sizeof a, "iteration %d", run->cur);
   snprintf(b, sizeof b, "iter. %d", run->cur);
   mx_text_size(ui, MX_FONT_LARGE, a, &tw, NULL);
-  if (tw <= r.w)
-    mx_text(ui, r.x, r.y, MX_FONT_LARGE, th->text, "%s", a);
-  else
-    mx_text_fit(ui, r, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, v, 2);
+  if (tw <= r.w) return mx_text(ui, r.x, r.y, MX_FONT_LARGE, th->text, "%s", a);
+  i = mx_text_fit(ui, r, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, v, 2);
+  mx_text_size(ui, MX_FONT_BODY, v[i], &tw, NULL);
+  return tw < r.w ? tw : r.w;
 }
 
 /* "log-lik X" on the first line of c, fewer digits where it is too wide.
@@ -483,7 +513,10 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
   if (c.h < mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) + gap * 2) return;
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap);
-  gv_numbers_head(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, run, th);
+  {
+    int lg = mx_line_height(ui, MX_FONT_LARGE);
+    mx_ui_headline(ui, (mx_rect){c.x, c.y, gv_numbers_head(ui, (mx_rect){c.x, c.y, c.w, lg}, run, th), lg});
+  }
   if (run->converged && run->cur + 1 == run->n)
     mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_SMALL,
                MX_ALIGN_RIGHT, th->good, "converged");
@@ -500,7 +533,7 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
   }
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_BODY));
   if (c.h < lh * 2) return;
-  if (!v->semi) {
+  if (!v->semi && c.h - lh >= 2 * lh + 2 * gap + mx_ui_px(ui, 71)) { /* not at the curve's cost */
     mx_text(ui, c.x, c.y, MX_FONT_SMALL, th->text_dim, "%.5f per point",
             run->ll[run->cur] / (double)(v->pts.n ? v->pts.n : 1));
     mx_rect_cut_top(&c, lh);
@@ -538,10 +571,13 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
       int x = c.x;
       mx_draw_rect(ui, (mx_rect){x, c.y + lh / 2, mx_ui_px(ui, 14), mx_ui_px(ui, 3)}, th->accent);
       x += mx_ui_px(ui, 18);
-      x += mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "semi (labelled: log p(x,y))  ");
+      x += mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "semi   ");
       mx_draw_rect(ui, (mx_rect){x, c.y + lh / 2, mx_ui_px(ui, 14), mx_ui_px(ui, 3)}, th->text_dim);
       x += mx_ui_px(ui, 18);
-      mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "plain EM");
+      x += mx_text(ui, x, c.y, MX_FONT_SMALL, th->text_dim, "plain   ");
+      /* the same quantity for both: what the curve's y axis is */
+      mx_text_in(ui, (mx_rect){x, c.y, c.x + c.w - x, lh}, MX_FONT_SMALL, MX_ALIGN_RIGHT,
+                 th->text_dim, "log p(x), all points");
       mx_rect_cut_top(&c, lh);
     }
     gv_draw_curve(v, ui, c);
@@ -582,9 +618,9 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
     mx_color dim = mx_ui_theme(ui)->text_dim;
     right = mx_rect_cut_right(&r, (r.w - gap) / 2);
     mx_rect_cut_right(&r, gap);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, "Soft: EM, responsibilities", "Soft: EM"), 1);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, "Soft: EM, responsibilities", "Soft: EM"), 1);
     gv_draw_model(v, app, ui, right, RUN_PLAIN,
-                  gv_title(ui, right.w, "Hard: k-means, same start", "k-means"), 0);
+                  gv_title_fit(ui, right.w, "Hard: k-means, same start", "k-means"), 0);
     static const char *const l1[4] = {
         "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
         "\u2192 0: every responsibility becomes 0 or 1,",
@@ -603,7 +639,7 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
     int k = 0, type = 0;
     mx_rect_cut_right(&r, gap);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, "EM on a Gaussian mixture", "EM"), 1);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, "EM on a Gaussian mixture", "EM"), 1);
     if (mx_gmm_select_draw(ui, right, &v->sel, v->K, v->covtype, &k, &type))
       gv_select_load(v, app, k, type);
   }
@@ -657,12 +693,27 @@ static void gv_draw_semi(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int gap
   if (column) mx_rect_cut_right(&r, gap);
   snprintf(t1, sizeof t1, "Semi-supervised EM  \u00b7  %d labelled (ringed)", v->labelled);
   if (r.w < mx_ui_px(ui, 560)) snprintf(t1, sizeof t1, "Semi-supervised EM  \u00b7  %d labelled", v->labelled);
-  gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title(ui, r.w, t1, "Semi EM"), 1);
+  gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, t1, "Semi EM"), 1);
   if (!column) return;
   top = mx_rect_cut_top(&right, (right.h - gap) / 2);
   mx_rect_cut_top(&right, gap);
-  gv_draw_model(v, app, ui, top, RUN_PLAIN, gv_title(ui, top.w, "Plain EM  \u00b7  same start", "Plain"), 0);
-  gv_draw_model(v, app, ui, right, RUN_SUP, gv_title(ui, right.w, "Labelled only  \u00b7  no EM", "Labels"), 0);
+  gv_draw_model(v, app, ui, top, RUN_PLAIN, gv_title_fit(ui, top.w, "Plain EM  \u00b7  same start", "Plain"), 0);
+  gv_draw_model(v, app, ui, right, RUN_SUP, gv_title_fit(ui, right.w, "Labelled only  \u00b7  no EM", "Labels"), 0);
+}
+
+/* The plain-EM panel's title: what is drawn, following the V / E / B toggles;
+ * the longest form that fits width w (the panel title font), else a short one. */
+void gv_title(const gmm_view *v, mx_ui *ui, int w, char *buf, size_t cap) {
+  int tw, form;
+  for (form = 0; form < 3; form++) {
+    snprintf(buf, cap, "%s%s%s%s", form < 2 ? "Points coloured by responsibility" : "EM",
+             !v->show_ellipses ? "" : form == 0 ? "  ·  ellipses at 1, 2, 3 σ" : "  ·  ellipses",
+             v->show_density ? "  ·  density" : "",
+             v->show_boundary && v->K > 1 ? "  ·  boundaries" : "");
+    mx_text_size(ui, MX_FONT_LARGE, buf, &tw, NULL);
+    if (tw <= w) return;
+  }
+  snprintf(buf, cap, "EM on a Gaussian mixture");
 }
 
 void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
@@ -683,11 +734,8 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   if (gv_draw_compare(v, app, ui, r, gap)) {
     /* drawn */
   } else if (!v->semi) {
-    gv_draw_model(v, app, ui, r, RUN_MAIN,
-                  r.w > mx_ui_px(ui, 860)
-                      ? "Points coloured by responsibility  ·  ellipses at 1, 2, 3 σ  ·  density"
-                      : gv_title(ui, r.w, "EM on a Gaussian mixture", "EM"),
-                  1);
+    gv_title(v, ui, r.w - 2 * mx_ui_px(ui, 12), v->title, sizeof v->title); /* mx_panel's padding */
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, v->title, "EM"), 1);
   } else {
     gv_draw_semi(v, app, ui, r, gap);
   }

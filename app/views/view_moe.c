@@ -255,6 +255,7 @@ static void *moe_create(mx_app *app, mx_error *err) {
     return NULL;
   }
   s->k = 3;
+  s->rate = MOE_STEPS_PER_SECOND;
   s->degree = 1;
   s->n = 1000;
   s->seed = 1;
@@ -334,6 +335,11 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
   if (ev->key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return 0;
   key = ev->key.keysym.sym;
   shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
+  if (key == SDLK_PLUS || key == SDLK_EQUALS || key == SDLK_KP_PLUS || key == SDLK_MINUS ||
+      key == SDLK_KP_MINUS) { /* + / − are K / Shift K, as in the GMM and BMM views */
+    shift = key == SDLK_MINUS || key == SDLK_KP_MINUS;
+    key = SDLK_k;
+  }
   switch (key) {
   case SDLK_LEFT:
     moe_back(s, app);
@@ -367,7 +373,8 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
       mx_app_status(app, "Data come from %s: N draws new data only for Bishop's problem", s->data_path);
       return 1;
     }
-    if (moe_reconfigure(s, s->k, s->degree, s->n, s->seed + 1, NULL, &err) != MX_OK)
+    if (moe_reconfigure(s, s->k, s->degree, s->n, shift && s->seed > 0 ? s->seed - 1 : s->seed + 1,
+                        NULL, &err) != MX_OK)
       mx_app_error(app, "%s", err.msg);
     else mx_app_status(app, "New data: seed %lu", s->seed);
     return 1;
@@ -380,7 +387,7 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
     else mx_app_status(app, "K = %d expert%s", s->k, s->k == 1 ? " (a single regression)" : "s");
     return 1;
   }
-  case SDLK_d: {
+  case SDLK_o: { /* the model's form (the key map's O) */
     int d = s->degree + (shift ? -1 : 1);
     if (s->mode) { /* MDN: hidden units, doubling / halving within 2..64 */
       int h = shift ? s->hidden / 2 : s->hidden * 2;
@@ -398,7 +405,7 @@ static int moe_event(void *st, mx_app *app, const SDL_Event *ev) {
     else mx_app_status(app, "Polynomial degree %d for experts and gate", s->degree);
     return 1;
   }
-  case SDLK_g:
+  case SDLK_v: /* a density layer (the key map's V) */
     s->show_heat = !s->show_heat;
     return 1;
   case SDLK_b:
@@ -433,13 +440,16 @@ static void moe_update(void *st, mx_app *app, double dt) {
     }
     return;
   }
-  s->acc += dt * MOE_STEPS_PER_SECOND;
-  while (s->acc >= 1.0 && s->running && steps < 8) {
-    s->acc -= 1.0;
-    if (moe_step(s, app) != MX_OK) break;
-    steps++;
+  {
+    int due = mx_view_rate_due(s->rate, &s->acc, dt);
+    Uint64 t0 = SDL_GetPerformanceCounter();
+    double budget = MOE_STEP_BUDGET * (double)SDL_GetPerformanceFrequency();
+    while (s->running && (due < 0 || steps < due)) { /* due < 0: as many as fit in the budget */
+      if (moe_step(s, app) != MX_OK) break;
+      steps++;
+      if (due < 0 && (double)(SDL_GetPerformanceCounter() - t0) > budget) break;
+    }
   }
-  if (s->acc > 1.0) s->acc = 0.0;
 }
 
 /* ---------------------------------------------------------------- set / save / load */
@@ -641,19 +651,5 @@ static int moe_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   return MX_OK;
 }
 
-static const mx_keyhelp moe_keys[] = {
-  {"Space / →", "one EM step (MDN: 50 Adam steps)"},
-  {"←", "step back"},
-  {"Enter", "run / pause EM"},
-  {"R", "restart EM (same data, same seed)"},
-  {"N", "new data (next seed)"},
-  {"K / Shift K", "more / fewer experts"},
-  {"D / Shift D", "degree up / down (MDN: hidden units ×2 / ÷2)"},
-  {"X", "switch: mixture of experts (EM) / density network (Adam)"},
-  {"G", "heatmap of p(t | x) on / off"},
-  {"B", "single least-squares line on / off"},
-  {"S", "±σ bands on / off"},
-  {NULL, NULL}};
-
 const mx_view mx_view_moe = {"moe", "Experts", moe_create, moe_destroy, moe_event, moe_update,
-                             moe_draw, moe_set, moe_save, moe_load, moe_keys};
+                             moe_draw, moe_set, moe_save, moe_load};

@@ -64,6 +64,7 @@ typedef struct moe_view {
   int running, converged;
   int pending;      /* MDN Adam steps asked for (Space, +50) not yet run: a window spreads them over frames */
   double acc;
+  double rate;      /* EM iterations a second while running (> MX_RATE_MAX: as fast as possible) */
 
   /* heatmap of p(t | x) */
   uint32_t *heat;     /* (MOE_HEAT_H, MOE_HEAT_W) ARGB8888 (0xAARRGGBB); while it is being

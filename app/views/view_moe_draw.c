@@ -133,14 +133,16 @@ static void moe_draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   int y, lh = mx_line_height(ui, MX_FONT_SMALL);
   mx_rect bar = {r.x, r.y + lh / 2, mx_ui_px(ui, 14), r.h - lh};
-  double ticks[3] = {0.0, 0.25, 1.0};
+  double ticks[3] = {0.0, 0.5, 1.0};
   int k;
-  /* the colour ramp: a one-pixel-wide texture made once per bar height, stretched sideways */
+  /* the colour ramp: a one-pixel-wide texture made once per bar height,
+   * stretched sideways. The bar is linear in p: the pixel at height f of the
+   * bar has the heatmap's colour of p = f pmax, cmap(sqrt(f)) */
   if (bar.h > 0) {
     uint32_t *ramp = s->bar_h != bar.h || !s->bar_tex ? malloc((size_t)bar.h * sizeof *ramp) : NULL;
     if (ramp) {
       for (y = 0; y < bar.h; y++) {
-        mx_color c = mx_cmap(MX_CMAP_MAGMA, 1.0 - (y + 0.5) / bar.h, 0.0, 1.0);
+        mx_color c = mx_cmap(MX_CMAP_MAGMA, sqrt(1.0 - (y + 0.5) / bar.h), 0.0, 1.0);
         ramp[y] = (uint32_t)c.r | (uint32_t)c.g << 8 | (uint32_t)c.b << 16 | (uint32_t)c.a << 24;
       }
       mx_draw_rgba(ui, &s->bar_tex, 1, bar, ramp, 1, bar.h);
@@ -152,8 +154,8 @@ static void moe_draw_heat_bar(moe_view *s, mx_ui *ui, mx_rect r) {
   }
   mx_draw_rect_outline(ui, bar, th->border, 1);
   for (k = 0; k < 3; k++) {
-    /* bar position is sqrt(p / pmax) */
-    int ty = bar.y + bar.h - (int)lround(bar.h * sqrt(ticks[k]));
+    /* bar position is p / pmax (linear) */
+    int ty = bar.y + bar.h - (int)lround(bar.h * ticks[k]);
     mx_draw_rect(ui, (mx_rect){bar.x + bar.w, ty, mx_ui_px(ui, 4), 1}, th->text_dim);
     mx_text(ui, bar.x + bar.w + mx_ui_px(ui, 6), ty - lh / 2, MX_FONT_SMALL, th->text_dim, "%.3g",
             ticks[k] * s->heat_max);
@@ -442,6 +444,47 @@ static void moe_draw_gate(moe_view *s, mx_ui *ui, mx_rect r, const mx_plot *main
   mx_draw_rect_outline(ui, pl.r, th->border, 1);
 }
 
+/* The side panel's Step / Run / Reset / New row and, for EM, the run-speed
+ * slider; cut from the top of *c. */
+static void moe_side_run(moe_view *s, mx_app *app, mx_ui *ui, mx_rect *c) {
+  int gap = mx_ui_px(ui, 6), sh = mx_line_height(ui, MX_FONT_BODY) * 2 - mx_ui_px(ui, 2);
+  int bh = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 14);
+  mx_rect row = mx_rect_cut_top(c, bh);
+  mx_error err;
+  {
+    int bw = (row.w - 3 * gap) / 4;
+    if (mx_button(ui, mx_rect_cut_left(&row, bw), s->mode ? "+50" : "Step")) {
+      s->running = 0;
+      if (s->mode) moe_mdn_queue(s, app, 50);
+      else moe_step(s, app);
+    }
+    mx_rect_cut_left(&row, gap);
+    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), s->running ? "Pause" : "Run", s->running)) {
+      s->running = !s->running;
+      if (s->running) s->converged = 0;
+    }
+    mx_rect_cut_left(&row, gap);
+    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Reset")) {
+      if ((s->mode ? moe_mdn_rebuild(s, &err) : moe_rebuild(s, &err)) != MX_OK)
+        mx_app_error(app, "%s", err.msg);
+    }
+    mx_rect_cut_left(&row, gap);
+    if (mx_button(ui, row, "New")) {
+      if (!s->data_path[0] && moe_reconfigure(s, s->k, s->degree, s->n, s->seed + 1, NULL, &err) != MX_OK)
+        mx_app_error(app, "%s", err.msg);
+    }
+  }
+  if (!s->mode) { /* EM's run speed (the network's Adam steps run by time budget), when the
+                    * panel has room for it and the numbers and expert rows below */
+    int lb = mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 3);
+    int lk = mx_line_height(ui, s->k > 5 ? MX_FONT_SMALL : MX_FONT_BODY) + mx_ui_px(ui, 3);
+    if (c->h >= sh + 7 * gap + 1 + mx_line_height(ui, MX_FONT_LARGE) + 2 * lb + s->k * lk) {
+      mx_rect_cut_top(c, gap);
+      mx_view_rate_slider(ui, mx_rect_cut_top(c, sh), &s->rate);
+    }
+  }
+}
+
 static void moe_side_ll_plot(moe_view *s, mx_ui *ui, mx_rect pr, const double *hist, int hn);
 
 /* The trajectory cut off the top of *c, left out when the panel has no room
@@ -560,31 +603,7 @@ static void moe_draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     }
     mx_rect_cut_top(&c, gap);
   }
-  hist = moe_model_hist(s, &hn);
-  row = mx_rect_cut_top(&c, bh);
-  {
-    int bw = (row.w - 3 * gap) / 4;
-    if (mx_button(ui, mx_rect_cut_left(&row, bw), s->mode ? "+50" : "Step")) {
-      s->running = 0;
-      if (s->mode) moe_mdn_queue(s, app, 50);
-      else moe_step(s, app);
-    }
-    mx_rect_cut_left(&row, gap);
-    if (mx_button_on(ui, mx_rect_cut_left(&row, bw), s->running ? "Pause" : "Run", s->running)) {
-      s->running = !s->running;
-      if (s->running) s->converged = 0;
-    }
-    mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Reset")) {
-      if ((s->mode ? moe_mdn_rebuild(s, &err) : moe_rebuild(s, &err)) != MX_OK)
-        mx_app_error(app, "%s", err.msg);
-    }
-    mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, row, "New")) {
-      if (!s->data_path[0] && moe_reconfigure(s, s->k, s->degree, s->n, s->seed + 1, NULL, &err) != MX_OK)
-        mx_app_error(app, "%s", err.msg);
-    }
-  }
+  moe_side_run(s, app, ui, &c);
   K = s->k;
   N = s->n_data;
   hist = moe_model_hist(s, &hn);
@@ -593,9 +612,11 @@ static void moe_draw_side(moe_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
   mx_rect_cut_top(&c, gap);
 
   /* numbers */
-  mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s %d%s",
-          s->mode ? "Adam step" : "iteration", moe_model_iter(s),
-          s->converged ? "  ✓" : s->running ? "  ▶" : "");
+  mx_ui_headline(ui, (mx_rect){c.x, c.y,
+                               mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s %d%s",
+                                       s->mode ? "Adam step" : "iteration", moe_model_iter(s),
+                                       s->converged ? "  ✓" : s->running ? "  ▶" : ""),
+                               mx_line_height(ui, MX_FONT_LARGE)});
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 2));
   mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log p(t | x) = %.2f   (%.4f / point)", moe_model_loglik(s),
           moe_model_loglik(s) / N);

@@ -62,7 +62,7 @@ static int post_draw(post_view *s, mx_app *app) {
   double x;
   mx_error err;
   if (s->post->n >= s->post->cap) {
-    if (app) mx_app_status(app, "At most %d points: press U to undo or R to reset", s->post->cap);
+    if (app) mx_app_status(app, "At most %d points: Left undoes one, R resets", s->post->cap);
     return MX_ETOOBIG;
   }
   x = s->true_mu + gsl_ran_gaussian(s->rng, sqrt(s->sigma2));
@@ -124,6 +124,7 @@ static int post_event(void *st, mx_app *app, const SDL_Event *ev) {
   shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
   switch (k) {
   case SDLK_SPACE:
+  case SDLK_RIGHT: /* step forward, as in the model views */
     post_draw(s, app);
     return 1;
   case SDLK_d: {
@@ -134,11 +135,13 @@ static int post_event(void *st, mx_app *app, const SDL_Event *ev) {
                   s->sigma2);
     return 1;
   }
-  case SDLK_u:
+  case SDLK_LEFT: /* step back, as in the model views */
   case SDLK_BACKSPACE:
+    s->show_derivation = 0; /* Undo, Reset and Play close the card over the plot */
     if (mx_posterior_pop(s->post) != MX_OK) mx_app_status(app, "No points to undo");
     return 1;
   case SDLK_r:
+    s->show_derivation = 0;
     post_reset(s);
     mx_app_status(app, "Reset: back to the prior (seed %lu)", s->seed);
     return 1;
@@ -146,6 +149,7 @@ static int post_event(void *st, mx_app *app, const SDL_Event *ev) {
   case SDLK_KP_ENTER:
     s->playing = !s->playing;
     s->play_t = 0.0;
+    s->show_derivation = 0;
     return 1;
   case SDLK_v:
     s->show_pred = !s->show_pred;
@@ -410,7 +414,10 @@ static void post_draw_main_plot(post_view *s, mx_app *app, mx_ui *ui, mx_rect r)
     if (post_sync(s, &err) != MX_OK || mx_posterior_push(s->post, mx_plot_inv_x(&pl, (float)mx), &err) != MX_OK)
       mx_app_error(app, "%s", err.msg);
   }
-  if (mx_ui_clicked(ui, pl.r, 3)) mx_posterior_pop(s->post);
+  if (mx_ui_clicked(ui, pl.r, 3)) {
+    mx_posterior_pop(s->post);
+    s->show_derivation = 0;
+  }
 }
 
 /* The funnel: posterior mean ± 2b and the running sample mean against n. */
@@ -554,9 +561,15 @@ static void post_draw_controls(post_view *s, mx_app *app, mx_ui *ui, mx_rect r) 
     int bw = (row.w - 2 * gap) / 3;
     if (mx_button(ui, mx_rect_cut_left(&row, bw), "+1  Space")) post_draw(s, app);
     mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Undo  U")) mx_posterior_pop(s->post);
+    if (mx_button(ui, mx_rect_cut_left(&row, bw), "Undo  ←")) {
+      mx_posterior_pop(s->post);
+      s->show_derivation = 0;
+    }
     mx_rect_cut_left(&row, gap);
-    if (mx_button(ui, row, "Reset  R")) post_reset(s);
+    if (mx_button(ui, row, "Reset  R")) {
+      post_reset(s);
+      s->show_derivation = 0;
+    }
   }
   mx_rect_cut_top(&c, gap + mx_ui_px(ui, 4));
   if (post_sync(s, NULL) != MX_OK) return;
@@ -795,17 +808,6 @@ static int post_load(void *st, mx_app *app, const cJSON *j, mx_error *err) {
   return MX_OK;
 }
 
-static const mx_keyhelp post_keys[] = {
-  {"Space", "add a point drawn from N(true μ, σ²)"},
-  {"Click", "add a point where you click (right click: undo)"},
-  {"D / Shift D", "draw 10 / 100 points"},
-  {"U", "undo the last point"},
-  {"R", "reset to the prior (same seed)"},
-  {"Enter", "play / pause: a point every 0.45 s"},
-  {"V", "show the predictive N(a, b²+σ²)"},
-  {"E", "show the derivation (completing the square)"},
-  {NULL, NULL}};
-
 const mx_view mx_view_posterior = {
   "posterior", "Posterior", post_create, post_destroy, post_event, post_update,
-  post_draw_view, post_set, post_save, post_load, post_keys};
+  post_draw_view, post_set, post_save, post_load};

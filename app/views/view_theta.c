@@ -26,19 +26,6 @@
 static const double tv_ladder[] = {0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 100, 1000, 10000};
 #define TV_NLADDER ((int)(sizeof tv_ladder / sizeof tv_ladder[0]))
 
-static const mx_keyhelp tv_keys[] = {
-  {"0 / U", "raw MLE (a = b = 0) / Laplace (a = b = 1)"},
-  {"Up / Down", "stronger / weaker prior a = b (0, 0.01 ... 1, 2, 5 ... 10000)"},
-  {"I / Shift+I", "next / previous test digit that raw θ calls impossible"},
-  {"Left / Right", "previous / next test digit (Shift: by 10)"},
-  {"Home / End", "first / last test digit"},
-  {"E", "estimate: posterior mean / posterior mode (MAP)"},
-  {"[  ]", "binarization threshold down / up by 0.05 (recounts)"},
-  {"N", "θ maps / naive Bayes panel"},
-  {"G / Shift+G", "sample new digits from the model shown / back"},
-  {"click", "pick a test digit; hover a map for a pixel's counts"},
-  {NULL, NULL}};
-
 /* ------------------------------------------------------------------ helpers */
 
 void tv_fmt_count(char *buf, size_t n, size_t v) {
@@ -172,14 +159,21 @@ static void tv_refresh(theta_view *t) {
     mx_bern_nll_hist(&t->raw, 0, &t->htest, m->test.pix, t->threshold, &t->raw_nll, t->culprit,
                      t->imp_raw);
     t->counts_dirty = 0;
+    t->fit_trend = 0; /* other test pixels: not comparable with the NLL before */
+    t->fit_nll.mean = NAN;
     t->fit_dirty = t->nb_dirty = t->digit_dirty = 1;
     t->tex_dirty[TEX_RAW] = 1;
   }
   if (t->fit_dirty) {
+    double before = t->fit_rc == 0 ? t->fit_nll.mean : NAN; /* NaN on the first fit */
     t->fit_rc = mx_bern_fit(&t->fit, &t->cnt, t->prior, t->prior, t->map);
     if (t->fit_rc == 0)
       mx_bern_nll_hist(&t->fit, 0, &t->htest, m->test.pix, t->threshold, &t->fit_nll, NULL,
                        t->imp_fit);
+    /* better / worse than before this change (+inf compares too: raw -> Laplace is better) */
+    if (t->fit_rc != 0 || isnan(before) || isnan(t->fit_nll.mean)) t->fit_trend = 0;
+    else if (t->fit_nll.mean < before) t->fit_trend = -1;
+    else if (t->fit_nll.mean > before) t->fit_trend = 1;
     t->fit_dirty = 0;
     t->nb_dirty = t->digit_dirty = 1;
     t->tex_dirty[TEX_FIT] = 1;
@@ -227,7 +221,7 @@ static void tv_fill(theta_view *t, uint32_t *out, const double *v, int kind, mx_
   for (j = 0; j < t->d; j++) {
     double x = v[j];
     if (kind == 0)
-      out[j] = (x == 0.0 || x == 1.0) ? r : tv_px(mx_cmap(MX_CMAP_VIRIDIS, x, 0.0, 1.0));
+      out[j] = (x == 0.0 || x == 1.0) ? r : tv_px(mx_cmap(MX_CMAP_THETA, x, 0.0, 1.0));
     else
       out[j] = isinf(x) ? r : tv_px(mx_cmap(MX_CMAP_VIRIDIS, -x, 0.0, TV_SURPRISE_HI));
   }
@@ -398,17 +392,18 @@ static int tv_event(void *state, mx_app *app, const SDL_Event *ev) {
   case SDLK_DOWN: tv_step_prior(t, -1); return 1;
   case SDLK_0:
   case SDLK_KP_0: tv_set_prior(t, 0.0); return 1;
-  case SDLK_u: tv_set_prior(t, 1.0); return 1;
+  case SDLK_1:
+  case SDLK_KP_1: tv_set_prior(t, 1.0); return 1; /* a = 1 (shadows the view switch: Ctrl 1) */
   case SDLK_e:
     if (!ev->key.repeat) tv_set_map(t, !t->map);
     return 1;
   case SDLK_g: tv_key_sample(t, app, shift); return 1;
   case SDLK_LEFTBRACKET: tv_set_threshold(t, t->threshold - TV_NUDGE); return 1;
   case SDLK_RIGHTBRACKET: tv_set_threshold(t, t->threshold + TV_NUDGE); return 1;
-  case SDLK_n:
+  case SDLK_x: /* the other panel (the key map's X) */
     if (!ev->key.repeat) tv_set_panel(t, !t->panel);
     return 1;
-  case SDLK_i: {
+  case SDLK_j: { /* jump to an impossible digit */
     long i;
     tv_refresh(t);
     i = tv_find_impossible(t, shift ? -1 : 1);
@@ -495,7 +490,7 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   b1 = mx_rect_cut_left(&row, w3 + gap), b2 = mx_rect_cut_left(&row, w3 + gap);
   b1.w = b2.w = w3;
   if (mx_button_on(ui, b1, "θ maps", !t->panel && !t->samp.shown)) tv_set_panel(t, 0);
-  if (mx_button_on(ui, b2, "Naive Bayes N", t->panel && !t->samp.shown)) tv_set_panel(t, 1);
+  if (mx_button_on(ui, b2, "Naive Bayes X", t->panel && !t->samp.shown)) tv_set_panel(t, 1);
   if (mx_button_on(ui, row, "Sample G", t->samp.shown)) tv_key_sample(t, app, 0);
   mx_rect_cut_top(&r, gap + gap / 2);
   c = mx_panel(ui, r, "Prior  Beta(a, a)");
@@ -511,7 +506,7 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
   w3 = (row.w - 2 * gap) / 3;
   if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Raw   0", t->prior == 0)) tv_set_prior(t, 0);
   mx_rect_cut_left(&row, gap);
-  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Laplace  U", t->prior == 1)) tv_set_prior(t, 1);
+  if (mx_button_on(ui, mx_rect_cut_left(&row, w3), "Laplace  1", t->prior == 1)) tv_set_prior(t, 1);
   mx_rect_cut_left(&row, gap);
   if (mx_button_on(ui, row, "a = 100", t->prior == 100)) tv_set_prior(t, 100);
   mx_rect_cut_top(&c, gap);
@@ -562,7 +557,7 @@ static void tv_draw_side(theta_view *t, mx_app *app, mx_ui *ui, mx_rect r) {
     long i = tv_find_impossible(t, 1);
     if (i >= 0) tv_set_digit(t, i);
   }
-  mx_tooltip(ui, row, "I: the next test digit with a pixel that raw θ gives probability 0");
+  mx_tooltip(ui, row, "J: the next test digit with a pixel that raw θ gives probability 0");
   tv_draw_strip(t, ui, c);
 }
 
@@ -717,7 +712,7 @@ static void tv_test_digit(theta_view *t, mx_ui *ui, mx_rect lower, int kd, int c
   tv_fmt_num(v1, sizeof v1, 'f', 2, -t->ll_fit);
   snprintf(buf, sizeof buf, "prior:  NLL = %s", v1);
   mx_text_in(ui, (mx_rect){txt.x, y, txt.w, lh}, MX_FONT_BODY, MX_ALIGN_LEFT,
-             t->fit_rc || t->ninf_fit ? th->bad : th->good, buf);
+             t->fit_rc || t->ninf_fit ? th->bad : th->text, buf); /* one digit: no verdict */
   y += lh;
   if (t->fit_rc) snprintf(buf, sizeof buf, "θ undefined");
   else if (t->ninf_fit)
@@ -810,7 +805,7 @@ static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_text_in(ui, dst[1], MX_FONT_BODY, MX_ALIGN_CENTER, th->bad, "θ undefined for this prior");
   }
   mx_draw_colorbar(ui, (mx_rect){maps.x + 2 * cardw + gap + gap / 2, dst[0].y, cbw, dst[0].h},
-                   MX_CMAP_VIRIDIS, 0.0, 1.0, "%.1f");
+                   MX_CMAP_THETA, 0.0, 1.0, "%.1f");
   mx_text_in(ui, (mx_rect){maps.x + 2 * cardw + gap + gap / 2, dst[0].y - lh - 2, cbw, lh},
              MX_FONT_BODY, MX_ALIGN_LEFT, th->text_dim, "θ");
   /* results under each map */
@@ -820,8 +815,14 @@ static void tv_draw_theta_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_rect line = {card[i].x, dst[i].y + dst[i].h + mx_ui_px(ui, 8), card[i].w, lhL};
     tv_fmt_num(v1, sizeof v1, 'f', 2, ok ? q->mean : NAN);
     snprintf(buf, sizeof buf, "test NLL   %s   nats / digit", v1);
+    mx_ui_headline(ui, line); /* tooltips keep off it */
+    /* raw: bad when infinite; the prior's: green / red as its last change made
+     * it better / worse, neutral before any change */
     mx_text_in(ui, line, tv_fit_font_from(ui, MX_FONT_LARGE, buf, line.w), MX_ALIGN_CENTER,
-               ok && isfinite(q->mean) ? th->good : th->bad, buf);
+               !ok || !isfinite(q->mean) ? th->bad
+               : i == 0 || t->fit_trend == 0 ? th->text
+               : t->fit_trend < 0 ? th->good : th->bad,
+               buf);
     line.y += lhL;
     line.h = lh;
     if (!ok) {
@@ -1005,6 +1006,7 @@ int mx_theta_view_info(void *state, mx_theta_info *out) {
   out->panel = t->panel;
   out->raw_nll = t->raw_nll.mean;
   out->fit_nll = t->fit_rc == 0 ? t->fit_nll.mean : NAN;
+  out->fit_trend = t->fit_trend;
   out->raw_notes = t->raw_nll.notes_mean;
   out->fit_notes = t->fit_rc == 0 ? t->fit_nll.notes_mean : NAN;
   out->raw_theta0 = t->raw_nll.theta0;
@@ -1026,4 +1028,4 @@ int mx_theta_view_info(void *state, mx_theta_info *out) {
 
 const mx_view mx_view_theta = {
   "theta", "θ maps", tv_create, tv_destroy, tv_event, NULL, tv_draw,
-  tv_set, tv_save, tv_load, tv_keys};
+  tv_set, tv_save, tv_load};

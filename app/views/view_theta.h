@@ -19,6 +19,7 @@ typedef struct mx_theta_info {
   /* what the view shows (from core, refreshed by this call) */
   double raw_nll;       /* mean test NLL of the raw MLE (nats; +inf when a digit is impossible) */
   double fit_nll;       /* mean test NLL under the prior (NaN if the estimate is undefined) */
+  int fit_trend;        /* -1 the last prior / estimate change made fit_nll better, +1 worse, 0 none */
   double raw_notes;     /* the notes' -(X log θ).sum() for raw θ (NaN) */
   double fit_notes;     /* the same under the prior */
   size_t raw_theta0;    /* raw pixels with θ = 0 */

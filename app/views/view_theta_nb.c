@@ -76,6 +76,16 @@ static void tv_nb_info(theta_view *t, mx_ui *ui, mx_rect info) {
   }
 }
 
+/* The θ colour bar in a strip px(52) wide at the right of the class maps
+ * (the upper 46 % of r). */
+static void tv_nb_colorbar(mx_ui *ui, mx_rect r, int lhS, int gap) {
+  mx_rect cb = mx_rect_cut_right(&r, mx_ui_px(ui, 52));
+  cb.w = mx_ui_px(ui, 12);
+  cb.y += lhS;
+  cb.h = r.h * 46 / 100 - 2 * lhS - gap;
+  if (cb.h > 4 * lhS) mx_draw_colorbar(ui, cb, MX_CMAP_THETA, 0.0, 1.0, "%.1f");
+}
+
 void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
   const mx_images *te = &t->m->test;
@@ -92,7 +102,9 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
     mx_text_in(ui, r, MX_FONT_LARGE, MX_ALIGN_CENTER, th->bad, buf);
     return;
   }
-  /* the ten class maps, two rows of five */
+  /* the ten class maps, two rows of five, and the θ colour bar right of them */
+  tv_nb_colorbar(ui, r, lhS, gap);
+  r.w -= mx_ui_px(ui, 52);
   cw = (r.w - 4 * gap) / 5;
   k = cw / t->cols;
   i = (r.h * 46 / 100 - 2 * (lhS + gap)) / (2 * t->rows);
@@ -100,6 +112,7 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
   if (k < 1) k = 1;
   side = k * t->cols;
   grid = mx_rect_cut_top(&r, 2 * (k * t->rows + lhS + gap));
+  r.w += mx_ui_px(ui, 52); /* the colour bar's strip: below the maps, the full width again */
   for (c = 0; c < MX_BERN_NCLASS; c++) {
     mx_rect d = {grid.x + (c % 5) * (cw + gap) + (cw - side) / 2,
                  grid.y + (c / 5) * (k * t->rows + lhS + gap), side, k * t->rows};
@@ -166,12 +179,18 @@ void tv_draw_nb_panel(theta_view *t, mx_ui *ui, mx_rect r) {
         uint32_t v = p < MX_BERN_NCLASS ? t->nbev.confusion[c][p] : t->nbev.none_by_class[c];
         double f = row_total ? (double)v / (double)row_total : 0.0;
         mx_rect cr = {conf.x + (p + 1) * cwid + 1, conf.y + (c + 1) * ch + 1, cwid - 2, ch - 2};
-        mx_color bg = p == c ? tv_mix(th->panel, th->good, 0.25 + 0.75 * f)
-                             : tv_mix(th->panel, th->bad, v ? 0.2 + 4.0 * f : 0.0);
+        /* one hue (no red / green), darker with the share of the row; the
+         * diagonal (right answers) outlined. sqrt: 1 % of a row still shows */
+        mx_color bg = tv_mix(th->panel, (mx_color){0, 114, 178, 255}, v ? 0.15 + 0.85 * sqrt(f) : 0.0);
         mx_draw_rect(ui, cr, bg);
+        if (p == c) mx_draw_rect_outline(ui, cr, th->text_dim, 1);
         if (v && font >= 0) {
+          /* the theme's text or background colour, whichever stands out on the cell */
+          int lb = bg.r * 2 + bg.g * 7 + bg.b, lt = th->text.r * 2 + th->text.g * 7 + th->text.b;
+          int lg = th->bg.r * 2 + th->bg.g * 7 + th->bg.b;
           snprintf(buf, sizeof buf, "%u", (unsigned)v);
-          mx_text_in(ui, cr, font, MX_ALIGN_CENTER, th->text, buf);
+          mx_text_in(ui, cr, font, MX_ALIGN_CENTER, abs(lt - lb) >= abs(lg - lb) ? th->text : th->bg,
+                     buf);
         }
       }
     }

@@ -49,6 +49,8 @@ typedef struct theta_view {
   uint8_t *xd;                  /* (D) the selected test digit, binarized */
   mx_bern raw, fit, nb;         /* K=1 raw MLE, K=1 with the prior, K=10 with the prior */
   mx_bern_nll raw_nll, fit_nll;
+  int fit_trend;                /* the last change of prior / estimate: -1 lowered the test NLL
+                                   (better, green), +1 raised it (worse, red), 0 none yet */
   uint32_t *culprit;            /* (D) raw: test digits meeting probability 0 at j */
   uint8_t *imp_raw, *imp_fit;   /* (N) 1: the test digit's NLL is +inf (raw / prior) */
   int fit_rc, nb_rc;            /* 0, or MX_EINVAL when the estimate is undefined */

@@ -295,8 +295,12 @@ int mx_kmeans_init_greedy(mx_kmeans *km, const double *X, size_t N, unsigned lon
   int T = 2 + (int)floor(log((double)km->K)), t, best;
   if (N > km->N) return mx_error_set(err, MX_ESIZE, "more points than the k-means capacity");
   if (N == 0) return mx_error_set(err, MX_EEMPTY, "no data points");
-  if (K > N || N > 0xffffffffUL)
-    return mx_error_set(err, MX_EINVAL, "K = %zu clusters for N = %zu points", K, N);
+  if (K > N)
+    return mx_error_set(err, MX_EINVAL,
+                        "K = %zu clusters but only N = %zu point%s: cannot pick distinct "
+                        "starting centres (use K <= N)",
+                        K, N, N == 1 ? "" : "s");
+  if (N > 0xffffffffUL) return mx_error_set(err, MX_ETOOBIG, "more than 2^32 points");
   if (!r || r->type != gsl_rng_mt19937)
     return mx_error_set(err, MX_EINVAL, "the greedy k-means++ start needs an MT19937 generator");
   gsl_rng_set(r, seed);
