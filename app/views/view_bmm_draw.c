@@ -75,7 +75,7 @@ static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
     {
       /* the caption as wide as the cell and its gap allow: shorter, never cut */
       char l2[48], l3[48], l4[32], l5[32];
-      const char *labs[5];
+      const char *labs[6];
       int id = k + (s->disp_cfg.semi ? 0 : 1);
       if (s->disp_cfg.semi) snprintf(lab, sizeof lab, "digit %d   π %.3f", id, s->disp_pi[k]);
       else snprintf(lab, sizeof lab, "%d   π %.3f", id, s->disp_pi[k]);
@@ -88,10 +88,11 @@ static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
       labs[2] = l3;
       labs[3] = l4;
       labs[4] = l5;
+      labs[5] = ""; /* a cell too small for any: the bar alone */
       /* into the gaps, but half a gap apart from the neighbours' captions */
       cap.x -= gap / 4;
       cap.w += gap / 2;
-      mx_text_fit(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, labs, 5);
+      mx_text_fit(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, labs, 6);
     }
     if (mx_ui_hover(ui, cell)) {
       char tip[160];
@@ -145,7 +146,15 @@ static void bmm_curve_numbers(bmm_view *s, mx_ui *ui, mx_rect c) {
   const mx_theme *th = mx_ui_theme(ui);
   int t = s->view_t >= 0 && s->view_t < s->c_n ? s->view_t : s->c_n - 1, i;
   int lh = mx_line_height(ui, MX_FONT_BODY);
-  for (i = 0; i < 2 && c.h >= lh; i++) {
+  if (c.h < 2 * lh) { /* one line: both */
+    char a[96], b[96];
+    const char *v[2] = {a, b};
+    snprintf(a, sizeof a, "training %.2f   test %.2f", s->c_ll[t], s->c_tll[t]);
+    snprintf(b, sizeof b, "%.1f / %.1f", s->c_ll[t], s->c_tll[t]);
+    mx_text_fit(ui, mx_rect_cut_top(&c, lh), MX_FONT_BODY, MX_ALIGN_LEFT, th->text, v, 2);
+    return;
+  }
+  for (i = 0; i < 2; i++) {
     char a[64], b[64];
     const char *v[2] = {a, b};
     double ll = i == 0 ? s->c_ll[t] : s->c_tll[t];
