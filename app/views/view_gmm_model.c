@@ -303,8 +303,8 @@ void gv_half_step(gmm_view *v, mx_app *app) {
     return;
   }
   if (app)
-    mx_app_status(app, "M-step: the ellipses refit to these colours (dashed: before). "
-                       ". again: E-step");
+    mx_app_status(app, "M-step: the ellipses refit to these colours (dashed: before); "
+                       "press . again for the E-step");
 }
 
 /* ------------------------------------------------------------------ data */
