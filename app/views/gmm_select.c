@@ -160,38 +160,99 @@ static void gsel_range(const mx_gmm_select *s, double *lo, double *hi) {
   }
 }
 
-/* Legend (one row of four, or two rows of two when narrow) and the notes,
- * each line dropped to a shorter form when it doesn't fit; cuts them off c. */
-static void gsel_legend(const mx_gmm_select *s, mx_ui *ui, mx_rect *c) {
-  const mx_theme *th = mx_ui_theme(ui);
-  int lh = mx_line_height(ui, MX_FONT_SMALL), t, k, bt = -1, bk = 0, w, wmax = 0, cols;
+/* Columns of the legend in a width w: four, two or one. */
+static int gsel_legend_cols(mx_ui *ui, int w) {
+  int t, tw, wmax = 0;
   char buf[128];
   for (t = 0; t < MX_GMM_NCOV; t++) {
     snprintf(buf, sizeof buf, "● %s", mx_gmm_cov_name(t));
-    mx_text_size(ui, MX_FONT_SMALL, buf, &w, NULL);
-    if (w > wmax) wmax = w;
+    mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
+    if (tw > wmax) wmax = tw;
   }
-  cols = (wmax + mx_ui_px(ui, 8)) * MX_GMM_NCOV <= c->w ? MX_GMM_NCOV : 2;
+  return (wmax + mx_ui_px(ui, 8)) * MX_GMM_NCOV <= w ? MX_GMM_NCOV
+         : (wmax + mx_ui_px(ui, 8)) * 2 <= w         ? 2
+                                                     : 1;
+}
+
+/* Height gsel_legend cuts off a rect w wide. */
+static int gsel_legend_h(mx_ui *ui, int w) {
+  int lh = mx_line_height(ui, MX_FONT_SMALL);
+  return lh * (MX_GMM_NCOV / gsel_legend_cols(ui, w)) + mx_ui_px(ui, 4) + 2 * lh + mx_ui_px(ui, 2);
+}
+
+/* The best fit by BIC into bt, bk (type, K - 1); 0 before the first fit. */
+static int gsel_best_fit(const mx_gmm_select *s, int *bt, int *bk) {
+  int t, k;
+  *bt = -1;
+  *bk = 0;
+  for (t = 0; t < MX_GMM_NCOV; t++)
+    for (k = 0; k < MX_GSEL_KMAX; k++)
+      if (s->ok[t][k] && (*bt < 0 || s->bic[t][k] < s->bic[*bt][*bk])) {
+        *bt = t;
+        *bk = k;
+      }
+  return *bt >= 0;
+}
+
+/* The best fit by BIC as one line in r, shorter forms where it does not fit. */
+static void gsel_best(const mx_gmm_select *s, mx_ui *ui, mx_rect r) {
+  int bt, bk;
+  char b1[64], b2[64], b3[64];
+  const char *best[3] = {b1, b2, b3};
+  if (!gsel_best_fit(s, &bt, &bk)) return;
+  snprintf(b1, sizeof b1, "best BIC: K = %d, %s", bk + 1, mx_gmm_cov_name(bt));
+  snprintf(b2, sizeof b2, "best: K = %d, %s", bk + 1, mx_gmm_cov_name(bt));
+  snprintf(b3, sizeof b3, "best K = %d", bk + 1);
+  mx_text_fit(ui, r, MX_FONT_SMALL, MX_ALIGN_LEFT, mx_ui_theme(ui)->text, best, 3);
+}
+
+/* A panel with no room for the plot: the best fit by BIC, one item a line
+ * (as many lines as fit in c), and a note that the plot needs more room. */
+static void gsel_summary(const mx_gmm_select *s, mx_ui *ui, mx_rect c) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int bt, bk, i, lh = mx_line_height(ui, MX_FONT_SMALL), lb = mx_line_height(ui, MX_FONT_BODY);
+  char kbuf[32];
+  static const char *const head[2] = {"best by BIC", "best"};
+  static const char *const more[3] = {"a larger window shows the BIC / AIC plot",
+                                      "larger window: plot", "(no plot)"};
+  if (!gsel_best_fit(s, &bt, &bk)) return;
+  snprintf(kbuf, sizeof kbuf, "K = %d", bk + 1);
+  for (i = 0; i < 4 && c.h >= (i == 1 || i == 2 ? lb : lh); i++) {
+    int h = i == 1 || i == 2 ? lb : lh;
+    mx_rect line = mx_rect_cut_top(&c, h);
+    const char *one[1] = {i == 1 ? kbuf : mx_gmm_cov_name(bt)};
+    if (i == 0)
+      mx_text_fit(ui, line, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, head, 2);
+    else if (i == 3)
+      mx_text_fit(ui, line, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim, more, 3);
+    else {
+      int tw;
+      mx_text_size(ui, MX_FONT_BODY, one[0], &tw, NULL);
+      mx_text_fit(ui, line, tw <= line.w ? MX_FONT_BODY : MX_FONT_SMALL, MX_ALIGN_LEFT,
+                  th->comp[bt % MX_NCOMP_COLORS], one, 1);
+    }
+  }
+}
+
+/* Legend (one row of four, or two rows of two, or four rows when narrow)
+ * and the notes, each line dropped to a shorter form when it doesn't fit;
+ * cuts them off c. */
+static void gsel_legend(const mx_gmm_select *s, mx_ui *ui, mx_rect *c) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int lh = mx_line_height(ui, MX_FONT_SMALL), t, cols = gsel_legend_cols(ui, c->w);
   for (t = 0; t < MX_GMM_NCOV; t++) {
     mx_text(ui, c->x + (t % cols) * (c->w / cols), c->y + (t / cols) * lh, MX_FONT_SMALL,
             th->comp[t % MX_NCOMP_COLORS], "● %s", mx_gmm_cov_name(t));
   }
   mx_rect_cut_top(c, lh * (MX_GMM_NCOV / cols) + mx_ui_px(ui, 4));
-  for (t = 0; t < MX_GMM_NCOV; t++)
-    for (k = 0; k < MX_GSEL_KMAX; k++)
-      if (s->ok[t][k] && (bt < 0 || s->bic[t][k] < s->bic[bt][bk])) {
-        bt = t;
-        bk = k;
-      }
-  snprintf(buf, sizeof buf, "thick BIC, thin AIC: lower wins; click loads a fit");
-  mx_text_size(ui, MX_FONT_SMALL, buf, &w, NULL);
-  if (w > c->w) snprintf(buf, sizeof buf, "thick BIC, thin AIC");
-  mx_text(ui, c->x, c->y, MX_FONT_SMALL, th->text_dim, "%s", buf);
-  mx_rect_cut_top(c, lh);
-  if (bt >= 0) {
-    snprintf(buf, sizeof buf, "best BIC: K = %d, %s", bk + 1, mx_gmm_cov_name(bt));
-    mx_text(ui, c->x, c->y, MX_FONT_SMALL, th->text, "%s", buf);
+  {
+    static const char *const note[3] = {"thick BIC, thin AIC: lower wins; click loads a fit",
+                                        "thick BIC, thin AIC", "thick: BIC"};
+    mx_text_fit(ui, (mx_rect){c->x, c->y, c->w, lh}, MX_FONT_SMALL, MX_ALIGN_LEFT, th->text_dim,
+                note, 3);
   }
+  mx_rect_cut_top(c, lh);
+  gsel_best(s, ui, (mx_rect){c->x, c->y, c->w, lh});
   mx_rect_cut_top(c, lh + mx_ui_px(ui, 2));
 }
 
@@ -231,8 +292,12 @@ static int gsel_curve(mx_ui *ui, const mx_plot *pl, const mx_gmm_select *s, int 
 int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cur_type, int *k,
                        int *type) {
   const mx_theme *th = mx_ui_theme(ui);
-  mx_rect c = mx_panel(ui, r, "BIC and AIC against K");
-  int done = 0, st = mx_gmm_select_state(s, &done), t, hit = 0;
+  int done = 0, st = mx_gmm_select_state(s, &done), t, hit = 0, tw;
+  int lh = mx_line_height(ui, MX_FONT_SMALL);
+  int axis_b = lh + mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
+  mx_rect c;
+  mx_text_size(ui, MX_FONT_SMALL, "BIC and AIC against K", &tw, NULL);
+  c = mx_panel(ui, r, tw <= r.w - 2 * mx_ui_px(ui, 12) ? "BIC and AIC against K" : "BIC, AIC");
   mx_plot pl;
   double lo, hi;
   if (st == 1 || st == 0 || st == -1) {
@@ -246,17 +311,23 @@ int mx_gmm_select_draw(mx_ui *ui, mx_rect r, mx_gmm_select *s, int cur_k, int cu
                st == 1 ? buf : "press X to compute");
     return 0;
   }
+  if (c.h - gsel_legend_h(ui, c.w) - lh / 2 - axis_b < mx_ui_px(ui, 60)) {
+    gsel_summary(s, ui, c); /* no room for a readable plot */
+    return 0;
+  }
   gsel_legend(s, ui, &c);
   gsel_range(s, &lo, &hi);
+  mx_rect_cut_top(&c, lh / 2); /* the top tick label reaches half a line up */
   pl.r = c;
   pl.r.x += mx_ui_px(ui, 64);
   pl.r.w -= mx_ui_px(ui, 70);
-  pl.r.h -= mx_line_height(ui, MX_FONT_SMALL) + mx_line_height(ui, MX_FONT_BODY) + mx_ui_px(ui, 9);
+  pl.r.h -= axis_b;
   pl.x0 = 0.5; /* the bottom margin holds the tick labels and "components K" */
   pl.x1 = MX_GSEL_KMAX + 0.5;
   pl.y0 = lo - 0.05 * (hi - lo);
   pl.y1 = hi + 0.05 * (hi - lo);
-  mx_draw_axes_count(ui, &pl, "components K", NULL);
+  mx_text_size(ui, MX_FONT_BODY, "components K", &tw, NULL);
+  mx_draw_axes_count(ui, &pl, tw <= pl.r.w ? "components K" : "K", NULL);
   for (t = 0; t < MX_GMM_NCOV; t++) {
     int kk = 0;
     gsel_curve(ui, &pl, s, t, 1, cur_k, cur_type, &kk);

@@ -58,6 +58,35 @@ int mx_sample_set_draw(mx_sample_set *s, const double *pi, const double *theta, 
   return rc;
 }
 
+/* The first n bytes of s on lines of their own, broken at spaces where wider
+ * than c (a word wider than c alone on its line), as many lines as c holds;
+ * cuts the lines off c. */
+static void sample_note_wrap(mx_ui *ui, mx_rect *c, const char *s, int n, mx_color col) {
+  int lh = mx_line_height(ui, MX_FONT_SMALL);
+  char buf[256];
+  while (n > 0 && c->h >= lh) { /* as many lines as c holds */
+    int len = n < (int)sizeof buf - 1 ? n : (int)sizeof buf - 1, w, cut = len;
+    memcpy(buf, s, (size_t)len);
+    buf[len] = '\0';
+    mx_text_size(ui, MX_FONT_SMALL, buf, &w, NULL);
+    while (w > c->w) { /* drop the last word */
+      char *sp = strrchr(buf, ' ');
+      if (!sp || sp == buf) break;
+      *sp = '\0';
+      cut = (int)(sp - buf);
+      mx_text_size(ui, MX_FONT_SMALL, buf, &w, NULL);
+    }
+    mx_text(ui, c->x, c->y, MX_FONT_SMALL, col, "%s", buf);
+    mx_rect_cut_top(c, lh);
+    s += cut;
+    n -= cut;
+    while (n > 0 && *s == ' ') {
+      s++;
+      n--;
+    }
+  }
+}
+
 /* The note on one line, or, when it is wider than c, broken at its sentence
  * gaps (two spaces) onto lines of their own; cuts the lines off c. */
 static void sample_note(mx_ui *ui, mx_rect *c, const char *note, mx_color col) {
@@ -71,8 +100,7 @@ static void sample_note(mx_ui *ui, mx_rect *c, const char *note, mx_color col) {
   while (*note) {
     const char *gap = strstr(note, "  ");
     int n = gap ? (int)(gap - note) : (int)strlen(note);
-    mx_text(ui, c->x, c->y, MX_FONT_SMALL, col, "%.*s", n, note);
-    mx_rect_cut_top(c, lh);
+    sample_note_wrap(ui, c, note, n, col);
     note += n;
     while (*note == ' ') note++;
   }

@@ -74,21 +74,25 @@ static void bmm_draw_maps(bmm_view *s, mx_ui *ui, mx_rect r) {
                  th->accent);
     {
       /* the caption as wide as the cell and its gap allow: shorter, never cut */
-      char l2[48], l3[48], l4[32];
-      const char *labs[4];
+      char l2[48], l3[48], l4[32], l5[32];
+      const char *labs[6];
       int id = k + (s->disp_cfg.semi ? 0 : 1);
       if (s->disp_cfg.semi) snprintf(lab, sizeof lab, "digit %d   π %.3f", id, s->disp_pi[k]);
       else snprintf(lab, sizeof lab, "%d   π %.3f", id, s->disp_pi[k]);
       snprintf(l2, sizeof l2, "%d  π %.3f", id, s->disp_pi[k]);
       snprintf(l3, sizeof l3, "%d  π %.2f", id, s->disp_pi[k]);
       snprintf(l4, sizeof l4, "%.2f", s->disp_pi[k]);
+      snprintf(l5, sizeof l5, "%.1f", s->disp_pi[k]);
       labs[0] = lab;
       labs[1] = l2;
       labs[2] = l3;
       labs[3] = l4;
-      cap.x -= gap / 2;
-      cap.w += gap - gap % 2;
-      mx_text_fit(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, labs, 4);
+      labs[4] = l5;
+      labs[5] = ""; /* a cell too small for any: the bar alone */
+      /* into the gaps, but half a gap apart from the neighbours' captions */
+      cap.x -= gap / 4;
+      cap.w += gap / 2;
+      mx_text_fit(ui, cap, MX_FONT_SMALL, MX_ALIGN_CENTER, th->text_dim, labs, 6);
     }
     if (mx_ui_hover(ui, cell)) {
       char tip[160];
@@ -136,16 +140,48 @@ static int bmm_legend(mx_ui *ui, mx_rect *c, const char *const *names, const mx_
   return x;
 }
 
+/* The curve's panel without room for the plot: the values at the iteration
+ * shown, training and test, one a line in their legend colours. */
+static void bmm_curve_numbers(bmm_view *s, mx_ui *ui, mx_rect c) {
+  const mx_theme *th = mx_ui_theme(ui);
+  int t = s->view_t >= 0 && s->view_t < s->c_n ? s->view_t : s->c_n - 1, i;
+  int lh = mx_line_height(ui, MX_FONT_BODY);
+  if (c.h < 2 * lh) { /* one line: both */
+    char a[96], b[96];
+    const char *v[2] = {a, b};
+    snprintf(a, sizeof a, "training %.2f   test %.2f", s->c_ll[t], s->c_tll[t]);
+    snprintf(b, sizeof b, "%.1f / %.1f", s->c_ll[t], s->c_tll[t]);
+    mx_text_fit(ui, mx_rect_cut_top(&c, lh), MX_FONT_BODY, MX_ALIGN_LEFT, th->text, v, 2);
+    return;
+  }
+  for (i = 0; i < 2; i++) {
+    char a[64], b[64];
+    const char *v[2] = {a, b};
+    double ll = i == 0 ? s->c_ll[t] : s->c_tll[t];
+    snprintf(a, sizeof a, "%s  %.2f", i == 0 ? "training" : "test", ll);
+    snprintf(b, sizeof b, "%.1f", ll);
+    mx_text_fit(ui, mx_rect_cut_top(&c, lh), MX_FONT_BODY, MX_ALIGN_LEFT, th->comp[i], v, 2);
+  }
+}
+
 /* Log-likelihood per digit against the iteration, training and test. */
 static void bmm_draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
   const mx_theme *th = mx_ui_theme(ui);
-  mx_rect c = mx_panel(ui, r, "Log-likelihood per digit  (nats)");
-  int n = s->c_n, i, t0, lh = mx_line_height(ui, MX_FONT_BODY);
+  int n = s->c_n, i, t0, lh = mx_line_height(ui, MX_FONT_BODY), tw;
+  mx_rect c;
   double lo = INFINITY, hi = -INFINITY, pad;
   float xy[2 * BMM_CAP];
   mx_plot pl;
   mx_rect leg;
+  mx_text_size(ui, MX_FONT_SMALL, "Log-likelihood per digit  (nats)", &tw, NULL);
+  c = mx_panel(ui, r, tw <= r.w - 2 * mx_ui_px(ui, 12) ? "Log-likelihood per digit  (nats)"
+                                                       : "Log-lik per digit  (nats)");
   if (n == 0) return;
+  if (c.h < 2 * lh + mx_line_height(ui, MX_FONT_SMALL) * 2 + mx_line_height(ui, MX_FONT_BODY) +
+                mx_ui_px(ui, 60)) {
+    bmm_curve_numbers(s, ui, c); /* no room for a readable plot */
+    return;
+  }
   /* legend */
   {
     static const char *const nm[2] = {"training digits", "test digits"};
@@ -157,7 +193,6 @@ static void bmm_draw_curve(bmm_view *s, mx_ui *ui, mx_rect r) {
     leg = (mx_rect){c.x, c.y - lh - mx_ui_px(ui, 4), c.w, lh};
     if (n > 2) {
       char note[96];
-      int tw;
       snprintf(note, sizeof note, "(the start, %.1f, is below the axis)", s->c_ll[0]);
       mx_text_size(ui, MX_FONT_BODY, note, &tw, NULL);
       if (x + tw < leg.x + leg.w) mx_text(ui, x, leg.y, MX_FONT_BODY, th->text_dim, "%s", note);
@@ -501,6 +536,7 @@ static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     }
   }
   mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return; /* large text on a short screen: the rows that fit (keys N, G work) */
   row = mx_rect_cut_top(&c, bh);
   {
     mx_rect b = mx_rect_cut_right(&row, mx_ui_px(ui, 130));
@@ -512,6 +548,7 @@ static void bmm_draw_controls(bmm_view *s, mx_app *app, mx_ui *ui, mx_rect r) {
     }
   }
   mx_rect_cut_top(&c, gap);
+  if (c.h < bh) return;
   row = mx_rect_cut_top(&c, bh);
   {
     int bw2 = (row.w - gap) / 2;

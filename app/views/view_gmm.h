@@ -198,6 +198,7 @@ typedef struct gv_job {
   uint32_t *img;
   int pitch;
   float scale;
+  float least; /* the thinnest line drawn (mx_ui_line_width(ui, 0): > 0 in projector mode) */
   int show_known, show_bound;
 } gv_job;
 

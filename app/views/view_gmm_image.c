@@ -57,14 +57,14 @@ static void gv_image_chunk(void *arg, int c, int t) {
       bb[0] = w, bb[1] = h, bb[2] = -1, bb[3] = -1;
       for (l = 0; l < GV_NLEVELS; l++)
         mx_canvas_segs_cov(&cv, v->cov, r->lines[l].s, r->lines[l].n, (float)GV_CELL,
-                           1.0f * scale, 0.24f * (1.0f - 0.12f * (float)l), bb);
+                           fmaxf(1.0f * scale, jb->least), 0.24f * (1.0f - 0.12f * (float)l), bb);
       mx_canvas_cov_paint(&cv, v->cov, bb, text);
     }
     if (jb->show_bound) {
       bb[0] = w, bb[1] = h, bb[2] = -1, bb[3] = -1;
       for (l = GV_NLEVELS; l < GV_NLEVELS + K; l++)
         mx_canvas_segs_cov(&cv, v->cov, r->lines[l].s, r->lines[l].n, (float)GV_CELL,
-                           2.0f * scale, 0.85f, bb);
+                           fmaxf(2.0f * scale, jb->least), 0.85f, bb);
       mx_canvas_cov_paint(&cv, v->cov, bb, text);
     }
   }
@@ -185,7 +185,7 @@ static void gv_dots_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const
  * c + k L (cos t, sin t), L the Cholesky factor of its covariance in pixels
  * (as the UI kit draws ellipses), the others by their implicit equation. */
 static int gv_rings_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const mx_theme *th,
-                          float scale) {
+                          float scale, float least) {
   double sc = (double)pl->r.w / (pl->x1 - pl->x0);
   int k, sig, K = r->g->K, off = 0;
   v->nring = 0;
@@ -208,7 +208,7 @@ static int gv_rings_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const
       e->e.k = (double)sig;
       e->pen.col = mx_px_argb(th->comp[k % MX_NCOMP_COLORS]);
       e->pen.alpha = (float)(sig == 1 ? 200 : 120) / 255.0f;
-      e->pen.width = 1.5f * scale;
+      e->pen.width = fmaxf(1.5f * scale, least);
       e->pen.dashes = 28;
       e->npts = 0;
       if (mx_canvas_ellipse_sharp(&e->e)) { /* too flat for the ring: left out */
@@ -230,7 +230,7 @@ static int gv_rings_place(gmm_view *v, const gv_run *r, const mx_plot *pl, const
       e->e.k = (double)sig;
       e->pen.col = mx_px_argb(dead ? th->text_dim : th->comp[k % MX_NCOMP_COLORS]);
       e->pen.alpha = (float)(sig == 1 ? 235 : sig == 2 ? 150 : 90) / 255.0f;
-      e->pen.width = 2.0f * scale;
+      e->pen.width = fmaxf(2.0f * scale, least);
       e->pen.dashes = 0;
       e->npts = 0;
       if (mx_canvas_ellipse_sharp(&e->e)) {
@@ -259,7 +259,8 @@ int gv_image(gmm_view *v, gv_run *r, mx_ui *ui, const mx_plot *pl, float rad, in
   gv_key key;
   SDL_Rect dst = {pl->r.x, pl->r.y, pl->r.w, pl->r.h};
   if (w < 2 || h < 2) return 0;
-  flags = show_known | (show_bound << 1) | (v->show_density << 2) | (v->show_ellipses << 3);
+  flags = show_known | (show_bound << 1) | (v->show_density << 2) | (v->show_ellipses << 3) |
+          (mx_ui_projector(ui) << 4);
   gv_key_set(&key, w, h, flags, rad, scale, pl, th);
   if (!r->tex || r->tw != w || r->th != h) {
     mx_texture_free(&r->tex);
@@ -279,7 +280,7 @@ int gv_image(gmm_view *v, gv_run *r, mx_ui *ui, const mx_plot *pl, float rad, in
         SDL_LockTexture(r->tex, NULL, &mem, &pitch) != 0)
       return 0;
     gv_dots_place(v, r, pl, th, show_known, nb);
-    if (gv_rings_place(v, r, pl, th, scale) != MX_OK) v->nring = 0;
+    if (gv_rings_place(v, r, pl, th, scale, mx_ui_line_width(ui, 0.0f)) != MX_OK) v->nring = 0;
     memset(&jb, 0, sizeof jb);
     jb.v = v;
     jb.r = r;
@@ -288,6 +289,7 @@ int gv_image(gmm_view *v, gv_run *r, mx_ui *ui, const mx_plot *pl, float rad, in
     jb.img = mem;
     jb.pitch = pitch / 4;
     jb.scale = scale;
+    jb.least = mx_ui_line_width(ui, 0.0f);
     jb.show_known = show_known;
     jb.show_bound = show_bound;
     mx_pool_run(&v->pool, gv_image_chunk, &jb, nb);

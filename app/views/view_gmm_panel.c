@@ -20,16 +20,19 @@ static mx_plot gv_plot_for(const gmm_view *v, mx_rect r) {
 }
 
 /* A corner caption line at (x, *y) within width w: whole if it fits, else
- * broken at its "   " gaps and before a "  (" remark, one piece a line. */
-static void gv_caption(mx_ui *ui, int x, int *y, int w, mx_color c, const char *s) {
+ * broken at its "   " gaps and before a "  (" remark, one piece a line; it
+ * stops at a piece that is wider than w (the side panel shows the numbers). */
+static void gv_caption(mx_ui *ui, int x, int *y, int w, int bottom, mx_color c, const char *s) {
   char buf[200], *p, *q;
-  int tw, lh = mx_line_height(ui, MX_FONT_SMALL);
+  int tw, pw, lh = mx_line_height(ui, MX_FONT_SMALL);
   mx_text_size(ui, MX_FONT_SMALL, s, &tw, NULL);
   snprintf(buf, sizeof buf, "%s", s);
   for (p = buf; tw > w && p && *p;) {
     char *gap = strstr(p, "   "), *rem = strstr(p, "  (");
     q = gap && (!rem || gap < rem) ? gap : rem;
     if (q) *q = '\0';
+    mx_text_size(ui, MX_FONT_SMALL, p, &pw, NULL);
+    if (pw > w || *y + lh > bottom) return;
     mx_text(ui, x, *y, MX_FONT_SMALL, c, "%s", p);
     *y += lh;
     if (!q) return;
@@ -37,10 +40,22 @@ static void gv_caption(mx_ui *ui, int x, int *y, int w, mx_color c, const char *
     }
     p = q;
   }
-  if (tw <= w) {
+  if (tw <= w && *y + lh <= bottom) {
     mx_text(ui, x, *y, MX_FONT_SMALL, c, "%s", buf);
     *y += lh;
   }
+}
+
+/* A plot's title for a panel w wide: t, or the shorter t2 where the first
+ * part of t (before a "  ·  ") does not fit even in the small font (a narrow
+ * plot beside a wide side panel, under large text). */
+static const char *gv_title_fit(mx_ui *ui, int w, const char *t, const char *t2) {
+  char first[128];
+  const char *dot = strstr(t, "  \u00b7  ");
+  int tw;
+  snprintf(first, sizeof first, "%.*s", dot ? (int)(dot - t) : (int)strlen(t), t);
+  mx_text_size(ui, MX_FONT_SMALL, first, &tw, NULL);
+  return tw <= w - 2 * mx_ui_px(ui, 12) ? t : t2;
 }
 
 /* After an M half-step: the centres before it, each with a line to its new
@@ -106,6 +121,10 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
   {
     char buf[200];
     int y = pl.r.y + mx_ui_px(ui, 6), x = pl.r.x + mx_ui_px(ui, 8), w = pl.r.w - mx_ui_px(ui, 16);
+    /* at most the top half of a short plot: the points stay visible */
+    int half = pl.r.h / 2 > mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6)
+                    ? pl.r.h / 2 : mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6);
+    int bottom = pl.r.y + (half < pl.r.h - mx_ui_px(ui, 4) ? half : pl.r.h - mx_ui_px(ui, 4));
     if (which == RUN_PLAIN && v->hard)
       snprintf(buf, sizeof buf, "iteration %d%s   inertia %.3f", run->cur,
                v->half ? " (M done, E next)" : "", -run->ll[run->cur]);
@@ -116,7 +135,7 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
       snprintf(buf, sizeof buf, "MLE from %d labelled points  (no EM)", v->labelled);
     {
       int y0 = y; /* the iteration line is a headline: tooltips keep off it */
-      gv_caption(ui, x, &y, w, th->text, buf);
+      gv_caption(ui, x, &y, w, bottom, th->text, buf);
       if (which != RUN_SUP) mx_ui_headline(ui, (mx_rect){x, y0, w, y - y0});
     }
     if (isfinite(run->acc)) {
@@ -124,7 +143,7 @@ static void gv_draw_model(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int wh
                !run->matched                          ? ""
                : main_panel && pl.r.w > mx_ui_px(ui, 520) ? "  (components matched to classes)"
                                                         : "  (matched)");
-      gv_caption(ui, x, &y, w, th->good, buf);
+      gv_caption(ui, x, &y, w, bottom, th->good, buf);
     }
   }
   SDL_RenderSetClipRect(mx_ui_renderer(ui), had_clip ? &old_clip : NULL);
@@ -452,6 +471,36 @@ steps:
   return 1;
 }
 
+/* "iteration N" in the large font, or in the body font (shorter) where it is
+ * wider than r. Returns the width drawn. */
+static int gv_numbers_head(mx_ui *ui, mx_rect r, const gv_run *run, const mx_theme *th) {
+  char a[64], b[64];
+  const char *v[2] = {a, b};
+  int tw, i;
+  snprintf(a, sizeof a, "iteration %d", run->cur);
+  snprintf(b, sizeof b, "iter. %d", run->cur);
+  mx_text_size(ui, MX_FONT_LARGE, a, &tw, NULL);
+  if (tw <= r.w) return mx_text(ui, r.x, r.y, MX_FONT_LARGE, th->text, "%s", a);
+  i = mx_text_fit(ui, r, MX_FONT_BODY, MX_ALIGN_LEFT, th->text, v, 2);
+  mx_text_size(ui, MX_FONT_BODY, v[i], &tw, NULL);
+  return tw < r.w ? tw : r.w;
+}
+
+/* "log-lik X" on the first line of c, fewer digits where it is too wide.
+ * Returns the width drawn. */
+static int gv_numbers_ll(mx_ui *ui, mx_rect c, const gv_run *run, const mx_theme *th) {
+  char a[64], b[64], d[64];
+  const char *v[3] = {a, b, d};
+  int i, tw;
+  snprintf(a, sizeof a, "log-lik %.4f", run->ll[run->cur]);
+  snprintf(b, sizeof b, "log-lik %.1f", run->ll[run->cur]);
+  snprintf(d, sizeof d, "%.1f", run->ll[run->cur]);
+  i = mx_text_fit(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_BODY)}, MX_FONT_BODY,
+                  MX_ALIGN_LEFT, th->accent, v, 3);
+  mx_text_size(ui, MX_FONT_BODY, v[i], &tw, NULL);
+  return tw;
+}
+
 /* The panel's numbers (as far as they fit): iteration, log-likelihood, the
  * weights, the log-likelihood curve. */
 static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) {
@@ -464,9 +513,10 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
   if (c.h < mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) + gap * 2) return;
   mx_draw_rect(ui, (mx_rect){c.x, c.y, c.w, 1}, th->border);
   mx_rect_cut_top(&c, gap);
-  snprintf(buf, sizeof buf, "iteration %d", run->cur);
-  mx_ui_headline(ui, (mx_rect){c.x, c.y, mx_text(ui, c.x, c.y, MX_FONT_LARGE, th->text, "%s", buf),
-                               mx_line_height(ui, MX_FONT_LARGE)});
+  {
+    int lg = mx_line_height(ui, MX_FONT_LARGE);
+    mx_ui_headline(ui, (mx_rect){c.x, c.y, gv_numbers_head(ui, (mx_rect){c.x, c.y, c.w, lg}, run, th), lg});
+  }
   if (run->converged && run->cur + 1 == run->n)
     mx_text_in(ui, (mx_rect){c.x, c.y, c.w, mx_line_height(ui, MX_FONT_LARGE)}, MX_FONT_SMALL,
                MX_ALIGN_RIGHT, th->good, "converged");
@@ -475,7 +525,7 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
                MX_ALIGN_RIGHT, th->accent, "running");
   mx_rect_cut_top(&c, mx_line_height(ui, MX_FONT_LARGE));
   {
-    int x = c.x + mx_text(ui, c.x, c.y, MX_FONT_BODY, th->accent, "log-lik %.4f", run->ll[run->cur]), dw;
+    int x = c.x + gv_numbers_ll(ui, c, run, th), dw;
     snprintf(buf, sizeof buf, "Δ %+.3g", run->cur > 0 ? run->ll[run->cur] - run->ll[run->cur - 1] : 0.0);
     mx_text_size(ui, MX_FONT_SMALL, buf, &dw, NULL);
     if (run->cur > 0 && x + mx_ui_px(ui, 10) + dw <= c.x + c.w) /* only where it fits */
@@ -505,8 +555,9 @@ static void gv_panel_numbers(gmm_view *v, mx_ui *ui, mx_rect c, int with_curve) 
     for (i = 0; i < run->g->K; i++) {
       snprintf(buf, sizeof buf, run->g->K > 5 ? "%.2f  " : "%.3f  ", run->g->weights[i]);
       mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
-      if (x + tw > c.x + c.w) { /* wrap */
+      if (x + tw > c.x + c.w) { /* wrap, while there is room below */
         mx_rect_cut_top(&c, lh);
+        if (c.h < lh) return;
         x = x0;
       }
       x += mx_text(ui, x, c.y, MX_FONT_SMALL,
@@ -567,30 +618,87 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
     mx_color dim = mx_ui_theme(ui)->text_dim;
     right = mx_rect_cut_right(&r, (r.w - gap) / 2);
     mx_rect_cut_right(&r, gap);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, "Soft: EM, responsibilities", 1);
-    gv_draw_model(v, app, ui, right, RUN_PLAIN, "Hard: k-means, same start", 0);
-    static const char *const l1[3] = {
-        ("k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
-         "\u2192 0: every responsibility becomes 0 or 1,"),
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, "Soft: EM, responsibilities", "Soft: EM"), 1);
+    gv_draw_model(v, app, ui, right, RUN_PLAIN,
+                  gv_title_fit(ui, right.w, "Hard: k-means, same start", "k-means"), 0);
+    static const char *const l1[4] = {
+        "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
+        "\u2192 0: every responsibility becomes 0 or 1,",
         "k-means: EM with equal weights, covariance s\u00b2I, s\u00b2 \u2192 0;",
-        "k-means: EM, equal weights, s\u00b2I, s\u00b2 \u2192 0"};
-    static const char *const l2[3] = {
-        ("the M-step's weighted means become cluster means, and the regions become "
-         "nearest-centre (Voronoi) cells."),
-        "responsibilities 0 or 1, nearest-centre (Voronoi) cells.", "nearest-centre cells"};
+        "k-means: EM, equal weights, s\u00b2I, s\u00b2 \u2192 0", "k-means: s\u00b2I, s\u00b2 \u2192 0"};
+    static const char *const l2[4] = {
+        "the M-step's weighted means become cluster means, and the regions become "
+        "nearest-centre (Voronoi) cells.",
+        "responsibilities 0 or 1, nearest-centre (Voronoi) cells.", "nearest-centre cells",
+        "Voronoi cells"};
     mx_text_fit(ui, (mx_rect){cap.x, cap.y + gap / 2, cap.w, lhs}, MX_FONT_SMALL, MX_ALIGN_LEFT,
-                dim, l1, 3);
+                dim, l1, 4);
     mx_text_fit(ui, (mx_rect){cap.x, cap.y + gap / 2 + lhs, cap.w, lhs}, MX_FONT_SMALL,
-                MX_ALIGN_LEFT, dim, l2, 3);
+                MX_ALIGN_LEFT, dim, l2, 4);
   } else {
     mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 45 / 100);
     int k = 0, type = 0;
     mx_rect_cut_right(&r, gap);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, "EM on a Gaussian mixture", 1);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, "EM on a Gaussian mixture", "EM"), 1);
     if (mx_gmm_select_draw(ui, right, &v->sel, v->K, v->covtype, &k, &type))
       gv_select_load(v, app, k, type);
   }
   return 1;
+}
+
+/* The strip under the plots, w wide inside: the width of its numbers at the
+ * left, as wide as their widest line needs, or 0 where the log-likelihood
+ * curve beside them would have no room for a readable plot (numbers alone). */
+static int gv_strip_split(gmm_view *v, mx_ui *ui, int w, int gap) {
+  gv_run *run = &v->run[RUN_MAIN];
+  int w1, w2, need;
+  char buf[64];
+  snprintf(buf, sizeof buf, "iteration %d", run->cur);
+  mx_text_size(ui, MX_FONT_LARGE, buf, &w1, NULL);
+  snprintf(buf, sizeof buf, "log-lik %.4f", run->ll[run->cur]);
+  mx_text_size(ui, MX_FONT_BODY, buf, &w2, NULL);
+  need = (w1 > w2 ? w1 : w2) + gap;
+  if (need < w * 45 / 100) need = w * 45 / 100;
+  return w - need - gap < mx_ui_px(ui, 220) ? 0 : need;
+}
+
+/* The numbers under the plots (cut off the bottom of *r): a third of the
+ * height with the curve beside them, else just the lines they need. */
+static void gv_draw_strip(gmm_view *v, mx_ui *ui, mx_rect *r, int gap) {
+  int pad = mx_ui_px(ui, 12), split = gv_strip_split(v, ui, r->w - 2 * pad, gap);
+  int sh = mx_line_height(ui, MX_FONT_LARGE) + mx_line_height(ui, MX_FONT_BODY) +
+           mx_line_height(ui, MX_FONT_SMALL) + mx_ui_px(ui, 6) * 3 + 2 * pad;
+  mx_rect c, left;
+  if (split && r->h * 32 / 100 > sh) sh = r->h * 32 / 100;
+  c = mx_panel(ui, mx_rect_cut_bottom(r, sh), NULL);
+  mx_rect_cut_bottom(r, gap);
+  if (!split) {
+    gv_panel_numbers(v, ui, c, 0);
+    return;
+  }
+  left = mx_rect_cut_left(&c, split);
+  mx_rect_cut_left(&c, gap);
+  gv_panel_numbers(v, ui, left, 0);
+  gv_draw_curve(v, ui, c);
+}
+
+/* Semi-supervised: the main plot, and at its right plain EM and the
+ * labelled-only fit one above the other, where their plots would be at least
+ * 60 px x scale tall (else the main plot alone, the whole width). */
+static void gv_draw_semi(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int gap) {
+  int chrome = 2 * mx_ui_px(ui, 12) + mx_line_height(ui, MX_FONT_LARGE) + mx_ui_px(ui, 8);
+  int column = (r.h - gap) / 2 - chrome >= mx_ui_px(ui, 60);
+  mx_rect right = column ? mx_rect_cut_right(&r, (r.w - gap) * 40 / 100) : r, top;
+  char t1[128];
+  if (column) mx_rect_cut_right(&r, gap);
+  snprintf(t1, sizeof t1, "Semi-supervised EM  \u00b7  %d labelled (ringed)", v->labelled);
+  if (r.w < mx_ui_px(ui, 560)) snprintf(t1, sizeof t1, "Semi-supervised EM  \u00b7  %d labelled", v->labelled);
+  gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, t1, "Semi EM"), 1);
+  if (!column) return;
+  top = mx_rect_cut_top(&right, (right.h - gap) / 2);
+  mx_rect_cut_top(&right, gap);
+  gv_draw_model(v, app, ui, top, RUN_PLAIN, gv_title_fit(ui, top.w, "Plain EM  \u00b7  same start", "Plain"), 0);
+  gv_draw_model(v, app, ui, right, RUN_SUP, gv_title_fit(ui, right.w, "Labelled only  \u00b7  no EM", "Labels"), 0);
 }
 
 /* The plain-EM panel's title: what is drawn, following the V / E / B toggles;
@@ -612,35 +720,23 @@ void gv_draw(void *st, mx_app *app, mx_ui *ui, mx_rect area) {
   gmm_view *v = st;
   mx_rect r = mx_rect_inset(area, mx_ui_px(ui, 10)), side;
   int gap = mx_ui_px(ui, 10), compact, numbers_out;
-  side = mx_rect_cut_right(&r, mx_ui_px(ui, 360));
+  /* 360 px x scale; with large text on a small screen at most 45% of the
+   * width, but not under the 270 px x scale its buttons need */
+  {
+    int sw = r.w * 45 / 100 > mx_ui_px(ui, 270) ? r.w * 45 / 100 : mx_ui_px(ui, 270);
+    side = mx_rect_cut_right(&r, mx_ui_px(ui, 360) < sw ? mx_ui_px(ui, 360) : sw);
+  }
   mx_rect_cut_right(&r, gap);
   gv_panel_fit(v, ui, side.h - 2 * mx_ui_px(ui, 12) - mx_line_height(ui, MX_FONT_LARGE) - mx_ui_px(ui, 8),
                &compact, &numbers_out);
   gv_draw_panel(v, app, ui, side, compact, numbers_out);
-  if (numbers_out) { /* the numbers under the plots, beside each other */
-    mx_rect strip = mx_rect_cut_bottom(&r, r.h * 32 / 100), c, left;
-    mx_rect_cut_bottom(&r, gap);
-    c = mx_panel(ui, strip, NULL);
-    left = mx_rect_cut_left(&c, c.w * 45 / 100);
-    mx_rect_cut_left(&c, gap);
-    gv_panel_numbers(v, ui, left, 0);
-    gv_draw_curve(v, ui, c);
-  }
+  if (numbers_out) gv_draw_strip(v, ui, &r, gap); /* the numbers under the plots */
   if (gv_draw_compare(v, app, ui, r, gap)) {
     /* drawn */
   } else if (!v->semi) {
     gv_title(v, ui, r.w - 2 * mx_ui_px(ui, 12), v->title, sizeof v->title); /* mx_panel's padding */
-    gv_draw_model(v, app, ui, r, RUN_MAIN, v->title, 1);
+    gv_draw_model(v, app, ui, r, RUN_MAIN, gv_title_fit(ui, r.w, v->title, "EM"), 1);
   } else {
-    mx_rect right = mx_rect_cut_right(&r, (r.w - gap) * 40 / 100), top;
-    char t1[128];
-    mx_rect_cut_right(&r, gap);
-    snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled (ringed)", v->labelled);
-    if (r.w < mx_ui_px(ui, 560)) snprintf(t1, sizeof t1, "Semi-supervised EM  ·  %d labelled", v->labelled);
-    gv_draw_model(v, app, ui, r, RUN_MAIN, t1, 1);
-    top = mx_rect_cut_top(&right, (right.h - gap) / 2);
-    mx_rect_cut_top(&right, gap);
-    gv_draw_model(v, app, ui, top, RUN_PLAIN, "Plain EM  \u00b7  same start", 0);
-    gv_draw_model(v, app, ui, right, RUN_SUP, "Labelled only  \u00b7  no EM", 0);
+    gv_draw_semi(v, app, ui, r, gap);
   }
 }
