@@ -622,13 +622,13 @@ static int gv_draw_compare(gmm_view *v, mx_app *app, mx_ui *ui, mx_rect r, int g
     gv_draw_model(v, app, ui, right, RUN_PLAIN,
                   gv_title_fit(ui, right.w, "Hard: k-means, same start", "k-means"), 0);
     static const char *const l1[4] = {
-        "k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
-        "\u2192 0: every responsibility becomes 0 or 1,",
+        ("k-means is EM with equal weights and one shared covariance s\u00b2I, s\u00b2 "
+         "\u2192 0: every responsibility becomes 0 or 1,"),
         "k-means: EM with equal weights, covariance s\u00b2I, s\u00b2 \u2192 0;",
         "k-means: EM, equal weights, s\u00b2I, s\u00b2 \u2192 0", "k-means: s\u00b2I, s\u00b2 \u2192 0"};
     static const char *const l2[4] = {
-        "the M-step's weighted means become cluster means, and the regions become "
-        "nearest-centre (Voronoi) cells.",
+        ("the M-step's weighted means become cluster means, and the regions become "
+         "nearest-centre (Voronoi) cells."),
         "responsibilities 0 or 1, nearest-centre (Voronoi) cells.", "nearest-centre cells",
         "Voronoi cells"};
     mx_text_fit(ui, (mx_rect){cap.x, cap.y + gap / 2, cap.w, lhs}, MX_FONT_SMALL, MX_ALIGN_LEFT,
