@@ -9,6 +9,16 @@
  *    own measurement of the text surface); tolerance 1 px for the alpha cut;
  *  - a text cut by the clip rect or the window, and one crossing a panel edge,
  *    are reported; a tooltip-like overlay layer is not checked against the frame;
+ *  - scroll regions (mx_scroll_begin/end): rows cut at the region's top or
+ *    bottom edge are not reported (reached by scrolling; the same rows under
+ *    a plain clip rect are), a text too wide for its box or cut at the side
+ *    still is; the offset is clamped to 0 .. content - view (by hand: 12 rows
+ *    of 25 px in 100 px -> 0 .. 200); drawing is clipped to the region and the
+ *    bar is drawn only while the content is taller (pixels read back); a click
+ *    or hover outside the region does not reach a widget scrolled out of view
+ *    there; the wheel scrolls the region by 3 body lines, or reaches the
+ *    content when there is nothing to scroll; dragging the bar maps the thumb
+ *    position linearly to the offset;
  *  - recording off: no faults. */
 #include <stdint.h>
 #include <stdio.h>
@@ -176,6 +186,288 @@ static void test_turned(canvas *c) {
   ASSERT_TRUE(ink.h > ink.w); /* reads upwards: taller than wide */
 }
 
+
+/* ---------------------------------------------------------------- scroll regions */
+
+/* The region of these tests: 200 x 100 at (40, 40); rows of 25 px, so a
+ * content of n rows is 25 n px tall (12 rows: 300, offsets 0 .. 200). */
+static const mx_rect SR = {40, 40, 200, 100};
+#define ROW 25
+
+static void mouse_at(canvas *c, int x, int y) {
+  SDL_Event e;
+  memset(&e, 0, sizeof e);
+  e.type = SDL_MOUSEMOTION;
+  e.motion.x = x;
+  e.motion.y = y;
+  mx_ui_input(c->ui, &e);
+}
+
+static void mouse_button(canvas *c, int x, int y, int down) {
+  SDL_Event e;
+  memset(&e, 0, sizeof e);
+  e.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.x = x;
+  e.button.y = y;
+  mx_ui_input(c->ui, &e);
+}
+
+static void wheel(canvas *c, int y) {
+  SDL_Event e;
+  memset(&e, 0, sizeof e);
+  e.type = SDL_MOUSEWHEEL;
+  e.wheel.y = y;
+  mx_ui_input(c->ui, &e);
+}
+
+/* One frame: n text rows "row k" in the region r (buttons "b k" if buttons),
+ * with a button "outside" just above it; *fired: the index of the row button
+ * that fired (-1 none), *out: the outside button fired; *wheel_in: the wheel
+ * as the content saw it. */
+static void scroll_frame(canvas *c, mx_rect r, mx_scroll *s, int n, int buttons, int *fired,
+                         int *out, int *wheel_in) {
+  mx_rect body;
+  int k, o;
+  char buf[32];
+  frame_begin(c);
+  o = buttons ? mx_button(c->ui, (mx_rect){r.x, r.y - 30, r.w, 25}, "outside") : 0;
+  body = mx_scroll_begin(c->ui, r, s);
+  if (wheel_in) *wheel_in = mx_ui_wheel(c->ui);
+  if (fired) *fired = -1;
+  for (k = 0; k < n; k++) {
+    mx_rect row = mx_rect_cut_top(&body, ROW);
+    if (buttons) {
+      snprintf(buf, sizeof buf, "b %d", k);
+      if (mx_button(c->ui, row, buf) && fired) *fired = k;
+    } else {
+      snprintf(buf, sizeof buf, "row %d", k);
+      mx_text_in(c->ui, row, MX_FONT_BODY, MX_ALIGN_LEFT, white, buf);
+    }
+  }
+  mx_scroll_end(c->ui, s, body.y);
+  if (out) *out = o;
+  mx_ui_end(c->ui);
+}
+
+static uint32_t pixel(canvas *c, int x, int y) {
+  static uint32_t px[W * H];
+  SDL_RenderFlush(c->r);
+  SDL_RenderReadPixels(c->r, NULL, SDL_PIXELFORMAT_ARGB8888, px, W * 4);
+  return px[y * W + x] & 0xffffff;
+}
+
+/* Rows cut at the region's top and bottom edges are not faults (reached by
+ * scrolling); the same rows under a plain clip rect are; a text too wide for
+ * its box, or cut at the region's side, still is. */
+static void test_scroll_hidden_rows(canvas *c) {
+  mx_scroll s = {0, 0, 0, 0};
+  const mx_layout_fault *f;
+  mx_rect body;
+  SDL_Rect clip = {SR.x, SR.y, SR.w, SR.h};
+  int n, k;
+  s.offset = 37; /* rows 1 and 5 cut: content 37 .. 137 shows */
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.content_h, 12 * ROW);
+  ASSERT_INT_EQ(s.view_h, 100);
+  ASSERT_INT_EQ(s.offset, 37);
+  mx_ui_layout_faults(c->ui, &n);
+  ASSERT_INT_EQ(n, 0);
+  /* the same rows under a clip rect: the cut ones are reported */
+  frame_begin(c);
+  SDL_RenderSetClipRect(c->r, &clip);
+  for (k = 0; k < 12; k++) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "row %d", k);
+    mx_text_in(c->ui, (mx_rect){SR.x, SR.y - 37 + ROW * k, SR.w, ROW}, MX_FONT_BODY, MX_ALIGN_LEFT,
+               white, buf);
+  }
+  SDL_RenderSetClipRect(c->r, NULL);
+  mx_ui_end(c->ui);
+  f = mx_ui_layout_faults(c->ui, &n);
+  ASSERT_TRUE(n >= 2); /* rows 1 and 5 at least (rows wholly outside: cut too) */
+  if (n >= 1) ASSERT_STR_EQ(f[0].why, "cut by the clip rect");
+  /* inside the region: too wide for its box, and past the region's right edge */
+  frame_begin(c);
+  body = mx_scroll_begin(c->ui, SR, &s);
+  mx_text_in(c->ui, (mx_rect){body.x, body.y + 50, 30, ROW}, MX_FONT_BODY, MX_ALIGN_LEFT, white,
+             "far too wide");
+  mx_text(c->ui, SR.x + SR.w - 20, body.y + 80, MX_FONT_BODY, white, "%s", "off the side");
+  mx_scroll_end(c->ui, &s, body.y + 300);
+  mx_ui_end(c->ui);
+  f = mx_ui_layout_faults(c->ui, &n);
+  ASSERT_INT_EQ(n, 2);
+  if (n < 2) return;
+  ASSERT_STR_EQ(f[0].text, "far too wide");
+  ASSERT_STR_EQ(f[0].why, "wider than its box");
+  ASSERT_STR_EQ(f[1].text, "off the side");
+  ASSERT_STR_EQ(f[1].why, "cut by the clip rect");
+}
+
+/* Offsets past the ends are clamped: content 300, view 100 -> 0 .. 200. */
+static void test_scroll_clamp(canvas *c) {
+  mx_scroll s = {0, 0, 0, 0};
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  s.offset = 1000;
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 200);
+  s.offset = -5;
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 0);
+  /* a view taller than the content: no scrolling */
+  s.offset = 120;
+  scroll_frame(c, (mx_rect){40, 40, 200, 260}, &s, 8, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 0);
+  /* the content shrinks: the offset follows (8 rows = 200 in a view of 100) */
+  s.offset = 200;
+  scroll_frame(c, SR, &s, 8, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 100);
+  /* mx_scroll_show: rows [250, 275) shown means offset 175; then [10, 20): offset 10 */
+  s.content_h = 300;
+  mx_scroll_show(&s, 250, 25);
+  ASSERT_INT_EQ(s.offset, 175);
+  mx_scroll_show(&s, 10, 10);
+  ASSERT_INT_EQ(s.offset, 10);
+}
+
+/* Drawing is clipped to the region, and the bar shows only when the content
+ * is taller than the region: read back from the canvas. Bar: 6 px at the
+ * right edge (x 234 .. 239), thumb 100 * 100 / 300 = 33 px in the border
+ * colour, at y 40 + 67 * offset / 200. */
+static void test_scroll_bar_pixels(canvas *c) {
+  mx_scroll s = {0, 0, 0, 0};
+  const mx_theme *th = mx_ui_theme(c->ui);
+  uint32_t border = (uint32_t)th->border.r << 16 | (uint32_t)th->border.g << 8 | th->border.b;
+  mx_rect body;
+  int y, lit = 0;
+  /* 2 rows (50 px) in 100: no bar, the column stays black */
+  scroll_frame(c, SR, &s, 2, 0, NULL, NULL, NULL);
+  scroll_frame(c, SR, &s, 2, 0, NULL, NULL, NULL);
+  for (y = SR.y; y < SR.y + SR.h; y++) lit += pixel(c, 237, y) != 0;
+  ASSERT_INT_EQ(lit, 0);
+  /* 12 rows: the thumb at the top (offset 0), the track below it dimmer */
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_TRUE(pixel(c, 237, 56) == border);
+  ASSERT_TRUE(pixel(c, 237, 90) != 0 && pixel(c, 237, 90) != border);
+  ASSERT_TRUE(pixel(c, 237, 139) != 0);
+  ASSERT_TRUE(pixel(c, 237, 140) == 0 && pixel(c, 237, 39) == 0); /* only inside the region */
+  /* offset 200: the thumb at the bottom, y 107 .. 139 */
+  s.offset = 200;
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_TRUE(pixel(c, 237, 123) == border);
+  ASSERT_TRUE(pixel(c, 237, 56) != border);
+  /* a fill over the whole content shows inside the region only */
+  frame_begin(c);
+  body = mx_scroll_begin(c->ui, SR, &s);
+  mx_draw_rect(c->ui, (mx_rect){body.x - 20, body.y, body.w + 40, 300}, white);
+  mx_scroll_end(c->ui, &s, body.y + 300);
+  mx_ui_end(c->ui);
+  ASSERT_TRUE(pixel(c, 50, 40) == 0xffffff && pixel(c, 50, 139) == 0xffffff);
+  ASSERT_TRUE(pixel(c, 50, 39) == 0 && pixel(c, 50, 140) == 0);
+  ASSERT_TRUE(pixel(c, 39, 60) == 0 && pixel(c, 40, 60) == 0xffffff);
+  /* the content is narrower than the region by the bar and its gap: 200 - 6 - 4 */
+  ASSERT_INT_EQ(body.w, 190);
+  ASSERT_INT_EQ(body.y, 40 - 200);
+}
+
+/* Input outside the region does not reach the widgets inside; inside it does. */
+static void test_scroll_input(canvas *c) {
+  mx_scroll s = {0, 0, 0, 0};
+  int fired, out, win, hover;
+  mx_rect body;
+  scroll_frame(c, SR, &s, 12, 1, NULL, NULL, NULL);
+  s.offset = 50; /* row k at y -10 + 25 k: row 1 (15 .. 40) hidden under "outside" (10 .. 35) */
+  scroll_frame(c, SR, &s, 12, 1, NULL, NULL, NULL);
+  mouse_at(c, 100, 20);
+  mouse_button(c, 100, 20, 1);
+  mouse_button(c, 100, 20, 0);
+  scroll_frame(c, SR, &s, 12, 1, &fired, &out, NULL);
+  ASSERT_INT_EQ(fired, -1);
+  ASSERT_INT_EQ(out, 1);
+  /* y 37: only the hidden row 1 is there */
+  mouse_at(c, 100, 37);
+  mouse_button(c, 100, 37, 1);
+  mouse_button(c, 100, 37, 0);
+  scroll_frame(c, SR, &s, 12, 1, &fired, &out, NULL);
+  ASSERT_INT_EQ(fired, -1);
+  ASSERT_INT_EQ(out, 0);
+  /* y 60: content 70, row 2 */
+  mouse_at(c, 100, 60);
+  mouse_button(c, 100, 60, 1);
+  mouse_button(c, 100, 60, 0);
+  scroll_frame(c, SR, &s, 12, 1, &fired, &out, NULL);
+  ASSERT_INT_EQ(fired, 2);
+  ASSERT_INT_EQ(out, 0);
+  /* hover: a hidden row is not hovered; the mouse is given back after the region */
+  mouse_at(c, 100, 20);
+  frame_begin(c);
+  body = mx_scroll_begin(c->ui, SR, &s);
+  hover = mx_ui_hover(c->ui, (mx_rect){body.x, body.y + ROW, body.w, ROW});
+  mx_scroll_end(c->ui, &s, body.y + 300);
+  mx_ui_end(c->ui);
+  ASSERT_INT_EQ(hover, 0);
+  ASSERT_TRUE(mx_ui_hover(c->ui, (mx_rect){40, 15, 200, 25}));
+  /* the wheel over the region scrolls it by 3 body lines (at most 3/4 of the region) */
+  {
+    int step = 3 * mx_line_height(c->ui, MX_FONT_BODY);
+    if (step > 75) step = 75;
+    s.offset = 0;
+    mouse_at(c, 100, 60);
+    wheel(c, -1);
+    scroll_frame(c, SR, &s, 12, 0, NULL, NULL, &win);
+    ASSERT_INT_EQ(win, 0); /* the content does not see it */
+    ASSERT_INT_EQ(s.offset, step);
+    wheel(c, -5);
+    scroll_frame(c, SR, &s, 12, 0, NULL, NULL, &win);
+    ASSERT_INT_EQ(s.offset, 200);
+    /* outside the region: not scrolled, the wheel is left for the frame */
+    mouse_at(c, 100, 200);
+    wheel(c, 1);
+    frame_begin(c);
+    body = mx_scroll_begin(c->ui, SR, &s);
+    win = mx_ui_wheel(c->ui);
+    mx_scroll_end(c->ui, &s, body.y + 300);
+    ASSERT_INT_EQ(win, 0);
+    ASSERT_INT_EQ(mx_ui_wheel(c->ui), 1);
+    mx_ui_end(c->ui);
+    ASSERT_INT_EQ(s.offset, 200);
+  }
+  /* nothing to scroll (2 rows): the wheel over the region goes to the content */
+  mouse_at(c, 100, 60);
+  scroll_frame(c, SR, &s, 2, 0, NULL, NULL, NULL);
+  wheel(c, -1);
+  scroll_frame(c, SR, &s, 2, 0, NULL, NULL, &win);
+  ASSERT_INT_EQ(win, -1);
+  ASSERT_INT_EQ(s.offset, 0);
+}
+
+/* Dragging the bar: a press on the track below the thumb (y 138) puts the
+ * thumb's middle there: offset (138 - 16 - 40) x 200 / 67 -> clamped to 200.
+ * Then the thumb (107 .. 139) held at 123 and moved to 93: offset
+ * (93 - 16 - 40) x 200 / 67 = 110.4 -> 110. */
+static void test_scroll_drag(canvas *c) {
+  mx_scroll s = {0, 0, 0, 0};
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  mouse_at(c, 237, 138);
+  mouse_button(c, 237, 138, 1);
+  mouse_button(c, 237, 138, 0);
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 200);
+  mouse_at(c, 237, 123);
+  mouse_button(c, 237, 123, 1);
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 200);
+  mouse_at(c, 237, 93);
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 110);
+  mouse_button(c, 237, 93, 0);
+  scroll_frame(c, SR, &s, 12, 0, NULL, NULL, NULL);
+  ASSERT_INT_EQ(s.offset, 110);
+  mouse_at(c, -1000, -1000);
+}
+
 static void test_off(canvas *c) {
   int n;
   mx_ui_layout_record(c->ui, 0);
@@ -201,6 +493,11 @@ int main(void) {
   test_overlap(&c);
   test_cuts_panels_layers(&c);
   test_turned(&c);
+  test_scroll_hidden_rows(&c);
+  test_scroll_clamp(&c);
+  test_scroll_bar_pixels(&c);
+  test_scroll_input(&c);
+  test_scroll_drag(&c);
   test_off(&c);
   canvas_close(&c);
   SDL_Quit();

@@ -173,6 +173,36 @@ int mx_slider_int(mx_ui *ui, mx_rect r, const char *label, int *value, int lo, i
 int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel);
 /* Panel background with an optional title; returns the content rect. */
 mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title);
+/* A vertically scrolling region (a side panel taller than the window). The
+ * view owns one mx_scroll per region, zeroed at first, and draws
+ *   mx_rect c = mx_scroll_begin(ui, r, &s);
+ *   ... widgets and text laid out from the top of c (mx_rect_cut_top) ...
+ *   mx_scroll_end(ui, &s, y);   y: where the content ended (c.y after the cuts)
+ * c has r's width (less a thin bar at the right while the content is taller
+ * than r), its top at r.y - offset, and a height of MX_SCROLL_ROOM. Between
+ * begin and end, drawing is clipped to r and so is input: the mouse, presses
+ * and releases outside r are not seen by the widgets inside (nor by
+ * mx_ui_hover, mx_ui_clicked, mx_ui_mouse, tooltips). The wheel over r scrolls
+ * the region when there is something to scroll (widgets inside do not get
+ * it then), else it goes to the widgets inside; the bar can be dragged, or
+ * clicked above or below its thumb. mx_scroll_end records the content height,
+ * clamps the offset (also done by begin, with last frame's height) and draws
+ * the bar. Regions nest (up to 8 deep), e.g. inside an mx_panel's content
+ * rect. The layout recorder does not report a text cut at the top or bottom
+ * edge of a region (it is reached by scrolling); too wide for its box still is. */
+typedef struct mx_scroll {
+  int offset;    /* pixels scrolled from the top; the view may set it (clamped) */
+  int content_h; /* the content's height, measured by mx_scroll_end */
+  int view_h;    /* the visible height (r.h) */
+  int grab;      /* the kit's: where the bar's thumb is held while dragged */
+} mx_scroll;
+#define MX_SCROLL_ROOM (1 << 16)
+mx_rect mx_scroll_begin(mx_ui *ui, mx_rect r, mx_scroll *s);
+void mx_scroll_end(mx_ui *ui, mx_scroll *s, int bottom);
+/* Scroll s the least so that content rows [y, y + h) (y from the content's top,
+ * as c.y - top-of-c) show whole, e.g. to keep a focused widget visible. */
+void mx_scroll_show(mx_scroll *s, int y, int h);
+
 /* Tooltip shown near the mouse when r is hovered (drawn at mx_ui_end, on top):
  * after MX_TIP_DELAY seconds of hovering (at once when another tooltip was
  * up), for MX_TIP_SHOW seconds; a key press hides it until the mouse moves.

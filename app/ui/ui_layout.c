@@ -125,6 +125,22 @@ static mx_rect ink_at(const ui_text *t, int x, int y, int rot) {
   return o;
 }
 
+/* The clip rect cr with its top (bottom) edge taken away where it is the top
+ * (bottom) edge of an open scroll region: a text cut there is reached by
+ * scrolling, not a fault. */
+static mx_rect scrolled_clip(const mx_ui *ui, mx_rect cr) {
+  int i, n = ui->nscroll < UI_SCROLL_MAX ? ui->nscroll : UI_SCROLL_MAX;
+  int y0 = cr.y, y1 = cr.y + cr.h;
+  for (i = 0; i < n; i++) {
+    const mx_rect *r = &ui->scroll[i].r;
+    if (cr.y == r->y) y0 = -MX_SCROLL_ROOM;
+    if (cr.y + cr.h == r->y + r->h) y1 = 2 * MX_SCROLL_ROOM;
+  }
+  cr.y = y0;
+  cr.h = y1 - y0;
+  return cr;
+}
+
 static void add_cut(struct ui_layout *L, int text, const char *why, mx_rect box) {
   if (grow((void **)&L->c, L->nc, &L->cc, sizeof *L->c)) return;
   L->c[L->nc].text = text;
@@ -157,7 +173,7 @@ void ui_layout_text(mx_ui *ui, const ui_text *t, int x, int y, const mx_rect *bo
     mx_rect cr;
     SDL_RenderGetClipRect(ui->r, &c);
     cr = (mx_rect){c.x, c.y, c.w, c.h};
-    if (!why && !rect_inside(cr, e->vis)) {
+    if (!why && !rect_inside(scrolled_clip(ui, cr), e->vis)) {
       why = "cut by the clip rect";
       cut = cr;
     }

@@ -90,6 +90,17 @@ typedef struct ui_input {
   int nudge;        /* arrow-key steps for the hovered slider */
 } ui_input;
 
+/* An open scroll region: its view rect, the clip and the input it replaced. */
+typedef struct ui_scroll_frame {
+  mx_scroll *s;
+  mx_rect r;                    /* the visible rect */
+  SDL_Rect old_clip;            /* the clip rect before mx_scroll_begin */
+  int had_clip;
+  int mx, my, press_x, press_y, release_x, release_y, down_x, down_y, wheel; /* as before */
+  int over;                     /* the mouse is over r (and no widget is active) */
+  int scrollable;               /* the content was taller than r last frame: the bar shows */
+} ui_scroll_frame;
+
 struct mx_ui {
   SDL_Renderer *r;
   char font_dir[1024];
@@ -157,6 +168,11 @@ struct mx_ui {
   SDL_Rect *band_cp;           /* (band_cpcap, 2) copies waiting for the send: src, dst */
   int band_ncp, band_cpcap;
   int band_batch;              /* mx_draw_segments: lines fill slots, sent at its end */
+
+  /* scroll regions open this frame (mx_scroll_begin .. mx_scroll_end), innermost last */
+#define UI_SCROLL_MAX 8
+  ui_scroll_frame scroll[UI_SCROLL_MAX];
+  int nscroll;                 /* open regions (may exceed UI_SCROLL_MAX: those are not kept) */
 
   /* layout faults (see ui_layout.c); NULL while not recording */
   struct ui_layout *lay;
