@@ -89,8 +89,8 @@ static int report(mx_app *app, const char *key, int *fails) {
     if (f[i].kind == MX_LAYOUT_CLIPPED)
       fprintf(stderr, "%s %s: clipped \"%s\" (%s)\n", listed ? "XFAIL" : "FAIL", key, f[i].text, f[i].why);
     else
-      fprintf(stderr, "%s %s: overlap \"%s\" / \"%s\"\n", listed ? "XFAIL" : "FAIL", key, f[i].text,
-              f[i].other);
+      fprintf(stderr, "%s %s: %s \"%s\" / \"%s\"\n", listed ? "XFAIL" : "FAIL", key, f[i].why,
+              f[i].text, f[i].other);
   }
   if (n && !listed) (*fails)++;
   return n;

@@ -19,6 +19,11 @@
  *    there; the wheel scrolls the region by 3 body lines, or reaches the
  *    content when there is nothing to scroll; dragging the bar maps the thumb
  *    position linearly to the offset;
+ *  - a button, toggle, slider or tab row lower than its label's line height is
+ *    reported "box shorter than its text" (at the line height: not);
+ *  - two texts on one row whose ink (read back) stands 0 or 1 empty columns
+ *    apart are reported "touching" (overlap kind); 2 columns apart, or one line
+ *    lower, they are not;
  *  - recording off: no faults. */
 #include <stdint.h>
 #include <stdio.h>
@@ -468,6 +473,82 @@ static void test_scroll_drag(canvas *c) {
   mouse_at(c, -1000, -1000);
 }
 
+
+/* ---------------------------------------------------------------- stricter faults */
+
+/* Widgets squashed below their label: a button, toggle, slider and tab row of
+ * half a body line are each reported "box shorter than its text"; the same at
+ * the line height are not. */
+static void test_squashed(canvas *c) {
+  static const char *const tabs[2] = {"One", "Two"};
+  const mx_layout_fault *f;
+  int n, i, lh = mx_line_height(c->ui, MX_FONT_BODY), sel = 0, on = 1;
+  double v = 0.5;
+  for (i = 0; i < 2; i++) {
+    int h = i == 0 ? lh / 2 : lh;
+    frame_begin(c);
+    mx_button(c->ui, (mx_rect){20, 20, 200, h}, "Run");
+    mx_toggle(c->ui, (mx_rect){20, 80, 200, h}, "boundary", &on);
+    mx_slider(c->ui, (mx_rect){20, 140, 400, h}, "prior", &v, 0.0, 1.0, "%.2f", 0);
+    mx_tabs(c->ui, (mx_rect){20, 200, 400, h}, tabs, 2, &sel);
+    mx_ui_end(c->ui);
+    f = mx_ui_layout_faults(c->ui, &n);
+    if (i == 1) {
+      ASSERT_INT_EQ(n, 0);
+      break;
+    }
+    ASSERT_INT_EQ(n, 5);
+    if (n < 5) return;
+    ASSERT_STR_EQ(f[0].text, "Run");
+    ASSERT_STR_EQ(f[1].text, "boundary");
+    ASSERT_STR_EQ(f[2].text, "prior: 0.50");
+    ASSERT_STR_EQ(f[3].text, "One");
+    ASSERT_STR_EQ(f[4].text, "Two");
+    for (n = 0; n < 5; n++) {
+      ASSERT_INT_EQ(f[n].kind, MX_LAYOUT_CLIPPED);
+      ASSERT_STR_EQ(f[n].why, "box shorter than its text");
+    }
+    ASSERT_INT_EQ(f[0].box.h, lh / 2);
+  }
+}
+
+/* Texts on one row closer than 2 px x scale: "touching". The ink boxes come
+ * from the canvas (pixels read back): "0.10" drawn alone gives its ink's
+ * offset from the drawing point and its width; the second copy is then placed
+ * 0, 1 and 2 empty columns after the first one's ink. */
+static void test_touching(canvas *c) {
+  const mx_layout_fault *f;
+  mx_rect a;
+  int n, gap;
+  frame_begin(c);
+  mx_text(c->ui, 60, 100, MX_FONT_BODY, white, "%s", "0.10");
+  mx_ui_end(c->ui);
+  a = lit_box(c);
+  ASSERT_TRUE(a.w > 0);
+  for (gap = 0; gap <= 2; gap++) {
+    int x = a.x + a.w + gap - (a.x - 60); /* the second ink starts gap columns after the first */
+    frame_begin(c);
+    mx_text(c->ui, 60, 100, MX_FONT_BODY, white, "%s", "0.10");
+    mx_text(c->ui, x, 100, MX_FONT_BODY, white, "%s", "0.10");
+    mx_ui_end(c->ui);
+    f = mx_ui_layout_faults(c->ui, &n);
+    ASSERT_INT_EQ(n, gap < 2 ? 1 : 0);
+    if (gap < 2 && n == 1) {
+      ASSERT_INT_EQ(f[0].kind, MX_LAYOUT_OVERLAP);
+      ASSERT_STR_EQ(f[0].why, "touching");
+      ASSERT_INT_EQ(f[0].box.x - (f[0].rect.x + f[0].rect.w), gap);
+    }
+  }
+  /* one row apart (a line height down): not touching, however close across */
+  frame_begin(c);
+  mx_text(c->ui, 60, 100, MX_FONT_BODY, white, "%s", "0.10");
+  mx_text(c->ui, 60 + a.w, 100 + mx_line_height(c->ui, MX_FONT_BODY), MX_FONT_BODY, white, "%s",
+          "0.10");
+  mx_ui_end(c->ui);
+  mx_ui_layout_faults(c->ui, &n);
+  ASSERT_INT_EQ(n, 0);
+}
+
 static void test_off(canvas *c) {
   int n;
   mx_ui_layout_record(c->ui, 0);
@@ -498,6 +579,8 @@ int main(void) {
   test_scroll_bar_pixels(&c);
   test_scroll_input(&c);
   test_scroll_drag(&c);
+  test_squashed(&c);
+  test_touching(&c);
   test_off(&c);
   canvas_close(&c);
   SDL_Quit();

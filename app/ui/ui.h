@@ -236,8 +236,11 @@ void mx_draw_axes_count(mx_ui *ui, const mx_plot *p, const char *xlabel, const c
  * its glyph pixels) where it lands. The faults of a frame are
  *  - clipped: a text wider than the box it was given (mx_text_in, the widgets),
  *    cut by the clip rect or the window edge, or crossing the edge of a panel
- *    (mx_panel) it partly lies in;
- *  - overlaps: two texts of one layer whose ink boxes overlap.
+ *    (mx_panel) it partly lies in (a text cut at the top or bottom edge of a
+ *    scroll region is not: it is reached by scrolling), or the label of a widget (button, toggle, slider, tab) whose box is lower
+ *    than the label font's line height (squashed);
+ *  - overlaps: two texts of one layer whose ink boxes overlap, or that share a
+ *    pixel row and stand less than 2 px x scale apart ("touching": 0.100.10).
  * Overlays drawn over the frame (tooltip, help card) start a new layer: their
  * texts are checked against each other only. Recording costs one branch per
  * text when off; texts cached before it began are measured again once. */
@@ -247,8 +250,10 @@ typedef struct mx_layout_fault {
   const char *text;  /* the text (or the first of the pair) */
   const char *other; /* overlap: the second text; clipped: NULL */
   const char *why;   /* clipped: "wider than its box", "cut by the clip rect",
-                        "outside the window", "crosses a panel edge"; overlap: "overlap" */
-  mx_rect rect;      /* the text's ink box as laid out (before any cut) */
+                        "outside the window", "crosses a panel edge", "box shorter than
+                        its text"; overlap: "overlap", "touching" */
+  mx_rect rect;      /* the text's ink box as laid out (before any cut); a squashed
+                        widget: its box's width x the line height, centred on it */
   mx_rect box;       /* clipped: the box, clip rect, window or panel; overlap: the other's ink box */
 } mx_layout_fault;
 void mx_ui_layout_record(mx_ui *ui, int on);

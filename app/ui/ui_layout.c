@@ -26,9 +26,10 @@ typedef struct lay_panel {
 } lay_panel;
 
 typedef struct lay_cut {
-  int text;      /* index into t */
+  int text;      /* index into t; -1: a widget's label, in own */
   const char *why;
   mx_rect box;
+  lay_text own;  /* text -1: the label and the line it needs */
 } lay_cut;
 
 struct ui_layout {
@@ -188,6 +189,19 @@ void ui_layout_text(mx_ui *ui, const ui_text *t, int x, int y, const mx_rect *bo
   L->nt++;
 }
 
+void ui_layout_widget(mx_ui *ui, const char *label, mx_rect r, int font) {
+  struct ui_layout *L = ui->lay;
+  int lh = mx_line_height(ui, font);
+  lay_cut *c;
+  if (!L || !label || !*label || r.h >= lh) return;
+  add_cut(L, -1, "box shorter than its text", r);
+  if (L->nc == 0 || L->c[L->nc - 1].text != -1) return; /* out of memory */
+  c = &L->c[L->nc - 1];
+  snprintf(c->own.s, sizeof c->own.s, "%s", label);
+  c->own.ink = c->own.vis = (mx_rect){r.x, r.y + (r.h - lh) / 2, r.w, lh};
+  c->own.layer = L->layer;
+}
+
 void ui_layout_panel(mx_ui *ui, mx_rect r) {
   struct ui_layout *L = ui->lay;
   if (!L || grow((void **)&L->p, L->np, &L->cp, sizeof *L->p)) return;
@@ -240,6 +254,16 @@ static void add_fault(struct ui_layout *L, int kind, const lay_text *a, const la
   f->box = b ? b->ink : box;
 }
 
+/* Two ink boxes on one row (they share a pixel row) that do not overlap but
+ * stand closer than 2 px x scale side by side ("0.100.100.10"). */
+static int touching(mx_rect a, mx_rect b, float scale) {
+  int gap;
+  if (a.w <= 0 || a.h <= 0 || b.w <= 0 || b.h <= 0) return 0;
+  if (a.y >= b.y + b.h || b.y >= a.y + a.h) return 0;
+  gap = a.x < b.x ? b.x - (a.x + a.w) : a.x - (b.x + b.w);
+  return gap >= 0 && (float)gap < 2.0f * scale;
+}
+
 /* The first panel of its layer that the shown part of text i crosses, or -1. */
 static int crossed_panel(const struct ui_layout *L, int i) {
   const lay_text *e = &L->t[i];
@@ -259,7 +283,8 @@ const mx_layout_fault *mx_ui_layout_faults(mx_ui *ui, int *n) {
   }
   L->nf = 0;
   for (i = 0; i < L->nc; i++)
-    add_fault(L, MX_LAYOUT_CLIPPED, &L->t[L->c[i].text], NULL, L->c[i].why, L->c[i].box);
+    add_fault(L, MX_LAYOUT_CLIPPED, L->c[i].text < 0 ? &L->c[i].own : &L->t[L->c[i].text], NULL,
+              L->c[i].why, L->c[i].box);
   for (i = 0, j = 0; i < L->nt; i++) {
     while (j < L->nc && L->c[j].text < i) j++;
     if (j < L->nc && L->c[j].text == i) continue; /* one fault per text */
@@ -269,9 +294,13 @@ const mx_layout_fault *mx_ui_layout_faults(mx_ui *ui, int *n) {
   for (i = 0; i < L->nt; i++)
     for (j = i + 1; j < L->nt; j++) {
       const lay_text *a = &L->t[i], *b = &L->t[j];
-      if (a->layer != b->layer || !rect_meet(a->vis, b->vis)) continue;
+      const char *why;
+      if (a->layer != b->layer) continue;
+      if (rect_meet(a->vis, b->vis)) why = "overlap";
+      else if (touching(a->vis, b->vis, ui->scale)) why = "touching";
+      else continue;
       if (!strcmp(a->s, b->s) && !memcmp(&a->ink, &b->ink, sizeof a->ink)) continue; /* drawn twice */
-      add_fault(L, MX_LAYOUT_OVERLAP, a, b, "overlap", b->ink);
+      add_fault(L, MX_LAYOUT_OVERLAP, a, b, why, b->ink);
     }
   *n = L->nf;
   return L->f;

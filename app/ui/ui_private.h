@@ -251,6 +251,10 @@ int ui_drop_last_part(char *s);
  * the centre of its texture rect. */
 void ui_layout_text(mx_ui *ui, const ui_text *t, int x, int y, const mx_rect *box, int rot);
 void ui_layout_panel(mx_ui *ui, mx_rect r);
+/* A widget (button, toggle, slider, tab) whose label in font is drawn across r:
+ * a clipped fault "box shorter than its text" when r is lower than the font's
+ * line height. */
+void ui_layout_widget(mx_ui *ui, const char *label, mx_rect r, int font);
 void ui_layout_frame_start(mx_ui *ui);
 void ui_layout_free(mx_ui *ui);
 /* The ink box of an RGBA text surface into t (t->ink = 1). */

@@ -16,7 +16,7 @@ int mx_button_on(mx_ui *ui, mx_rect r, const char *label, int on) {
   const mx_theme *th = &ui->theme;
   uintptr_t id = label_id(label, r);
   int hover = mx_rect_contains(r, ui->mx, ui->my) && (ui->active == 0 || ui->active == id);
-  int fired = 0;
+  int fired = 0, font;
   mx_color bg, fg = th->text;
   float rad = (float)mx_ui_px(ui, 6);
   if ((ui->cur.pressed & 1) && mx_rect_contains(r, ui->cur.press_x, ui->cur.press_y) &&
@@ -41,8 +41,9 @@ int mx_button_on(mx_ui *ui, mx_rect r, const char *label, int on) {
   } else {
     ui_fill_round_rect(ui, r, rad, bg);
   }
-  mx_text_in(ui, mx_rect_inset(r, mx_ui_px(ui, 4)), fit_font(ui, label, r.w - 2 * mx_ui_px(ui, 4)),
-             MX_ALIGN_CENTER, fg, label);
+  font = fit_font(ui, label, r.w - 2 * mx_ui_px(ui, 4));
+  if (ui->lay) ui_layout_widget(ui, label, r, font);
+  mx_text_in(ui, mx_rect_inset(r, mx_ui_px(ui, 4)), font, MX_ALIGN_CENTER, fg, label);
   return fired;
 }
 
@@ -52,7 +53,7 @@ int mx_toggle(mx_ui *ui, mx_rect r, const char *label, int *value) {
   const mx_theme *th = &ui->theme;
   uintptr_t id = (uintptr_t)value;
   int hover = mx_rect_contains(r, ui->mx, ui->my) && ui->active == 0;
-  int changed = 0, sw = mx_ui_px(ui, 40), sh = mx_ui_px(ui, 22);
+  int changed = 0, sw = mx_ui_px(ui, 40), sh = mx_ui_px(ui, 22), font;
   mx_rect pill, text;
   float knob;
   if (!value) return 0;
@@ -82,8 +83,9 @@ int mx_toggle(mx_ui *ui, mx_rect r, const char *label, int *value) {
                  *value ? th->bg : th->text);
   text = r;
   mx_rect_cut_left(&text, sw + mx_ui_px(ui, 10));
-  mx_text_in(ui, text, fit_font(ui, label, text.w), MX_ALIGN_LEFT, *value ? th->text : th->text_dim,
-             label);
+  font = fit_font(ui, label, text.w);
+  if (ui->lay) ui_layout_widget(ui, label, r, font);
+  mx_text_in(ui, text, font, MX_ALIGN_LEFT, *value ? th->text : th->text_dim, label);
   return changed;
 }
 
@@ -156,8 +158,11 @@ static int slider_core(mx_ui *ui, uintptr_t id, mx_rect r, const char *label,
     mx_text_in(ui, head, f, MX_ALIGN_RIGHT, th->text, valtxt);
   } else {
     char buf[256];
+    int f;
     snprintf(buf, sizeof buf, "%s: %s", label, valtxt);
-    mx_text_in(ui, head, fit_font(ui, buf, head.w), MX_ALIGN_LEFT, th->text, buf);
+    f = fit_font(ui, buf, head.w);
+    if (ui->lay) ui_layout_widget(ui, buf, head, f);
+    mx_text_in(ui, head, f, MX_ALIGN_LEFT, th->text, buf);
   }
   fill = (hover || ui->active == id) ? th->accent : col_mix(th->accent, th->text_dim, 0.25);
   ui_fill_round_rect(ui, (mx_rect){(int)tx0, (int)(ty - th2 * 0.5f), (int)(tx1 - tx0), th2},
@@ -268,6 +273,7 @@ int mx_tabs(mx_ui *ui, mx_rect r, const char *const *labels, int n, int *sel) {
     if (on) mx_draw_rect(ui, t, th->panel);
     else if (hover) mx_draw_rect(ui, t, th->panel_hi);
     if (on) mx_draw_rect(ui, (mx_rect){t.x, t.y + t.h - bar, t.w, bar}, th->accent);
+    if (ui->lay) ui_layout_widget(ui, labels[i], t, font);
     mx_text_in(ui, t, font, MX_ALIGN_CENTER, on ? th->text : th->text_dim, labels[i]);
     if (sel && mx_ui_clicked(ui, t, 1) && *sel != i) {
       *sel = i;
