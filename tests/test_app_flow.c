@@ -617,17 +617,22 @@ static double delta_e(mx_color a, mx_color b) {
               (p[2] - q[2]) * (p[2] - q[2]));
 }
 
-/* Ten classes, ten colours: both themes have at least 10 component colours,
- * every two at CIE76 distance >= 25 (the closest pair, sky blue and blue of
- * Okabe-Ito, is 26.4 by python3 with the same formulas) and each >= 45 from
- * the background (50.9 dark, 61.9 high contrast). */
+/* Ten classes, ten colours: every theme (dark, dark high contrast, light high
+ * contrast, light) has at least 10 component colours, every two at CIE76
+ * distance >= 25 and each >= 45 from the background. By python3 with the same
+ * formulas: closest 26.4 (dark and its high contrast: sky blue / blue of
+ * Okabe-Ito; light and its high contrast: ochre / olive, sky blue / blue 33.0),
+ * from the background 50.9 dark, 61.9 dark high contrast, 46.1 light, 49.6
+ * light high contrast. C in the light theme gives its high-contrast variant:
+ * text on background 91.9 -> 100.0 apart. */
 static void test_ten_class_colours(void) {
   mx_app *app = app_on_scene("05-naive-bayes.json", mx_test_sample_dir());
   int pass, i, j;
+  double text_bg[4];
   ASSERT_TRUE(MX_NCOMP_COLORS >= 10);
   ASSERT_TRUE(app != NULL);
   if (!app) return;
-  for (pass = 0; pass < 2; pass++) {
+  for (pass = 0; pass < 4; pass++) {
     const mx_theme *th = mx_ui_theme(mx_app_ui(app));
     double closest = 1e9, bg = 1e9;
     for (i = 0; i < MX_NCOMP_COLORS; i++) {
@@ -637,8 +642,12 @@ static void test_ten_class_colours(void) {
     if (closest < 25.0 || bg < 45.0) fprintf(stderr, "theme %d: closest %.2f, from bg %.2f\n", pass, closest, bg);
     ASSERT_TRUE(closest >= 25.0);
     ASSERT_TRUE(bg >= 45.0);
-    mx_test_key(app, SDLK_c, KMOD_NONE); /* the high-contrast theme */
+    text_bg[pass] = delta_e(th->text, th->bg);
+    /* C: dark -> dark high contrast; F3: light (high contrast still on); C: light */
+    mx_test_key(app, pass == 1 ? SDLK_F3 : SDLK_c, KMOD_NONE);
   }
+  ASSERT_TRUE(text_bg[2] > text_bg[3] + 5.0); /* C changed the light theme */
+  ASSERT_INT_EQ(mx_ui_theme_id(mx_app_ui(app)), MX_THEME_LIGHT);
   mx_app_destroy(app);
 }
 

@@ -68,10 +68,30 @@ static const mx_theme theme_light = {
   {0, 120, 72, 255},    /* good */
   {196, 30, 30, 255},   /* bad */
   {150, 105, 0, 255},   /* warn */
-  {
-    {0, 114, 178, 255}, {213, 94, 0, 255},  {0, 150, 110, 255}, {190, 90, 150, 255},
-    {170, 140, 0, 255}, {86, 160, 220, 255}, {40, 40, 40, 255},  {120, 120, 120, 255},
+  { /* blue darker and sky blue brighter than Okabe-Ito's (CIE76 7.8 and 5.1 from
+       them) so that the two stand 33.0 apart on white, not 18.2 */
+    {0, 100, 170, 255}, {213, 94, 0, 255},  {0, 150, 110, 255}, {190, 90, 150, 255},
+    {170, 140, 0, 255}, {56, 180, 240, 255}, {40, 40, 40, 255},  {120, 120, 120, 255},
     {110, 70, 200, 255}, {110, 130, 20, 255}, /* violet, olive: the 9th and 10th class */
+  }};
+
+/* The light theme made high contrast (C, projector mode): black on white,
+ * darker accents that white text reads on, the light theme's class colours. */
+static const mx_theme theme_light_hc = {
+  {255, 255, 255, 255}, /* bg */
+  {255, 255, 255, 255}, /* panel */
+  {220, 220, 220, 255}, /* panel_hi */
+  {0, 0, 0, 255},       /* border */
+  {0, 0, 0, 255},       /* text */
+  {0, 0, 0, 255},       /* text_dim */
+  {150, 60, 0, 255},    /* accent: dark orange */
+  {0, 100, 40, 255},    /* good */
+  {180, 0, 0, 255},     /* bad */
+  {125, 85, 0, 255},    /* warn */
+  {
+    {0, 100, 170, 255}, {213, 94, 0, 255},  {0, 150, 110, 255}, {190, 90, 150, 255},
+    {170, 140, 0, 255}, {56, 180, 240, 255}, {40, 40, 40, 255},  {120, 120, 120, 255},
+    {110, 70, 200, 255}, {110, 130, 20, 255},
   }};
 
 /* Point sizes at scale 1 (pixels on a 96-dpi screen; TTF treats pt = px here). */
@@ -186,10 +206,11 @@ void mx_ui_set_size(mx_ui *ui, int w, int h, float scale) {
 }
 
 /* The theme from the choices: light or dark, made high contrast by C or by
- * projector mode (the light theme is high contrast already). */
+ * projector mode. */
 static void theme_apply(mx_ui *ui) {
-  if (ui->theme_id == MX_THEME_LIGHT) ui->theme = theme_light;
-  else ui->theme = ui->high_contrast || ui->projector ? theme_hc : theme_dark;
+  int hc = ui->high_contrast || ui->projector;
+  if (ui->theme_id == MX_THEME_LIGHT) ui->theme = hc ? theme_light_hc : theme_light;
+  else ui->theme = hc ? theme_hc : theme_dark;
   text_cache_clear(ui);
 }
 

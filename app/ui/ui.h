@@ -44,14 +44,15 @@ void mx_ui_destroy(mx_ui *ui);
 
 /* Set the output size in pixels and the total scale (rebuilds fonts if changed). */
 void mx_ui_set_size(mx_ui *ui, int w, int h, float scale);
-/* Choose the normal or high-contrast theme. */
+/* Choose the normal or high-contrast variant of the theme (dark: white on
+ * black; light: black on white). */
 void mx_ui_set_high_contrast(mx_ui *ui, int on);
 /* Dark (default) or light theme (bright rooms). */
 enum { MX_THEME_DARK = 0, MX_THEME_LIGHT = 1 };
 void mx_ui_set_theme(mx_ui *ui, int theme);
 int mx_ui_theme_id(const mx_ui *ui);
 /* Projector mode: every line and contour the kit draws at least 2.5 px x scale
- * wide, stronger grid lines, and the high-contrast colours (dark theme). */
+ * wide, stronger grid lines, and the high-contrast variant of the theme. */
 void mx_ui_set_projector(mx_ui *ui, int on);
 int mx_ui_projector(const mx_ui *ui);
 /* A line width w as the kit will draw it (raised in projector mode); for code
