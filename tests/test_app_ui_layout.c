@@ -24,6 +24,10 @@
  *  - two texts on one row whose ink (read back) stands 0 or 1 empty columns
  *    apart are reported "touching" (overlap kind); 2 columns apart, or one line
  *    lower, they are not;
+ *  - axes tick labels and colour-bar labels are thinned instead of
+ *    overlapping (ticks 10 px apart on a 10 px plot: the top label left out;
+ *    colour bar of 2, 1, 1/2 small lines: 3, 2, 1 labels); an x title wider
+ *    than its axes takes the small font inside its panel;
  *  - recording off: no faults. */
 #include <stdint.h>
 #include <stdio.h>
@@ -549,6 +553,84 @@ static void test_touching(canvas *c) {
   ASSERT_INT_EQ(n, 0);
 }
 
+
+/* ---------------------------------------------------------------- axes and colour bars */
+
+/* A count of the faults of the last frame of one kind. */
+static int faults_of(canvas *c, int kind) {
+  int n, i, k = 0;
+  const mx_layout_fault *f = mx_ui_layout_faults(c->ui, &n);
+  for (i = 0; i < n; i++) k += f[i].kind == kind;
+  return k;
+}
+
+/* Tick labels thinned, not overlapping: a plot 10 px high with y 0 .. 10 has
+ * ticks 0 and 10 only 10 px apart (less than a line): "10" is left out, "0"
+ * stays. A plot 20 px wide with x 0 .. 1000: ticks 0 and 1000 20 px apart,
+ * "1000" (wider than 20 px) is left out. */
+static void test_axes_thinned(canvas *c) {
+  frame_begin(c);
+  mx_draw_axes(c->ui, &(mx_plot){{120, 100, 300, 10}, 0.0, 1.0, 0.0, 10.0}, NULL, NULL);
+  mx_ui_end(c->ui);
+  ASSERT_INT_EQ(faults_of(c, MX_LAYOUT_OVERLAP), 0);
+  ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "10", NULL), 0);
+  ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "0.25", NULL), 1); /* x ticks: 0.25 apart */
+  frame_begin(c);
+  mx_draw_axes(c->ui, &(mx_plot){{200, 60, 20, 150}, 0.0, 1000.0, 0.0, 1.0}, NULL, NULL);
+  mx_ui_end(c->ui);
+  ASSERT_INT_EQ(faults_of(c, MX_LAYOUT_OVERLAP), 0);
+  ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "1000", NULL), 0);
+  /* at text scale 2 on a 60 px plot: y 0 .. 1 in steps no closer than a line */
+  mx_ui_set_size(c->ui, W, H, 2.0f);
+  frame_begin(c);
+  mx_draw_axes(c->ui, &(mx_plot){{160, 40, 280, 60}, 0.0, 1.0, 0.0, 1.0}, "x", "y");
+  mx_ui_end(c->ui);
+  ASSERT_INT_EQ(faults_of(c, MX_LAYOUT_OVERLAP), 0);
+  mx_ui_set_size(c->ui, W, H, 1.0f);
+}
+
+/* Colour bar labels: 1.0 / 0.5 / 0.0 on a bar two small lines high (bar =
+ * rect less one line); without 0.5 below that; only 1.0 below one line. */
+static void test_colorbar_thinned(canvas *c) {
+  int lh = mx_line_height(c->ui, MX_FONT_SMALL), i;
+  static const int shown[3][2] = {{1, 1}, {0, 1}, {0, 0}}; /* "0.5", "0.0" on bars of 2, 1, 1/2 lines */
+  for (i = 0; i < 3; i++) {
+    int bh = i == 0 ? 2 * lh : i == 1 ? lh : lh / 2;
+    frame_begin(c);
+    mx_draw_colorbar(c->ui, (mx_rect){100, 60, 60, bh + lh}, MX_CMAP_VIRIDIS, 0.0, 1.0, "%.1f");
+    mx_ui_end(c->ui);
+    ASSERT_INT_EQ(faults_of(c, MX_LAYOUT_OVERLAP), 0);
+    ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "1.0", NULL), 1);
+    ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "0.5", NULL), shown[i][0]);
+    ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "0.0", NULL), shown[i][1]);
+  }
+}
+
+/* An x title wider than its axes takes the small font and is kept inside the
+ * panel the plot is in; a short one keeps the body font, centred. */
+static void test_axes_titles(canvas *c) {
+  const char *t = "mu (and the data x, on the same axis)";
+  mx_rect ink, inner;
+  int bw, sw;
+  mx_text_size(c->ui, MX_FONT_BODY, t, &bw, NULL);
+  mx_text_size(c->ui, MX_FONT_SMALL, t, &sw, NULL);
+  ASSERT_TRUE(bw > 340 && sw < 320); /* body: wider than the panel below; small: fits */
+  frame_begin(c);
+  inner = mx_panel(c->ui, (mx_rect){40, 20, 340, 250}, NULL);
+  mx_draw_axes(c->ui, &(mx_plot){{inner.x + 60, inner.y, 120, 150}, 0.0, 1.0, 0.0, 1.0}, t, "density");
+  mx_ui_end(c->ui);
+  ASSERT_INT_EQ(mx_ui_layout_faults(c->ui, &sw) ? sw : 0, 0);
+  ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "mu (and", &ink), 1);
+  ASSERT_TRUE(ink.w < bw - 20 && ink.x >= 40 && ink.x + ink.w <= 380);
+  frame_begin(c);
+  mx_draw_axes(c->ui, &(mx_plot){{inner.x + 60, inner.y, 220, 150}, 0.0, 1.0, 0.0, 1.0}, "x", NULL);
+  mx_ui_end(c->ui);
+  ASSERT_INT_EQ(mx_ui_layout_shown(c->ui, "x", &ink), 1);
+  mx_text_size(c->ui, MX_FONT_BODY, "x", &bw, NULL);
+  ASSERT_TRUE(abs(ink.x + ink.w / 2 - (inner.x + 60 + 110)) <= 2); /* centred under the plot */
+  ASSERT_TRUE(ink.w <= bw && ink.w * 2 > bw - 4);                  /* the body font's x */
+}
+
 static void test_off(canvas *c) {
   int n;
   mx_ui_layout_record(c->ui, 0);
@@ -581,6 +663,9 @@ int main(void) {
   test_scroll_drag(&c);
   test_squashed(&c);
   test_touching(&c);
+  test_axes_thinned(&c);
+  test_colorbar_thinned(&c);
+  test_axes_titles(&c);
   test_off(&c);
   canvas_close(&c);
   SDL_Quit();

@@ -318,6 +318,7 @@ void mx_ui_begin(mx_ui *ui) {
   ui->tip_id = 0;
   ui->nheadline = 0;
   ui->nscroll = 0; /* regions left open by the last frame are dropped */
+  ui->npanel = 0;
   if (ui->lay) ui_layout_frame_start(ui);
   SDL_RenderSetClipRect(ui->r, NULL);
   SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);

@@ -155,7 +155,8 @@ void mx_draw_rgba(mx_ui *ui, SDL_Texture **slot, int dirty, mx_rect dst, const u
                   int w, int h); /* pixels as SDL_PIXELFORMAT_ABGR8888 (mx_color bytes in order) */
 /* Map v in [lo, hi] through a colour map (values outside clamp; NaN -> magenta). */
 mx_color mx_cmap(int cmap, double v, double lo, double hi);
-/* Vertical colour bar with tick labels lo / mid / hi. */
+/* Vertical colour bar with tick labels lo / mid / hi; on a bar lower than two
+ * lines of the small font without mid, lower than one also without lo. */
 void mx_draw_colorbar(mx_ui *ui, mx_rect r, int cmap, double lo, double hi, const char *fmt);
 void mx_texture_free(SDL_Texture **slot);
 
@@ -227,7 +228,10 @@ float mx_plot_x(const mx_plot *p, double x);
 float mx_plot_y(const mx_plot *p, double y);
 double mx_plot_inv_x(const mx_plot *p, float px);
 double mx_plot_inv_y(const mx_plot *p, float py);
-/* Axes with ticks and labels; xlabel/ylabel may be NULL. */
+/* Axes with ticks and labels; xlabel/ylabel may be NULL. Tick labels never
+ * overlap: fewer ticks when they do not fit, and a label that would still
+ * collide with the one before it is left out (its tick stays). The axis
+ * titles take the small font when the body one does not fit the axes. */
 void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);
 /* The same for an x axis that counts (K, iterations): ticks on whole numbers only. */
 void mx_draw_axes_count(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel);

@@ -169,6 +169,11 @@ struct mx_ui {
   int band_ncp, band_cpcap;
   int band_batch;              /* mx_draw_segments: lines fill slots, sent at its end */
 
+  /* the panels drawn this frame (mx_panel), the latest UI_PANELS: the axes keep their titles in them */
+#define UI_PANELS 16
+  mx_rect panel[UI_PANELS];
+  int npanel;                  /* drawn this frame (the latest are kept, in a ring) */
+
   /* scroll regions open this frame (mx_scroll_begin .. mx_scroll_end), innermost last */
 #define UI_SCROLL_MAX 8
   ui_scroll_frame scroll[UI_SCROLL_MAX];

@@ -1144,8 +1144,10 @@ void mx_draw_colorbar(mx_ui *ui, mx_rect r, int cmap, double lo, double hi, cons
   vals[2] = lo;
   for (k = 0; k < 3; k++) {
     int ty = bar.y + (int)lround(bar.h * k / 2.0);
-    fmt_value(buf, sizeof buf, fmt, vals[k]);
     mx_draw_rect(ui, (mx_rect){bar.x + bar.w, ty, mx_ui_px(ui, 5), 1}, th->text_dim);
+    /* labels a line apart at least: the middle one goes first, then lo (hi stays) */
+    if ((k == 1 && bar.h < 2 * lh) || (k == 2 && bar.h < lh)) continue;
+    fmt_value(buf, sizeof buf, fmt, vals[k]);
     mx_text(ui, bar.x + bar.w + mx_ui_px(ui, 8), ty - lh / 2, MX_FONT_SMALL, th->text_dim, "%s",
             buf);
   }

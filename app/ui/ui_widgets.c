@@ -2,6 +2,8 @@
  * and plots (see ui.h). */
 #include "ui_private.h"
 
+#include <limits.h>
+
 /* ---------------------------------------------------------------- widgets */
 
 /* The body font if s fits w pixels, else the small one (a label that does not
@@ -307,6 +309,7 @@ mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title) {
   float rad = (float)mx_ui_px(ui, 8);
   mx_rect c;
   if (ui->lay) ui_layout_panel(ui, r);
+  ui->panel[ui->npanel++ % UI_PANELS] = r;
   if (ui->high_contrast) {
     ui_fill_round_rect(ui, r, rad, th->border);
     ui_fill_round_rect(ui, mx_rect_inset(r, 2), rad - 2, th->panel);
@@ -442,20 +445,17 @@ static void tick_label(char *buf, size_t n, double v, double step) {
   else snprintf(buf, n, "%.*f", dec, v);
 }
 
-static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel,
-                      int x_count) {
+/* The x ticks: grid line and tick mark at each; labels centred under them,
+ * fewer ticks while the widest label (at either end) would not fit its share,
+ * and a label that would still come within 4 px x scale of the one drawn
+ * before it is left out (its tick stays). */
+static void axes_x_ticks(mx_ui *ui, const mx_plot *p, int x_count, mx_color grid) {
   const mx_theme *th = &ui->theme;
-  mx_color grid = col_alpha(th->border, ui->projector ? 150 : ui->high_contrast ? 110 : 90);
-  int lh = mx_line_height(ui, MX_FONT_SMALL), tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4);
-  double lo, hi, step, v;
+  int tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4), nx = p->r.w / mx_ui_px(ui, 90);
+  int last = INT_MIN; /* right edge of the last label drawn */
+  double lo = p->x0 < p->x1 ? p->x0 : p->x1, hi = p->x0 < p->x1 ? p->x1 : p->x0, step, v;
   char buf[64];
-  int ytw = 0;
-  int nx = p->r.w / mx_ui_px(ui, 90), ny = p->r.h / mx_ui_px(ui, 60);
   if (nx < 2) nx = 2;
-  if (ny < 2) ny = 2;
-  /* x ticks: fewer while the widest label (at either end) would not fit its share */
-  lo = p->x0 < p->x1 ? p->x0 : p->x1;
-  hi = p->x0 < p->x1 ? p->x1 : p->x0;
   for (;;) {
     int w0, w1;
     step = nice_step(hi - lo, nx);
@@ -468,53 +468,108 @@ static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const cha
     nx--;
   }
   for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
-    float x = mx_plot_x(p, v);
-    int tw;
-    mx_draw_rect(ui, (mx_rect){(int)lroundf(x), p->r.y, 1, p->r.h}, grid);
-    mx_draw_rect(ui, (mx_rect){(int)lroundf(x), p->r.y + p->r.h, 1, tk}, th->text_dim);
+    int x = (int)lroundf(mx_plot_x(p, v)), tw;
+    mx_draw_rect(ui, (mx_rect){x, p->r.y, 1, p->r.h}, grid);
+    mx_draw_rect(ui, (mx_rect){x, p->r.y + p->r.h, 1, tk}, th->text_dim);
     tick_label(buf, sizeof buf, v, step);
     mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
-    mx_text(ui, (int)lroundf(x) - tw / 2, p->r.y + p->r.h + tk + gap / 2, MX_FONT_SMALL,
-            th->text_dim, "%s", buf);
+    if (last != INT_MIN && x - tw / 2 < last + gap) continue;
+    mx_text(ui, x - tw / 2, p->r.y + p->r.h + tk + gap / 2, MX_FONT_SMALL, th->text_dim, "%s", buf);
+    last = x - tw / 2 + tw;
   }
-  /* y ticks */
-  lo = p->y0 < p->y1 ? p->y0 : p->y1;
-  hi = p->y0 < p->y1 ? p->y1 : p->y0;
+}
+
+/* The y ticks: fewer while labels would stand less than a line apart; when
+ * even two ticks are too close (a plot lower than two lines), a label within a
+ * line of the one drawn before it is left out. Returns the widest label drawn. */
+static int axes_y_ticks(mx_ui *ui, const mx_plot *p, mx_color grid) {
+  const mx_theme *th = &ui->theme;
+  int lh = mx_line_height(ui, MX_FONT_SMALL), tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4);
+  int ny = p->r.h / mx_ui_px(ui, 60), ytw = 0, last = INT_MIN; /* y of the last label drawn */
+  double lo = p->y0 < p->y1 ? p->y0 : p->y1, hi = p->y0 < p->y1 ? p->y1 : p->y0, step, v;
+  char buf[64];
+  if (ny < 2) ny = 2;
   step = nice_step(hi - lo, ny);
   while (ny > 1 && (hi - lo) / step * (double)(lh + mx_ui_px(ui, 2)) > p->r.h)
     step = nice_step(hi - lo, --ny); /* labels one line apart at least */
   for (v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
-    float y = mx_plot_y(p, v);
-    int tw;
+    int y = (int)lroundf(mx_plot_y(p, v)), tw;
+    mx_draw_rect(ui, (mx_rect){p->r.x, y, p->r.w, 1}, grid);
+    mx_draw_rect(ui, (mx_rect){p->r.x - tk, y, tk, 1}, th->text_dim);
+    if (last != INT_MIN && abs(last - y) < lh) continue;
     tick_label(buf, sizeof buf, v, step);
     mx_text_size(ui, MX_FONT_SMALL, buf, &tw, NULL);
     if (tw > ytw) ytw = tw;
-    mx_draw_rect(ui, (mx_rect){p->r.x, (int)lroundf(y), p->r.w, 1}, grid);
-    mx_draw_rect(ui, (mx_rect){p->r.x - tk, (int)lroundf(y), tk, 1}, th->text_dim);
-    mx_text(ui, p->r.x - tk - gap - tw, (int)lroundf(y) - lh / 2, MX_FONT_SMALL, th->text_dim,
-            "%s", buf);
+    mx_text(ui, p->r.x - tk - gap - tw, y - lh / 2, MX_FONT_SMALL, th->text_dim, "%s", buf);
+    last = y;
   }
-  /* frame: left and bottom axis lines */
-  mx_draw_rect(ui, (mx_rect){p->r.x, p->r.y, mx_ui_px(ui, 2) > 0 ? mx_ui_px(ui, 2) : 1, p->r.h},
-               th->text_dim);
-  mx_draw_rect(ui, (mx_rect){p->r.x, p->r.y + p->r.h - 1, p->r.w, mx_ui_px(ui, 2) > 0 ? mx_ui_px(ui, 2) : 1},
-               th->text_dim);
+  return ytw;
+}
+
+/* Where the axes' titles may go: the clip rect, else the latest panel of this
+ * frame that holds the plot's centre (its inside, less the panel's padding),
+ * else the window. */
+static mx_rect axes_room(const mx_ui *ui, const mx_plot *p) {
+  int i, n = ui->npanel < UI_PANELS ? ui->npanel : UI_PANELS;
+  if (SDL_RenderIsClipEnabled(ui->r)) {
+    SDL_Rect c;
+    SDL_RenderGetClipRect(ui->r, &c);
+    return (mx_rect){c.x, c.y, c.w, c.h};
+  }
+  for (i = 0; i < n; i++) {
+    mx_rect r = ui->panel[(ui->npanel - 1 - i) % UI_PANELS];
+    if (mx_rect_contains(r, p->r.x + p->r.w / 2, p->r.y + p->r.h / 2))
+      return mx_rect_inset(r, mx_ui_px(ui, 6));
+  }
+  return (mx_rect){0, 0, ui->w, ui->h};
+}
+
+/* The axis titles. x: centred under the tick labels in the body font, or the
+ * small one when the body one is wider than the axes (plot and y tick labels)
+ * or their room (axes_room); moved sideways to stay inside the room when it
+ * fits there. y: turned, left of the widest tick label, kept inside the clip
+ * rect; the small font when the body one is longer than the plot is high. */
+static void axes_titles(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel, int ytw) {
+  const mx_theme *th = &ui->theme;
+  int lh = mx_line_height(ui, MX_FONT_SMALL), tk = mx_ui_px(ui, 5), gap = mx_ui_px(ui, 4);
+  int left = p->r.x - tk - gap - ytw, tw, font;
+  mx_rect room = axes_room(ui, p);
   if (xlabel && *xlabel) {
-    int tw;
-    mx_text_size(ui, MX_FONT_BODY, xlabel, &tw, NULL);
-    mx_text(ui, p->r.x + (p->r.w - tw) / 2, p->r.y + p->r.h + tk + gap + lh, MX_FONT_BODY,
-            th->text, "%s", xlabel);
-  }
-  if (ylabel && *ylabel) { /* left of the widest tick label, kept inside the clip rect */
-    float half = (float)mx_line_height(ui, MX_FONT_BODY) * 0.5f;
-    float cx = (float)(p->r.x - tk - gap * 2 - ytw) - half;
-    if (SDL_RenderIsClipEnabled(ui->r)) {
-      SDL_Rect c;
-      SDL_RenderGetClipRect(ui->r, &c);
-      if (cx - half < (float)c.x) cx = (float)c.x + half;
+    int x;
+    font = MX_FONT_BODY;
+    mx_text_size(ui, font, xlabel, &tw, NULL);
+    if (tw > p->r.x + p->r.w - left || tw > room.w) {
+      font = MX_FONT_SMALL;
+      mx_text_size(ui, font, xlabel, &tw, NULL);
     }
-    ui_text_vertical(ui, cx, (float)p->r.y + p->r.h * 0.5f, MX_FONT_BODY, th->text, ylabel);
+    x = p->r.x + (p->r.w - tw) / 2;
+    if (tw <= room.w && x + tw > room.x + room.w) x = room.x + room.w - tw;
+    if (tw <= room.w && x < room.x) x = room.x;
+    mx_text(ui, x, p->r.y + p->r.h + tk + gap + lh, font, th->text, "%s", xlabel);
   }
+  if (ylabel && *ylabel) {
+    float half, cx;
+    font = MX_FONT_BODY;
+    mx_text_size(ui, font, ylabel, &tw, NULL);
+    if (tw > p->r.h) font = MX_FONT_SMALL;
+    half = (float)mx_line_height(ui, font) * 0.5f;
+    cx = (float)(left - gap) - half;
+    if (cx - half < (float)room.x && SDL_RenderIsClipEnabled(ui->r)) cx = (float)room.x + half;
+    ui_text_vertical(ui, cx, (float)p->r.y + p->r.h * 0.5f, font, th->text, ylabel);
+  }
+}
+
+static void draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel,
+                      int x_count) {
+  const mx_theme *th = &ui->theme;
+  mx_color grid = col_alpha(th->border, ui->projector ? 150 : ui->high_contrast ? 110 : 90);
+  int lw = mx_ui_px(ui, 2) > 0 ? mx_ui_px(ui, 2) : 1, ytw;
+  axes_x_ticks(ui, p, x_count, grid);
+  ytw = axes_y_ticks(ui, p, grid);
+  /* frame: left and bottom axis lines */
+  mx_draw_rect(ui, (mx_rect){p->r.x, p->r.y, lw, p->r.h}, th->text_dim);
+  mx_draw_rect(ui, (mx_rect){p->r.x, p->r.y + p->r.h - 1, p->r.w, lw}, th->text_dim);
+  axes_titles(ui, p, xlabel, ylabel, ytw);
 }
 
 void mx_draw_axes(mx_ui *ui, const mx_plot *p, const char *xlabel, const char *ylabel) {
