@@ -18,7 +18,8 @@
  *    or hover outside the region does not reach a widget scrolled out of view
  *    there; the wheel scrolls the region by 3 body lines, or reaches the
  *    content when there is nothing to scroll; dragging the bar maps the thumb
- *    position linearly to the offset;
+ *    position linearly to the offset; mx_clip_push inside a region stays
+ *    within it (pixels) and a text it cuts at the region's edge is excused;
  *  - a button, toggle, slider or tab row lower than its label's line height is
  *    reported "box shorter than its text" (at the line height: not);
  *  - two texts on one row whose ink (read back) stands 0 or 1 empty columns
@@ -631,6 +632,35 @@ static void test_axes_titles(canvas *c) {
   ASSERT_TRUE(ink.w <= bw && ink.w * 2 > bw - 4);                  /* the body font's x */
 }
 
+
+/* mx_clip_push inside a region clips to the rect within the region (a plot
+ * scrolled half out of view draws nothing outside the region); a text it cuts
+ * at the region's top edge is not a fault, one it cuts at its own edge is;
+ * mx_clip_pop restores the region's clip, mx_scroll_end none. */
+static void test_clip_push(canvas *c) {
+  mx_scroll s = {0, 300, 100, 0};
+  mx_clip save;
+  mx_rect body;
+  const mx_layout_fault *f;
+  int n;
+  frame_begin(c);
+  body = mx_scroll_begin(c->ui, SR, &s);
+  mx_clip_push(c->ui, (mx_rect){SR.x, SR.y - 30, 180, 60}, &save); /* x 40 .. 220, y 10 .. 70 */
+  mx_draw_rect(c->ui, (mx_rect){0, 0, W, H}, white);
+  mx_text(c->ui, SR.x + 4, SR.y - 8, MX_FONT_BODY, white, "%s", "cut at the top");
+  mx_text(c->ui, SR.x + 150, SR.y + 20, MX_FONT_BODY, white, "%s", "cut at the side");
+  mx_clip_pop(c->ui, &save);
+  ASSERT_TRUE(SDL_RenderIsClipEnabled(c->r));
+  mx_scroll_end(c->ui, &s, body.y + 300);
+  ASSERT_TRUE(!SDL_RenderIsClipEnabled(c->r));
+  mx_ui_end(c->ui);
+  ASSERT_TRUE(pixel(c, 60, 39) == 0 && pixel(c, 60, 40) == 0xffffff && pixel(c, 60, 69) == 0xffffff);
+  ASSERT_TRUE(pixel(c, 60, 70) == 0 && pixel(c, 220, 50) == 0 && pixel(c, 219, 50) == 0xffffff);
+  f = mx_ui_layout_faults(c->ui, &n);
+  ASSERT_INT_EQ(n, 1);
+  if (n == 1) ASSERT_STR_EQ(f[0].text, "cut at the side");
+}
+
 static void test_off(canvas *c) {
   int n;
   mx_ui_layout_record(c->ui, 0);
@@ -661,6 +691,7 @@ int main(void) {
   test_scroll_bar_pixels(&c);
   test_scroll_input(&c);
   test_scroll_drag(&c);
+  test_clip_push(&c);
   test_squashed(&c);
   test_touching(&c);
   test_axes_thinned(&c);

@@ -191,7 +191,11 @@ mx_rect mx_panel(mx_ui *ui, mx_rect r, const char *title);
  * clamps the offset (also done by begin, with last frame's height) and draws
  * the bar. Regions nest (up to 8 deep), e.g. inside an mx_panel's content
  * rect. The layout recorder does not report a text cut at the top or bottom
- * edge of a region (it is reached by scrolling); too wide for its box still is. */
+ * edge of a region (it is reached by scrolling); too wide for its box still is.
+ * A last item that should fill what is left of r (a plot, a big image) takes
+ * h = max(least, r.y + r.h - c.y) and ends the content at c.y + h. Code that
+ * sets its own clip rect inside a region must stay within the region's: use
+ * mx_clip_push / mx_clip_pop, not SDL_RenderSetClipRect. */
 typedef struct mx_scroll {
   int offset;    /* pixels scrolled from the top; the view may set it (clamped) */
   int content_h; /* the content's height, measured by mx_scroll_end */
@@ -204,6 +208,16 @@ void mx_scroll_end(mx_ui *ui, mx_scroll *s, int bottom);
 /* Scroll s the least so that content rows [y, y + h) (y from the content's top,
  * as c.y - top-of-c) show whole, e.g. to keep a focused widget visible. */
 void mx_scroll_show(mx_scroll *s, int y, int h);
+
+/* Clip drawing to r within the clip rect already set (a scroll region's, a
+ * plot's): mx_clip_push saves the current one in *save, mx_clip_pop puts it
+ * back. Nothing shows when r and the current clip do not meet. */
+typedef struct mx_clip {
+  SDL_Rect old;
+  int had;
+} mx_clip;
+void mx_clip_push(mx_ui *ui, mx_rect r, mx_clip *save);
+void mx_clip_pop(mx_ui *ui, const mx_clip *save);
 
 /* Tooltip shown near the mouse when r is hovered (drawn at mx_ui_end, on top):
  * after MX_TIP_DELAY seconds of hovering (at once when another tooltip was

@@ -94,8 +94,7 @@ typedef struct ui_input {
 typedef struct ui_scroll_frame {
   mx_scroll *s;
   mx_rect r;                    /* the visible rect */
-  SDL_Rect old_clip;            /* the clip rect before mx_scroll_begin */
-  int had_clip;
+  mx_clip clip;                 /* the clip rect before mx_scroll_begin */
   int mx, my, press_x, press_y, release_x, release_y, down_x, down_y, wheel; /* as before */
   int over;                     /* the mouse is over r (and no widget is active) */
   int scrollable;               /* the content was taller than r last frame: the bar shows */

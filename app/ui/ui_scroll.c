@@ -27,6 +27,19 @@ static void hide_point(mx_rect r, int *x, int *y) {
   if (!mx_rect_contains(r, *x, *y)) *x = *y = UI_OFF;
 }
 
+void mx_clip_push(mx_ui *ui, mx_rect r, mx_clip *save) {
+  SDL_Rect clip = {r.x, r.y, r.w, r.h}, off = {-4, -4, 1, 1};
+  save->had = SDL_RenderIsClipEnabled(ui->r);
+  SDL_RenderGetClipRect(ui->r, &save->old);
+  if (save->had && !SDL_IntersectRect(&clip, &save->old, &clip)) clip = off;
+  if (clip.w <= 0 || clip.h <= 0) clip = off; /* nothing shows (a zero rect might not clip) */
+  SDL_RenderSetClipRect(ui->r, &clip);
+}
+
+void mx_clip_pop(mx_ui *ui, const mx_clip *save) {
+  SDL_RenderSetClipRect(ui->r, save->had ? &save->old : NULL);
+}
+
 mx_rect mx_scroll_begin(mx_ui *ui, mx_rect r, mx_scroll *s) {
   ui_scroll_frame *f = ui->nscroll < UI_SCROLL_MAX ? &ui->scroll[ui->nscroll] : NULL;
   mx_rect c = r;
@@ -44,15 +57,7 @@ mx_rect mx_scroll_begin(mx_ui *ui, mx_rect r, mx_scroll *s) {
   f->r = r;
   f->scrollable = s->content_h > r.h;
   f->over = ui->active == 0 && mx_rect_contains(r, ui->mx, ui->my);
-  /* clip drawing to r (within the clip already set) */
-  f->had_clip = SDL_RenderIsClipEnabled(ui->r);
-  SDL_RenderGetClipRect(ui->r, &f->old_clip);
-  {
-    SDL_Rect clip = {r.x, r.y, r.w, r.h}, off = {-4, -4, 1, 1};
-    if (f->had_clip && !SDL_IntersectRect(&clip, &f->old_clip, &clip)) clip = off;
-    if (clip.w <= 0 || clip.h <= 0) clip = off; /* nothing shows (a zero rect might not clip) */
-    SDL_RenderSetClipRect(ui->r, &clip);
-  }
+  mx_clip_push(ui, r, &f->clip); /* drawing clipped to r, within the clip already set */
   /* hide the input outside r */
   f->mx = ui->mx;
   f->my = ui->my;
@@ -134,7 +139,7 @@ void mx_scroll_end(mx_ui *ui, mx_scroll *s, int bottom) {
   ui->cur.release_y = f->release_y;
   ui->down_x = f->down_x;
   ui->down_y = f->down_y;
-  SDL_RenderSetClipRect(ui->r, f->had_clip ? &f->old_clip : NULL);
+  mx_clip_pop(ui, &f->clip);
   if (!f->over) ui->cur.wheel = f->wheel; /* not ours */
   else if (!f->scrollable) ui->cur.wheel = left;
   else {
